@@ -1,0 +1,1 @@
+"""Dialogue files: loading, checking, templates and diagrams."""

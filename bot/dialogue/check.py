@@ -1,0 +1,375 @@
+"""`hedgehog check`: every problem in the dialogue files and prompts, in one run.
+
+Loading (`loader`) reports schema problems; this module checks what only the whole
+set can tell: targets, reachability, loose ends, templates, variables, Telegram's
+limits, migrations and call cycles. Each problem has a stable code (`diagnostics`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from bot.dialogue.diagnostics import Report
+from bot.dialogue.loader import flow_files, load_library
+from bot.dialogue.model import (
+    MAX_LABEL,
+    MAX_PAYLOAD,
+    SKIP_CHOICE,
+    Flow,
+    Library,
+    Route,
+    Say,
+    Step,
+    worst_case_payload,
+)
+from bot.dialogue.templates import Templates
+from bot.errors import DialogueError
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    library: Library
+    report: Report
+
+    @property
+    def ok(self) -> bool:
+        return not self.report.errors
+
+
+def check_paths(
+    paths: Sequence[Path],
+    prompts: Sequence[Path],
+    required_templates: Iterable[str] = (),
+    context: Sequence[Path] = (),
+) -> CheckResult:
+    """Check the flows in `paths`; flows in `context` only help resolve calls and are
+    not reported on."""
+    report = Report()
+    library = load_library(paths, prompts, report, context)
+    _Checker(library, report).run(required_templates)
+    if context:
+        quiet = {f.resolve() for f in flow_files(context)} - {f.resolve() for f in flow_files(paths)}
+        report.items = [d for d in report.items if d.file.resolve() not in quiet]
+    return CheckResult(library, report)
+
+
+def load_checked(
+    paths: Sequence[Path], prompts: Sequence[Path], required_templates: Iterable[str] = ()
+) -> Library:
+    """The library, or DialogueError listing every error. What the running bot uses."""
+    result = check_paths(paths, prompts, required_templates)
+    if not result.ok:
+        raise DialogueError(result.report.sorted())
+    return result.library
+
+
+class _Checker:
+    def __init__(self, library: Library, report: Report) -> None:
+        self.library = library
+        self.report = report
+        self.templates = Templates(*library.prompts)
+        self.globals = frozenset(self.templates.env.globals)
+        self.broken_templates: set[str] = set()
+        self.checked_templates: dict[str, frozenset[str] | None] = {}
+        self.exit_vars: dict[str, frozenset[str]] = {}
+
+    def run(self, required_templates: Iterable[str]) -> None:
+        for name in required_templates:
+            self.template_file(name, self.library.prompts[0] / name, 1)
+        for flow in self.library.flows.values():
+            self.structure(flow)
+        cyclic = self.call_cycles()
+        for flow in self.call_order(cyclic):
+            self.variables(flow)
+
+    # ------------------------------------------------------------------ structure
+
+    def structure(self, flow: Flow) -> None:
+        add = self.report.add
+        steps = flow.steps
+        if flow.start not in steps:
+            add("HH008", flow.path, flow.start_line, f"start step '{flow.start}' does not exist",
+                self.suggest(flow.start, steps))
+        for step in steps.values():
+            for choice in step.choices:
+                if choice.goto is not None and choice.goto not in steps:
+                    add("HH008", flow.path, choice.line,
+                        f"choice '{choice.id}' in step '{step.id}' goes to '{choice.goto}', which does not exist",
+                        self.suggest(choice.goto, steps))
+                self.button(flow, step, choice.id, choice.label, choice.line)
+            if step.ask is not None and step.ask.skippable:
+                self.button(flow, step, SKIP_CHOICE, "Skip", step.ask.line)
+            if step.scale is not None:
+                self.button(flow, step, str(step.scale.high), str(step.scale.high), step.scale.line)
+            for route in step.next:
+                if route.goto not in steps:
+                    add("HH008", flow.path, route.line,
+                        f"step '{step.id}' goes next to '{route.goto}', which does not exist",
+                        self.suggest(route.goto, steps))
+                if route.when is not None:
+                    self.condition(flow, route.when, route.line)
+            if step.call is not None and step.call not in self.library.flows:
+                add("HH009", flow.path, step.call_line,
+                    f"step '{step.id}' calls flow '{step.call}', which does not exist",
+                    self.suggest(step.call, self.library.flows))
+            for effect in step.effects:
+                target = effect.params.get("flow")
+                if effect.kind == "follow_up" and target not in self.library.flows:
+                    add("HH009", flow.path, effect.line,
+                        f"follow-up in step '{step.id}' names flow '{target}', which does not exist",
+                        self.suggest(str(target), self.library.flows))
+            if step.say is not None:
+                self.say(flow, step.say)
+        self.reachability(flow, dangling=any(t not in steps for s in steps.values() for t in s.targets()))
+        self.message_loops(flow)
+        self.migrations(flow)
+
+    def button(self, flow: Flow, step: Step, choice_id: str, label: str, line: int) -> None:
+        if len(label) > MAX_LABEL:
+            self.report.add("HH016", flow.path, line,
+                            f"the label of '{choice_id}' in step '{step.id}' has {len(label)} characters "
+                            f"(at most {MAX_LABEL})",
+                            "Phones cut long buttons off; shorten it and put detail in the step's words.")
+        payload = worst_case_payload(step.id, choice_id).encode()
+        if len(payload) > MAX_PAYLOAD:
+            self.report.add("HH017", flow.path, line,
+                            f"the button '{choice_id}' of step '{step.id}' needs {len(payload)} bytes of payload "
+                            f"(Telegram allows {MAX_PAYLOAD})",
+                            "Shorten the step id or the choice id; they travel inside the button.")
+
+    def reachability(self, flow: Flow, dangling: bool) -> None:
+        """Unreachable steps and loose ends. A route to a missing step (already reported)
+        counts as a way to the end, and hides unreachable steps, which are most likely
+        the step that was meant: one typo gives one error."""
+        steps = flow.steps
+        seen: set[str] = set()
+        pending = [flow.start] if flow.start in steps else []
+        while pending:
+            sid = pending.pop()
+            if sid in seen:
+                continue
+            seen.add(sid)
+            pending.extend(t for t in steps[sid].targets() if t in steps)
+        for step in steps.values():
+            if step.id not in seen and flow.start in steps and not dangling:
+                self.report.add("HH010", flow.path, step.line, f"step '{step.id}' can never be reached",
+                                f"Point a choice or 'next' at it, or remove it. Flows begin at '{flow.start}'.")
+        ends = {sid for sid, s in steps.items() if s.end or any(t not in steps for t in s.targets())}
+        can_end = set(ends)
+        changed = True
+        while changed:
+            changed = False
+            for sid, step in steps.items():
+                if sid not in can_end and any(t in can_end for t in step.targets()):
+                    can_end.add(sid)
+                    changed = True
+        for sid in sorted(seen - can_end, key=lambda s: steps[s].line):
+            self.report.add("HH011", flow.path, steps[sid].line,
+                            f"from step '{sid}' the flow can never end",
+                            "Every path needs to reach a step with 'end: completed' (or 'stopped'). "
+                            "Add one, or a route to one.")
+
+    def message_loops(self, flow: Flow) -> None:
+        """A cycle of steps that ask nothing would spin forever without the person."""
+        passive = [sid for sid, s in flow.steps.items() if not s.waits and not s.end and not s.call]
+        state: dict[str, int] = {}
+
+        def visit(sid: str) -> str | None:
+            state[sid] = 1
+            for target in flow.steps[sid].targets():
+                if target not in passive:
+                    continue
+                if state.get(target) == 1:
+                    return target
+                if target not in state and (found := visit(target)):
+                    return found
+            state[sid] = 2
+            return None
+
+        for sid in passive:
+            if sid not in state and (looped := visit(sid)):
+                self.report.add("HH024", flow.path, flow.steps[looped].line,
+                                f"step '{looped}' is part of a loop of steps that never wait for an answer",
+                                "Add a question (choices, ask or scale) somewhere in the loop.")
+                return
+
+    def migrations(self, flow: Flow) -> None:
+        seen: set[int] = set()
+        for migration in flow.migrations:
+            if migration.version > flow.version or migration.version < 2 or migration.version in seen:
+                self.report.add("HH023", flow.path, migration.line,
+                                f"migration for version {migration.version} does not fit the flow's "
+                                f"version {flow.version}",
+                                "Each migration names the version (2 up to the flow's 'version') "
+                                "that made the change, once.")
+            seen.add(migration.version)
+            for old, new in migration.steps.items():
+                if new not in flow.steps:
+                    self.report.add("HH018", flow.path, migration.step_lines.get(old, migration.line),
+                                    f"migration moves '{old}' to '{new}', which does not exist",
+                                    self.suggest(new, flow.steps))
+
+    # ------------------------------------------------------------------ templates
+
+    def say(self, flow: Flow, say: Say) -> frozenset[str] | None:
+        if say.is_file:
+            return self.template_file(say.source, flow.path, say.line)
+        try:
+            return self.templates.inline_prompt(say.source).uses - self.globals
+        except jinja2.TemplateSyntaxError as exc:
+            self.report.add("HH013", flow.path, say.line + max((exc.lineno or 1) - 1, 0),
+                            f"the words of this step do not parse: {exc.message}",
+                            "Check that every '{{' has its '}}' and every '{% if %}' its '{% endif %}'.")
+            return None
+
+    def template_file(self, name: str, where: Path, line: int) -> frozenset[str] | None:
+        if name in self.checked_templates:
+            return self.checked_templates[name]
+        uses: frozenset[str] | None = None
+        try:
+            uses = self.templates.file_prompt(name).uses - self.globals
+        except jinja2.TemplateSyntaxError as exc:
+            file = Path(exc.filename) if exc.filename else self.library.prompts[0] / name
+            self.report.add("HH013", file, exc.lineno or 1, f"template does not parse: {exc.message}",
+                            "Check that every '{{' has its '}}' and every '{% if %}' its '{% endif %}'.")
+        except jinja2.TemplateNotFound as exc:
+            missing = exc.name if exc.name != name else name
+            self.report.add("HH012", where, line,
+                            f"template '{missing}' does not exist under {self.library.prompts[0]}",
+                            f"Create prompts/{missing}, or fix the name.")
+        self.checked_templates[name] = uses
+        return uses
+
+    def condition(self, flow: Flow, source: str, line: int) -> frozenset[str] | None:
+        try:
+            return self.templates.condition(source).uses - self.globals
+        except jinja2.TemplateSyntaxError as exc:
+            self.report.add("HH014", flow.path, line, f"condition '{source}' does not parse: {exc.message}",
+                            "Conditions are expressions like 'intensity >= 8' or 'urge == \"away\"'.")
+            return None
+
+    # ------------------------------------------------------------------ calls
+
+    def call_cycles(self) -> set[str]:
+        flows = self.library.flows
+        state: dict[str, int] = {}
+        cyclic: set[str] = set()
+
+        def visit(fid: str) -> None:
+            state[fid] = 1
+            for step in flows[fid].steps.values():
+                if step.call is None or step.call not in flows:
+                    continue
+                if state.get(step.call) == 1:
+                    cyclic.update({fid, step.call})
+                    self.report.add("HH020", flows[fid].path, step.call_line,
+                                    f"step '{step.id}' calls '{step.call}', which is already running further up",
+                                    "A flow cannot call itself, directly or through others; use 'goto' inside a flow.")
+                elif step.call not in state:
+                    visit(step.call)
+            state[fid] = 2
+
+        for fid in flows:
+            if fid not in state:
+                visit(fid)
+        return cyclic
+
+    def call_order(self, cyclic: set[str]) -> list[Flow]:
+        """Callees before callers, so a caller knows what its callees set."""
+        order: list[Flow] = []
+        done: set[str] = set()
+
+        def visit(fid: str) -> None:
+            done.add(fid)
+            for step in self.library.flows[fid].steps.values():
+                if step.call in self.library.flows and step.call not in done and step.call not in cyclic:
+                    visit(step.call)
+            order.append(self.library.flows[fid])
+
+        for fid in self.library.flows:
+            if fid not in done and fid not in cyclic:
+                visit(fid)
+        return order
+
+    # ------------------------------------------------------------------ variables
+
+    def variables(self, flow: Flow) -> None:
+        """Forward must-analysis: a variable counts as set at a step only if every path sets it."""
+        steps = flow.steps
+        if flow.start not in steps:
+            return
+        known: dict[str, frozenset[str]] = {flow.start: frozenset(flow.vars)}
+        pending = [flow.start]
+        while pending:
+            sid = pending.pop()
+            for target, out in self.edges(steps[sid], known[sid]):
+                if target not in steps:
+                    continue
+                merged = out if target not in known else known[target] & out
+                if known.get(target) != merged:
+                    known[target] = merged
+                    pending.append(target)
+        for sid, step in steps.items():
+            if sid not in known:
+                continue
+            here = known[sid]
+            if step.say is not None:
+                uses = self.say(flow, step.say) if not step.say.is_file else self.checked_templates.get(step.say.source)
+                self.unset(flow, step, uses, here, step.say.line, "its words")
+            for effect in step.effects:
+                if effect.kind == "journal":
+                    self.unset(flow, step, frozenset(effect.params["vars"]), here, effect.line, "its journal entry")
+            for route, available in self.route_inputs(step, here):
+                if route.when is not None:
+                    self.unset(flow, step, self.condition_uses(route.when), available, route.line, "a condition")
+        ends = [known[sid] for sid, s in steps.items() if s.end and sid in known]
+        self.exit_vars[flow.id] = frozenset.intersection(*ends) if ends else frozenset()
+
+    def edges(self, step: Step, here: frozenset[str]) -> list[tuple[str, frozenset[str]]]:
+        result: list[tuple[str, frozenset[str]]] = []
+        for choice in step.choices:
+            out = here | frozenset(choice.set)
+            if choice.goto is not None:
+                result.append((choice.goto, out))
+            else:
+                result.extend((r.goto, out) for r in step.next)
+        result.extend((route.goto, out) for route, out in self.route_inputs(step, here))
+        return result
+
+    def route_inputs(self, step: Step, here: frozenset[str]) -> list[tuple[Route, frozenset[str]]]:
+        """Each 'next' route with the variables known when it is taken."""
+        if step.end or (step.choices and not step.ask and not step.next):
+            return []
+        out = here
+        if step.ask is not None:
+            out = here | {step.ask.var}
+        elif step.scale is not None:
+            out = here | {step.scale.var}
+        elif step.call is not None:
+            callee = self.library.flows.get(step.call)
+            out = here | self.exit_vars.get(step.call, frozenset()) | frozenset(callee.vars if callee else ())
+        return [(route, out) for route in step.next]
+
+    def condition_uses(self, source: str) -> frozenset[str] | None:
+        try:
+            return self.templates.condition(source).uses - self.globals
+        except jinja2.TemplateSyntaxError:
+            return None  # already reported as HH014
+
+    def unset(self, flow: Flow, step: Step, uses: frozenset[str] | None, known: frozenset[str],
+              line: int, what: str) -> None:
+        for name in sorted((uses or frozenset()) - known):
+            self.report.add("HH015", flow.path, line,
+                            f"step '{step.id}' uses '{name}' in {what}, but not every path to it sets '{name}'",
+                            f"Set '{name}' earlier on every path (an ask, a scale or a choice's 'set'), "
+                            f"or give it a default under the flow's 'vars:'.")
+
+    @staticmethod
+    def suggest(name: str, options: Mapping[str, object]) -> str:
+        close = difflib.get_close_matches(name, list(options), n=1)
+        return f"Did you mean '{close[0]}'?" if close else f"Known: {', '.join(sorted(options))[:200]}."

@@ -1,0 +1,100 @@
+"""Diagnostics: one problem in the dialogue files, with a stable code, a place and a hint.
+
+Codes never change meaning once shipped; `docs/check-codes.md` explains each one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    title: str
+    severity: Severity = Severity.ERROR
+
+
+# The catalogue. Add new rules at the end; never renumber.
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        Rule("HH001", "file cannot be read"),
+        Rule("HH002", "YAML syntax error"),
+        Rule("HH003", "required key missing"),
+        Rule("HH004", "wrong type or value"),
+        Rule("HH005", "unknown key"),
+        Rule("HH006", "invalid id"),
+        Rule("HH007", "duplicate id"),
+        Rule("HH008", "unknown step"),
+        Rule("HH009", "unknown flow"),
+        Rule("HH010", "unreachable step"),
+        Rule("HH011", "no way to an end"),
+        Rule("HH012", "missing template"),
+        Rule("HH013", "template syntax error"),
+        Rule("HH014", "condition syntax error"),
+        Rule("HH015", "variable used before it is set"),
+        Rule("HH016", "button label too long"),
+        Rule("HH017", "button payload over Telegram's 64 bytes"),
+        Rule("HH018", "migration names a missing step"),
+        Rule("HH019", "conflicting step keys"),
+        Rule("HH020", "call cycle"),
+        Rule("HH021", "flow id does not match its file name", Severity.WARNING),
+        Rule("HH022", "unreachable route after an unconditional one", Severity.WARNING),
+        Rule("HH023", "migration version out of order"),
+        Rule("HH024", "steps loop without asking anything"),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    file: Path
+    line: int
+    message: str
+    hint: str = ""
+
+    @property
+    def rule(self) -> Rule:
+        return RULES[self.code]
+
+    @property
+    def is_error(self) -> bool:
+        return self.rule.severity is Severity.ERROR
+
+    def render(self, root: Path | None = None) -> str:
+        path = self.file
+        if root is not None:
+            try:
+                path = self.file.resolve().relative_to(root.resolve())
+            except ValueError:
+                path = self.file
+        text = f"{path}:{self.line}: {self.rule.severity.value} {self.code}: {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+
+class Report:
+    """Collects diagnostics while loading and checking."""
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+
+    def add(self, code: str, file: Path, line: int, message: str, hint: str = "") -> None:
+        if code not in RULES:
+            raise KeyError(f"unknown diagnostic code {code}")
+        self.items.append(Diagnostic(code, file, line, message, hint))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.is_error]
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=lambda d: (str(d.file), d.line, d.code))

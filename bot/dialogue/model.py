@@ -1,0 +1,171 @@
+"""The dialogue files as frozen, typed values. Built by `loader`, read by the engine and checker.
+
+Every value keeps the line it came from, so the checker can point at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Outcome = Literal["completed", "stopped"]
+EffectKind = Literal["journal", "follow_up", "homework_done"]
+
+# Telegram limits the checker enforces.
+MAX_LABEL = 40  # characters a button shows without being cut on a phone
+MAX_PAYLOAD = 64  # bytes of callback_data
+MAX_SEQ_DIGITS = 7  # a session would need ten million steps to outgrow this
+SKIP_CHOICE = "skip"  # the choice id of the Skip button a skippable question gets
+DEFAULT_MAX_LENGTH = 1000
+LIMIT_MAX_LENGTH = 4000
+
+
+def callback_payload(step_id: str, seq: int, choice_id: str) -> str:
+    """What a button carries back: its step, the session's step counter, its choice."""
+    return f"{step_id}|{seq}|{choice_id}"
+
+
+def parse_callback_payload(data: str) -> tuple[str, int, str] | None:
+    parts = data.split("|")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    return parts[0], int(parts[1]), parts[2]
+
+
+def worst_case_payload(step_id: str, choice_id: str) -> str:
+    return callback_payload(step_id, 10**MAX_SEQ_DIGITS - 1, choice_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One way out of a step: go to `goto`, if `when` (a Jinja expression) holds."""
+
+    goto: str
+    when: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceDef:
+    id: str
+    label: str
+    goto: str | None
+    set: Mapping[str, Any]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class AskDef:
+    var: str
+    max_length: int
+    skippable: bool
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleDef:
+    var: str
+    low: int
+    high: int
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class EffectDef:
+    kind: EffectKind
+    params: Mapping[str, Any]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """A step's words: a template file under prompts/, or inline template text."""
+
+    source: str
+    is_file: bool
+    line: int
+
+    @property
+    def template_name(self) -> str:
+        return self.source if self.is_file else f"<inline:{self.line}>"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    line: int
+    say: Say | None = None
+    choices: tuple[ChoiceDef, ...] = ()
+    ask: AskDef | None = None
+    scale: ScaleDef | None = None
+    call: str | None = None
+    call_line: int = 0
+    next: tuple[Route, ...] = ()
+    effects: tuple[EffectDef, ...] = ()
+    end: Outcome | None = None
+
+    @property
+    def waits(self) -> bool:
+        """True when the step waits for the person (buttons, text or a scale)."""
+        return bool(self.choices or self.ask or self.scale)
+
+    def choice(self, choice_id: str) -> ChoiceDef | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+    def targets(self) -> Iterator[str]:
+        """Every step this one can lead to within its flow."""
+        for choice in self.choices:
+            if choice.goto:
+                yield choice.goto
+        for route in self.next:
+            yield route.goto
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """What changed in `version`: old step ids mapped to new ones, defaults for new variables."""
+
+    version: int
+    steps: Mapping[str, str]
+    vars: Mapping[str, Any]
+    line: int
+    step_lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    id: str
+    version: int
+    title: str
+    summary: str
+    tags: Mapping[str, Any]
+    start: str
+    vars: Mapping[str, Any]
+    steps: Mapping[str, Step]
+    migrations: tuple[Migration, ...]
+    path: Path
+    line: int = 1
+    start_line: int = 1
+
+    @property
+    def assignable(self) -> bool:
+        return self.tags.get("assignable") is True
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[step_id]
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """Every flow that loaded, by id, and the directories their prompts are looked up in."""
+
+    flows: Mapping[str, Flow]
+    prompts: tuple[Path, ...]
+
+    def __contains__(self, flow_id: object) -> bool:
+        return flow_id in self.flows
+
+    def __getitem__(self, flow_id: str) -> Flow:
+        return self.flows[flow_id]

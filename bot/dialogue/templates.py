@@ -1,0 +1,104 @@
+"""Jinja2 for prompts and conditions: sandboxed, strict, autoescaped, compiled once.
+
+Prompts are Telegram-flavoured HTML: authors may use <b> and <i>; every variable
+(what a person wrote) is escaped by autoescape. Conditions are Jinja expressions
+compiled with `Environment.compile_expression`, never Python `eval`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+
+def make_environment(search_path: Sequence[Path]) -> jinja2.Environment:
+    return ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """A compiled template and the variables it reads."""
+
+    template: jinja2.Template
+    uses: frozenset[str]
+
+    def render(self, variables: Mapping[str, Any]) -> str:
+        # A variable the checker proved is set may still be missing in a session saved
+        # under an older flow version: it reads as empty rather than crashing the step.
+        missing = self.uses.difference(variables)
+        context = {**dict.fromkeys(missing), **variables} if missing else variables
+        return self.template.render(context).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    source: str
+    test: Callable[..., Any]
+    uses: frozenset[str]
+
+    def holds(self, variables: Mapping[str, Any]) -> bool:
+        missing = self.uses.difference(variables)
+        context = {**dict.fromkeys(missing), **variables} if missing else variables
+        return bool(self.test(**context))
+
+
+class Templates:
+    """Compiles prompts and conditions, caching each once.
+
+    Templates are looked up in each directory of `search_path` in turn, so a test's own
+    prompts can sit in front of the shipped ones (which hold the engine's own words).
+    """
+
+    def __init__(self, *search_path: Path) -> None:
+        self.search_path = search_path
+        self.env = make_environment(search_path)
+        self._files: dict[str, Prompt] = {}
+
+    def file_prompt(self, name: str) -> Prompt:
+        """Raises jinja2.TemplateNotFound or jinja2.TemplateSyntaxError."""
+        prompt = self._files.get(name)
+        if prompt is None:
+            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            template = self.env.get_template(name)
+            prompt = Prompt(template, self.variables_in(source, name))
+            self._files[name] = prompt
+        return prompt
+
+    def inline_prompt(self, source: str) -> Prompt:
+        """Raises jinja2.TemplateSyntaxError."""
+        return Prompt(self.env.from_string(source), self.variables_in(source, None))
+
+    def condition(self, source: str) -> Condition:
+        """Raises jinja2.TemplateSyntaxError."""
+        test = self.env.compile_expression(source, undefined_to_none=False)
+        tree = self.env.parse("{{ (" + source + ") }}")
+        return Condition(source, test, frozenset(meta.find_undeclared_variables(tree)))
+
+    def variables_in(self, source: str, name: str | None) -> frozenset[str]:
+        """Variables a template reads, following `{% include %}`/`{% import %}` into other files."""
+        seen: set[str] = set() if name is None else {name}
+        used: set[str] = set()
+        pending = [self.env.parse(source)]
+        while pending:
+            tree = pending.pop()
+            used |= meta.find_undeclared_variables(tree)
+            for ref in meta.find_referenced_templates(tree):
+                if ref is None or ref in seen:
+                    continue
+                seen.add(ref)
+                child, _, _ = self.env.loader.get_source(self.env, ref)  # type: ignore[union-attr]
+                pending.append(self.env.parse(child))
+        return frozenset(used)

@@ -1,0 +1,1 @@
+"""The pure dialogue engine: no Telegram, no database."""

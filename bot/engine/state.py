@@ -1,0 +1,156 @@
+"""Plain values that cross the engine's boundary: session state, events in, replies and effects out.
+
+Nothing here imports Telegram or the database; transports and storage translate to
+and from these values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal["active", "completed", "stopped"]
+Expects = Literal["choice", "text", "scale", "nothing"]
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A caller waiting for a called flow to return: it resumes at `step_id`'s `next`."""
+
+    flow_id: str
+    flow_version: int
+    step_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionState:
+    """Where one chat stands in one flow. Stored as one row; `vars` as JSON.
+
+    `seq` grows by one each time the session moves to a new step, so a button that
+    names an older `seq` is known to be stale.
+    """
+
+    flow_id: str
+    flow_version: int
+    step_id: str
+    vars: dict[str, Any] = field(default_factory=dict)
+    stack: tuple[Frame, ...] = ()
+    seq: int = 0
+    status: Status = "active"
+
+
+# ---------------------------------------------------------------- events in
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Free text the person typed."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button pressed. `step_id` and `seq` come from the button, to detect stale ones."""
+
+    choice_id: str
+    step_id: str | None = None
+    seq: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A slash command, e.g. `/skip` or `/start payload`."""
+
+    name: str
+    argument: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """Something that is not an answer: a photo, a sticker, a voice note, a file..."""
+
+    kind: str
+
+
+Event = Text | Choice | Command | Unsupported
+
+
+# ---------------------------------------------------------------- replies out
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to show. `text` is Telegram-flavoured HTML with everything a person
+    wrote already escaped; the terminal strips the tags.
+
+    `step_id`/`seq` are set on the message that asks for the current step's answer, so
+    a transport can put them in button payloads.
+    """
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    expects: Expects = "nothing"
+    step_id: str | None = None
+    seq: int | None = None
+    scale: tuple[int, int] | None = None
+    progress: tuple[int, int] | None = None
+
+
+# ---------------------------------------------------------------- effects out
+
+
+@dataclass(frozen=True, slots=True)
+class RecordAnswer:
+    """An answer to keep in the journal (free text, a scale value or a choice)."""
+
+    flow_id: str
+    step_id: str
+    variable: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class RecordJournal:
+    """A named journal entry made of several answers, e.g. a mapped cycle."""
+
+    flow_id: str
+    step_id: str
+    entry: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleFollowUp:
+    """Ask the service to start `flow_id` later. `after` is as written in the flow
+    ("20m", "2h", "1d", "evening", "tomorrow"); the service turns it into a time."""
+
+    flow_id: str
+    step_id: str
+    target_flow: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class MarkHomeworkDone:
+    """The flow reached a step that counts as doing the homework."""
+
+    flow_id: str
+    step_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class FlowEnded:
+    """The outermost flow ended with `outcome`."""
+
+    flow_id: str
+    outcome: Status
+
+
+Effect = RecordAnswer | RecordJournal | ScheduleFollowUp | MarkHomeworkDone | FlowEnded

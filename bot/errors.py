@@ -1,0 +1,61 @@
+"""Every exception Hedgehog raises on purpose.
+
+    HedgehogError                 one clear sentence for the person running the command
+    ├── ConfigError               a setting (environment, .env) is missing or malformed
+    ├── DialogueError             the dialogue files do not load; carries the diagnostics
+    ├── UnknownFlowError          a flow id that no dialogue file defines
+    └── StorageError              the database cannot be used
+        ├── DatabaseUnavailable   cannot open or reach it (path, permissions, server)
+        └── SchemaTooNew          it was written by a newer Hedgehog than this one
+
+The command line catches `HedgehogError`, prints its message (never a traceback)
+and exits non-zero. Messages never contain secrets or anything a person wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.dialogue.diagnostics import Diagnostic
+
+
+class HedgehogError(Exception):
+    """Base class: `str(error)` is a complete sentence fit to show an operator."""
+
+
+class ConfigError(HedgehogError):
+    """A setting is missing or malformed."""
+
+
+class DialogueError(HedgehogError):
+    """The dialogue files have errors; `diagnostics` lists every one."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        errors = [d for d in self.diagnostics if d.is_error]
+        first = errors[0].render() if errors else "unknown problem"
+        more = f" (and {len(errors) - 1} more; run `hedgehog check`)" if len(errors) > 1 else ""
+        super().__init__(f"The dialogue files have errors: {first}{more}")
+
+
+class UnknownFlowError(HedgehogError):
+    """A flow id that no dialogue file defines."""
+
+    def __init__(self, flow_id: str, known: Sequence[str]) -> None:
+        self.flow_id = flow_id
+        listing = ", ".join(sorted(known)) or "none"
+        super().__init__(f"There is no flow called '{flow_id}'. Known flows: {listing}.")
+
+
+class StorageError(HedgehogError):
+    """The database cannot be used."""
+
+
+class DatabaseUnavailable(StorageError):
+    """The database cannot be opened or reached."""
+
+
+class SchemaTooNew(StorageError):
+    """The database was written by a newer version of Hedgehog."""

@@ -1,0 +1,200 @@
+"""The pure engine, driven with the small flows in tests/dialogues/good/."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.dialogue.check import load_checked
+from bot.engine.engine import SYSTEM_PROMPTS, Engine, Result
+from bot.engine.state import (
+    Choice,
+    Command,
+    FlowEnded,
+    MarkHomeworkDone,
+    RecordAnswer,
+    RecordJournal,
+    ScheduleFollowUp,
+    SessionState,
+    Text,
+    Unsupported,
+)
+
+GOOD = Path(__file__).parent / "dialogues" / "good"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    library = load_checked([GOOD], [GOOD / "prompts", PROJECT_ROOT / "prompts"], SYSTEM_PROMPTS.values())
+    return Engine(library)
+
+
+def words(result: Result) -> str:
+    return " ".join(r.text for r in result.replies)
+
+
+def at_intensity(engine: Engine) -> Result:
+    start = engine.start("sample")
+    return engine.handle(start.state, Text("away"))
+
+
+def test_start_asks_the_first_question_with_buttons_and_progress(engine: Engine) -> None:
+    result = engine.start("sample")
+    question = result.replies[-1]
+    assert result.state.step_id == "urge"
+    assert [b.label for b in question.buttons] == ["Toward", "Away 🐢"]
+    assert question.step_id == "urge" and question.seq == result.state.seq
+    assert question.progress is not None and question.progress[0] == 1
+    assert result.state.vars == {"urge": "unsure"}
+
+
+def test_a_typed_label_picks_its_button_ignoring_case_and_emoji(engine: Engine) -> None:
+    result = at_intensity(engine)
+    assert result.state.step_id == "intensity"
+    assert result.state.vars["urge"] == "away"
+    assert RecordAnswer("sample", "urge", "urge", "away") in result.effects
+
+
+@pytest.mark.parametrize(
+    "event",
+    [Text("banana"), Text("   "), Text(""), Choice("nope", "urge", 1), Unsupported("a sticker")],
+    ids=["text-for-button", "blank", "empty", "unknown-choice", "sticker"],
+)
+def test_unexpected_input_re_asks_and_changes_nothing(engine: Engine, event: object) -> None:
+    start = engine.start("sample")
+    result = engine.handle(start.state, event)  # type: ignore[arg-type]
+    assert result.state == start.state
+    assert not result.effects
+    assert result.replies[-1].step_id == "urge"
+    assert [b.id for b in result.replies[-1].buttons] == ["toward", "away"]
+    assert len(result.replies) == 2  # a short note, then the question again
+
+
+def test_a_button_from_an_old_message_is_not_applied(engine: Engine) -> None:
+    start = engine.start("sample")
+    moved = engine.handle(start.state, Choice("away", "urge", start.state.seq))
+    stale = engine.handle(moved.state, Choice("toward", "urge", start.state.seq))
+    assert stale.state == moved.state
+    assert "earlier step" in words(stale)
+    assert stale.replies[-1].step_id == "intensity"
+
+
+def test_scale_accepts_typed_numbers_and_refuses_others(engine: Engine) -> None:
+    question = at_intensity(engine)
+    for bad in ("eleven", "11", "-1", "7.5"):
+        again = engine.handle(question.state, Text(bad))
+        assert again.state == question.state, bad
+        assert "0 to 10" in words(again)
+    answered = engine.handle(question.state, Text("7/10"))
+    assert answered.state.vars["intensity"] == 7
+    assert answered.state.step_id == "feeling"
+
+
+def test_high_intensity_calls_another_flow_and_returns_to_the_caller(engine: Engine) -> None:
+    question = at_intensity(engine)
+    paused = engine.handle(question.state, Choice("9", "intensity", question.state.seq))
+    assert (paused.state.flow_id, paused.state.step_id) == ("pause", "breathe")
+    assert [f.flow_id for f in paused.state.stack] == ["sample"]
+    assert "pause first" in words(paused)
+    back = engine.handle(paused.state, Text("ready"))
+    assert (back.state.flow_id, back.state.step_id, back.state.stack) == ("sample", "feeling", ())
+    assert back.state.vars["paused"] is True
+    assert words(back).startswith("Good.")
+
+
+def test_skip_sets_the_answer_to_none_and_moves_on(engine: Engine) -> None:
+    question = engine.handle(at_intensity(engine).state, Text("3"))
+    assert question.replies[-1].buttons[-1].id == "skip"
+    for skip in (Command("skip"), Choice("skip", "feeling", question.state.seq), Text("Skip")):
+        result = engine.handle(question.state, skip)
+        assert result.state.status == "completed"
+        assert result.state.vars["feeling"] is None
+        assert "No words needed." in words(result)
+
+
+def test_a_question_that_cannot_be_skipped_says_so(engine: Engine) -> None:
+    question = at_intensity(engine)
+    result = engine.handle(question.state, Command("skip"))
+    assert result.state == question.state
+    assert "needs an answer" in words(result)
+
+
+def test_long_answers_are_cut_to_the_limit_with_a_note(engine: Engine) -> None:
+    question = engine.handle(at_intensity(engine).state, Text("3"))
+    result = engine.handle(question.state, Text("x" * 10_000))
+    assert result.state.vars["feeling"] == "x" * 20
+    assert "first 20 characters" in words(result)
+
+
+def test_what_a_person_writes_is_escaped_in_replies(engine: Engine) -> None:
+    question = engine.handle(at_intensity(engine).state, Text("3"))
+    result = engine.handle(question.state, Text("<b>hi</b> & you"))
+    assert "&lt;b&gt;hi&lt;/b&gt; &amp; you" in words(result)
+    assert "<b>hi</b>" not in words(result)
+
+
+def test_ending_returns_the_outcome_and_every_effect(engine: Engine) -> None:
+    question = engine.handle(at_intensity(engine).state, Text("3"))
+    result = engine.handle(question.state, Choice("angry", "feeling", question.state.seq))
+    assert result.state.status == "completed"
+    assert result.effects[-4:] == [
+        RecordJournal("sample", "done", "cycle", {"urge": "away", "intensity": 3, "feeling": "angry"}),
+        ScheduleFollowUp("sample", "done", "pause", "20m"),
+        MarkHomeworkDone("sample", "done"),
+        FlowEnded("sample", "completed"),
+    ]
+    assert "You leaned away at 3." in words(result)
+
+
+def test_the_step_counter_grows_with_every_step(engine: Engine) -> None:
+    start = engine.start("sample")
+    moved = engine.handle(start.state, Text("away"))
+    assert moved.state.seq > start.state.seq
+    assert moved.replies[-1].seq == moved.state.seq
+
+
+def test_a_session_on_a_renamed_step_follows_the_migration(engine: Engine) -> None:
+    old = SessionState("sample", 1, "how-strong", {"urge": "away"}, seq=5)
+    result = engine.show(old)
+    assert (result.state.flow_version, result.state.step_id) == (2, "intensity")
+    assert result.state.vars == {"urge": "away", "feeling": None}
+    assert result.replies[-1].step_id == "intensity"
+    assert "updated" not in words(result)
+
+
+def test_a_session_on_a_vanished_step_is_told_and_keeps_its_answers(engine: Engine) -> None:
+    old = SessionState("sample", 1, "gone-step", {"urge": "toward", "intensity": 4}, seq=5)
+    result = engine.handle(old, Text("anything"))
+    assert result.state.step_id == "urge"
+    assert result.state.vars["intensity"] == 4
+    assert "updated since you were last here" in words(result)
+
+
+def test_a_session_in_a_flow_that_no_longer_exists_ends_kindly(engine: Engine) -> None:
+    old = SessionState("retired", 3, "somewhere", {"x": 1})
+    result = engine.show(old)
+    assert result.state.status == "stopped"
+    assert "no longer available" in words(result)
+
+
+def test_a_caller_frame_is_migrated_too(engine: Engine) -> None:
+    question = at_intensity(engine)
+    paused = engine.handle(question.state, Text("9"))
+    old_caller = replace(paused.state.stack[0], flow_version=1)
+    result = engine.handle(replace(paused.state, stack=(old_caller,)), Text("ready"))
+    assert (result.state.flow_id, result.state.step_id) == ("sample", "feeling")
+
+
+def test_importing_the_engine_pulls_in_neither_telegram_nor_the_database() -> None:
+    code = (
+        "import sys, bot.engine.engine, bot.dialogue.check, bot.dialogue.graph;"
+        "bad = [m for m in ('telegram', 'sqlalchemy', 'sqlmodel', 'bot.storage', 'bot.service')"
+        " if m in sys.modules]; print(','.join(bad))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == ""
