@@ -35,9 +35,11 @@ class DialogueError(HedgehogError):
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = tuple(diagnostics)
         errors = [d for d in self.diagnostics if d.is_error]
-        first = errors[0].render() if errors else "unknown problem"
-        more = f" (and {len(errors) - 1} more; run `hedgehog check`)" if len(errors) > 1 else ""
-        super().__init__(f"The dialogue files have errors: {first}{more}")
+        first = f"{errors[0].file}:{errors[0].line}: {errors[0].code} {errors[0].message}" if errors else "?"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(
+            f"The dialogue files have errors: {first}{more}. Run `hedgehog check` for every problem and hint."
+        )
 
 
 class UnknownFlowError(HedgehogError):

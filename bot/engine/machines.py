@@ -106,40 +106,51 @@ def _condition(condition: Condition) -> Any:
     return holds
 
 
-def _waiting_steps_to_end(flow: Flow) -> dict[str, int]:
-    """For each step, the fewest questions still to answer before some end (Bellman-Ford)."""
-    remaining = {sid: (0 if s.end else 10**6) for sid, s in flow.steps.items()}
-    for _ in range(len(flow.steps)):
-        changed = False
-        for sid, step in flow.steps.items():
-            cost = 1 if step.waits else 0
-            for target in step.targets():
-                if target in remaining and remaining[target] + cost < remaining[sid]:
-                    remaining[sid] = remaining[target] + cost
-                    changed = True
-        if not changed:
-            break
-    return remaining
+def _questions_ahead(flow: Flow) -> dict[str, int]:
+    """For each step, the most questions still ahead in this flow on a route to an end
+    (loops taken once). A called flow shows its own progress, so its questions are not
+    counted here. An estimate should err long: finishing early is pleasant."""
+    ahead: dict[str, int] = {}
+    on_path: set[str] = set()
+
+    def visit(sid: str) -> int:
+        if sid in ahead:
+            return ahead[sid]
+        on_path.add(sid)
+        step = flow.steps[sid]
+        following = [visit(t) for t in step.targets() if t in flow.steps and t not in on_path]
+        on_path.discard(sid)
+        ahead[sid] = (1 if step.waits else 0) + (max(following) if following else 0)
+        return ahead[sid]
+
+    for sid in flow.steps:
+        visit(sid)
+    return ahead
 
 
-def _progress(flow: Flow) -> dict[str, tuple[int, int]]:
-    """Roughly how far along a step is: (questions so far, questions in all) on the shortest
-    route through it. Shown as a small "3 of 9" so a person knows how much is left."""
-    remaining = _waiting_steps_to_end(flow)
-    done = {flow.start: 1 if flow.steps[flow.start].waits else 0}
+def _questions_before(flow: Flow) -> dict[str, int]:
+    """For each step, the fewest questions asked before it on a way in from the start."""
+    before = {flow.start: 0}
     frontier = [flow.start]
     while frontier:
         following: list[str] = []
         for sid in frontier:
             for target in flow.steps[sid].targets():
-                if target in flow.steps and target not in done:
-                    done[target] = done[sid] + (1 if flow.steps[target].waits else 0)
+                if target in flow.steps and target not in before:
+                    before[target] = before[sid] + (1 if flow.steps[sid].waits else 0)
                     following.append(target)
         frontier = following
+    return before
+
+
+def _progress(flow: Flow) -> dict[str, tuple[int, int]]:
+    """Roughly how far along each question is: (its number, questions in all), shown as
+    "question 3 of about 9" so a person knows how much is left."""
+    ahead, before = _questions_ahead(flow), _questions_before(flow)
     return {
-        sid: (done[sid], done[sid] + max(remaining[sid] - 1, 0))
+        sid: (before[sid] + 1, before[sid] + ahead[sid])
         for sid, step in flow.steps.items()
-        if step.waits and sid in done and remaining[sid] < 10**6
+        if step.waits and sid in before
     }
 
 

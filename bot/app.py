@@ -1,0 +1,32 @@
+"""Wiring: settings -> checked dialogues -> engine -> store -> coach. Used by every command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.config import Settings
+from bot.dialogue.check import load_checked
+from bot.dialogue.model import Library
+from bot.engine.engine import SYSTEM_PROMPTS, Engine
+from bot.service import SERVICE_PROMPTS, Coach
+from bot.storage import Store
+
+REQUIRED_TEMPLATES = (*SYSTEM_PROMPTS.values(), *SERVICE_PROMPTS.values())
+
+
+def load_library(settings: Settings, paths: list[Path] | None = None) -> Library:
+    """Every flow, checked; raises DialogueError with every problem if any."""
+    return load_checked(paths or [settings.dialogues_dir], [settings.prompts_dir], REQUIRED_TEMPLATES)
+
+
+def build_engine(settings: Settings) -> Engine:
+    return Engine(load_library(settings))
+
+
+def build_coach(settings: Settings, engine: Engine | None = None, store: Store | None = None) -> Coach:
+    """The dialogue files load (and are checked) before the database is opened, so a
+    broken file never touches anything saved."""
+    engine = engine or build_engine(settings)
+    engine.flow(settings.default_flow)
+    store = store or Store.open(settings.database_url)
+    return Coach(engine, store, settings.default_flow, log_salt=settings.log_salt)

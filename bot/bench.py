@@ -1,0 +1,175 @@
+"""`hedgehog bench`: figures for the engine and a durable step, measured in one run.
+
+1. pure engine steps/s: `Engine.handle` (render + transition), no I/O;
+2. the transition alone, detached (set the cursor's state, fire on the shared
+   machine) against the naive way (`add_model` ... `remove_model` per message),
+   as a ratio, plus the memory one attached chat costs;
+3. full durable steps/s: `Coach.handle` with SQLite (claim the update, load, engine,
+   save, journal, commit), in a fresh temporary database.
+
+A walker answers whatever each step asks (the first button, a short text, a middle
+scale value) and starts the flow again when it ends, so the figures follow the
+shipped content. Nothing here asserts on time; compare figures from one run.
+"""
+
+from __future__ import annotations
+
+import gc
+import platform
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.config import Settings
+from bot.engine.engine import Engine
+from bot.engine.machines import Cursor
+from bot.engine.state import Choice, Event, Reply, SessionState, Text
+
+ANSWER = "I sent a message and no reply came for hours."
+
+
+def answer_for(reply: Reply) -> Event:
+    """What the walker sends to a question."""
+    if reply.expects == "scale" and reply.scale:
+        return Text(str((reply.scale[0] + reply.scale[1]) // 3))
+    if reply.expects == "text":
+        return Text(ANSWER)
+    button = reply.buttons[0]
+    return Choice(button.id, reply.step_id, reply.seq)
+
+
+class Walker:
+    """Drives a flow forever through the pure engine."""
+
+    def __init__(self, engine: Engine, flow_id: str) -> None:
+        self.engine = engine
+        self.flow_id = flow_id
+        result = engine.start(flow_id)
+        self.state: SessionState = result.state
+        self.question = result.replies[-1]
+
+    def step(self) -> tuple[SessionState, Event]:
+        """One event through the engine; returns the state it was applied to and the event."""
+        before, event = self.state, answer_for(self.question)
+        result = self.engine.handle(before, event)
+        if result.state.status != "active":
+            result = self.engine.start(self.flow_id, seq=result.state.seq)
+        self.state = result.state
+        self.question = next(r for r in reversed(result.replies) if r.step_id is not None)
+        return before, event
+
+
+def _rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:>12,.0f}/s  {seconds / count * 1e6:>8.1f} us each"
+
+
+def _timed(run: Callable[[], None], count: int) -> float:
+    gc.collect()
+    started = time.perf_counter()
+    for _ in range(count):
+        run()
+    return time.perf_counter() - started
+
+
+def bench_engine(engine: Engine, flow_id: str, steps: int) -> float:
+    walker = Walker(engine, flow_id)
+    for _ in range(min(steps // 10, 2000)):
+        walker.step()
+    return _timed(walker.step, steps)
+
+
+def bench_transitions(engine: Engine, flow_id: str, steps: int) -> tuple[float, float, float]:
+    """Seconds for `steps` transitions detached vs attached, and KiB per attached model."""
+    compiled = engine.flows[flow_id]
+    walker = Walker(engine, flow_id)
+    moves: list[tuple[str, dict[str, object], str]] = []
+    while len(moves) < 200:
+        state, event = walker.step()
+        if state.flow_id != flow_id:
+            continue
+        step = compiled.flow.steps[state.step_id]
+        trigger = f"choose:{event.choice_id}" if isinstance(event, Choice) and step.choice(event.choice_id) else "next"
+        variables = dict(state.vars)
+        if step.scale and isinstance(event, Text):
+            variables[step.scale.var] = int(event.text)
+        moves.append((state.step_id, variables, trigger))
+    machine = compiled.machine
+    rounds = max(steps // len(moves), 1)
+
+    def detached() -> None:
+        for step_id, variables, trigger in moves:
+            compiled.fire(Cursor(step_id, variables), trigger)
+
+    def attached() -> None:
+        for step_id, variables, trigger in moves:
+            model = Cursor(step_id, variables)
+            machine.add_model(model, initial=step_id)
+            machine.events[trigger].trigger(model)
+            machine.remove_model(model)
+
+    fast = _timed(detached, rounds)
+    slow = _timed(attached, max(rounds // 10, 1)) * (rounds / max(rounds // 10, 1))
+    tracemalloc.start()
+    models = []
+    before = tracemalloc.take_snapshot()
+    for i in range(200):
+        model = Cursor(moves[i % len(moves)][0], {})
+        machine.add_model(model, initial=model.state)
+        models.append(model)
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    for model in models:
+        machine.remove_model(model)
+    grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    return fast / (rounds * len(moves)), slow / (rounds * len(moves)), grown / 200 / 1024
+
+
+def bench_durable(settings: Settings, engine: Engine, flow_id: str, steps: int) -> float:
+    from bot.service import Coach, Incoming
+    from bot.storage import ChatKey, Store
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.open(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+        try:
+            coach = Coach(engine, store, flow_id)
+            chat = ChatKey("bench", "walker")
+            question = coach.open(chat, flow_id)[-1]
+            update = 0
+
+            def step() -> None:
+                nonlocal question, update
+                update += 1
+                replies = coach.handle(Incoming(chat, answer_for(question), update))
+                asking = [r for r in replies if r.step_id is not None]
+                if not asking:
+                    asking = [coach.open(chat, flow_id)[-1]]
+                question = asking[-1]
+
+            for _ in range(min(steps // 10, 200)):
+                step()
+            return _timed(step, steps)
+        finally:
+            store.close()
+
+
+def run_benchmarks(settings: Settings, steps: int = 20_000) -> int:
+    from bot.app import build_engine
+
+    engine = build_engine(settings)
+    flow_id = settings.default_flow
+    print(f"hedgehog bench: flow '{flow_id}', Python {platform.python_version()}, {platform.machine()}, one process")
+    pure = bench_engine(engine, flow_id, steps)
+    print(f"  pure engine step (render + transition):  {_rate(steps, pure)}")
+    fast, slow, kib = bench_transitions(engine, flow_id, steps)
+    print(f"  transition, detached cursor:             {_rate(1, fast)}")
+    print(f"  transition, add_model/remove_model:      {_rate(1, slow)}")
+    print(f"    naive / detached time ratio:           {slow / fast:>12.1f}x")
+    print(f"    memory per attached chat:              {kib:>12.1f} KiB")
+    durable_steps = max(steps // 5, 500)
+    durable = bench_durable(settings, engine, flow_id, durable_steps)
+    print(f"  full durable step (SQLite commit):       {_rate(durable_steps, durable)}")
+    print(f"    durable / pure time ratio:             {(durable / durable_steps) / (pure / steps):>12.1f}x")
+    return 0
+

@@ -1,0 +1,140 @@
+"""The `hedgehog` command (also `python -m bot`).
+
+    hedgehog chat  [--flow ID] [--as NAME]     talk to the coach in this terminal
+    hedgehog check [PATHS...] [--prompts DIR]  report every problem in the dialogue files
+    hedgehog graph FLOW [--format mermaid|dot] draw a flow from its file
+    hedgehog bench [--steps N]                 measure the engine and a durable step
+
+Every failure the person running the command can fix ends with one sentence on
+stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.config import Settings
+from bot.errors import HedgehogError
+
+EXIT_PROBLEMS = 1  # `check` found errors
+EXIT_FAILURE = 2  # a setting, file or database problem
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_FAILURE
+    try:
+        settings = Settings.load()
+        result: int = args.handler(args, settings)
+        return result
+    except HedgehogError as exc:
+        print(f"hedgehog: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hedgehog",
+        description="A coach for the pull to chase or to withdraw in a relationship.",
+    )
+    parser.add_argument("--version", action="version", version=f"hedgehog {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    chat = commands.add_parser("chat", help="talk to the coach in this terminal (no token, no network)")
+    chat.add_argument("--flow", metavar="ID", help="start this flow (default: resume, or the default flow)")
+    chat.add_argument("--as", dest="name", metavar="NAME", help="whose conversation this is (default: your login)")
+    chat.set_defaults(handler=_chat)
+
+    check = commands.add_parser("check", help="report every problem in the dialogue files and prompts")
+    check.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATHS", help="flow files or folders (default: dialogues/)"
+    )
+    check.add_argument("--prompts", type=Path, metavar="DIR", help="prompts folder (default: prompts/)")
+    check.set_defaults(handler=_check)
+
+    graph = commands.add_parser("graph", help="print a flow's diagram")
+    graph.add_argument("flow", metavar="FLOW")
+    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    graph.set_defaults(handler=_graph)
+
+    bench = commands.add_parser("bench", help="measure engine and durable steps per second")
+    bench.add_argument("--steps", type=int, default=20_000, metavar="N", help="steps per measurement")
+    bench.set_defaults(handler=_bench)
+    return parser
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import logs
+    from bot.app import build_coach, build_engine
+    from bot.transports import terminal
+
+    logs.configure(settings.log_level or "WARNING")
+    engine = build_engine(settings)
+    if args.flow is not None:
+        engine.flow(args.flow)
+    coach = build_coach(settings, engine=engine)
+    try:
+        name = args.name or getpass.getuser()
+        return terminal.run(terminal.TerminalChat(coach, name), args.flow)
+    finally:
+        coach.store.close()
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import REQUIRED_TEMPLATES
+    from bot.dialogue.check import check_paths
+
+    paths = args.paths or [settings.dialogues_dir]
+    prompts = args.prompts or settings.prompts_dir
+    search = [prompts] if prompts == settings.prompts_dir else [prompts, settings.prompts_dir]
+    # Named files inside the dialogues folder are checked with their neighbours, so
+    # the flows they call resolve; files elsewhere (fixtures, drafts) stand alone.
+    inside = all(_within(p, settings.dialogues_dir) for p in paths)
+    context = [settings.dialogues_dir] if args.paths and inside else []
+    result = check_paths(paths, search, REQUIRED_TEMPLATES, context)
+    root = Path.cwd()
+    for diagnostic in result.report.sorted():
+        print(diagnostic.render(root))
+    errors = len(result.report.errors)
+    warnings = len(result.report.items) - errors
+    flows = len(result.library.flows)
+    summary = f"{_count(flows, 'flow')} checked: {_count(errors, 'error')}, {_count(warnings, 'warning')}."
+    print(summary, file=sys.stderr if errors else sys.stdout)
+    return EXIT_PROBLEMS if errors else 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _graph(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import load_library
+    from bot.dialogue.graph import dot, mermaid
+    from bot.errors import UnknownFlowError
+
+    library = load_library(settings)
+    if args.flow not in library:
+        raise UnknownFlowError(args.flow, list(library.flows))
+    flow = library[args.flow]
+    print(mermaid(flow) if args.format == "mermaid" else dot(flow), end="")
+    return 0
+
+
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bench import run_benchmarks
+
+    return run_benchmarks(settings, steps=args.steps)

@@ -1,0 +1,83 @@
+"""Settings: read once from the environment and an optional `.env` file, nowhere else.
+
+| variable                 | default                                   | meaning                            |
+|--------------------------|-------------------------------------------|------------------------------------|
+| HEDGEHOG_DATABASE_URL    | SQLite under HEDGEHOG_DATA_DIR / XDG dir  | sqlite:///path or postgresql://... |
+| HEDGEHOG_DATA_DIR        | $XDG_DATA_HOME/hedgehog (~/.local/share)  | where the default SQLite file goes |
+| HEDGEHOG_DIALOGUES_DIR   | <project>/dialogues                       | the flows                          |
+| HEDGEHOG_PROMPTS_DIR     | <project>/prompts                         | the wording                        |
+| HEDGEHOG_DEFAULT_FLOW    | checkin                                   | what /start and `chat` begin with  |
+| HEDGEHOG_LOG_LEVEL       | INFO (WARNING for `hedgehog chat`)        | logging threshold                  |
+| HEDGEHOG_LOG_SALT        | random per process                        | salt for hashed chat ids in logs   |
+| TELEGRAM_BOT_TOKEN       | (none)                                    | needed by `hedgehog run` only      |
+
+Values in the environment win over `.env`. Secrets are kept out of `repr`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """`KEY=value` lines; `#` comments, blank lines and optional quotes allowed."""
+    values: dict[str, str] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return values
+    except OSError as exc:
+        raise ConfigError(f"Cannot read {path}: {exc.strerror}.") from None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.removeprefix("export ").partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ConfigError(f"{path}:{number} is not a KEY=value line; fix or remove it.")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str | None = None
+    dialogues_dir: Path = PROJECT_ROOT / "dialogues"
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    default_flow: str = "checkin"
+    log_level: str | None = None
+    log_salt: str | None = field(default=None, repr=False)
+    telegram_token: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
+        env = {**read_dotenv(dotenv or Path.cwd() / ".env"), **(os.environ if environ is None else environ)}
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        level = get("HEDGEHOG_LOG_LEVEL")
+        if level is not None and level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ConfigError(
+                f"HEDGEHOG_LOG_LEVEL is '{level}'; use DEBUG, INFO, WARNING or ERROR."
+            )
+        return cls(
+            database_url=get("HEDGEHOG_DATABASE_URL"),
+            dialogues_dir=Path(get("HEDGEHOG_DIALOGUES_DIR") or PROJECT_ROOT / "dialogues"),
+            prompts_dir=Path(get("HEDGEHOG_PROMPTS_DIR") or PROJECT_ROOT / "prompts"),
+            default_flow=get("HEDGEHOG_DEFAULT_FLOW") or "checkin",
+            log_level=level.upper() if level else None,
+            log_salt=get("HEDGEHOG_LOG_SALT"),
+            telegram_token=get("TELEGRAM_BOT_TOKEN"),
+        )

@@ -1,0 +1,55 @@
+"""Structured logs: one line per event, `key=value`, no message text and no secrets.
+
+Records carry their data in `extra={"fields": {...}}`. A filter on the root handler
+replaces any configured secret (the bot token appears in Bot API URLs that HTTP
+libraries log) with `[redacted]`, whatever logger wrote it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Iterable
+from typing import TextIO
+
+
+class KeyValueFormatter(logging.Formatter):
+    converter = time.gmtime
+
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = self.formatTime(record, "%Y-%m-%dT%H:%M:%S")
+        parts = [f"{stamp}Z", record.levelname.lower(), record.name, record.getMessage()]
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            parts += [f"{key}={value}" for key, value in fields.items()]
+        if record.exc_info:
+            # The type only: exception messages can quote SQL parameters, i.e. answers.
+            parts.append("error=" + (record.exc_info[0].__name__ if record.exc_info[0] else "unknown"))
+        return " ".join(parts)
+
+
+class RedactSecrets(logging.Filter):
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        message = record.getMessage()
+        cleaned = message
+        for secret in self.secrets:
+            cleaned = cleaned.replace(secret, "[redacted]")
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def configure(level: str, secrets: Iterable[str] = (), stream: TextIO | None = None) -> None:
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(KeyValueFormatter())
+    handler.addFilter(RedactSecrets(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

@@ -1,0 +1,216 @@
+"""The coach service: one incoming event of one chat in, the replies to show out.
+
+    transport -> Coach.handle(Incoming) -> [engine, storage] -> list[Reply] -> transport
+
+Everything for one event happens in one database transaction that holds the chat's
+lock: claim the update id (exactly once), load the session, run the engine, save the
+new state and carry out its effects. Only after the commit are the replies returned,
+so a crash at any point either loses nothing or leaves the update to be processed
+again when Telegram resends it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.dialogue.templates import Prompt
+from bot.engine.engine import Engine, Result
+from bot.engine.state import (
+    Choice,
+    Command,
+    Effect,
+    Event,
+    MarkHomeworkDone,
+    RecordAnswer,
+    RecordJournal,
+    Reply,
+    ScheduleFollowUp,
+    SessionState,
+    Text,
+)
+from bot.schedule import due_time
+from bot.storage import ChatKey, ChatTx, Store
+
+log = logging.getLogger("hedgehog.service")
+
+# Words the service says itself (commands and the space between flows).
+SERVICE_PROMPTS = {
+    "help": "system/help.j2",
+    "stopped": "system/stopped.j2",
+    "welcome_back": "system/welcome-back.j2",
+    "no_session": "system/no-session.j2",
+    "unknown_command": "system/unknown-command.j2",
+    "switched": "system/switched.j2",
+}
+
+# Commands the service answers; anything else unknown gets a kind pointer to /help.
+COMMANDS = ("start", "checkin", "resume", "restart", "stop", "skip", "help")
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    chat: ChatKey
+    event: Event
+    update_id: int | None = None
+
+
+class Coach:
+    def __init__(
+        self,
+        engine: Engine,
+        store: Store,
+        default_flow: str = "checkin",
+        clock: Callable[[], datetime] | None = None,
+        log_salt: str | None = None,
+    ) -> None:
+        engine.flow(default_flow)  # fail at start, not at a person's first message
+        self.engine = engine
+        self.store = store
+        self.default_flow = default_flow
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.salt = (log_salt or secrets.token_hex(16)).encode()
+        self.words: dict[str, Prompt] = {
+            key: engine.templates.file_prompt(name) for key, name in SERVICE_PROMPTS.items()
+        }
+
+    # ------------------------------------------------------------------ entry points
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        started = time.perf_counter()
+        outcome = "ok"
+        with self.store.chat(incoming.chat) as tx:
+            if incoming.update_id is not None and not tx.claim_update(incoming.update_id):
+                # Already handled (Telegram resent it): show where the person is, change nothing.
+                state = tx.load_session()
+                replies = self.engine.show(state).replies if state else []
+                outcome = "duplicate"
+            else:
+                state = tx.load_session()
+                replies, outcome = self.dispatch(tx, state, incoming.event)
+        self.log(incoming, state, outcome, started)
+        return replies
+
+    def open(self, chat: ChatKey, flow_id: str | None = None) -> list[Reply]:
+        """Begin a conversation: resume the open session, or start `flow_id` (or the default)."""
+        started = time.perf_counter()
+        with self.store.chat(chat) as tx:
+            state = tx.load_session()
+            if state is not None and flow_id in (None, state.flow_id):
+                result = self.engine.show(state)
+                self.save(tx, state, result)
+                replies = [self.say("welcome_back", title=self.engine.flow(state.flow_id).title),
+                           *result.replies]
+                outcome = "resumed"
+            else:
+                replies = self.begin(tx, state, flow_id or self.default_flow)
+                outcome = "started"
+        self.log(Incoming(chat, Command("open")), state, outcome, started)
+        return replies
+
+    def peek(self, chat: ChatKey) -> SessionState | None:
+        """The chat's open session, read-only (for tests and tools)."""
+        with self.store.chat(chat) as tx:
+            return tx.load_session()
+
+    # ------------------------------------------------------------------ inside the transaction
+
+    def dispatch(self, tx: ChatTx, state: SessionState | None, event: Event) -> tuple[list[Reply], str]:
+        if isinstance(event, Command) and event.name != "skip":
+            return self.command(tx, state, event)
+        if state is None:
+            kind = "button" if isinstance(event, Choice) else "text" if isinstance(event, Text) else "other"
+            return [self.say("no_session", kind=kind)], "no-session"
+        result = self.engine.handle(state, event)
+        self.save(tx, state, result)
+        return result.replies, "moved" if result.moved else "stayed"
+
+    def command(self, tx: ChatTx, state: SessionState | None, event: Command) -> tuple[list[Reply], str]:
+        name = event.name
+        if name == "help":
+            return [self.say("help", active=state is not None)], "help"
+        if name in ("start", "resume"):
+            if state is None:
+                if name == "resume":
+                    return [self.say("no_session", kind="resume")], "no-session"
+                return self.begin(tx, None, self.default_flow), "started"
+            result = self.engine.show(state)
+            self.save(tx, state, result)
+            title = self.engine.flow(result.state.flow_id).title
+            return [self.say("welcome_back", title=title), *result.replies], "resumed"
+        if name == "checkin":
+            return self.begin(tx, state, "checkin"), "started"
+        if name == "restart":
+            flow_id = state.stack[0].flow_id if state and state.stack else state.flow_id if state else None
+            return self.begin(tx, state, flow_id or self.default_flow, quiet=True), "restarted"
+        if name == "stop":
+            if state is None:
+                return [self.say("no_session", kind="stop")], "no-session"
+            tx.end_session("stopped")
+            return [self.say("stopped", title=self.engine.flow(state.flow_id).title)], "stopped"
+        where = self.engine.show(state).replies if state else []
+        return [self.say("unknown_command", name=name), *where], "unknown-command"
+
+    def begin(self, tx: ChatTx, current: SessionState | None, flow_id: str, quiet: bool = False) -> list[Reply]:
+        """Start `flow_id`, closing any open session first (its answers stay saved)."""
+        replies: list[Reply] = []
+        if current is not None:
+            tx.end_session("stopped")
+            if not quiet and current.flow_id != flow_id:
+                replies.append(self.say("switched", title=self.engine.flow(current.flow_id).title))
+        result = self.engine.start(flow_id, seq=current.seq if current else 0)
+        self.save(tx, None, result)
+        return [*replies, *result.replies]
+
+    def save(self, tx: ChatTx, before: SessionState | None, result: Result) -> None:
+        if result.state != before:
+            tx.save_session(result.state)
+        for effect in result.effects:
+            self.apply(tx, effect)
+
+    def apply(self, tx: ChatTx, effect: Effect) -> None:
+        if isinstance(effect, RecordAnswer):
+            tx.record_answer(effect.flow_id, effect.step_id, effect.variable, effect.value)
+        elif isinstance(effect, RecordJournal):
+            tx.record_entry(effect.flow_id, effect.step_id, effect.entry, effect.values)
+        elif isinstance(effect, ScheduleFollowUp):
+            now = self.clock()
+            due = due_time(effect.after, now, tx.timezone)
+            tx.schedule_followup(
+                source_flow=effect.flow_id,
+                source_step=effect.step_id,
+                target_flow=effect.target_flow,
+                due_at=due,
+                dedupe_key=f"{tx.chat_id}:{effect.flow_id}:{effect.step_id}:{effect.target_flow}:{due:%Y%m%d%H%M}",
+            )
+        elif isinstance(effect, MarkHomeworkDone):
+            tx.record_homework_done(effect.flow_id, effect.step_id)
+        # FlowEnded: the saved state already carries the outcome.
+
+    # ------------------------------------------------------------------ words and logs
+
+    def say(self, key: str, **context: Any) -> Reply:
+        return Reply(text=self.words[key].render(context))
+
+    def log(self, incoming: Incoming, state: SessionState | None, outcome: str, started: float) -> None:
+        if not log.isEnabledFor(logging.INFO):
+            return
+        fields: Mapping[str, Any] = {
+            "chat": self.chat_hash(incoming.chat),
+            "event": type(incoming.event).__name__.lower(),
+            "flow": state.flow_id if state else "-",
+            "step": state.step_id if state else "-",
+            "outcome": outcome,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+        log.info("update", extra={"fields": fields})
+
+    def chat_hash(self, chat: ChatKey) -> str:
+        digest = hashlib.blake2b(f"{chat.transport}:{chat.address}".encode(), key=self.salt[:64], digest_size=6)
+        return digest.hexdigest()

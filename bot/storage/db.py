@@ -1,0 +1,138 @@
+"""Database URLs, engines and schema migrations.
+
+An operator writes `sqlite:///path` or `postgresql://user@host/db`; we pick the driver
+(pysqlite, psycopg 3). SQLite runs in WAL mode and takes its write lock when a
+transaction begins (`BEGIN IMMEDIATE`), so two writers never deadlock upgrading a
+read lock. Migrations are Alembic's, run in code at start-up; on PostgreSQL under an
+advisory lock so replicas starting together do not race.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from bot.errors import DatabaseUnavailable, SchemaTooNew
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+ADVISORY_LOCK = 0x4E4447  # "HDG": one key for every Hedgehog schema migration
+SETTING = "HEDGEHOG_DATABASE_URL"
+
+
+def default_database_url() -> str:
+    data = os.environ.get("HEDGEHOG_DATA_DIR", "").strip()
+    if not data:
+        xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+        data = str(Path(xdg) / "hedgehog") if xdg else str(Path.home() / ".local" / "share" / "hedgehog")
+    return f"sqlite:///{Path(data).expanduser() / 'hedgehog.sqlite3'}"
+
+
+def normalize_url(raw: str | None) -> URL:
+    text = (raw or "").strip() or default_database_url()
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise DatabaseUnavailable(
+            f"{SETTING} is not a database URL; write sqlite:///path/to/file.sqlite3 or postgresql://user@host/db."
+        ) from None
+    backend = url.get_backend_name()
+    if backend in ("postgres", "postgresql"):
+        return url.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        return url.set(drivername="sqlite+pysqlite")
+    raise DatabaseUnavailable(
+        f"{SETTING} names a '{backend}' database; Hedgehog supports sqlite:/// and postgresql:// URLs."
+    )
+
+
+def shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def create_engine(url: URL) -> sa.Engine:
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return sa.create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"connect_timeout": 5}
+    )
+
+
+def _sqlite_engine(url: URL) -> sa.Engine:
+    database = url.database or ""
+    if database and database != ":memory:":
+        path = Path(database).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUnavailable(
+                f"Cannot open the database at {shown(url)} ({_reason(exc)}). "
+                f"Set {SETTING} to a writable location."
+            ) from None
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(connection: Any, _record: Any) -> None:
+        connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = connection.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _reason(exc: BaseException) -> str:
+    text = getattr(exc, "strerror", None) or str(getattr(exc, "orig", exc)).splitlines()[0]
+    return text.strip().rstrip(".") or type(exc).__name__
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def upgrade(engine: sa.Engine, url: URL) -> None:
+    """Bring the schema to the newest revision; refuse, untouched, one that is newer."""
+    script = ScriptDirectory.from_config(alembic_config())
+    known = {revision.revision for revision in script.walk_revisions()}
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+            connection.rollback()
+    except OperationalError as exc:
+        raise DatabaseUnavailable(
+            f"Cannot open the database at {shown(url)} ({_reason(exc)}). "
+            f"Check {SETTING} and that the database is running and writable."
+        ) from None
+    if current is not None and current not in known:
+        raise SchemaTooNew(
+            f"The database at {shown(url)} was written by a newer Hedgehog (schema {current}). "
+            f"Upgrade Hedgehog, or point {SETTING} at another database."
+        )
+    if current == script.get_current_head():
+        return
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
+        command.upgrade(alembic_config(connection), "head")

@@ -1,0 +1,129 @@
+"""The tables. Plain, queryable rows: a session is a step id plus JSON variables, never a pickle.
+
+JSON is kept in TEXT columns (`json.dumps`) so it reads the same on SQLite and
+PostgreSQL. Every timestamp is UTC and timezone-aware.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, also on SQLite (which stores no zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Chat(SQLModel, table=True):
+    """One person's conversation on one transport (a Telegram chat, a terminal name)."""
+
+    __tablename__ = "chat"
+    __table_args__ = (sa.UniqueConstraint("transport", "address", name="uq_chat_transport_address"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    transport: str = Field(max_length=32)
+    address: str = Field(max_length=128)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(sa_type=UTCDateTime)
+    active: bool = Field(default=True)  # false once the person blocked the bot
+    timezone: str | None = Field(default=None, max_length=64)
+    locale: str | None = Field(default=None, max_length=35)
+
+
+class Session(SQLModel, table=True):
+    """Where a chat stands in a flow. At most one `active` row per chat."""
+
+    __tablename__ = "session"
+    __table_args__ = (
+        sa.Index(
+            "uq_session_one_active_per_chat", "chat_id", unique=True,
+            sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=sa.Column(sa.ForeignKey("chat.id", ondelete="CASCADE"), nullable=False, index=True))
+    flow_id: str = Field(max_length=64)
+    flow_version: int
+    step_id: str = Field(max_length=64)
+    vars: str = Field(sa_type=sa.Text, default="{}")
+    stack: str = Field(sa_type=sa.Text, default="[]")
+    seq: int = Field(default=0)
+    status: str = Field(max_length=16)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Journal(SQLModel, table=True):
+    """What a person answered (kind 'answer'), named entries ('entry') and homework marks."""
+
+    __tablename__ = "journal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=sa.Column(sa.ForeignKey("chat.id", ondelete="CASCADE"), nullable=False, index=True))
+    session_id: int | None = Field(
+        default=None, sa_column=sa.Column(sa.ForeignKey("session.id", ondelete="SET NULL"), nullable=True)
+    )
+    flow_id: str = Field(max_length=64)
+    step_id: str = Field(max_length=64)
+    kind: str = Field(max_length=16)
+    name: str = Field(max_length=64)
+    value: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """The exactly-once ledger: an update id can be claimed by one transaction only."""
+
+    __tablename__ = "processed_update"
+
+    transport: str = Field(primary_key=True, max_length=32)
+    update_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    chat_id: int = Field(sa_column=sa.Column(sa.ForeignKey("chat.id", ondelete="CASCADE"), nullable=False))
+    processed_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class FollowUp(SQLModel, table=True):
+    """A flow to start later. Claimed when due with FOR UPDATE SKIP LOCKED; sent once."""
+
+    __tablename__ = "followup"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=sa.Column(sa.ForeignKey("chat.id", ondelete="CASCADE"), nullable=False, index=True))
+    session_id: int | None = Field(
+        default=None, sa_column=sa.Column(sa.ForeignKey("session.id", ondelete="SET NULL"), nullable=True)
+    )
+    source_flow: str = Field(max_length=64)
+    source_step: str = Field(max_length=64)
+    target_flow: str = Field(max_length=64)
+    due_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    status: str = Field(max_length=16, default="pending")
+    dedupe_key: str = Field(max_length=255, unique=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+TABLES = (Chat, Session, Journal, ProcessedUpdate, FollowUp)

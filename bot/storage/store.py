@@ -1,0 +1,265 @@
+"""The storage API the service uses: one transaction per event of one chat.
+
+`Store.chat(key)` begins a transaction, upserts the chat row and locks it (SQLite:
+`BEGIN IMMEDIATE` holds the database's write lock; PostgreSQL: `SELECT ... FOR
+UPDATE` on the chat row), so one chat's events are applied one after another even
+across processes, while different chats proceed in parallel on PostgreSQL.
+
+This is the per-message hot path: it uses SQLAlchemy Core statements on the
+sqlmodel tables, not the ORM's unit of work.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+
+from bot.engine.state import Frame, SessionState
+from bot.errors import DatabaseUnavailable
+from bot.storage import db
+from bot.storage.models import Chat, FollowUp, Journal, ProcessedUpdate, Session, utcnow
+
+CHAT = Chat.__table__  # type: ignore[attr-defined]
+SESSION = Session.__table__  # type: ignore[attr-defined]
+JOURNAL = Journal.__table__  # type: ignore[attr-defined]
+PROCESSED = ProcessedUpdate.__table__  # type: ignore[attr-defined]
+FOLLOWUP = FollowUp.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatKey:
+    transport: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class JournalRow:
+    flow_id: str
+    step_id: str
+    kind: str
+    name: str
+    value: Any
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpRow:
+    source_flow: str
+    source_step: str
+    target_flow: str
+    due_at: datetime
+    status: str
+
+
+class _Statements:
+    """Every hot-path statement, built once: building one per call costs more than SQLite's work."""
+
+    def __init__(self, insert: Any) -> None:
+        bind = sa.bindparam
+        # Touching the row is also what locks it: an UPDATE holds the row lock on
+        # PostgreSQL until commit (SQLite's BEGIN IMMEDIATE already holds the file lock).
+        self.lock_chat = (
+            sa.update(CHAT)
+            .where(CHAT.c.transport == bind("b_transport"), CHAT.c.address == bind("b_address"))
+            .values(last_seen_at=bind("b_now"))
+            .returning(CHAT.c.id, CHAT.c.timezone)
+        )
+        # A chat created by two processes at once: the loser's insert does nothing.
+        self.insert_chat = insert(CHAT).on_conflict_do_nothing(index_elements=["transport", "address"])
+        # RETURNING says whether the row went in: psycopg reports no rowcount for these.
+        self.claim = (
+            insert(PROCESSED)
+            .on_conflict_do_nothing(index_elements=["transport", "update_id"])
+            .returning(PROCESSED.c.update_id)
+        )
+        self.active_session = sa.select(SESSION).where(
+            SESSION.c.chat_id == bind("b_chat"), SESSION.c.status == "active"
+        )
+        self.insert_session = sa.insert(SESSION)
+        self.update_session = sa.update(SESSION).where(SESSION.c.id == bind("b_id"))
+        self.insert_journal = sa.insert(JOURNAL)
+        self.insert_followup = (
+            insert(FOLLOWUP).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(FOLLOWUP.c.id)
+        )
+
+
+class Store:
+    def __init__(self, engine: sa.Engine, url: sa.URL) -> None:
+        self.engine = engine
+        self.url = url
+        self.display_url = db.shown(url)
+        self.dialect = engine.dialect.name
+        self.sql = _Statements(postgresql.insert if self.dialect == "postgresql" else sqlite.insert)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        """Open (creating if need be) and migrate the database. Raises DatabaseUnavailable
+        or SchemaTooNew with one sentence naming the database, password hidden."""
+        parsed = db.normalize_url(url)
+        engine = db.create_engine(parsed)
+        try:
+            db.upgrade(engine, parsed)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, parsed)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def chat(self, key: ChatKey) -> Iterator[ChatTx]:
+        now = utcnow()
+        try:
+            connection = self.engine.connect()
+        except OperationalError as exc:
+            raise DatabaseUnavailable(f"Cannot reach the database at {self.display_url} ({db._reason(exc)}).") from None
+        names = {"b_transport": key.transport, "b_address": key.address, "b_now": now}
+        with connection, connection.begin():
+            row = connection.execute(self.sql.lock_chat, names).first()
+            if row is None:
+                connection.execute(
+                    self.sql.insert_chat,
+                    {"transport": key.transport, "address": key.address, "created_at": now, "last_seen_at": now,
+                     "active": True},
+                )
+                row = connection.execute(self.sql.lock_chat, names).one()
+            yield ChatTx(self, connection, key, row.id, row.timezone, now)
+
+
+class ChatTx:
+    """Everything one event may read or write for its chat, inside one transaction."""
+
+    def __init__(
+        self, store: Store, connection: sa.Connection, key: ChatKey, chat_id: int, timezone: str | None,
+        now: datetime,
+    ) -> None:
+        self.store = store
+        self.connection = connection
+        self.key = key
+        self.chat_id = chat_id
+        self.timezone = timezone
+        self.now = now
+        self._session_id: int | None = None
+        self._loaded = False
+
+    # ------------------------------------------------------------------ exactly once
+
+    def claim_update(self, update_id: int) -> bool:
+        """False if this update was already claimed, by this process or any other."""
+        result = self.connection.execute(
+            self.store.sql.claim,
+            {"transport": self.key.transport, "update_id": update_id, "chat_id": self.chat_id,
+             "processed_at": self.now},
+        )
+        return result.first() is not None
+
+    # ------------------------------------------------------------------ sessions
+
+    def load_session(self) -> SessionState | None:
+        row = self.connection.execute(self.store.sql.active_session, {"b_chat": self.chat_id}).first()
+        self._loaded = True
+        if row is None:
+            self._session_id = None
+            return None
+        self._session_id = row.id
+        return SessionState(
+            flow_id=row.flow_id,
+            flow_version=row.flow_version,
+            step_id=row.step_id,
+            vars=json.loads(row.vars),
+            stack=tuple(Frame(*frame) for frame in json.loads(row.stack)),
+            seq=row.seq,
+            status=row.status,
+        )
+
+    def save_session(self, state: SessionState) -> None:
+        """Write `state` into the chat's active session (a new row if there is none).
+        A state that is not active closes the row, so the chat has no active session."""
+        if not self._loaded:
+            self.load_session()
+        values: dict[str, Any] = {
+            "flow_id": state.flow_id,
+            "flow_version": state.flow_version,
+            "step_id": state.step_id,
+            "vars": json.dumps(state.vars, ensure_ascii=False, separators=(",", ":")),
+            "stack": json.dumps([[f.flow_id, f.flow_version, f.step_id] for f in state.stack]),
+            "seq": state.seq,
+            "status": state.status,
+            "updated_at": self.now,
+            "ended_at": None if state.status == "active" else self.now,
+        }
+        if self._session_id is None:
+            result = self.connection.execute(
+                self.store.sql.insert_session, {"chat_id": self.chat_id, "started_at": self.now, **values}
+            )
+            self._session_id = result.inserted_primary_key[0]
+        else:
+            self.connection.execute(self.store.sql.update_session, {"b_id": self._session_id, **values})
+        if state.status != "active":
+            self._session_id = None
+
+    def end_session(self, status: Literal["completed", "stopped"]) -> None:
+        self.connection.execute(
+            sa.update(SESSION)
+            .where(SESSION.c.chat_id == self.chat_id, SESSION.c.status == "active")
+            .values(status=status, updated_at=self.now, ended_at=self.now)
+        )
+        self._session_id = None
+        self._loaded = True
+
+    # ------------------------------------------------------------------ journal and effects
+
+    def _journal(self, flow_id: str, step_id: str, kind: str, name: str, value: Any) -> None:
+        self.connection.execute(
+            self.store.sql.insert_journal,
+            {"chat_id": self.chat_id, "session_id": self._session_id, "flow_id": flow_id, "step_id": step_id,
+             "kind": kind, "name": name, "value": json.dumps(value, ensure_ascii=False), "created_at": self.now},
+        )
+
+    def record_answer(self, flow_id: str, step_id: str, variable: str, value: object) -> None:
+        self._journal(flow_id, step_id, "answer", variable, value)
+
+    def record_entry(self, flow_id: str, step_id: str, entry: str, values: dict[str, object]) -> None:
+        self._journal(flow_id, step_id, "entry", entry, values)
+
+    def record_homework_done(self, flow_id: str, step_id: str) -> None:
+        self._journal(flow_id, step_id, "homework", flow_id, True)
+
+    def schedule_followup(
+        self, *, source_flow: str, source_step: str, target_flow: str, due_at: datetime, dedupe_key: str
+    ) -> bool:
+        """False if a follow-up with this key exists already."""
+        result = self.connection.execute(
+            self.store.sql.insert_followup,
+            {"chat_id": self.chat_id, "session_id": self._session_id, "source_flow": source_flow,
+             "source_step": source_step, "target_flow": target_flow, "due_at": due_at, "status": "pending",
+             "dedupe_key": dedupe_key, "created_at": self.now},
+        )
+        return result.first() is not None
+
+    # ------------------------------------------------------------------ reading
+
+    def journal(self) -> list[JournalRow]:
+        rows = self.connection.execute(
+            sa.select(JOURNAL).where(JOURNAL.c.chat_id == self.chat_id).order_by(JOURNAL.c.id)
+        )
+        return [
+            JournalRow(r.flow_id, r.step_id, r.kind, r.name, json.loads(r.value), r.created_at) for r in rows
+        ]
+
+    def pending_followups(self) -> list[FollowUpRow]:
+        rows = self.connection.execute(
+            sa.select(FOLLOWUP)
+            .where(FOLLOWUP.c.chat_id == self.chat_id, FOLLOWUP.c.status == "pending")
+            .order_by(FOLLOWUP.c.due_at)
+        )
+        return [FollowUpRow(r.source_flow, r.source_step, r.target_flow, r.due_at, r.status) for r in rows]

@@ -1,0 +1,1 @@
+"""Transports turn their input into `Incoming` events and show the `Reply` values they get back."""

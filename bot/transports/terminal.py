@@ -1,0 +1,124 @@
+"""`hedgehog chat`: the same coach in a terminal, no token and no network.
+
+A line the person types becomes an `Incoming` event: a number picks the numbered
+button, `/word` is a command, anything else is text (which also matches a button's
+label). Replies are shown as plain text with buttons as `[1] Label`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.dialogue.model import SKIP_CHOICE
+from bot.engine.state import Button, Choice, Command, Event, Reply, Text
+from bot.service import Coach, Incoming
+from bot.storage import ChatKey
+
+_TAG = re.compile(r"<[^>]+>")
+QUIT = frozenset({"quit", "exit"})
+
+
+def plain(text: str) -> str:
+    """Telegram HTML to plain text."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def numbered(reply: Reply) -> tuple[Button, ...]:
+    """The buttons offered by number. A question that only has Skip shows `/skip` instead,
+    so a typed number stays an answer."""
+    if reply.expects == "scale" or all(b.id == SKIP_CHOICE for b in reply.buttons):
+        return ()
+    return reply.buttons
+
+
+def render(reply: Reply) -> str:
+    lines = [plain(reply.text)] if reply.text else []
+    buttons = numbered(reply)
+    lines += [f"  [{i}] {b.label}" for i, b in enumerate(buttons, start=1)]
+    hints: list[str] = []
+    if reply.expects == "scale" and reply.scale:
+        hints.append(f"a number from {reply.scale[0]} to {reply.scale[1]}")
+    elif reply.expects == "text":
+        hints.append("type your answer" + (" or pick a number" if buttons else ""))
+        if any(b.id == SKIP_CHOICE for b in reply.buttons):
+            hints.append("/skip to skip")
+    if reply.progress:
+        hints.append(f"question {reply.progress[0]} of about {reply.progress[1]}")
+    if hints:
+        lines.append(f"  ({'; '.join(hints)})")
+    return "\n".join(lines)
+
+
+class TerminalChat:
+    """One person's conversation in the terminal; also what the golden transcripts drive."""
+
+    def __init__(self, coach: Coach, name: str) -> None:
+        self.coach = coach
+        self.chat = ChatKey("terminal", name)
+        self.question: Reply | None = None
+
+    def open(self, flow_id: str | None = None) -> list[Reply]:
+        return self.remember(self.coach.open(self.chat, flow_id))
+
+    def send(self, line: str) -> list[Reply]:
+        return self.remember(self.coach.handle(Incoming(self.chat, self.parse(line))))
+
+    def parse(self, line: str) -> Event:
+        text = line.strip()
+        if text.startswith("/") and len(text) > 1:
+            name, _, argument = text[1:].partition(" ")
+            return Command(name.lower(), argument.strip())
+        question = self.question
+        if question is not None and text.isdigit():
+            buttons = numbered(question)
+            if 1 <= int(text) <= len(buttons):
+                return Choice(buttons[int(text) - 1].id, question.step_id, question.seq)
+        return Text(line)
+
+    def remember(self, replies: list[Reply]) -> list[Reply]:
+        for reply in replies:
+            if reply.step_id is not None:
+                self.question = reply
+        return replies
+
+
+def run(
+    chat: TerminalChat,
+    flow_id: str | None,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    interactive: bool | None = None,
+) -> int:
+    """The read-answer loop. Interactive on a terminal; one answer per line otherwise."""
+    interactive = stdin.isatty() if interactive is None else interactive
+    show = _printer(stdout)
+    show(chat.open(flow_id))
+    while True:
+        try:
+            if interactive:
+                stdout.write("> ")
+                stdout.flush()
+            line = stdin.readline()
+        except KeyboardInterrupt:
+            break
+        if not line:
+            break
+        if line.strip().lstrip("/").lower() in QUIT:
+            break
+        show(chat.send(line.rstrip("\r\n")))
+    if interactive:
+        stdout.write("\nYour place is saved. Run `hedgehog chat` again to pick up where you left off.\n")
+    return 0
+
+
+def _printer(stdout: TextIO) -> Callable[[list[Reply]], None]:
+    def show(replies: list[Reply]) -> None:
+        for reply in replies:
+            stdout.write(render(reply) + "\n\n")
+        stdout.flush()
+
+    return show

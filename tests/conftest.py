@@ -1,0 +1,63 @@
+"""Shared fixtures: real databases. PostgreSQL tests create their own database and drop it;
+without a reachable server they skip with the reason, except under CI=true, where they fail."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from bot.storage import Store
+
+POSTGRES_ADMIN = os.environ.get("HEDGEHOG_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's settings or writes to their data folder."""
+    for name in list(os.environ):
+        if name.startswith("HEDGEHOG_") and name != "HEDGEHOG_TEST_POSTGRES":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HEDGEHOG_DATA_DIR", str(tmp_path / "hedgehog-data"))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path}/hedgehog.sqlite3"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        reason = f"PostgreSQL is not reachable at {POSTGRES_ADMIN}: {str(exc).strip().splitlines()[0]}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (CI=true: PostgreSQL tests must run)")
+        pytest.skip(reason)
+    name = f"hh_test_{secrets.token_hex(6)}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(fixture))
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    opened = Store.open(db_url)
+    try:
+        yield opened
+    finally:
+        opened.close()

@@ -1,0 +1,123 @@
+"""`hedgehog check`: every rule has an invalid fixture that gives its code at its line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.app import REQUIRED_TEMPLATES
+from bot.config import PROJECT_ROOT
+from bot.dialogue.check import check_paths
+from bot.dialogue.diagnostics import RULES
+
+HERE = Path(__file__).parent
+BAD = HERE / "dialogues" / "bad"
+GOOD = HERE / "dialogues" / "good"
+PROMPTS = [PROJECT_ROOT / "prompts"]
+EXPECT = re.compile(r"#\s*expect:\s*(HH\d{3})")
+FIXTURES = sorted(BAD.glob("*.yaml"))
+
+
+def expected(path: Path) -> set[tuple[str, int]]:
+    return {
+        (match.group(1), number)
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        for match in EXPECT.finditer(line)
+    }
+
+
+def found(path: Path) -> set[tuple[str, int]]:
+    report = check_paths([path], PROMPTS, REQUIRED_TEMPLATES).report
+    # Fixture file names start with their rule, so their flow ids cannot match them:
+    # the file-name warning is only asserted in its own fixture.
+    return {
+        (d.code, d.line)
+        for d in report.items
+        if d.code != "HH021" or path.name.startswith("HH021")
+    }
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
+def test_invalid_fixture_reports_its_code_at_its_line(fixture: Path) -> None:
+    assert found(fixture) == expected(fixture)
+
+
+def test_every_rule_has_a_fixture_named_after_it() -> None:
+    named = {p.name[:5] for p in FIXTURES}
+    missing = set(RULES) - named - {"HH001"}  # HH001 is a file that does not exist: see below
+    assert not missing
+
+
+def test_a_missing_file_is_reported_not_raised(tmp_path: Path) -> None:
+    report = check_paths([tmp_path / "nope.yaml"], PROMPTS).report
+    assert [(d.code, d.line) for d in report.items] == [("HH001", 1)]
+
+
+def test_template_syntax_error_points_into_the_template(tmp_path: Path) -> None:
+    (tmp_path / "prompts" / "f").mkdir(parents=True)
+    (tmp_path / "prompts" / "f" / "hello.j2").write_text("Hello\n{% if x %}\nno end\n")
+    flow = tmp_path / "f.yaml"
+    flow.write_text(
+        "flow: f\nversion: 1\ntitle: F\nsummary: S\nstart: one\nvars: {x: 1}\n"
+        "steps:\n  one:\n    say: f/hello.j2\n    end: completed\n"
+    )
+    report = check_paths([flow], [tmp_path / "prompts", *PROMPTS]).report
+    [problem] = report.items
+    assert problem.code == "HH013"
+    assert problem.file.name == "hello.j2"
+    assert problem.line == 3
+
+
+def test_called_flow_sets_variables_for_its_caller(tmp_path: Path) -> None:
+    """A variable set on every path of a called flow counts as set after the call."""
+    (tmp_path / "inner.yaml").write_text(
+        "flow: inner\nversion: 1\ntitle: I\nsummary: S\nstart: a\nsteps:\n"
+        "  a:\n    say: Pick\n    choices:\n"
+        "      - {id: x, label: X, set: {picked: x}, goto: b}\n"
+        "      - {id: y, label: Y, set: {picked: y}, goto: b}\n"
+        "  b:\n    say: ok\n    end: completed\n"
+    )
+    (tmp_path / "outer.yaml").write_text(
+        "flow: outer\nversion: 1\ntitle: O\nsummary: S\nstart: a\nsteps:\n"
+        "  a:\n    say: go\n    call: inner\n    next: b\n"
+        "  b:\n    say: 'You picked {{ picked }}'\n    end: completed\n"
+    )
+    assert check_paths([tmp_path], PROMPTS).report.items == []
+
+
+def test_shipped_dialogues_and_the_engine_fixtures_pass() -> None:
+    for paths, prompts in (
+        ([PROJECT_ROOT / "dialogues"], PROMPTS),
+        ([GOOD], [GOOD / "prompts", *PROMPTS]),
+    ):
+        result = check_paths(paths, prompts, REQUIRED_TEMPLATES)
+        assert [d.render() for d in result.report.items] == []
+        assert result.library.flows
+
+
+def test_cli_reports_every_problem_with_place_and_hint_and_fails() -> None:
+    fixture = BAD / "many-problems.yaml"
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "check", str(fixture)],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
+    )
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    places = {line.split(": ")[0] for line in lines if ": error " in line}
+    name = "tests/dialogues/bad/many-problems.yaml"
+    assert places == {f"{name}:{n}" for _, n in expected(fixture)}
+    assert sum(1 for line in lines if line.strip().startswith("hint:")) >= len(expected(fixture))
+    assert "5 errors" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_cli_passes_on_the_shipped_files() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "check"], capture_output=True, text=True, cwd=PROJECT_ROOT, check=False
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 errors" in run.stdout

@@ -1,0 +1,165 @@
+"""The coach service over a real database (SQLite and PostgreSQL): transactions,
+exactly-once, commands, effects and what reaches the logs."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_engine
+from bot.config import Settings
+from bot.engine.engine import Engine
+from bot.engine.state import Choice, Command, Reply, Text, Unsupported
+from bot.logs import configure
+from bot.service import Coach, Incoming
+from bot.storage import ChatKey, Store
+
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+SECRET_ANSWER = "the-private-words-9f2c"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return build_engine(Settings.load(environ={}, dotenv=Path("/nonexistent")))
+
+
+@pytest.fixture
+def coach(engine: Engine, store: Store) -> Iterator[Coach]:
+    yield Coach(engine, store, "checkin", clock=lambda: NOW, log_salt="test-salt")
+
+
+def ask(replies: list[Reply]) -> Reply:
+    return next(r for r in reversed(replies) if r.step_id is not None)
+
+
+CHAT = ChatKey("telegram", "1001")
+
+
+def test_the_same_update_twice_is_handled_once_and_shows_where_the_person_is(coach: Coach, store: Store) -> None:
+    question = ask(coach.open(CHAT, "checkin"))
+    first = coach.handle(Incoming(CHAT, Choice("away", question.step_id, question.seq), update_id=7))
+    again = coach.handle(Incoming(CHAT, Choice("away", question.step_id, question.seq), update_id=7))
+    assert ask(first).step_id == "body"
+    assert ask(again).step_id == "body" and ask(again).seq == ask(first).seq
+    with store.chat(CHAT) as tx:
+        answers = [row for row in tx.journal() if row.name == "urge"]
+    assert len(answers) == 1
+
+
+def test_a_second_process_sees_the_update_as_done(coach: Coach, engine: Engine, db_url: str) -> None:
+    question = ask(coach.open(CHAT, "checkin"))
+    coach.handle(Incoming(CHAT, Choice("toward", question.step_id, question.seq), update_id=11))
+    other = Store.open(db_url)
+    try:
+        replica = Coach(engine, other, "checkin")
+        replies = replica.handle(Incoming(CHAT, Choice("toward", question.step_id, question.seq), update_id=11))
+        assert ask(replies).step_id == "body"
+        assert replica.peek(CHAT).step_id == "body"  # type: ignore[union-attr]
+    finally:
+        other.close()
+
+
+def test_updates_of_one_chat_from_many_threads_are_applied_one_after_another(coach: Coach, engine: Engine,
+                                                                           db_url: str) -> None:
+    coach.open(CHAT, "checkin")
+    stores = [Store.open(db_url) for _ in range(4)]
+    replicas = [Coach(engine, s, "checkin") for s in stores]
+    errors: list[BaseException] = []
+
+    def send(index: int) -> None:
+        try:
+            for n in range(5):
+                replicas[index].handle(Incoming(CHAT, Text("no idea"), update_id=1000 + index * 100 + n))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for store in stores:
+        store.close()
+    assert not errors
+    state = coach.peek(CHAT)
+    assert state is not None and state.step_id == "urge"  # 20 re-asks: nothing moved, nothing lost
+
+
+def test_answers_are_journaled_and_a_follow_up_is_stored_for_later(coach: Coach, store: Store) -> None:
+    chat = ChatKey("telegram", "2002")
+    replies = coach.open(chat, "turn-toward")
+    for line in ("Yes, I feel safe", "Share one sentence", SECRET_ANSWER, "Later today"):
+        replies = coach.handle(Incoming(chat, Text(line)))
+    assert coach.peek(chat) is None
+    with store.chat(chat) as tx:
+        journal = tx.journal()
+        followups = tx.pending_followups()
+    assert ("words", SECRET_ANSWER) in [(row.name, row.value) for row in journal]
+    assert [(f.target_flow, f.due_at) for f in followups] == [("checkin", NOW + timedelta(hours=2))]
+    assert "Your step toward them" in " ".join(r.text for r in replies)
+
+
+def test_stop_ends_the_session_and_keeps_the_answers(coach: Coach, store: Store) -> None:
+    chat = ChatKey("telegram", "3003")
+    coach.open(chat, "checkin")
+    coach.handle(Incoming(chat, Text("Away from them")))
+    replies = coach.handle(Incoming(chat, Command("stop")))
+    assert "stopped" in replies[0].text
+    assert coach.peek(chat) is None
+    with store.chat(chat) as tx:
+        assert [row.value for row in tx.journal() if row.name == "urge"] == ["away"]
+    after = coach.handle(Incoming(chat, Text("hello?")))
+    assert "nothing open" in after[0].text
+
+
+def test_restart_begins_the_flow_again_from_its_first_step(coach: Coach) -> None:
+    chat = ChatKey("telegram", "4004")
+    coach.open(chat, "checkin")
+    coach.handle(Incoming(chat, Text("Away from them")))
+    replies = coach.handle(Incoming(chat, Command("restart")))
+    assert ask(replies).step_id == "urge"
+    state = coach.peek(chat)
+    assert state is not None and "body" not in state.vars
+
+
+def test_help_unknown_commands_and_photos_change_nothing(coach: Coach) -> None:
+    chat = ChatKey("telegram", "5005")
+    coach.open(chat, "checkin")
+    before = coach.peek(chat)
+    assert "/checkin" in coach.handle(Incoming(chat, Command("help")))[0].text
+    assert "/help" in coach.handle(Incoming(chat, Command("dance")))[0].text
+    photo = coach.handle(Incoming(chat, Unsupported("photos")))
+    assert "photos" in photo[0].text and ask(photo).step_id == "urge"
+    assert coach.peek(chat) == before
+
+
+def test_a_button_pressed_after_the_flow_ended_is_explained(coach: Coach) -> None:
+    chat = ChatKey("telegram", "6006")
+    question = ask(coach.open(chat, "turn-toward"))
+    coach.handle(Incoming(chat, Choice("not-safe", question.step_id, question.seq)))
+    late = coach.handle(Incoming(chat, Choice("safe", question.step_id, question.seq)))
+    assert "already finished" in late[0].text
+
+
+def test_logs_carry_hashed_ids_and_steps_never_what_was_written(coach: Coach, tmp_path: Path) -> None:
+    stream_path = tmp_path / "log.txt"
+    with stream_path.open("w") as stream:
+        configure("INFO", stream=stream)
+        try:
+            chat = ChatKey("telegram", "777000111")
+            coach.open(chat, "checkin")
+            for number, line in enumerate(("Away from them", "/skip", "4", SECRET_ANSWER), start=1):
+                event = Command("skip") if line == "/skip" else Text(line)
+                coach.handle(Incoming(chat, event, update_id=number))
+        finally:
+            logging.getLogger().handlers.clear()
+    logged = stream_path.read_text()
+    assert "step=trigger" in logged and "outcome=moved" in logged
+    assert SECRET_ANSWER not in logged
+    assert "777000111" not in logged
+    assert "chat=" in logged

@@ -1,0 +1,134 @@
+"""Golden transcripts: plain files of what a person sends and what the bot must answer.
+
+They run through `TerminalChat`, the same code path as `hedgehog chat`, against a real
+SQLite database. One directive per line:
+
+    # a comment                    ignored; also after a directive, after two spaces: `> 2  # Away`
+    flow: checkin                  header: the flow `hedgehog chat --flow` would open
+    as: sam                        header: the person (default: a fresh name per test)
+    > 2                            send a line exactly as typed: a number, a label, text or /command
+    @ urge                         the bot now waits at this step (`@ break:pause` names the flow too)
+    ~ toward or away               the bot's words since the last `>` contain this (any case)
+    !~ you should                  ... and do not contain this
+    * Not sure                     the current question offers a button with this label
+    = open                         a session is open (`= ended`: none is)
+    % restart                      quit and start `hedgehog chat` again (new process state, same database)
+
+`> ` lines may also use `{x*N}` to send N copies of x, e.g. `> {a*10000}`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.engine.state import Reply
+from bot.service import Coach
+from bot.transports.terminal import TerminalChat, plain
+
+_REPEAT = re.compile(r"\{(.)\*(\d+)\}")
+
+
+@dataclass
+class Directive:
+    line: int
+    kind: str
+    value: str
+
+
+@dataclass
+class Transcript:
+    path: Path
+    flow: str | None = None
+    name: str | None = None
+    directives: list[Directive] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, path: Path) -> Transcript:
+        transcript = cls(path)
+        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            line = raw.split("  #", 1)[0].rstrip()
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            if line.startswith("flow:"):
+                transcript.flow = line.partition(":")[2].strip()
+            elif line.startswith("as:"):
+                transcript.name = line.partition(":")[2].strip()
+            else:
+                kind, _, value = line.partition(" ")
+                if kind not in {">", "@", "~", "!~", "*", "=", "%"}:
+                    raise ValueError(f"{path}:{number}: unknown directive {kind!r}")
+                transcript.directives.append(Directive(number, kind, value.strip() if kind != ">" else value))
+        return transcript
+
+
+class Player:
+    """Plays a transcript; `open_coach` builds a fresh coach over the same database."""
+
+    def __init__(self, transcript: Transcript, open_coach: Callable[[], Coach], name: str) -> None:
+        self.transcript = transcript
+        self.open_coach = open_coach
+        self.name = transcript.name or name
+        self.coach: Coach = open_coach()
+        self.chat = TerminalChat(self.coach, self.name)
+        self.said: list[Reply] = []
+
+    def where(self, directive: Directive) -> str:
+        return f"{self.transcript.path.name}:{directive.line}"
+
+    def words(self) -> str:
+        return " ".join(" ".join(plain(r.text).split()) for r in self.said)
+
+    def play(self) -> None:
+        try:
+            self.said = self.chat.open(self.transcript.flow)
+            for directive in self.transcript.directives:
+                getattr(self, "do_" + {">": "send", "@": "at", "~": "says", "!~": "not_says",
+                                       "*": "button", "=": "status", "%": "action"}[directive.kind])(directive)
+        finally:
+            self.coach.store.close()
+
+    def do_send(self, d: Directive) -> None:
+        text = _REPEAT.sub(lambda m: m.group(1) * int(m.group(2)), d.value)
+        self.said = self.chat.send(text)
+
+    def do_at(self, d: Directive) -> None:
+        """The saved session stands at the step; a question the bot just asked must be that step's."""
+        flow, _, step = d.value.rpartition(":")
+        state = self.coach.peek(self.chat.chat)
+        assert state is not None, f"{self.where(d)}: expected step '{step}', but no session is open"
+        assert state.step_id == step, f"{self.where(d)}: expected step '{step}', the session is at '{state.step_id}'"
+        assert not flow or state.flow_id == flow, (
+            f"{self.where(d)}: expected flow '{flow}', the session is in '{state.flow_id}'"
+        )
+        asked = [r.step_id for r in self.said if r.step_id is not None]
+        assert not asked or asked[-1] == step, f"{self.where(d)}: the bot last asked '{asked[-1]}', not '{step}'"
+
+    def do_says(self, d: Directive) -> None:
+        assert d.value.casefold() in self.words().casefold(), (
+            f"{self.where(d)}: expected the bot to say {d.value!r}; it said: {self.words()!r}"
+        )
+
+    def do_not_says(self, d: Directive) -> None:
+        assert d.value.casefold() not in self.words().casefold(), (
+            f"{self.where(d)}: the bot said {d.value!r}, which it must not: {self.words()!r}"
+        )
+
+    def do_button(self, d: Directive) -> None:
+        question = self.chat.question
+        labels = [b.label for b in question.buttons] if question else []
+        assert d.value in labels, f"{self.where(d)}: expected a button {d.value!r}; buttons are {labels}"
+
+    def do_status(self, d: Directive) -> None:
+        state = self.coach.peek(self.chat.chat)
+        actual = "open" if state is not None else "ended"
+        assert actual == d.value, f"{self.where(d)}: expected the session to be {d.value}, it is {actual}"
+
+    def do_action(self, d: Directive) -> None:
+        assert d.value == "restart", f"{self.where(d)}: unknown action {d.value!r}"
+        self.coach.store.close()
+        self.coach = self.open_coach()
+        self.chat = TerminalChat(self.coach, self.name)
+        self.said = self.chat.open(None)
