@@ -61,6 +61,15 @@ class Walker:
         return before, event
 
 
+class ChatModel:
+    """What the naive way attaches per chat: an ordinary object that `add_model` decorates
+    with trigger methods (`to_<state>`, `is_<state>`, one per event)."""
+
+    def __init__(self, state: str, variables: dict[str, object]) -> None:
+        self.state = state
+        self.vars = variables
+
+
 def _rate(count: int, seconds: float) -> str:
     return f"{count / seconds:>12,.0f}/s  {seconds / count * 1e6:>8.1f} us each"
 
@@ -104,7 +113,7 @@ def bench_transitions(engine: Engine, flow_id: str, steps: int) -> tuple[float, 
 
     def attached() -> None:
         for step_id, variables, trigger in moves:
-            model = Cursor(step_id, variables)
+            model = ChatModel(step_id, variables)
             machine.add_model(model, initial=step_id)
             machine.events[trigger].trigger(model)
             machine.remove_model(model)
@@ -115,7 +124,7 @@ def bench_transitions(engine: Engine, flow_id: str, steps: int) -> tuple[float, 
     models = []
     before = tracemalloc.take_snapshot()
     for i in range(200):
-        model = Cursor(moves[i % len(moves)][0], {})
+        model = ChatModel(moves[i % len(moves)][0], {})
         machine.add_model(model, initial=model.state)
         models.append(model)
     after = tracemalloc.take_snapshot()

@@ -149,3 +149,27 @@ def test_graph_is_generated_from_the_file(env: dict[str, str]) -> None:
 def test_python_dash_m_and_version(env: dict[str, str]) -> None:
     result = hedgehog("--version", env=env)
     assert result.returncode == 0 and result.stdout.startswith("hedgehog ")
+
+
+def test_a_killed_chat_resumes_at_the_last_step_it_showed(env: dict[str, str]) -> None:
+    """A reply is shown only after its step is committed: whatever the person saw survives SIGKILL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat", "--as", "lee"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env=env, cwd=env["CWD"], bufsize=1,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    seen = ""
+    for answer in ("Toward them", "Racing heart", "4", "He cancelled our plans again"):
+        process.stdin.write(answer + "\n")
+        process.stdin.flush()
+    deadline = time.monotonic() + 30
+    while "did you tell yourself" not in seen and time.monotonic() < deadline:
+        seen += process.stdout.readline()
+    assert "did you tell yourself" in seen
+    process.kill()
+    process.communicate(timeout=30)
+    again = hedgehog("chat", "--as", "lee", env=env, stdin="/skip\n/skip\n/skip\n/skip\n")
+    assert again.stdout.startswith("Welcome back")
+    assert "did you tell yourself" in again.stdout.split("\n\n", 2)[1]
+    assert "What happened: He cancelled our plans again" in again.stdout
+    assert "In your body: a racing heart" in again.stdout

@@ -1,0 +1,44 @@
+"""`hedgehog bench` runs and prints its figures (never asserted: these machines are noisy),
+and follow-up delays land at the right local time."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.schedule import due_time
+
+
+def test_bench_prints_every_figure() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "bench", "--steps", "1000"],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, check=False, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    for label in ("pure engine step", "detached cursor", "add_model/remove_model", "naive / detached",
+                  "memory per attached chat", "full durable step"):
+        assert re.search(re.escape(label) + r".*\d", run.stdout), label
+
+
+NOON_UTC = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("after", "zone", "expected"),
+    [
+        ("20m", None, NOON_UTC + timedelta(minutes=20)),
+        ("2h", "Europe/Berlin", NOON_UTC + timedelta(hours=2)),
+        ("1d", None, NOON_UTC + timedelta(days=1)),
+        ("evening", "Europe/Berlin", datetime(2026, 11, 25, 18, 0, tzinfo=UTC)),  # 19:00 CET
+        ("evening", "Asia/Tokyo", datetime(2026, 11, 26, 10, 0, tzinfo=UTC)),  # 21:00 there: tomorrow 19:00
+        ("tomorrow", "America/New_York", datetime(2026, 11, 26, 15, 0, tzinfo=UTC)),  # 10:00 EST
+        ("tomorrow", "Not/AZone", datetime(2026, 11, 26, 10, 0, tzinfo=UTC)),  # unknown zone: UTC
+    ],
+)
+def test_follow_ups_fall_due_in_the_persons_time(after: str, zone: str | None, expected: datetime) -> None:
+    assert due_time(after, NOON_UTC, zone) == expected
