@@ -1,6 +1,7 @@
 """The `hedgehog` command (also `python -m bot`).
 
     hedgehog chat  [--flow ID] [--as NAME]     talk to the coach in this terminal
+    hedgehog run                               the Telegram bot (TELEGRAM_BOT_TOKEN)
     hedgehog check [PATHS...] [--prompts DIR]  report every problem in the dialogue files
     hedgehog graph FLOW [--format mermaid|dot] draw a flow from its file
     hedgehog bench [--steps N]                 measure the engine and a durable step
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -55,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--as", dest="name", metavar="NAME", help="whose conversation this is (default: your login)")
     chat.set_defaults(handler=_chat)
 
+    run = commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    run.set_defaults(handler=_run)
+
     check = commands.add_parser("check", help="report every problem in the dialogue files and prompts")
     check.add_argument(
         "paths", nargs="*", type=Path, metavar="PATHS", help="flow files or folders (default: dialogues/)"
@@ -88,6 +93,25 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         return terminal.run(terminal.TerminalChat(coach, name), args.flow)
     finally:
         coach.store.close()
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from bot import logs
+    from bot.app import build_coach, build_engine
+    from bot.transports import telegram
+
+    token = telegram.check_token(settings.telegram_token)
+    logs.configure(settings.log_level or "INFO", secrets=[token])
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    coach = build_coach(settings, engine=build_engine(settings))
+    try:
+        asyncio.run(telegram.serve(coach, token, settings.telegram_api_base_url))
+    finally:
+        coach.store.close()
+    return 0
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:

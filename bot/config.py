@@ -10,6 +10,7 @@
 | HEDGEHOG_LOG_LEVEL       | INFO (WARNING for `hedgehog chat`)        | logging threshold                  |
 | HEDGEHOG_LOG_SALT        | random per process                        | salt for hashed chat ids in logs   |
 | TELEGRAM_BOT_TOKEN       | (none)                                    | needed by `hedgehog run` only      |
+| TELEGRAM_API_BASE_URL    | https://api.telegram.org                  | a self-hosted Bot API server       |
 
 Values in the environment win over `.env`. Secrets are kept out of `repr`.
 """
@@ -58,6 +59,7 @@ class Settings:
     log_level: str | None = None
     log_salt: str | None = field(default=None, repr=False)
     telegram_token: str | None = field(default=None, repr=False)
+    telegram_api_base_url: str | None = None
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
@@ -80,4 +82,5 @@ class Settings:
             log_level=level.upper() if level else None,
             log_salt=get("HEDGEHOG_LOG_SALT"),
             telegram_token=get("TELEGRAM_BOT_TOKEN"),
+            telegram_api_base_url=get("TELEGRAM_API_BASE_URL"),
         )

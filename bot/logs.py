@@ -46,9 +46,24 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class ScrubLibraryArguments(logging.Filter):
+    """Libraries sometimes log whole objects (PTB logs an `Update`, text and all, on some
+    errors). For records from those loggers, any argument that is not a plain number or
+    short identifier is replaced by its type name."""
+
+    LIBRARIES = ("telegram", "httpx", "httpcore", "tornado", "apscheduler")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.split(".")[0] in self.LIBRARIES and record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(a if isinstance(a, int | float) else f"<{type(a).__name__}>" for a in args)
+        return True
+
+
 def configure(level: str, secrets: Iterable[str] = (), stream: TextIO | None = None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(KeyValueFormatter())
+    handler.addFilter(ScrubLibraryArguments())
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -48,6 +48,7 @@ SERVICE_PROMPTS = {
     "no_session": "system/no-session.j2",
     "unknown_command": "system/unknown-command.j2",
     "switched": "system/switched.j2",
+    "private_only": "system/private-only.j2",
 }
 
 # Commands the service answers; anything else unknown gets a kind pointer to /help.
@@ -59,6 +60,15 @@ class Incoming:
     chat: ChatKey
     event: Event
     update_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Handled:
+    """What became of an event: the replies to show, and an outcome for transports and logs:
+    moved, stayed (re-asked), duplicate, started, resumed, stopped, help, no-session, ..."""
+
+    replies: list[Reply]
+    outcome: str
 
 
 class Coach:
@@ -83,6 +93,9 @@ class Coach:
     # ------------------------------------------------------------------ entry points
 
     def handle(self, incoming: Incoming) -> list[Reply]:
+        return self.process(incoming).replies
+
+    def process(self, incoming: Incoming) -> Handled:
         started = time.perf_counter()
         outcome = "ok"
         with self.store.chat(incoming.chat) as tx:
@@ -95,7 +108,19 @@ class Coach:
                 state = tx.load_session()
                 replies, outcome = self.dispatch(tx, state, incoming.event)
         self.log(incoming, state, outcome, started)
-        return replies
+        return Handled(replies, outcome)
+
+    def group_notice(self, chat: ChatKey) -> Reply | None:
+        """The words for a group the bot was added to, the first time only; afterwards None."""
+        with self.store.chat(chat) as tx:
+            first = tx.created
+        return self.say("private_only") if first else None
+
+    def blocked(self, chat: ChatKey) -> None:
+        """The person blocked the bot: nothing more is sent or scheduled for them."""
+        with self.store.chat(chat) as tx:
+            tx.deactivate()
+        self.log(Incoming(chat, Command("blocked")), None, "blocked", time.perf_counter())
 
     def open(self, chat: ChatKey, flow_id: str | None = None) -> list[Reply]:
         """Begin a conversation: resume the open session, or start `flow_id` (or the default)."""

@@ -69,11 +69,13 @@ class _Statements:
         self.lock_chat = (
             sa.update(CHAT)
             .where(CHAT.c.transport == bind("b_transport"), CHAT.c.address == bind("b_address"))
-            .values(last_seen_at=bind("b_now"))
+            .values(last_seen_at=bind("b_now"), active=True)
             .returning(CHAT.c.id, CHAT.c.timezone)
         )
         # A chat created by two processes at once: the loser's insert does nothing.
-        self.insert_chat = insert(CHAT).on_conflict_do_nothing(index_elements=["transport", "address"])
+        self.insert_chat = (
+            insert(CHAT).on_conflict_do_nothing(index_elements=["transport", "address"]).returning(CHAT.c.id)
+        )
         # RETURNING says whether the row went in: psycopg reports no rowcount for these.
         self.claim = (
             insert(PROCESSED)
@@ -86,6 +88,12 @@ class _Statements:
         self.insert_session = sa.insert(SESSION)
         self.update_session = sa.update(SESSION).where(SESSION.c.id == bind("b_id"))
         self.insert_journal = sa.insert(JOURNAL)
+        self.deactivate_chat = sa.update(CHAT).where(CHAT.c.id == bind("b_id")).values(active=False)
+        self.cancel_followups = (
+            sa.update(FOLLOWUP)
+            .where(FOLLOWUP.c.chat_id == bind("b_chat"), FOLLOWUP.c.status == "pending")
+            .values(status="cancelled")
+        )
         self.insert_followup = (
             insert(FOLLOWUP).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(FOLLOWUP.c.id)
         )
@@ -125,14 +133,18 @@ class Store:
         names = {"b_transport": key.transport, "b_address": key.address, "b_now": now}
         with connection, connection.begin():
             row = connection.execute(self.sql.lock_chat, names).first()
+            created = False
             if row is None:
-                connection.execute(
+                inserted = connection.execute(
                     self.sql.insert_chat,
                     {"transport": key.transport, "address": key.address, "created_at": now, "last_seen_at": now,
                      "active": True},
-                )
+                ).first()
+                created = inserted is not None  # two processes racing: only one inserts
                 row = connection.execute(self.sql.lock_chat, names).one()
-            yield ChatTx(self, connection, key, row.id, row.timezone, now)
+            tx = ChatTx(self, connection, key, row.id, row.timezone, now)
+            tx.created = created
+            yield tx
 
 
 class ChatTx:
@@ -150,6 +162,7 @@ class ChatTx:
         self.now = now
         self._session_id: int | None = None
         self._loaded = False
+        self.created = False  # this transaction made the chat row: the first event ever
 
     # ------------------------------------------------------------------ exactly once
 
@@ -215,6 +228,11 @@ class ChatTx:
         )
         self._session_id = None
         self._loaded = True
+
+    def deactivate(self) -> None:
+        """The person blocked the bot: mark the chat inactive and cancel what was scheduled."""
+        self.connection.execute(self.store.sql.deactivate_chat, {"b_id": self.chat_id})
+        self.connection.execute(self.store.sql.cancel_followups, {"b_chat": self.chat_id})
 
     # ------------------------------------------------------------------ journal and effects
 

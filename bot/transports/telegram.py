@@ -1,0 +1,435 @@
+"""`hedgehog run`: the coach on Telegram, with python-telegram-bot 22.
+
+Updates are confirmed to Telegram only after their state change is committed. Stock
+PTB polling confirms an update when it fetches it, so a crash mid-step would lose the
+person's answer; here the poller fetches a batch, processes it, and only then asks for
+the next `offset`. A crash before that makes Telegram deliver the batch again, and the
+`processed_update` ledger turns what was already done into a harmless re-show.
+
+Per-chat order: `PerChatProcessor` runs different chats concurrently and one chat's
+updates one after another (the chat row lock does the same across processes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, MessageLimit, ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.dialogue.model import callback_payload, parse_callback_payload
+from bot.engine.state import Button, Choice, Command, Event, Reply, Text, Unsupported
+from bot.errors import ConfigError, HedgehogError
+from bot.service import Coach, Incoming
+from bot.storage import ChatKey
+
+log = logging.getLogger("hedgehog.telegram")
+
+TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{6,}$")
+POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open
+SEND_ATTEMPTS = 5  # network errors and 5xx: tries before giving up on a message
+TRANSPORT = "telegram"
+
+# setMyCommands: what people see in Telegram's menu. Only commands that work are listed.
+MENU = (
+    ("checkin", "Check in about what's happening now"),
+    ("resume", "Show where you left off"),
+    ("skip", "Skip this question"),
+    ("restart", "Start this exercise again"),
+    ("stop", "Stop here (answers stay saved)"),
+    ("help", "What I can do"),
+)
+
+# What a person may send that is not text, in words for the "I can only read text" reply.
+UNSUPPORTED = (
+    (filters.PHOTO, "photos"),
+    (filters.Sticker.ALL, "stickers"),
+    (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE, "voice or audio messages"),
+    (filters.VIDEO | filters.ANIMATION, "videos"),
+    (filters.Document.ALL, "files"),
+    (filters.LOCATION | filters.VENUE, "locations"),
+    (filters.CONTACT, "contacts"),
+    (filters.POLL | filters.Dice.ALL, "polls or dice"),
+)
+
+
+def check_token(token: str | None) -> str:
+    if not token:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather, then export TELEGRAM_BOT_TOKEN=<its token>."
+        )
+    if not TOKEN_RE.match(token.strip()):
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then letters and digits); "
+            "copy it again from @BotFather."
+        )
+    return token.strip()
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Split at paragraph, then line, then word boundaries so no piece is over `limit`."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    pieces.append(rest)
+    return [p for p in pieces if p]
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if reply.step_id is None or reply.seq is None:
+        return None
+    buttons: list[Button] = list(reply.buttons)
+    if reply.scale is not None:
+        low, high = reply.scale
+        buttons = [Button(str(n), str(n)) for n in range(low, high + 1)] + buttons
+    if not buttons:
+        return None
+    step, seq = reply.step_id, reply.seq
+
+    def button(b: Button) -> InlineKeyboardButton:
+        return InlineKeyboardButton(b.label, callback_data=callback_payload(step, seq, b.id))
+
+    if reply.scale is not None:
+        numbers = [b for b in buttons if b.id.isdigit()]
+        half = (len(numbers) + 1) // 2
+        rows = [numbers[:half], numbers[half:], [b for b in buttons if not b.id.isdigit()]]
+    else:
+        width = 1 if any(len(b.label) > 18 for b in buttons) else 2
+        rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
+    return InlineKeyboardMarkup([[button(b) for b in row] for row in rows if row])
+
+
+def with_progress(reply: Reply) -> str:
+    if reply.progress is None:
+        return reply.text
+    done, total = reply.progress
+    return f"{reply.text}\n\n<i>{done} of about {total}</i>"
+
+
+# ---------------------------------------------------------------------------- ordering
+
+
+class PerChatProcessor(BaseUpdateProcessor):
+    """Different chats at once; one chat's updates strictly one after another."""
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            if not lock.locked() and self._locks.get(chat.id) is lock:
+                del self._locks[chat.id]
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+
+# ---------------------------------------------------------------------------- the bot
+
+
+class TelegramBot:
+    def __init__(self, coach: Coach, application: Application) -> None:  # type: ignore[type-arg]
+        self.coach = coach
+        self.app = application
+        self.failed: set[int] = set()
+        self.stopping = asyncio.Event()
+        self._install_handlers()
+
+    # ------------------------------------------------------------------ handlers
+
+    def _install_handlers(self) -> None:
+        app = self.app
+        app.add_handler(TypeHandler(Update, self._groups), group=-1)
+        app.add_handler(MessageHandler(filters.UpdateType.EDITED, self._guard(self._edited)))
+        app.add_handler(MessageHandler(filters.COMMAND, self._guard(self._command)))
+        app.add_handler(MessageHandler(filters.TEXT, self._guard(self._text)))
+        app.add_handler(CallbackQueryHandler(self._guard(self._button)))
+        for kind_filter, words in UNSUPPORTED:
+            app.add_handler(MessageHandler(kind_filter, self._guard(self._unsupported(words))))
+        app.add_handler(MessageHandler(filters.ALL, self._guard(self._unsupported("that kind of message"))))
+        app.add_error_handler(self._error)
+
+    def _guard(
+        self, callback: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+    ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+        """Remember which updates failed, so the poller does not confirm them."""
+
+        async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            try:
+                await callback(update, context)
+            except Exception:
+                self.failed.add(update.update_id)
+                raise
+
+        return guarded
+
+    async def _error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        log.error("update failed", extra={"fields": {"error": type(error).__name__}})
+
+    async def _groups(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Hedgehog is for private chats: in a group it says so once (the database knows
+        whether it has, across processes), then stays quiet."""
+        chat = update.effective_chat
+        if chat is None or chat.type == ChatType.PRIVATE:
+            return
+        notice = await asyncio.to_thread(self.coach.group_notice, ChatKey(TRANSPORT, str(chat.id)))
+        if notice is not None:
+            with contextlib.suppress(TelegramError):
+                await self._send(lambda: self.app.bot.send_message(chat.id, notice.text, parse_mode=ParseMode.HTML))
+        raise ApplicationHandlerStop
+
+    async def _text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None and message.text is not None
+        await self._run(update, Text(message.text))
+
+    async def _command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None and message.text is not None
+        head, _, argument = message.text.partition(" ")
+        name = head.lstrip("/").split("@", 1)[0].lower()
+        await self._run(update, Command(name, argument.strip()))
+
+    def _unsupported(self, words: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+        async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            await self._run(update, Unsupported(words))
+
+        return unsupported
+
+    async def _edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._run(update, Unsupported("edited messages"))
+
+    async def _button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        parsed = parse_callback_payload(query.data or "")
+        if parsed is None:
+            event: Event = Unsupported("that button")
+        else:
+            step_id, seq, choice_id = parsed
+            event = Choice(choice_id, step_id, seq)
+        handled = await self._run(update, event, answer=query)
+        if isinstance(query.message, Message) and parsed is not None:
+            await self._settle_keyboard(query, parsed[2], applied=handled == "moved")
+
+    async def _settle_keyboard(self, query: CallbackQuery, choice_id: str, applied: bool) -> None:
+        """After a choice, the message it came from shows what was chosen and loses its
+        keyboard, so the chat reads as a clean transcript; an old message just loses it."""
+        message = query.message
+        assert isinstance(message, Message)
+        label = next(
+            (b.text for row in (message.reply_markup.inline_keyboard if message.reply_markup else ())
+             for b in row if b.callback_data and b.callback_data.endswith(f"|{choice_id}")),
+            None,
+        )
+        with contextlib.suppress(BadRequest, Forbidden):
+            if applied and label is not None and message.text_html is not None:
+                await self._send(lambda: message.edit_text(
+                    f"{message.text_html}\n\n→ <b>{_escape(label)}</b>", parse_mode=ParseMode.HTML, reply_markup=None
+                ))
+            else:
+                await self._send(lambda: message.edit_reply_markup(reply_markup=None))
+
+    # ------------------------------------------------------------------ the one path
+
+    async def _run(self, update: Update, event: Event, answer: CallbackQuery | None = None) -> str:
+        chat = update.effective_chat
+        assert chat is not None
+        key = ChatKey(TRANSPORT, str(chat.id))
+        incoming = Incoming(key, event, update.update_id)
+        handled = await asyncio.to_thread(self.coach.process, incoming)  # commits before returning
+        if answer is not None:
+            with contextlib.suppress(TelegramError):
+                await answer.answer()
+        await self.deliver(key, chat.id, handled.replies)
+        return handled.outcome
+
+    async def deliver(self, key: ChatKey, chat_id: int, replies: Sequence[Reply]) -> None:
+        """Send replies in order. State is already committed, so a failed send loses nothing:
+        the step is shown again on the person's next message or /resume."""
+        bot = self.app.bot
+        try:
+            for reply in replies:
+                pieces = split_text(with_progress(reply))
+                for index, piece in enumerate(pieces):
+                    markup = keyboard(reply) if index == len(pieces) - 1 else None
+                    await self._send(lambda p=piece, m=markup: bot.send_message(
+                        chat_id, p, parse_mode=ParseMode.HTML, reply_markup=m
+                    ))
+        except Forbidden:
+            await asyncio.to_thread(self.coach.blocked, key)
+
+    async def _send(self, call: Callable[[], Awaitable[Any]]) -> Any:
+        """Retry network errors and Telegram's 5xx with backoff; the rate limiter already
+        honours RetryAfter. Forbidden and BadRequest are for the caller."""
+        delay = 0.5
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                return await call()
+            except RetryAfter as exc:  # the limiter gave up retrying: wait as told, once more
+                await asyncio.sleep(_seconds(exc.retry_after))
+            except (Forbidden, BadRequest, InvalidToken):
+                raise
+            except NetworkError:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 8)
+        return None
+
+    # ------------------------------------------------------------------ polling
+
+    async def poll(self) -> None:
+        """Fetch, process, then confirm: the next getUpdates offset moves past an update
+        only once its state change is committed."""
+        bot = self.app.bot
+        processor = self.app.update_processor
+        offset: int | None = None
+        backoff = 1.0
+        while not self.stopping.is_set():
+            fetch = asyncio.ensure_future(bot.get_updates(
+                offset=offset, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES, read_timeout=POLL_TIMEOUT + 10,
+            ))
+            stop = asyncio.ensure_future(self.stopping.wait())
+            await asyncio.wait({fetch, stop}, return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+            if not fetch.done():  # stopping: nothing fetched is lost, it was never confirmed
+                fetch.cancel()
+                with contextlib.suppress(asyncio.CancelledError, TelegramError):
+                    await fetch
+                break
+            try:
+                updates = fetch.result()
+            except InvalidToken:
+                raise
+            except (NetworkError, RetryAfter) as exc:
+                log.warning("getUpdates failed", extra={"fields": {"error": type(exc).__name__, "retry_in": backoff}})
+                await _sleep_or_stop(self.stopping, backoff)
+                backoff = min(backoff * 2, 30)
+                continue
+            backoff = 1.0
+            if not updates:
+                continue
+            self.failed.clear()
+            await asyncio.gather(*(processor.process_update(u, self.app.process_update(u)) for u in updates))
+            failed = sorted(self.failed)
+            # Confirm everything before the first failure; from there on Telegram sends again
+            # (the ledger makes the already-done ones harmless).
+            offset = failed[0] if failed else updates[-1].update_id + 1
+            if failed:
+                await _sleep_or_stop(self.stopping, backoff)
+
+        if offset is not None:
+            with contextlib.suppress(TelegramError):
+                await bot.get_updates(offset=offset, timeout=0)  # confirm the last batch before exiting
+
+
+def _seconds(value: object) -> float:
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[arg-type]
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+async def _sleep_or_stop(stopping: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stopping.wait(), timeout=seconds)
+
+
+# ---------------------------------------------------------------------------- start-up
+
+
+def build_application(token: str, api_base: str | None) -> Application:  # type: ignore[type-arg]
+    builder: ApplicationBuilder = (  # type: ignore[type-arg]
+        ApplicationBuilder()
+        .token(token)
+        .updater(None)
+        .concurrent_updates(PerChatProcessor())
+        .rate_limiter(AIORateLimiter(max_retries=3))
+    )
+    if api_base:
+        base = api_base.rstrip("/")
+        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    return builder.build()
+
+
+async def serve(coach: Coach, token: str, api_base: str | None, stopping: asyncio.Event | None = None) -> None:
+    """Run until SIGTERM or SIGINT (or `stopping` is set); updates in flight finish and
+    are confirmed first."""
+    application = build_application(token, api_base)
+    bot = TelegramBot(coach, application)
+    if stopping is not None:
+        bot.stopping = stopping
+    shown_base = api_base or "https://api.telegram.org"
+    try:
+        await application.initialize()
+    except InvalidToken:
+        raise ConfigError("Telegram refused the token in TELEGRAM_BOT_TOKEN; check it with @BotFather.") from None
+    except NetworkError as exc:
+        raise HedgehogError(
+            f"Cannot reach the Telegram Bot API at {shown_base} ({type(exc).__name__}). "
+            "Check the network, or TELEGRAM_API_BASE_URL if you use your own Bot API server."
+        ) from None
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, bot.stopping.set)
+    try:
+        await application.bot.delete_webhook(drop_pending_updates=False)
+        await application.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
+        await application.start()
+        log.info("bot started", extra={"fields": {"username": application.bot.username, "mode": "polling"}})
+        await bot.poll()
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        log.info("bot stopped")
