@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import signal
 from collections.abc import Awaitable, Callable, Sequence
@@ -387,6 +388,9 @@ async def _sleep_or_stop(stopping: asyncio.Event, seconds: float) -> None:
 
 
 def build_application(token: str, api_base: str | None) -> Application:  # type: ignore[type-arg]
+    # Opt in to PTB's coming behaviour: durations such as RetryAfter.retry_after are
+    # timedeltas. Without it every 429 also raises a deprecation warning.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         ApplicationBuilder()
         .token(token)

@@ -1,0 +1,232 @@
+"""The real PTB Application over real HTTP against a fake Bot API on loopback, with real
+SQLite: what a person on Telegram sees, and what happens when Telegram misbehaves."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bot.app import build_coach
+from bot.config import Settings
+from bot.engine.state import SessionState
+from bot.service import Coach
+from bot.storage import ChatKey
+from bot.transports.telegram import MENU, serve
+from tests.fakebotapi import BotMessage, FakeBotAPI
+
+CHAT = 4242
+
+
+@dataclass
+class Running:
+    fake: FakeBotAPI
+    coach: Coach
+
+    def state(self, chat: int = CHAT) -> SessionState | None:
+        return self.coach.peek(ChatKey("telegram", str(chat)))
+
+    async def question(self, chat: int = CHAT, containing: str = "", after: int = 0) -> BotMessage:
+        """Wait for the newest message that asks something (has buttons), past `after` messages."""
+
+        def ready() -> bool:
+            messages = self.fake.messages(chat)
+            return len(messages) > after and messages[-1].reply_markup is not None and containing in (
+                messages[-1].text or ""
+            )
+
+        await self.fake.wait_for(ready)
+        return self.fake.messages(chat)[-1]
+
+    def count(self, chat: int = CHAT) -> int:
+        return len(self.fake.messages(chat))
+
+
+def buttons(message: BotMessage) -> dict[str, str]:
+    assert message.reply_markup is not None
+    return {b["text"]: b["callback_data"] for row in message.reply_markup["inline_keyboard"] for b in row}
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI() as api:
+        yield api
+
+
+@pytest.fixture
+async def running(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[Running]:
+    settings = Settings.load(environ={"HEDGEHOG_DATABASE_URL": sqlite_url}, dotenv=Path("/nonexistent"))
+    coach = build_coach(settings)
+    stopping = asyncio.Event()
+    task = asyncio.create_task(serve(coach, fake.token, fake.url, stopping))
+    await fake.wait_for(lambda: bool(fake.calls_to("getUpdates")) or task.done())
+    if task.done():
+        task.result()
+    try:
+        yield Running(fake, coach)
+    finally:
+        stopping.set()
+        await asyncio.wait_for(task, timeout=30)
+        coach.store.close()
+
+
+async def test_start_registers_the_menu_and_takes_over_from_any_webhook(running: Running) -> None:
+    [menu] = running.fake.calls_to("setMyCommands")
+    assert [c["command"] for c in menu.params["commands"]] == [name for name, _ in MENU]
+    assert running.fake.calls_to("deleteWebhook")
+
+
+async def test_a_check_in_with_buttons_and_free_text(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/start")
+    urge = await running.question(containing="toward your partner")
+    assert "about 5 minutes" in fake.messages(CHAT)[0].text
+    assert urge.parse_mode == "HTML" and "1 of about" in urge.text
+    fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    body = await running.question(containing="body", after=2)
+    pressed = next(m for m in fake.messages(CHAT) if m.message_id == urge.message_id)
+    assert pressed.reply_markup is None and "→ <b>Away from them</b>" in (pressed.html or "")
+    assert (pressed.text or "").startswith("Right now, which way")  # the question itself kept intact
+    assert fake.calls_to("answerCallbackQuery")
+    fake.send_text(CHAT, "my jaw is clenched <tight> & hot")
+    intensity = await running.question(containing="0 (calm)", after=running.count())
+    assert set(buttons(intensity)) >= {str(n) for n in range(11)}
+    fake.press(CHAT, intensity.message_id, buttons(intensity)["3"])
+    trigger = await running.question(containing="What just happened", after=running.count())
+    assert body.message_id < trigger.message_id
+    for _ in range(5):
+        count = running.count()
+        fake.send_command(CHAT, "/skip")
+        await fake.wait_for(lambda n=count: running.count() > n)
+    offer = await running.question(containing="stop here", after=0)
+    readback = "\n".join(m.html or "" for m in fake.messages(CHAT)[-3:])
+    assert "my jaw is clenched &lt;tight&gt; &amp; hot" in readback
+    fake.press(CHAT, offer.message_id, buttons(offer)["Stop here for now"])
+    await fake.wait_for(lambda: running.state() is None)
+
+
+async def test_a_button_from_an_old_message_is_not_applied(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/start")
+    urge = await running.question(containing="toward your partner")
+    choices = buttons(urge)
+    fake.press(CHAT, urge.message_id, choices["Toward them"])
+    await running.question(containing="body", after=2)
+    before = running.state()
+    fake.press(CHAT, urge.message_id, choices["Away from them"])
+    await fake.wait_for(lambda: any("earlier step" in (m.text or "") for m in fake.messages(CHAT)))
+    assert running.state() == before
+    await running.question(containing="body", after=running.count() - 1)
+
+
+async def test_an_update_sent_twice_is_handled_once(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/start")
+    urge = await running.question(containing="toward your partner")
+    update = fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    await running.question(containing="body", after=2)
+    shown = running.count()
+    fake.resend(update)
+    await fake.wait_for(lambda: fake.redeliveries_waiting == 0 and running.count() > shown)
+    assert "body" in (fake.messages(CHAT)[-1].text or "")  # the step is shown again, not advanced
+    with running.coach.store.chat(ChatKey("telegram", str(CHAT))) as tx:
+        assert [row.value for row in tx.journal() if row.name == "urge"] == ["away"]
+    assert running.state().step_id == "body"
+
+
+@pytest.mark.parametrize(
+    ("send", "words"),
+    [("send_sticker", "stickers"), ("send_photo", "photos"), ("send_voice", "voice")],
+)
+async def test_things_that_are_not_answers_get_a_kind_word_and_change_nothing(running: Running, send: str,
+                                                                               words: str) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/start")
+    await running.question(containing="toward your partner")
+    before = running.state()
+    getattr(fake, send)(CHAT)
+    await fake.wait_for(lambda: any(words in (m.text or "") for m in fake.messages(CHAT)))
+    await running.question(containing="toward your partner", after=running.count() - 1)
+    assert running.state() == before
+
+
+async def test_an_edited_message_is_not_taken_as_a_new_answer(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/start")
+    urge = await running.question(containing="toward your partner")
+    fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    await running.question(containing="body", after=2)
+    before = running.state()
+    fake.edit_text(CHAT, 1, "actually something else")
+    await fake.wait_for(lambda: any("edited messages" in (m.text or "") for m in fake.messages(CHAT)))
+    assert running.state() == before
+
+
+async def test_in_a_group_it_says_once_that_it_is_for_private_chats(running: Running) -> None:
+    fake = running.fake
+    group = -100777
+    fake.send_text(group, "hello bot", chat_type="group")
+    await fake.wait_for(lambda: len(fake.messages(group)) == 1)
+    assert "private" in (fake.messages(group)[0].text or "")
+    fake.send_text(group, "are you there", chat_type="group")
+    update = fake.send_command(group, "/start")
+    await fake.wait_for(lambda: fake.confirmed_offset > update)
+    await asyncio.sleep(0.3)
+    assert len(fake.messages(group)) == 1
+
+
+async def test_a_very_long_message_is_kept_up_to_the_limit_with_a_note(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/start")
+    urge = await running.question(containing="toward your partner")
+    fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    await running.question(containing="body", after=2)
+    fake.send_command(CHAT, "/skip")
+    intensity = await running.question(containing="0 (calm)", after=running.count())
+    fake.press(CHAT, intensity.message_id, buttons(intensity)["2"])
+    await running.question(containing="What just happened", after=running.count())
+    fake.send_text(CHAT, "x" * 10_000)
+    await fake.wait_for(lambda: any("first 500 characters" in (m.text or "") for m in fake.messages(CHAT)))
+    assert running.state().vars["trigger"] == "x" * 500
+
+
+async def test_too_many_requests_is_waited_out_and_the_reply_arrives(running: Running) -> None:
+    fake = running.fake
+    fake.fail_next("sendMessage", status=429, retry_after=1)
+    fake.send_command(CHAT, "/help")
+    await fake.wait_for(lambda: any("/checkin" in (m.text or "") for m in fake.messages(CHAT)))
+    attempts = fake.calls_to("sendMessage")
+    assert len(attempts) >= 2 and attempts[-1].at - attempts[0].at >= 0.9
+
+
+async def test_server_errors_and_slow_answers_are_retried(running: Running) -> None:
+    fake = running.fake
+    fake.fail_next("sendMessage", status=500, times=2)
+    fake.slow_next("sendMessage", 1.5)
+    fake.send_command(CHAT, "/help")
+    await fake.wait_for(lambda: any("/checkin" in (m.text or "") for m in fake.messages(CHAT)), timeout=30)
+    assert len(fake.calls_to("sendMessage")) >= 3
+
+
+async def test_a_person_who_blocked_the_bot_gets_nothing_more(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/start")
+    await running.question(containing="toward your partner")
+    key = ChatKey("telegram", str(CHAT))
+    with running.coach.store.chat(key) as tx:
+        tx.schedule_followup(source_flow="break", source_step="done", target_flow="checkin",
+                             due_at=datetime.now(UTC), dedupe_key="t-1")
+    fake.block(CHAT)
+    update = fake.send_text(CHAT, "are you still there?")
+    await fake.wait_for(lambda: fake.confirmed_offset > update)
+    await asyncio.sleep(0.3)
+    with running.coach.store.engine.connect() as connection:
+        active = connection.execute(sa.text("SELECT active FROM chat WHERE address = :a"), {"a": str(CHAT)}).scalar()
+        statuses = connection.execute(sa.text("SELECT status FROM followup")).scalars().all()
+    assert not active
+    assert statuses == ["cancelled"]

@@ -1,0 +1,86 @@
+"""`hedgehog run` as a real process against the fake Bot API: killed with SIGKILL in the
+middle of a flow, started again, the person's button still works and the flow finishes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import PROJECT_ROOT
+from tests.fakebotapi import BotMessage, FakeBotAPI
+
+CHAT = 31337
+
+
+def buttons(message: BotMessage) -> dict[str, str]:
+    assert message.reply_markup is not None
+    return {b["text"]: b["callback_data"] for row in message.reply_markup["inline_keyboard"] for b in row}
+
+
+async def start_bot(fake: FakeBotAPI, tmp_path: Path) -> asyncio.subprocess.Process:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HEDGEHOG_", "TELEGRAM_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=fake.token,
+        TELEGRAM_API_BASE_URL=fake.url,
+        HEDGEHOG_DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3",
+        HEDGEHOG_LOG_LEVEL="INFO",
+    )
+    before = len(fake.calls_to("getUpdates"))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, cwd=PROJECT_ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    await fake.wait_for(lambda: len(fake.calls_to("getUpdates")) > before, timeout=60)
+    return process
+
+
+async def last_question(fake: FakeBotAPI, containing: str) -> BotMessage:
+    await fake.wait_for(
+        lambda: bool(fake.messages(CHAT)) and fake.messages(CHAT)[-1].reply_markup is not None
+        and containing in (fake.messages(CHAT)[-1].text or ""),
+        timeout=60,
+    )
+    return fake.messages(CHAT)[-1]
+
+
+async def test_sigkill_mid_flow_then_restart_continues_from_the_button_the_person_sees(tmp_path: Path) -> None:
+    async with FakeBotAPI() as fake:
+        first = await start_bot(fake, tmp_path)
+        fake.send_command(CHAT, "/start")
+        urge = await last_question(fake, "toward your partner")
+
+        # The answer is committed, then its reply hangs in flight: kill the process right there.
+        fake.slow_next("sendMessage", 30)
+        sends = len(fake.calls_to("sendMessage"))
+        pressed = fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+        await fake.wait_for(lambda: len(fake.calls_to("sendMessage")) > sends, timeout=60)
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        assert pressed in fake.pending_updates  # never confirmed: Telegram will send it again
+
+        second = await start_bot(fake, tmp_path)
+        body = await last_question(fake, "body")  # the resent press is not applied twice
+        fake.press(CHAT, body.message_id, buttons(body)["Racing heart"])
+        intensity = await last_question(fake, "0 (calm)")
+        fake.press(CHAT, intensity.message_id, buttons(intensity)["5"])
+        await last_question(fake, "What just happened")
+        fake.send_text(CHAT, "a very private sentence 7c1e")
+        for _ in range(4):
+            count = len(fake.messages(CHAT))
+            fake.send_command(CHAT, "/skip")
+            await fake.wait_for(lambda n=count: len(fake.messages(CHAT)) > n, timeout=60)
+        offer = await last_question(fake, "stop here")
+        fake.press(CHAT, offer.message_id, buttons(offer)["Stop here for now"])
+        await fake.wait_for(lambda: "Stopping here is fine" in (fake.messages(CHAT)[-1].text or ""), timeout=60)
+
+        second.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(second.communicate(), timeout=60)
+        assert second.returncode == 0, stderr.decode()
+        assert not fake.pending_updates  # a clean stop confirms what it handled
+        logs = stderr.decode()
+        assert "outcome=duplicate" in logs and "step=" in logs
+        assert fake.token not in logs and fake.token.split(":")[1] not in logs
+        assert "a very private sentence" not in logs and str(CHAT) not in logs
