@@ -1,7 +1,7 @@
 """The `hedgehog` command (also `python -m bot`).
 
     hedgehog chat  [--flow ID] [--as NAME]     talk to the coach in this terminal
-    hedgehog run                               the Telegram bot (TELEGRAM_BOT_TOKEN)
+    hedgehog run [--webhook URL --listen H:P]  the Telegram bot (TELEGRAM_BOT_TOKEN)
     hedgehog check [PATHS...] [--prompts DIR]  report every problem in the dialogue files
     hedgehog graph FLOW [--format mermaid|dot] draw a flow from its file
     hedgehog bench [--steps N]                 measure the engine and a durable step
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import Settings
-from bot.errors import HedgehogError
+from bot.errors import ConfigError, HedgehogError
 
 EXIT_PROBLEMS = 1  # `check` found errors
 EXIT_FAILURE = 2  # a setting, file or database problem
@@ -58,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     chat.set_defaults(handler=_chat)
 
     run = commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    run.add_argument("--webhook", metavar="URL", help="receive updates at this public HTTPS URL instead of polling")
+    run.add_argument("--listen", metavar="HOST:PORT", help="where the webhook server listens (with --webhook)")
     run.set_defaults(handler=_run)
 
     check = commands.add_parser("check", help="report every problem in the dialogue files and prompts")
@@ -103,12 +105,19 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.transports import telegram
 
     token = telegram.check_token(settings.telegram_token)
-    logs.configure(settings.log_level or "INFO", secrets=[token])
+    webhook = None
+    if args.webhook or args.listen:
+        if not (args.webhook and args.listen):
+            raise ConfigError("--webhook and --listen go together: the public URL, and where to listen for it.")
+        host, port = telegram.parse_listen(args.listen)
+        secret = telegram.webhook_secret(token, settings.telegram_webhook_secret)
+        webhook = telegram.Webhook(args.webhook, host, port, secret)
+    logs.configure(settings.log_level or "INFO", secrets=[token, webhook.secret if webhook else ""])
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     coach = build_coach(settings, engine=build_engine(settings))
     try:
-        asyncio.run(telegram.serve(coach, token, settings.telegram_api_base_url))
+        asyncio.run(telegram.serve(coach, token, settings.telegram_api_base_url, webhook=webhook))
     finally:
         coach.store.close()
     return 0

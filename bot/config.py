@@ -11,6 +11,7 @@
 | HEDGEHOG_LOG_SALT        | random per process                        | salt for hashed chat ids in logs   |
 | TELEGRAM_BOT_TOKEN       | (none)                                    | needed by `hedgehog run` only      |
 | TELEGRAM_API_BASE_URL    | https://api.telegram.org                  | a self-hosted Bot API server       |
+| TELEGRAM_WEBHOOK_SECRET  | derived from the token                    | webhook secret header value        |
 
 Values in the environment win over `.env`. Secrets are kept out of `repr`.
 """
@@ -60,6 +61,7 @@ class Settings:
     log_salt: str | None = field(default=None, repr=False)
     telegram_token: str | None = field(default=None, repr=False)
     telegram_api_base_url: str | None = None
+    telegram_webhook_secret: str | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
@@ -83,4 +85,5 @@ class Settings:
             log_salt=get("HEDGEHOG_LOG_SALT"),
             telegram_token=get("TELEGRAM_BOT_TOKEN"),
             telegram_api_base_url=get("TELEGRAM_API_BASE_URL"),
+            telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
         )

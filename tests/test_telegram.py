@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.engine.state import SessionState
 from bot.service import Coach
 from bot.storage import ChatKey
-from bot.transports.telegram import MENU, serve
+from bot.transports.telegram import MENU, Webhook, serve
 from tests.fakebotapi import BotMessage, FakeBotAPI
 
 CHAT = 4242
@@ -230,3 +230,38 @@ async def test_a_person_who_blocked_the_bot_gets_nothing_more(running: Running) 
         statuses = connection.execute(sa.text("SELECT status FROM followup")).scalars().all()
     assert not active
     assert statuses == ["cancelled"]
+
+
+async def test_webhook_refuses_requests_without_the_secret_and_answers_only_after_commit(
+    fake: FakeBotAPI, sqlite_url: str, unused_tcp_port: int
+) -> None:
+    settings = Settings.load(environ={"HEDGEHOG_DATABASE_URL": sqlite_url}, dotenv=Path("/nonexistent"))
+    coach = build_coach(settings)
+    hook = Webhook("https://bot.example.org/telegram", "127.0.0.1", unused_tcp_port, "s3cr3t-token_1")
+    stopping = asyncio.Event()
+    task = asyncio.create_task(serve(coach, fake.token, fake.url, stopping, webhook=hook))
+    try:
+        await fake.wait_for(lambda: bool(fake.calls_to("setWebhook")) or task.done())
+        [registered] = fake.calls_to("setWebhook")
+        assert registered.params["url"] == hook.url and registered.params["secret_token"] == hook.secret
+        assert not fake.calls_to("getUpdates")
+        local = f"http://127.0.0.1:{unused_tcp_port}/telegram"
+        update = fake.send_command(CHAT, "/start")
+        assert await fake.post_webhook(local, update, None) == 403
+        assert await fake.post_webhook(local, update, "not-the-secret") == 403
+        assert fake.messages(CHAT) == [] and coach.peek(ChatKey("telegram", str(CHAT))) is None
+
+        fake.slow_next("sendMessage", 1.0)
+        started = asyncio.get_running_loop().time()
+        assert await fake.post_webhook(local, update, hook.secret) == 200
+        assert asyncio.get_running_loop().time() - started >= 1.0  # the 200 waited for the work
+        shown = len(fake.messages(CHAT))
+        assert shown >= 2 and coach.peek(ChatKey("telegram", str(CHAT))) is not None
+
+        assert await fake.post_webhook(local, update, hook.secret) == 200  # Telegram retrying
+        state = coach.peek(ChatKey("telegram", str(CHAT)))
+        assert state is not None and state.step_id == "urge"
+    finally:
+        stopping.set()
+        await asyncio.wait_for(task, timeout=30)
+        coach.store.close()

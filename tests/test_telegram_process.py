@@ -84,3 +84,24 @@ async def test_sigkill_mid_flow_then_restart_continues_from_the_button_the_perso
         assert "outcome=duplicate" in logs and "step=" in logs
         assert fake.token not in logs and fake.token.split(":")[1] not in logs
         assert "a very private sentence" not in logs and str(CHAT) not in logs
+
+
+async def test_a_webhook_port_in_use_is_one_clear_sentence(tmp_path: Path) -> None:
+    async with FakeBotAPI() as fake:
+        blocker = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+        port = blocker.sockets[0].getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("HEDGEHOG_", "TELEGRAM_"))}
+        env.update(TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=fake.url,
+                   HEDGEHOG_DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--webhook", "https://bot.example.org/hook",
+            "--listen", f"127.0.0.1:{port}", env=env, cwd=PROJECT_ROOT,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+        blocker.close()
+        await blocker.wait_closed()
+    lines = [line for line in stderr.decode().splitlines() if line.startswith("hedgehog:")]
+    assert process.returncode == 2
+    assert len(lines) == 1 and f"127.0.0.1:{port}" in lines[0] and "Traceback" not in stderr.decode()
+    assert fake.token not in stderr.decode()

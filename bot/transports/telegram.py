@@ -14,13 +14,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
+import json
 import logging
 import os
 import re
 import signal
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
+import tornado.httpserver
+import tornado.web
 from telegram import (
     BotCommand,
     CallbackQuery,
@@ -53,6 +60,7 @@ from bot.storage import ChatKey
 log = logging.getLogger("hedgehog.telegram")
 
 TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{6,}$")
+SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open
 SEND_ATTEMPTS = 5  # network errors and 5xx: tries before giving up on a message
 TRANSPORT = "telegram"
@@ -324,13 +332,22 @@ class TelegramBot:
                 delay = min(delay * 2, 8)
         return None
 
-    # ------------------------------------------------------------------ polling
+    # ------------------------------------------------------------------ receiving
+
+    async def process(self, updates: Sequence[Update]) -> list[int]:
+        """Handle a batch (chats concurrently, each chat in order); the ids that failed."""
+        processor = self.app.update_processor
+        ids = {u.update_id for u in updates}
+        await asyncio.gather(*(processor.process_update(u, self.app.process_update(u)) for u in updates))
+        failed = sorted(ids & self.failed)
+        self.failed -= ids
+        return failed
+
 
     async def poll(self) -> None:
         """Fetch, process, then confirm: the next getUpdates offset moves past an update
         only once its state change is committed."""
         bot = self.app.bot
-        processor = self.app.update_processor
         offset: int | None = None
         backoff = 1.0
         while not self.stopping.is_set():
@@ -357,9 +374,7 @@ class TelegramBot:
             backoff = 1.0
             if not updates:
                 continue
-            self.failed.clear()
-            await asyncio.gather(*(processor.process_update(u, self.app.process_update(u)) for u in updates))
-            failed = sorted(self.failed)
+            failed = await self.process(updates)
             # Confirm everything before the first failure; from there on Telegram sends again
             # (the ledger makes the already-done ones harmless).
             offset = failed[0] if failed else updates[-1].update_id + 1
@@ -369,6 +384,50 @@ class TelegramBot:
         if offset is not None:
             with contextlib.suppress(TelegramError):
                 await bot.get_updates(offset=offset, timeout=0)  # confirm the last batch before exiting
+
+
+class WebhookHandler(tornado.web.RequestHandler):
+    """Telegram POSTs one update per request. Without the right secret header: 403, and
+    nothing is processed. With it: 200 only once the update's state change is committed
+    (and its replies sent); 500 if it failed, so Telegram delivers it again."""
+
+    def initialize(self, bot: TelegramBot, secret: str) -> None:
+        self.bot = bot
+        self.secret = secret
+
+    def check_xsrf_cookie(self) -> None:
+        return None
+
+    async def post(self) -> None:
+        given = self.request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            log.warning("webhook request refused", extra={"fields": {"reason": "secret"}})
+            self.set_status(403)
+            return
+        try:
+            update = Update.de_json(json.loads(self.request.body), self.bot.app.bot)
+        except (ValueError, TypeError, KeyError):
+            self.set_status(400)
+            return
+        failed = await self.bot.process([update])
+        self.set_status(500 if failed else 200)
+
+
+def webhook_secret(token: str, configured: str | None) -> str:
+    """The secret Telegram sends with each webhook request. Derived from the token unless
+    set, so every replica of one bot agrees without extra configuration."""
+    if configured:
+        if not SECRET_RE.match(configured):
+            raise ConfigError("TELEGRAM_WEBHOOK_SECRET may use only A-Z, a-z, 0-9, _ and -, 1 to 256 characters.")
+        return configured
+    return hmac.new(token.encode(), b"hedgehog-webhook-secret", hashlib.sha256).hexdigest()
+
+
+def parse_listen(listen: str) -> tuple[str, int]:
+    host, sep, port = listen.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"--listen takes HOST:PORT, e.g. 127.0.0.1:8443, not '{listen}'.")
+    return host.strip("[]") or "0.0.0.0", int(port)
 
 
 def _seconds(value: object) -> float:
@@ -385,6 +444,20 @@ async def _sleep_or_stop(stopping: asyncio.Event, seconds: float) -> None:
 
 
 # ---------------------------------------------------------------------------- start-up
+
+
+def _listen(bot: TelegramBot, webhook: Webhook) -> tornado.httpserver.HTTPServer:
+    path = urlsplit(webhook.url).path or "/"
+    app = tornado.web.Application([(re.escape(path), WebhookHandler, {"bot": bot, "secret": webhook.secret})])
+    server = tornado.httpserver.HTTPServer(app, xheaders=True)
+    try:
+        server.listen(webhook.port, webhook.host)
+    except OSError as exc:
+        raise HedgehogError(
+            f"Cannot listen on {webhook.host}:{webhook.port} ({exc.strerror or exc}); "
+            "pick another --listen address or stop what is using it."
+        ) from None
+    return server
 
 
 def build_application(token: str, api_base: str | None) -> Application:  # type: ignore[type-arg]
@@ -404,9 +477,20 @@ def build_application(token: str, api_base: str | None) -> Application:  # type:
     return builder.build()
 
 
-async def serve(coach: Coach, token: str, api_base: str | None, stopping: asyncio.Event | None = None) -> None:
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    url: str  # the public HTTPS address Telegram posts to
+    host: str
+    port: int
+    secret: str
+
+
+async def serve(
+    coach: Coach, token: str, api_base: str | None, stopping: asyncio.Event | None = None,
+    webhook: Webhook | None = None,
+) -> None:
     """Run until SIGTERM or SIGINT (or `stopping` is set); updates in flight finish and
-    are confirmed first."""
+    are confirmed first. Long polling, or a webhook server when `webhook` is given."""
     application = build_application(token, api_base)
     bot = TelegramBot(coach, application)
     if stopping is not None:
@@ -424,13 +508,27 @@ async def serve(coach: Coach, token: str, api_base: str | None, stopping: asynci
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, bot.stopping.set)
+    server: tornado.httpserver.HTTPServer | None = None
     try:
-        await application.bot.delete_webhook(drop_pending_updates=False)
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
+        if webhook is None:
+            await application.bot.delete_webhook(drop_pending_updates=False)
+        else:
+            server = _listen(bot, webhook)
+            await application.bot.set_webhook(
+                webhook.url, secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+            )
         await application.start()
-        log.info("bot started", extra={"fields": {"username": application.bot.username, "mode": "polling"}})
-        await bot.poll()
+        mode = "polling" if webhook is None else "webhook"
+        log.info("bot started", extra={"fields": {"username": application.bot.username, "mode": mode}})
+        if webhook is None:
+            await bot.poll()
+        else:
+            await bot.stopping.wait()
     finally:
+        if server is not None:
+            server.stop()
+            await server.close_all_connections()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
         if application.running:
