@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="measure engine and durable steps per second")
     bench.add_argument("--steps", type=int, default=20_000, metavar="N", help="steps per measurement")
+    bench.add_argument("--telegram", action="store_true", help="through python-telegram-bot, against a bare echo bot")
     bench.set_defaults(handler=_bench)
     return parser
 
@@ -168,6 +169,10 @@ def _graph(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    if args.telegram:
+        from bot.bench_telegram import run_telegram_benchmark
+
+        return run_telegram_benchmark(settings, updates=max(args.steps // 10, 200))
     from bot.bench import run_benchmarks
 
     return run_benchmarks(settings, steps=args.steps)

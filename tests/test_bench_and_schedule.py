@@ -25,6 +25,17 @@ def test_bench_prints_every_figure() -> None:
         assert re.search(re.escape(label) + r".*\d", run.stdout), label
 
 
+def test_telegram_bench_prints_both_figures_and_the_ratio() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "bench", "--telegram", "--steps", "2000"],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, check=False, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    for label in ("bare PTB echo handler", "Hedgehog full step", "Hedgehog / bare echo throughput",
+                  "sendMessage"):
+        assert re.search(re.escape(label) + r".*\d", run.stdout, re.DOTALL), label
+
+
 NOON_UTC = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 

@@ -50,6 +50,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot.dialogue.model import callback_payload, parse_callback_payload
 from bot.engine.state import Button, Choice, Command, Event, Reply, Text, Unsupported
@@ -460,17 +461,20 @@ def _listen(bot: TelegramBot, webhook: Webhook) -> tornado.httpserver.HTTPServer
     return server
 
 
-def build_application(token: str, api_base: str | None) -> Application:  # type: ignore[type-arg]
+def build_application(
+    token: str, api_base: str | None, request: BaseRequest | None = None, rate_limit: bool = True
+) -> Application:  # type: ignore[type-arg]
+    """The PTB application; `request` replaces the HTTP layer (the benchmark records calls)."""
     # Opt in to PTB's coming behaviour: durations such as RetryAfter.retry_after are
     # timedeltas. Without it every 429 also raises a deprecation warning.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
-        ApplicationBuilder()
-        .token(token)
-        .updater(None)
-        .concurrent_updates(PerChatProcessor())
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        ApplicationBuilder().token(token).updater(None).concurrent_updates(PerChatProcessor())
     )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
     if api_base:
         base = api_base.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")

@@ -1,0 +1,157 @@
+"""`hedgehog bench --telegram`: Hedgehog's full step through python-telegram-bot against
+a bare PTB echo handler, measured in one run.
+
+Updates go through `Application.process_update` (and the per-chat update processor);
+the Bot API is replaced by `RecordingRequest`, which answers every call at once and
+keeps a count, so the figures are Hedgehog's and PTB's own work: parsing the update,
+engine, rendering, the durable SQLite commit, building and "sending" the replies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.request import BaseRequest, RequestData
+
+from bot.config import Settings
+
+TOKEN = "123456:BENCH-token-not-real"
+CHAT = 7070
+
+
+class RecordingRequest(BaseRequest):
+    """A Bot API that is never reached: every call is counted and answered at once."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, int] = {}
+        self.last_markup: dict[str, Any] | None = None
+        self._message_id = 0
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, **_: Any
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        self.calls[name] = self.calls.get(name, 0) + 1
+        params = request_data.json_parameters if request_data else {}
+        result: Any = True
+        if name == "getMe":
+            result = {"id": 123456, "is_bot": True, "first_name": "Hedgehog", "username": "bench_bot"}
+        elif name in ("sendMessage", "editMessageText"):
+            self._message_id += 1
+            markup = json.loads(params["reply_markup"]) if "reply_markup" in params else None
+            if name == "sendMessage":
+                self.last_markup = markup
+            result = {"message_id": self._message_id, "date": 0, "text": "x",
+                      "chat": {"id": CHAT, "type": "private"}}
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+def _message(update_id: int, text: str) -> dict[str, Any]:
+    entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
+    return {"update_id": update_id, "message": {
+        "message_id": update_id, "date": 0, "text": text, "entities": entities,
+        "chat": {"id": CHAT, "type": "private", "first_name": "B"},
+        "from": {"id": CHAT, "is_bot": False, "first_name": "B"},
+    }}
+
+
+def _press(update_id: int, data: str) -> dict[str, Any]:
+    return {"update_id": update_id, "callback_query": {
+        "id": str(update_id), "chat_instance": "1", "data": data,
+        "from": {"id": CHAT, "is_bot": False, "first_name": "B"},
+        "message": {"message_id": 1, "date": 0, "text": "q", "chat": {"id": CHAT, "type": "private"},
+                    "reply_markup": {"inline_keyboard": [[{"text": "a", "callback_data": data}]]}},
+    }}
+
+
+def next_update(update_id: int, recorder: RecordingRequest) -> dict[str, Any]:
+    """What a person does next, from the keyboard the bot last sent."""
+    markup = recorder.last_markup
+    if not markup:
+        return _message(update_id, "/checkin")
+    buttons = [b for row in markup["inline_keyboard"] for b in row]
+    numbers = [b for b in buttons if b["text"].isdigit()]
+    if numbers:
+        return _press(update_id, numbers[len(numbers) // 3]["callback_data"])
+    if len(buttons) == 1 and buttons[0]["callback_data"].endswith("|skip"):
+        return _message(update_id, "I sent a message and no reply came for hours.")
+    return _press(update_id, buttons[0]["callback_data"])
+
+
+async def _drive(app: Application, make: Any, count: int) -> float:  # type: ignore[type-arg]
+    processor = app.update_processor
+    for warm in range(min(count // 10, 200)):
+        update = Update.de_json(make(warm), app.bot)
+        await processor.process_update(update, app.process_update(update))
+    gc.collect()
+    started = time.perf_counter()
+    for n in range(count):
+        update = Update.de_json(make(1_000_000 + n), app.bot)
+        await processor.process_update(update, app.process_update(update))
+    return time.perf_counter() - started
+
+
+async def _bench(settings: Settings, count: int) -> tuple[float, float, RecordingRequest]:
+    from bot.app import build_coach, build_engine
+    from bot.storage import Store
+    from bot.transports.telegram import TelegramBot, build_application
+
+    # Bare PTB: one handler that echoes the text back.
+    echo_request = RecordingRequest()
+    echo = build_application(TOKEN, None, request=echo_request, rate_limit=False)
+
+    async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(update.effective_message.text or "")
+
+    echo.add_handler(MessageHandler(filters.TEXT, reply))
+    await echo.initialize()
+    bare = await _drive(echo, lambda n: _message(n, "hello there"), count)
+    await echo.shutdown()
+
+    # Hedgehog: the whole step, on a fresh SQLite file.
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.open(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+        coach = build_coach(settings, engine=build_engine(settings), store=store)
+        recorder = RecordingRequest()
+        app = build_application(TOKEN, None, request=recorder, rate_limit=False)
+        TelegramBot(coach, app)
+        await app.initialize()
+        try:
+            hedgehog = await _drive(app, lambda n: next_update(n, recorder), count)
+        finally:
+            await app.shutdown()
+            store.close()
+    return bare, hedgehog, recorder
+
+
+def run_telegram_benchmark(settings: Settings, updates: int = 2000) -> int:
+    bare, hedgehog, recorder = asyncio.run(_bench(settings, updates))
+    print(f"hedgehog bench --telegram: {updates} updates each, through Application.process_update")
+    print(f"  bare PTB echo handler:                   {updates / bare:>10,.0f} updates/s  "
+          f"{bare / updates * 1e6:>8.1f} us each")
+    print(f"  Hedgehog full step (engine, render, SQLite commit, replies):"
+          f"\n                                           {updates / hedgehog:>10,.0f} updates/s  "
+          f"{hedgehog / updates * 1e6:>8.1f} us each")
+    print(f"    Hedgehog / bare echo throughput:       {bare / hedgehog:>10.2f}  (target 0.5 or better)")
+    calls = ", ".join(f"{name} {count}" for name, count in sorted(recorder.calls.items()))
+    print(f"    Bot API calls Hedgehog made: {calls}")
+    return 0
