@@ -14,10 +14,10 @@ import sqlalchemy as sa
 
 from bot.app import build_coach
 from bot.config import Settings
-from bot.engine.state import SessionState
+from bot.engine.state import Reply, SessionState
 from bot.service import Coach
 from bot.storage import ChatKey
-from bot.transports.telegram import MENU, Webhook, serve
+from bot.transports.telegram import MENU, Webhook, keyboard, serve, split_text
 from tests.fakebotapi import BotMessage, FakeBotAPI
 
 CHAT = 4242
@@ -130,10 +130,12 @@ async def test_an_update_sent_twice_is_handled_once(running: Running) -> None:
     urge = await running.question(containing="toward your partner")
     update = fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
     await running.question(containing="body", after=2)
-    shown = running.count()
+    shown, calls = running.count(), len(fake.calls)
     fake.resend(update)
-    await fake.wait_for(lambda: fake.redeliveries_waiting == 0 and running.count() > shown)
-    assert "body" in (fake.messages(CHAT)[-1].text or "")  # the step is shown again, not advanced
+    await fake.wait_for(lambda: fake.redeliveries_waiting == 0 and len(fake.calls_to("getUpdates")) > 2)
+    await fake.wait_for(lambda: len(fake.calls) > calls)  # fetched again, and polling went on
+    await asyncio.sleep(0.3)
+    assert running.count() == shown  # nothing applied, nothing shown twice
     with running.coach.store.chat(ChatKey("telegram", str(CHAT))) as tx:
         assert [row.value for row in tx.journal() if row.name == "urge"] == ["away"]
     assert running.state().step_id == "body"
@@ -265,3 +267,34 @@ async def test_webhook_refuses_requests_without_the_secret_and_answers_only_afte
         stopping.set()
         await asyncio.wait_for(task, timeout=30)
         coach.store.close()
+
+
+async def test_a_reply_that_could_not_be_sent_is_shown_again_on_resume(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/start")
+    urge = await running.question(containing="toward your partner")
+    fake.fail_next("sendMessage", status=502, times=5)  # down for longer than the bot's retries
+    update = fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    await fake.wait_for(lambda: fake.confirmed_offset > update, timeout=60)
+    assert running.state().step_id == "body"  # the answer was kept, and the update confirmed
+    fake.send_command(CHAT, "/resume")
+    body = await running.question(containing="body", after=running.count())
+    assert "Welcome back" in (fake.messages(CHAT)[-2].text or "")
+    assert "|" in next(iter(buttons(body).values()))
+
+
+def test_long_replies_are_split_under_telegrams_limit_at_paragraphs() -> None:
+    paragraphs = [f"Paragraph {n}: " + "words " * 150 for n in range(12)]
+    pieces = split_text("\n\n".join(paragraphs))
+    assert len(pieces) > 1 and all(len(p) <= 4096 for p in pieces)
+    assert all(p.startswith("Paragraph") for p in pieces)
+    assert "".join(pieces).replace("\n", "").replace(" ", "") == "".join(paragraphs).replace(" ", "")
+
+
+def test_a_scale_becomes_two_rows_of_numbers() -> None:
+    reply = Reply("How strong?", expects="scale", step_id="intensity", seq=4, scale=(0, 10))
+    markup = keyboard(reply)
+    assert markup is not None
+    rows = [[b.text for b in row] for row in markup.inline_keyboard]
+    assert rows == [[str(n) for n in range(6)], [str(n) for n in range(6, 11)]]
+    assert markup.inline_keyboard[0][3].callback_data == "intensity|4|3"

@@ -64,6 +64,7 @@ TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{6,}$")
 SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open
 SEND_ATTEMPTS = 5  # network errors and 5xx: tries before giving up on a message
+DELIVERED_MEMORY = 10_000
 TRANSPORT = "telegram"
 
 # setMyCommands: what people see in Telegram's menu. Only commands that work are listed.
@@ -110,8 +111,9 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     pieces: list[str] = []
     rest = text
     while len(rest) > limit:
-        cut = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
-        cut = cut if cut > limit // 2 else limit
+        cut = next(
+            (at for at in (rest.rfind(sep, 0, limit) for sep in ("\n\n", "\n", " ")) if at > limit // 2), limit
+        )
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     pieces.append(rest)
@@ -187,6 +189,9 @@ class TelegramBot:
         self.coach = coach
         self.app = application
         self.failed: set[int] = set()
+        # Update ids this process handled and whose replies arrived (oldest first). Only an
+        # optimisation: the database ledger is what makes updates exactly-once.
+        self.delivered: dict[int, None] = {}
         self.stopping = asyncio.Event()
         self._install_handlers()
 
@@ -265,7 +270,7 @@ class TelegramBot:
             step_id, seq, choice_id = parsed
             event = Choice(choice_id, step_id, seq)
         handled = await self._run(update, event, answer=query)
-        if isinstance(query.message, Message) and parsed is not None:
+        if isinstance(query.message, Message) and parsed is not None and handled != "delivered":
             await self._settle_keyboard(query, parsed[2], applied=handled == "moved")
 
     async def _settle_keyboard(self, query: CallbackQuery, choice_id: str, applied: bool) -> None:
@@ -291,18 +296,25 @@ class TelegramBot:
     async def _run(self, update: Update, event: Event, answer: CallbackQuery | None = None) -> str:
         chat = update.effective_chat
         assert chat is not None
+        if update.update_id in self.delivered:
+            # Redelivered because an earlier update of its batch failed: already done and shown.
+            return "delivered"
         key = ChatKey(TRANSPORT, str(chat.id))
         incoming = Incoming(key, event, update.update_id)
         handled = await asyncio.to_thread(self.coach.process, incoming)  # commits before returning
         if answer is not None:
             with contextlib.suppress(TelegramError):
                 await answer.answer()
-        await self.deliver(key, chat.id, handled.replies)
+        if await self.deliver(key, chat.id, handled.replies):
+            self.delivered[update.update_id] = None
+            while len(self.delivered) > DELIVERED_MEMORY:
+                del self.delivered[next(iter(self.delivered))]
         return handled.outcome
 
-    async def deliver(self, key: ChatKey, chat_id: int, replies: Sequence[Reply]) -> None:
-        """Send replies in order. State is already committed, so a failed send loses nothing:
-        the step is shown again on the person's next message or /resume."""
+    async def deliver(self, key: ChatKey, chat_id: int, replies: Sequence[Reply]) -> bool:
+        """Send replies in order; True if all arrived. The state is already committed, so a
+        failed send loses nothing and does not fail the update: the step is shown again on
+        the person's next message or /resume."""
         bot = self.app.bot
         try:
             for reply in replies:
@@ -314,6 +326,12 @@ class TelegramBot:
                     ))
         except Forbidden:
             await asyncio.to_thread(self.coach.blocked, key)
+            return False
+        except TelegramError as exc:
+            log.warning("reply not sent", extra={"fields": {"chat": self.coach.chat_hash(key),
+                                                            "error": type(exc).__name__}})
+            return False
+        return True
 
     async def _send(self, call: Callable[[], Awaitable[Any]]) -> Any:
         """Retry network errors and Telegram's 5xx with backoff; the rate limiter already
