@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -93,7 +94,8 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     coach = build_coach(settings, engine=engine)
     try:
         name = args.name or getpass.getuser()
-        return terminal.run(terminal.TerminalChat(coach, name), args.flow)
+        locale = os.environ.get("LC_ALL") or os.environ.get("LANG")
+        return terminal.run(terminal.TerminalChat(coach, name, locale), args.flow)
     finally:
         coach.store.close()
 

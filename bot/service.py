@@ -35,6 +35,8 @@ from bot.engine.state import (
     SessionState,
     Text,
 )
+from bot.safety.crisis import CrisisSignal, detect
+from bot.safety.resources import Resources, country_from_language, load_resources, resources_for
 from bot.schedule import due_time
 from bot.storage import ChatKey, ChatTx, Store
 
@@ -49,10 +51,13 @@ SERVICE_PROMPTS = {
     "unknown_command": "system/unknown-command.j2",
     "switched": "system/switched.j2",
     "private_only": "system/private-only.j2",
+    "crisis": "system/crisis.j2",
+    "sos": "system/sos.j2",
 }
+CRISIS_FLOW = "crisis"
 
 # Commands the service answers; anything else unknown gets a kind pointer to /help.
-COMMANDS = ("start", "checkin", "resume", "restart", "stop", "skip", "help")
+COMMANDS = ("start", "checkin", "resume", "restart", "stop", "skip", "help", "sos")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +65,7 @@ class Incoming:
     chat: ChatKey
     event: Event
     update_id: int | None = None
-
+    locale: str | None = None  # e.g. Telegram's language_code "en-GB": picks crisis lines
 
 @dataclass(frozen=True, slots=True)
 class Handled:
@@ -81,6 +86,8 @@ class Coach:
         log_salt: str | None = None,
     ) -> None:
         engine.flow(default_flow)  # fail at start, not at a person's first message
+        engine.flow(CRISIS_FLOW)
+        self.resources = load_resources()
         self.engine = engine
         self.store = store
         self.default_flow = default_flow
@@ -106,7 +113,13 @@ class Coach:
                 outcome = "duplicate"
             else:
                 state = tx.load_session()
-                replies, outcome = self.dispatch(tx, state, incoming.event)
+                event = incoming.event
+                free_text = isinstance(event, Text) and not self.engine.names_a_button(state, event.text)
+                signal = detect(event.text) if free_text and isinstance(event, Text) else None
+                if signal is not None:
+                    replies, outcome = self.crisis(tx, state, signal, incoming.locale), "crisis"
+                else:
+                    replies, outcome = self.dispatch(tx, state, incoming.event, incoming.locale)
         self.log(incoming, state, outcome, started)
         return Handled(replies, outcome)
 
@@ -146,7 +159,12 @@ class Coach:
 
     # ------------------------------------------------------------------ inside the transaction
 
-    def dispatch(self, tx: ChatTx, state: SessionState | None, event: Event) -> tuple[list[Reply], str]:
+    def dispatch(
+        self, tx: ChatTx, state: SessionState | None, event: Event, locale: str | None = None
+    ) -> tuple[list[Reply], str]:
+        if isinstance(event, Command) and event.name == "sos":
+            where = self.engine.show(state).replies if state else []
+            return [self.say("sos", resources=self.resources_for(locale), categories=()), *where], "sos"
         if isinstance(event, Command) and event.name != "skip":
             return self.command(tx, state, event)
         if state is None:
@@ -181,6 +199,23 @@ class Coach:
             return [self.say("stopped", title=self.engine.flow(state.flow_id).title)], "stopped"
         where = self.engine.show(state).replies if state else []
         return [self.say("unknown_command", name=name), *where], "unknown-command"
+
+    def crisis(self, tx: ChatTx, state: SessionState | None, signal: CrisisSignal, locale: str | None) -> list[Reply]:
+        """Crisis language pauses the flow: what was written is not taken as an answer, the
+        person gets resources and a grounding step, and can then carry on where they were.
+        The event is recorded without the text."""
+        categories = sorted(signal.categories)
+        flow_id, step_id = (state.flow_id, state.step_id) if state else ("-", "-")
+        tx.record_safety_event(flow_id, step_id, categories)
+        resources = self.say("crisis", resources=self.resources_for(locale), categories=categories)
+        if state is not None and state.flow_id == CRISIS_FLOW:
+            return [resources, *self.engine.show(state).replies]  # already in crisis support
+        result = self.engine.interrupt(state, CRISIS_FLOW)
+        self.save(tx, state, result)
+        return [resources, *result.replies]
+
+    def resources_for(self, locale: str | None) -> Resources:
+        return resources_for(country_from_language(locale), self.resources)
 
     def begin(self, tx: ChatTx, current: SessionState | None, flow_id: str, quiet: bool = False) -> list[Reply]:
         """Start `flow_id`, closing any open session first (its answers stay saved)."""

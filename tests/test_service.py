@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from bot.app import build_engine
 from bot.config import Settings
@@ -163,3 +164,20 @@ def test_logs_carry_hashed_ids_and_steps_never_what_was_written(coach: Coach, tm
     assert SECRET_ANSWER not in logged
     assert "777000111" not in logged
     assert "chat=" in logged
+
+
+def test_crisis_words_are_recorded_as_an_event_never_as_text(coach: Coach, store: Store) -> None:
+    chat = ChatKey("telegram", "8008")
+    coach.open(chat, "checkin")
+    words = "he hit me again and I want to die 4d2f"
+    replies = coach.handle(Incoming(chat, Text(words), locale="en-US"))
+    text = " ".join(r.text for r in replies)
+    assert "911" in text and "988" in text and "1-800-799-7233" in text
+    assert ask(replies).step_id == "ground"
+    with store.chat(chat) as tx:
+        rows = tx.journal()
+    assert [(r.kind, r.value) for r in rows] == [("safety", ["partner_violence", "suicide"])]
+    with store.engine.connect() as connection:
+        for table in ("chat", "session", "journal", "processed_update", "followup"):
+            dump = str(connection.execute(sa.text(f"SELECT * FROM {table}")).all())
+            assert "4d2f" not in dump, table

@@ -90,6 +90,30 @@ class Engine:
         run.enter(self.flows[flow_id], cursor)
         return run.result(moved=True)
 
+    def interrupt(self, state: SessionState | None, flow_id: str) -> Result:
+        """Run `flow_id` on top of the session; when it ends, the question the person was
+        at is asked again, answers untouched. Without a session it simply starts."""
+        if state is None or state.status != "active":
+            return self.start(flow_id, seq=state.seq if state else 0)
+        state, _ = self.upgrade(state)
+        flow = self.flow(flow_id)
+        frame = Frame(state.flow_id, state.flow_version, state.step_id, resume=True)
+        run = _Run(self, replace(state, stack=(*state.stack, frame)))
+        cursor = Cursor(flow.start, dict(state.vars))
+        for name, value in flow.vars.items():
+            cursor.vars.setdefault(name, value)
+        run.enter(self.flows[flow_id], cursor)
+        return run.result(moved=True)
+
+    def names_a_button(self, state: SessionState | None, text: str) -> bool:
+        """Whether typed text is one of the current question's buttons (then it is a
+        choice the flow handles, not free text)."""
+        if state is None or state.status != "active" or state.flow_id not in self.flows:
+            return False
+        step = self.flows[state.flow_id].flow.steps.get(state.step_id)
+        wanted = _comparable(text)
+        return step is not None and any(_comparable(c.label) == wanted for c in step.choices)
+
     def show(self, state: SessionState) -> Result:
         """The current step again, as if just arrived (for /resume and after a restart)."""
         upgraded, result = self.upgrade(state)
@@ -157,7 +181,7 @@ class Engine:
                 lost = True
                 log.warning("session step missing after migration", extra={"flow": flow.id})
                 step_id = flow.start
-            migrated.append(Frame(flow.id, flow.version, step_id))
+            migrated.append(Frame(flow.id, flow.version, step_id, frame.resume))
         run = _Run(self, state)
         if not migrated:
             run.say("flow_gone", {})
@@ -316,6 +340,14 @@ class _Run:
                 frame = stack.pop()
                 compiled = self.engine.flows[frame.flow_id]
                 cursor.state = frame.step_id
+                if frame.resume:  # back to the question that was interrupted
+                    resumed = compiled.flow.steps[frame.step_id]
+                    self.state = SessionState(
+                        frame.flow_id, frame.flow_version, resumed.id, cursor.vars, tuple(stack), seq, "active"
+                    )
+                    self.replies.append(self.question(compiled, resumed, compiled.prompts[resumed.id].render(
+                        cursor.vars)))
+                    return
             if not compiled.fire(cursor, NEXT):
                 break
         log.error("flow did not come to rest", extra={"flow": compiled.flow.id, "step": cursor.state})

@@ -15,11 +15,14 @@ Expects = Literal["choice", "text", "scale", "nothing"]
 
 @dataclass(frozen=True, slots=True)
 class Frame:
-    """A caller waiting for a called flow to return: it resumes at `step_id`'s `next`."""
+    """A caller waiting for a called flow to return: it goes on with `step_id`'s `next`.
+    A `resume` frame was interrupted (e.g. by crisis support) while waiting at `step_id`:
+    when the interruption ends, that question is asked again."""
 
     flow_id: str
     flow_version: int
     step_id: str
+    resume: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,7 +204,8 @@ class ChatTx:
             "flow_version": state.flow_version,
             "step_id": state.step_id,
             "vars": json.dumps(state.vars, ensure_ascii=False, separators=(",", ":")),
-            "stack": json.dumps([[f.flow_id, f.flow_version, f.step_id] for f in state.stack]),
+            "stack": json.dumps([[f.flow_id, f.flow_version, f.step_id, *([True] if f.resume else [])]
+                                 for f in state.stack]),
             "seq": state.seq,
             "status": state.status,
             "updated_at": self.now,
@@ -248,6 +249,10 @@ class ChatTx:
 
     def record_entry(self, flow_id: str, step_id: str, entry: str, values: dict[str, object]) -> None:
         self._journal(flow_id, step_id, "entry", entry, values)
+
+    def record_safety_event(self, flow_id: str, step_id: str, categories: list[str]) -> None:
+        """That crisis language was noticed, and of which kinds: never the words themselves."""
+        self._journal(flow_id, step_id, "safety", "crisis", categories)
 
     def record_homework_done(self, flow_id: str, step_id: str) -> None:
         self._journal(flow_id, step_id, "homework", flow_id, True)

@@ -74,6 +74,7 @@ MENU = (
     ("skip", "Skip this question"),
     ("restart", "Start this exercise again"),
     ("stop", "Stop here (answers stay saved)"),
+    ("sos", "People to talk to, right now"),
     ("help", "What I can do"),
 )
 
@@ -300,7 +301,8 @@ class TelegramBot:
             # Redelivered because an earlier update of its batch failed: already done and shown.
             return "delivered"
         key = ChatKey(TRANSPORT, str(chat.id))
-        incoming = Incoming(key, event, update.update_id)
+        person = update.effective_user
+        incoming = Incoming(key, event, update.update_id, locale=person.language_code if person else None)
         handled = await asyncio.to_thread(self.coach.process, incoming)  # commits before returning
         if answer is not None:
             with contextlib.suppress(TelegramError):

@@ -56,16 +56,17 @@ def render(reply: Reply) -> str:
 class TerminalChat:
     """One person's conversation in the terminal; also what the golden transcripts drive."""
 
-    def __init__(self, coach: Coach, name: str) -> None:
+    def __init__(self, coach: Coach, name: str, locale: str | None = None) -> None:
         self.coach = coach
         self.chat = ChatKey("terminal", name)
+        self.locale = locale  # e.g. "en_GB.UTF-8" from LANG: picks the crisis lines shown
         self.question: Reply | None = None
 
     def open(self, flow_id: str | None = None) -> list[Reply]:
         return self.remember(self.coach.open(self.chat, flow_id))
 
     def send(self, line: str) -> list[Reply]:
-        return self.remember(self.coach.handle(Incoming(self.chat, self.parse(line))))
+        return self.remember(self.coach.handle(Incoming(self.chat, self.parse(line), locale=self.locale)))
 
     def parse(self, line: str) -> Event:
         text = line.strip()
