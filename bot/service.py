@@ -16,8 +16,9 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.dialogue.templates import Prompt
@@ -38,7 +39,7 @@ from bot.engine.state import (
 from bot.safety.crisis import CrisisSignal, detect
 from bot.safety.resources import Resources, country_from_language, load_resources, resources_for
 from bot.schedule import due_time
-from bot.storage import ChatKey, ChatTx, Store
+from bot.storage import ChatKey, ChatTx, DueFollowUp, Store
 
 log = logging.getLogger("hedgehog.service")
 
@@ -53,7 +54,12 @@ SERVICE_PROMPTS = {
     "private_only": "system/private-only.j2",
     "crisis": "system/crisis.j2",
     "sos": "system/sos.j2",
+    "followup": "system/followup.j2",
 }
+# A follow-up does not interrupt someone who was busy in the bot this recently...
+BUSY_WINDOW = timedelta(hours=2)
+# ...it waits this long and tries again.
+POSTPONE = timedelta(minutes=30)
 CRISIS_FLOW = "crisis"
 
 # Commands the service answers; anything else unknown gets a kind pointer to /help.
@@ -105,7 +111,7 @@ class Coach:
     def process(self, incoming: Incoming) -> Handled:
         started = time.perf_counter()
         outcome = "ok"
-        with self.store.chat(incoming.chat) as tx:
+        with self.transaction(incoming.chat) as tx:
             if incoming.update_id is not None and not tx.claim_update(incoming.update_id):
                 # Already handled (Telegram resent it): show where the person is, change nothing.
                 state = tx.load_session()
@@ -125,20 +131,57 @@ class Coach:
 
     def group_notice(self, chat: ChatKey) -> Reply | None:
         """The words for a group the bot was added to, the first time only; afterwards None."""
-        with self.store.chat(chat) as tx:
+        with self.transaction(chat) as tx:
             first = tx.created
         return self.say("private_only") if first else None
 
     def blocked(self, chat: ChatKey) -> None:
         """The person blocked the bot: nothing more is sent or scheduled for them."""
-        with self.store.chat(chat) as tx:
+        with self.transaction(chat) as tx:
             tx.deactivate()
         self.log(Incoming(chat, Command("blocked")), None, "blocked", time.perf_counter())
 
-    def open(self, chat: ChatKey, flow_id: str | None = None) -> list[Reply]:
-        """Begin a conversation: resume the open session, or start `flow_id` (or the default)."""
+    def transaction(self, chat: ChatKey) -> AbstractContextManager[ChatTx]:
+        """The chat's transaction, stamped with the coach's clock (one clock for everything)."""
+        return self.store.chat(chat, self.clock())
+
+    def due_followups(self, transport: str | None = None, chat: ChatKey | None = None) -> list[DueFollowUp]:
+        return self.store.due_followups(self.clock(), transport=transport, chat=chat)
+
+    def follow_up(self, due: DueFollowUp) -> Handled | None:
+        """Start a due follow-up, once even with several processes. Someone busy in the bot
+        within the last two hours is not interrupted: it waits half an hour. Otherwise it
+        runs on top of any old, open session, which resumes when the follow-up ends."""
         started = time.perf_counter()
-        with self.store.chat(chat) as tx:
+        now = self.clock()
+        with self.transaction(due.chat) as tx:
+            state = tx.load_session()
+            busy = tx.session_updated_at is not None and now - tx.session_updated_at < BUSY_WINDOW
+            if state is not None and busy:
+                if state.flow_id == due.target_flow:
+                    tx.take_followup(due.id)  # already doing what it would suggest
+                else:
+                    tx.postpone_followup(due.id, now + POSTPONE)
+                return None
+            if not tx.take_followup(due.id):
+                return None  # another process sent it
+            result = self.engine.interrupt(state, due.target_flow)
+            self.save(tx, state, result)
+            source = self.engine.flow(due.source_flow).title if due.source_flow in self.engine.flows else ""
+            replies = [self.say("followup", source=source), *result.replies]
+        self.log(Incoming(due.chat, Command("follow-up")), state, "follow-up", started)
+        return Handled(replies, "follow-up")
+
+    def open(self, chat: ChatKey, flow_id: str | None = None) -> list[Reply]:
+        """Begin a conversation: a follow-up that fell due while away, else resume the open
+        session, or start `flow_id` (or the default)."""
+        if flow_id is None:
+            for due in self.due_followups(chat=chat)[:1]:
+                handled = self.follow_up(due)
+                if handled is not None:
+                    return handled.replies
+        started = time.perf_counter()
+        with self.transaction(chat) as tx:
             state = tx.load_session()
             if state is not None and flow_id in (None, state.flow_id):
                 result = self.engine.show(state)
@@ -154,7 +197,7 @@ class Coach:
 
     def peek(self, chat: ChatKey) -> SessionState | None:
         """The chat's open session, read-only (for tests and tools)."""
-        with self.store.chat(chat) as tx:
+        with self.transaction(chat) as tx:
             return tx.load_session()
 
     # ------------------------------------------------------------------ inside the transaction

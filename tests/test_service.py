@@ -181,3 +181,65 @@ def test_crisis_words_are_recorded_as_an_event_never_as_text(coach: Coach, store
         for table in ("chat", "session", "journal", "processed_update", "followup"):
             dump = str(connection.execute(sa.text(f"SELECT * FROM {table}")).all())
             assert "4d2f" not in dump, table
+
+
+def finish_turn_toward(coach: Coach, chat: ChatKey) -> None:
+    coach.open(chat, "turn-toward")
+    for line in ("Yes, I feel safe", "Answer a bid", "Use this one", "Now"):
+        coach.handle(Incoming(chat, Text(line)))
+    assert coach.peek(chat) is None
+
+
+def test_a_follow_up_starts_once_when_due_even_with_two_processes(engine: Engine, db_url: str) -> None:
+    clock = [NOW]
+    stores = [Store.open(db_url) for _ in range(2)]
+    coaches = [Coach(engine, s, "checkin", clock=lambda: clock[0]) for s in stores]
+    try:
+        chat = ChatKey("telegram", "9009")
+        finish_turn_toward(coaches[0], chat)
+        clock[0] = NOW + timedelta(hours=1)
+        assert coaches[0].due_followups() == []
+        clock[0] = NOW + timedelta(hours=2, minutes=1)
+        [due] = coaches[1].due_followups()
+        results: list[object] = []
+        threads = [threading.Thread(target=lambda c=c: results.append(c.follow_up(due))) for c in coaches]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        sent = [r for r in results if r is not None]
+        assert len(sent) == 1
+        words = " ".join(r.text for r in sent[0].replies)  # type: ignore[attr-defined]
+        assert "Turn toward" in words and "check in" in words
+        state = coaches[0].peek(chat)
+        assert state is not None and (state.flow_id, state.step_id) == ("checkin", "urge")
+        assert coaches[0].due_followups() == [] and coaches[0].follow_up(due) is None
+    finally:
+        for store in stores:
+            store.close()
+
+
+def test_someone_busy_in_the_bot_is_not_interrupted_by_a_follow_up(engine: Engine, store: Store) -> None:
+    clock = [NOW]
+    coach = Coach(engine, store, "checkin", clock=lambda: clock[0])
+    chat = ChatKey("telegram", "9010")
+    finish_turn_toward(coach, chat)
+    clock[0] = NOW + timedelta(hours=3)
+    [due] = coach.due_followups()
+    coach.open(chat, "set-it-free")  # busy with something else right now (real time: "just now")
+    assert coach.follow_up(due) is None
+    with store.chat(chat) as tx:
+        [waiting] = tx.pending_followups()
+    assert waiting.due_at == NOW + timedelta(hours=3, minutes=30)
+    assert coach.peek(chat).flow_id == "set-it-free"  # type: ignore[union-attr]
+
+
+def test_opening_the_chat_after_a_follow_up_fell_due_starts_it(engine: Engine, store: Store) -> None:
+    clock = [NOW]
+    coach = Coach(engine, store, "checkin", clock=lambda: clock[0])
+    chat = ChatKey("terminal", "sam")
+    finish_turn_toward(coach, chat)
+    clock[0] = NOW + timedelta(days=1)
+    replies = coach.open(chat)
+    assert "I said I'd check in" in replies[0].text
+    assert coach.peek(chat).flow_id == "checkin"  # type: ignore[union-attr]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -298,3 +298,32 @@ def test_a_scale_becomes_two_rows_of_numbers() -> None:
     rows = [[b.text for b in row] for row in markup.inline_keyboard]
     assert rows == [[str(n) for n in range(6)], [str(n) for n in range(6, 11)]]
     assert markup.inline_keyboard[0][3].callback_data == "intensity|4|3"
+
+
+async def test_a_follow_up_arrives_on_telegram_when_it_falls_due(fake: FakeBotAPI, sqlite_url: str) -> None:
+    settings = Settings.load(environ={"HEDGEHOG_DATABASE_URL": sqlite_url}, dotenv=Path("/nonexistent"))
+    built = build_coach(settings)
+    clock = [datetime.now(UTC)]
+    coach = Coach(built.engine, built.store, "checkin", clock=lambda: clock[0])
+    stopping = asyncio.Event()
+    task = asyncio.create_task(serve(coach, fake.token, fake.url, stopping, followup_interval=0.1))
+    running = Running(fake, coach)
+    try:
+        fake.send_command(CHAT, "/start")
+        question = await running.question(containing="toward your partner")
+        fake.press(CHAT, question.message_id, buttons(question)["Away from them"])
+        await running.question(containing="body", after=running.count())
+        coach_key = ChatKey("telegram", str(CHAT))
+        with coach.store.chat(coach_key) as tx:
+            tx.schedule_followup(source_flow="turn-toward", source_step="done", target_flow="checkin",
+                                 due_at=clock[0] + timedelta(hours=2), dedupe_key="tg-follow-up")
+        await asyncio.sleep(0.3)
+        assert not any("check in" in (m.text or "") for m in fake.messages(CHAT))
+        clock[0] += timedelta(hours=5)  # due; the open check-in has been idle for hours
+        await fake.wait_for(lambda: any("I said I'd check in" in (m.text or "") for m in fake.messages(CHAT)))
+        await asyncio.sleep(0.3)
+        assert sum("I said I'd check in" in (m.text or "") for m in fake.messages(CHAT)) == 1
+    finally:
+        stopping.set()
+        await asyncio.wait_for(task, timeout=30)
+        coach.store.close()

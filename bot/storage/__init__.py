@@ -1,6 +1,8 @@
 """Storage: sqlmodel tables, Alembic migrations, and the per-chat transaction API."""
 
 from bot.storage.db import default_database_url, normalize_url
-from bot.storage.store import ChatKey, ChatTx, FollowUpRow, JournalRow, Store
+from bot.storage.store import ChatKey, ChatTx, DueFollowUp, FollowUpRow, JournalRow, Store
 
-__all__ = ["ChatKey", "ChatTx", "FollowUpRow", "JournalRow", "Store", "default_database_url", "normalize_url"]
+__all__ = [
+    "ChatKey", "ChatTx", "DueFollowUp", "FollowUpRow", "JournalRow", "Store", "default_database_url", "normalize_url",
+]

@@ -51,6 +51,14 @@ class JournalRow:
 
 
 @dataclass(frozen=True, slots=True)
+class DueFollowUp:
+    id: int
+    chat: ChatKey
+    target_flow: str
+    source_flow: str
+
+
+@dataclass(frozen=True, slots=True)
 class FollowUpRow:
     source_flow: str
     source_step: str
@@ -89,6 +97,15 @@ class _Statements:
         self.update_session = sa.update(SESSION).where(SESSION.c.id == bind("b_id"))
         self.insert_journal = sa.insert(JOURNAL)
         self.deactivate_chat = sa.update(CHAT).where(CHAT.c.id == bind("b_id")).values(active=False)
+        self.take_followup = (
+            sa.update(FOLLOWUP)
+            .where(FOLLOWUP.c.id == bind("b_id"), FOLLOWUP.c.status == "pending")
+            .values(status="sent", sent_at=bind("b_now"))
+            .returning(FOLLOWUP.c.id)
+        )
+        self.postpone_followup = (
+            sa.update(FOLLOWUP).where(FOLLOWUP.c.id == bind("b_id")).values(status="pending", due_at=bind("b_until"))
+        )
         self.cancel_followups = (
             sa.update(FOLLOWUP)
             .where(FOLLOWUP.c.chat_id == bind("b_chat"), FOLLOWUP.c.status == "pending")
@@ -123,9 +140,33 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def due_followups(
+        self, now: datetime, limit: int = 50, transport: str | None = None, chat: ChatKey | None = None
+    ) -> list[DueFollowUp]:
+        """Follow-ups due by `now` for active chats, oldest first. Only a listing: each one is
+        taken, once, with `ChatTx.take_followup`. On PostgreSQL, rows another process is
+        working on are skipped (FOR UPDATE SKIP LOCKED) instead of waited for."""
+        query = (
+            sa.select(FOLLOWUP.c.id, CHAT.c.transport, CHAT.c.address, FOLLOWUP.c.target_flow, FOLLOWUP.c.source_flow)
+            .join(CHAT, CHAT.c.id == FOLLOWUP.c.chat_id)
+            .where(FOLLOWUP.c.status == "pending", FOLLOWUP.c.due_at <= now, CHAT.c.active.is_(True))
+            .order_by(FOLLOWUP.c.due_at)
+            .limit(limit)
+        )
+        if transport is not None:
+            query = query.where(CHAT.c.transport == transport)
+        if chat is not None:
+            query = query.where(CHAT.c.transport == chat.transport, CHAT.c.address == chat.address)
+        if self.dialect == "postgresql":
+            query = query.with_for_update(of=FOLLOWUP, skip_locked=True)
+        with self.engine.connect() as connection, connection.begin():
+            rows = connection.execute(query).all()
+        return [DueFollowUp(r.id, ChatKey(r.transport, r.address), r.target_flow, r.source_flow) for r in rows]
+
     @contextmanager
-    def chat(self, key: ChatKey) -> Iterator[ChatTx]:
-        now = utcnow()
+    def chat(self, key: ChatKey, now: datetime | None = None) -> Iterator[ChatTx]:
+        """`now` stamps what the transaction writes (the service passes its clock)."""
+        now = now or utcnow()
         try:
             connection = self.engine.connect()
         except OperationalError as exc:
@@ -163,6 +204,7 @@ class ChatTx:
         self._session_id: int | None = None
         self._loaded = False
         self.created = False  # this transaction made the chat row: the first event ever
+        self.session_updated_at: datetime | None = None  # when the loaded session last moved
 
     # ------------------------------------------------------------------ exactly once
 
@@ -184,6 +226,7 @@ class ChatTx:
             self._session_id = None
             return None
         self._session_id = row.id
+        self.session_updated_at = row.updated_at
         return SessionState(
             flow_id=row.flow_id,
             flow_version=row.flow_version,
@@ -229,6 +272,15 @@ class ChatTx:
         )
         self._session_id = None
         self._loaded = True
+
+    def take_followup(self, followup_id: int) -> bool:
+        """Mark a due follow-up sent; False if another transaction already took it. The
+        conditional update is what makes "send this once" hold across processes."""
+        taken = self.connection.execute(self.store.sql.take_followup, {"b_id": followup_id, "b_now": self.now})
+        return taken.first() is not None
+
+    def postpone_followup(self, followup_id: int, until: datetime) -> None:
+        self.connection.execute(self.store.sql.postpone_followup, {"b_id": followup_id, "b_until": until})
 
     def deactivate(self) -> None:
         """The person blocked the bot: mark the chat inactive and cancel what was scheduled."""

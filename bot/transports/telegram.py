@@ -65,6 +65,7 @@ SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open
 SEND_ATTEMPTS = 5  # network errors and 5xx: tries before giving up on a message
 DELIVERED_MEMORY = 10_000
+FOLLOWUP_INTERVAL = 30.0  # seconds between looks for follow-ups that fell due
 TRANSPORT = "telegram"
 
 # setMyCommands: what people see in Telegram's menu. Only commands that work are listed.
@@ -353,6 +354,21 @@ class TelegramBot:
                 delay = min(delay * 2, 8)
         return None
 
+    # ------------------------------------------------------------------ follow-ups
+
+    async def dispatch_followups(self, interval: float) -> None:
+        """Every `interval` seconds, start the follow-ups that fell due. Each is taken once
+        in the database, so several processes can run this side by side."""
+        while not self.stopping.is_set():
+            try:
+                for due in await asyncio.to_thread(self.coach.due_followups, TRANSPORT):
+                    handled = await asyncio.to_thread(self.coach.follow_up, due)
+                    if handled is not None:
+                        await self.deliver(due.chat, int(due.chat.address), handled.replies)
+            except HedgehogError as exc:  # the database is away: try again next round
+                log.warning("follow-ups not checked", extra={"fields": {"error": type(exc).__name__}})
+            await _sleep_or_stop(self.stopping, interval)
+
     # ------------------------------------------------------------------ receiving
 
     async def process(self, updates: Sequence[Update]) -> list[int]:
@@ -511,7 +527,7 @@ class Webhook:
 
 async def serve(
     coach: Coach, token: str, api_base: str | None, stopping: asyncio.Event | None = None,
-    webhook: Webhook | None = None,
+    webhook: Webhook | None = None, followup_interval: float = FOLLOWUP_INTERVAL,
 ) -> None:
     """Run until SIGTERM or SIGINT (or `stopping` is set); updates in flight finish and
     are confirmed first. Long polling, or a webhook server when `webhook` is given."""
@@ -545,10 +561,15 @@ async def serve(
         await application.start()
         mode = "polling" if webhook is None else "webhook"
         log.info("bot started", extra={"fields": {"username": application.bot.username, "mode": mode}})
-        if webhook is None:
-            await bot.poll()
-        else:
-            await bot.stopping.wait()
+        followups = asyncio.create_task(bot.dispatch_followups(followup_interval))
+        try:
+            if webhook is None:
+                await bot.poll()
+            else:
+                await bot.stopping.wait()
+        finally:
+            bot.stopping.set()
+            await followups
     finally:
         if server is not None:
             server.stop()
