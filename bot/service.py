@@ -236,10 +236,12 @@ class Coach:
             flow_id = state.stack[0].flow_id if state and state.stack else state.flow_id if state else None
             return self.begin(tx, state, flow_id or self.default_flow, quiet=True), "restarted"
         if name == "stop":
+            cancelled = tx.cancel_followups()
             if state is None:
-                return [self.say("no_session", kind="stop")], "no-session"
+                return [self.say("no_session", kind="stop", cancelled=cancelled)], "no-session"
             tx.end_session("stopped")
-            return [self.say("stopped", title=self.engine.flow(state.flow_id).title)], "stopped"
+            title = self.engine.flow(state.flow_id).title
+            return [self.say("stopped", title=title, cancelled=cancelled)], "stopped"
         where = self.engine.show(state).replies if state else []
         return [self.say("unknown_command", name=name), *where], "unknown-command"
 

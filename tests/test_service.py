@@ -243,3 +243,14 @@ def test_opening_the_chat_after_a_follow_up_fell_due_starts_it(engine: Engine, s
     replies = coach.open(chat)
     assert "I said I'd check in" in replies[0].text
     assert coach.peek(chat).flow_id == "checkin"  # type: ignore[union-attr]
+
+
+def test_stop_cancels_the_follow_ups_that_were_promised(engine: Engine, store: Store) -> None:
+    clock = [NOW]
+    coach = Coach(engine, store, "checkin", clock=lambda: clock[0])
+    chat = ChatKey("telegram", "9011")
+    finish_turn_toward(coach, chat)
+    replies = coach.handle(Incoming(chat, Command("stop")))
+    assert "cancelled the check-in" in replies[0].text
+    clock[0] = NOW + timedelta(days=2)
+    assert coach.due_followups() == []

@@ -110,6 +110,7 @@ class _Statements:
             sa.update(FOLLOWUP)
             .where(FOLLOWUP.c.chat_id == bind("b_chat"), FOLLOWUP.c.status == "pending")
             .values(status="cancelled")
+            .returning(FOLLOWUP.c.id)
         )
         self.insert_followup = (
             insert(FOLLOWUP).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(FOLLOWUP.c.id)
@@ -282,10 +283,14 @@ class ChatTx:
     def postpone_followup(self, followup_id: int, until: datetime) -> None:
         self.connection.execute(self.store.sql.postpone_followup, {"b_id": followup_id, "b_until": until})
 
+    def cancel_followups(self) -> int:
+        """Cancel every pending follow-up of this chat; how many there were."""
+        return len(self.connection.execute(self.store.sql.cancel_followups, {"b_chat": self.chat_id}).all())
+
     def deactivate(self) -> None:
         """The person blocked the bot: mark the chat inactive and cancel what was scheduled."""
         self.connection.execute(self.store.sql.deactivate_chat, {"b_id": self.chat_id})
-        self.connection.execute(self.store.sql.cancel_followups, {"b_chat": self.chat_id})
+        self.cancel_followups()
 
     # ------------------------------------------------------------------ journal and effects
 
