@@ -27,6 +27,7 @@ from bot.engine.state import (
     Choice,
     Command,
     Effect,
+    EraseData,
     Event,
     MarkHomeworkDone,
     RecordAnswer,
@@ -36,6 +37,7 @@ from bot.engine.state import (
     SessionState,
     Text,
 )
+from bot.export import export_files
 from bot.safety.crisis import CrisisSignal, detect
 from bot.safety.resources import Resources, country_from_language, load_resources, resources_for
 from bot.schedule import due_time
@@ -55,7 +57,9 @@ SERVICE_PROMPTS = {
     "crisis": "system/crisis.j2",
     "sos": "system/sos.j2",
     "followup": "system/followup.j2",
+    "export": "system/export.j2",
 }
+DELETE_FLOW = "delete"
 # A follow-up does not interrupt someone who was busy in the bot this recently...
 BUSY_WINDOW = timedelta(hours=2)
 # ...it waits this long and tries again.
@@ -63,7 +67,7 @@ POSTPONE = timedelta(minutes=30)
 CRISIS_FLOW = "crisis"
 
 # Commands the service answers; anything else unknown gets a kind pointer to /help.
-COMMANDS = ("start", "checkin", "resume", "restart", "stop", "skip", "help", "sos")
+COMMANDS = ("start", "checkin", "resume", "restart", "stop", "skip", "help", "sos", "export", "delete")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,7 @@ class Coach:
     ) -> None:
         engine.flow(default_flow)  # fail at start, not at a person's first message
         engine.flow(CRISIS_FLOW)
+        engine.flow(DELETE_FLOW)
         self.resources = load_resources()
         self.engine = engine
         self.store = store
@@ -215,6 +220,9 @@ class Coach:
             return [self.say("no_session", kind=kind)], "no-session"
         result = self.engine.handle(state, event)
         self.save(tx, state, result)
+        if any(isinstance(e, EraseData) for e in result.effects):
+            # Everything is gone, including the session a question would belong to.
+            return [r for r in result.replies if r.step_id is None], "erased"
         return result.replies, "moved" if result.moved else "stayed"
 
     def command(self, tx: ChatTx, state: SessionState | None, event: Command) -> tuple[list[Reply], str]:
@@ -230,6 +238,13 @@ class Coach:
             self.save(tx, state, result)
             title = self.engine.flow(result.state.flow_id).title
             return [self.say("welcome_back", title=title), *result.replies], "resumed"
+        if name == "export":
+            files = export_files(tx.export(), {f: self.engine.flow(f).title for f in self.engine.flows}, self.clock())
+            return [Reply(text=self.words["export"].render({}), attachments=files)], "exported"
+        if name == "delete":
+            result = self.engine.interrupt(state, DELETE_FLOW)
+            self.save(tx, state, result)
+            return result.replies, "delete-asked"
         if name == "checkin":
             return self.begin(tx, state, "checkin"), "started"
         if name == "restart":
@@ -296,6 +311,8 @@ class Coach:
             )
         elif isinstance(effect, MarkHomeworkDone):
             tx.record_homework_done(effect.flow_id, effect.step_id)
+        elif isinstance(effect, EraseData):
+            tx.erase()
         # FlowEnded: the saved state already carries the outcome.
 
     # ------------------------------------------------------------------ words and logs

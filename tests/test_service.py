@@ -254,3 +254,49 @@ def test_stop_cancels_the_follow_ups_that_were_promised(engine: Engine, store: S
     assert "cancelled the check-in" in replies[0].text
     clock[0] = NOW + timedelta(days=2)
     assert coach.due_followups() == []
+
+
+def test_export_gives_everything_and_delete_erases_it_from_every_table(engine: Engine, store: Store) -> None:
+    clock = [NOW]
+    coach = Coach(engine, store, "checkin", clock=lambda: clock[0])
+    chat, other = ChatKey("telegram", "5150"), ChatKey("telegram", "6160")
+    for key in (chat, other):
+        finish_turn_toward(coach, key)  # answers, a journal entry, homework, a follow-up
+        coach.open(key, "checkin")
+        coach.handle(Incoming(key, Text("Away from them"), update_id=int(key.address)))
+        coach.handle(Incoming(key, Text(f"{SECRET_ANSWER}-{key.address}"), update_id=int(key.address) + 1))
+        coach.handle(Incoming(key, Text("I want to die"), update_id=int(key.address) + 2))  # a safety event
+
+    [export] = coach.handle(Incoming(chat, Command("export")))
+    json_file, markdown_file = export.attachments
+    assert json_file.filename.endswith(".json") and markdown_file.filename.endswith(".md")
+    assert "Your step toward them" not in markdown_file.content.decode()  # data, not the bot's words
+    assert "Sorry, I was miles away" in markdown_file.content.decode()
+    assert f"{SECRET_ANSWER}-5150".encode() in json_file.content
+    assert b"6160" not in json_file.content
+
+    confirm = ask(coach.handle(Incoming(chat, Command("delete"))))
+    assert confirm.step_id == "confirm"
+    done = coach.handle(Incoming(chat, Choice("erase", confirm.step_id, confirm.seq)))
+    assert "Clear history" in done[-1].text and all(r.step_id is None for r in done)
+
+    with store.engine.connect() as connection:
+        chat_ids = connection.execute(sa.text("SELECT id FROM chat WHERE address = '5150'")).scalars().all()
+        assert chat_ids == []
+        for table in ("chat", "session", "journal", "processed_update", "followup"):
+            dump = str(connection.execute(sa.text(f"SELECT * FROM {table}")).all())
+            assert "5150" not in dump and f"{SECRET_ANSWER}-5150" not in dump, table
+            if table != "processed_update":
+                assert connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one() > 0, table
+        assert f"{SECRET_ANSWER}-6160" in str(connection.execute(sa.text("SELECT value FROM journal")).all())
+    assert coach.peek(chat) is None
+
+
+def test_keeping_the_data_returns_to_the_question_the_person_was_at(coach: Coach) -> None:
+    chat = ChatKey("telegram", "7170")
+    coach.open(chat, "checkin")
+    coach.handle(Incoming(chat, Text("Away from them")))
+    confirm = ask(coach.handle(Incoming(chat, Command("delete"))))
+    back = coach.handle(Incoming(chat, Choice("keep", confirm.step_id, confirm.seq)))
+    assert "Nothing was deleted" in back[0].text and ask(back).step_id == "body"
+    assert coach.peek(chat).vars["urge"] == "away"  # type: ignore[union-attr]

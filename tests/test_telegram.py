@@ -327,3 +327,17 @@ async def test_a_follow_up_arrives_on_telegram_when_it_falls_due(fake: FakeBotAP
         stopping.set()
         await asyncio.wait_for(task, timeout=30)
         coach.store.close()
+
+
+async def test_export_arrives_as_two_documents(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/start")
+    urge = await running.question(containing="toward your partner")
+    fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    await running.question(containing="body", after=2)
+    fake.send_command(CHAT, "/export")
+    await fake.wait_for(lambda: sum(m.kind == "document" for m in fake.messages(CHAT)) == 2)
+    names = sorted(m.text or "" for m in fake.messages(CHAT) if m.kind == "document")
+    assert names[0].endswith(".json") and names[1].endswith(".md")
+    [upload] = [c for c in fake.calls_to("sendDocument") if str(c.params.get("_filename", "")).endswith(".json")]
+    assert b'"urge"' in upload.params["document"] and b'"away"' in upload.params["document"]

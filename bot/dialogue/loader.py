@@ -43,7 +43,7 @@ ASK_KEYS = ("var", "max_length", "skippable")
 SCALE_KEYS = ("var", "min", "max")
 ROUTE_KEYS = ("when", "goto")
 MIGRATION_KEYS = ("version", "steps", "vars")
-EFFECT_KINDS = ("journal", "follow_up", "homework_done")
+EFFECT_KINDS = ("journal", "follow_up", "homework_done", "delete_my_data")
 OUTCOMES = ("completed", "stopped")
 RESERVED_VARS = frozenset({"loop", "self", "range", "true", "false", "none"})
 
@@ -485,11 +485,11 @@ class _FlowReader:
         if kind not in EFFECT_KINDS:
             self.keys(item, EFFECT_KINDS, f"effects of {where}")
             return None
-        if kind == "homework_done":
+        if kind in ("homework_done", "delete_my_data"):
             if params is not True:
-                self.err("HH004", line, "'homework_done' takes 'true'", "Write '- homework_done: true'.")
+                self.err("HH004", line, f"'{kind}' takes 'true'", f"Write '- {kind}: true'.")
                 return None
-            return EffectDef(kind="homework_done", params={}, line=line)
+            return EffectDef(kind=kind, params={}, line=line)
         body = self.mapping(params, line, f"'{kind}'")
         if body is None:
             return None

@@ -25,6 +25,7 @@ from bot.engine.state import (
     Choice,
     Command,
     Effect,
+    EraseData,
     Event,
     FlowEnded,
     Frame,
@@ -366,6 +367,8 @@ class _Run:
                 effects.append(
                     ScheduleFollowUp(flow.id, step.id, effect.params["flow"], effect.params["after"])
                 )
+            elif effect.kind == "delete_my_data":
+                effects.append(EraseData(flow.id, step.id))
             else:
                 effects.append(MarkHomeworkDone(flow.id, step.id))
         return effects

@@ -150,7 +150,7 @@ def _progress(flow: Flow) -> dict[str, tuple[int, int]]:
     return {
         sid: (before[sid] + 1, before[sid] + ahead[sid])
         for sid, step in flow.steps.items()
-        if step.waits and sid in before
+        if step.waits and sid in before and before[sid] + ahead[sid] > 1  # "1 of 1" says nothing
     }
 
 

@@ -89,6 +89,15 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file to hand the person (an export): Telegram sends a document, the terminal saves it."""
+
+    filename: str
+    content: bytes
+    media_type: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One message to show. `text` is Telegram-flavoured HTML with everything a person
     wrote already escaped; the terminal strips the tags.
@@ -104,6 +113,7 @@ class Reply:
     seq: int | None = None
     scale: tuple[int, int] | None = None
     progress: tuple[int, int] | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 # ---------------------------------------------------------------- effects out
@@ -149,6 +159,14 @@ class MarkHomeworkDone:
 
 
 @dataclass(frozen=True, slots=True)
+class EraseData:
+    """The person confirmed: erase everything stored about them."""
+
+    flow_id: str
+    step_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class FlowEnded:
     """The outermost flow ended with `outcome`."""
 
@@ -156,4 +174,4 @@ class FlowEnded:
     outcome: Status
 
 
-Effect = RecordAnswer | RecordJournal | ScheduleFollowUp | MarkHomeworkDone | FlowEnded
+Effect = RecordAnswer | RecordJournal | ScheduleFollowUp | MarkHomeworkDone | EraseData | FlowEnded

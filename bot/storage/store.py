@@ -326,6 +326,35 @@ class ChatTx:
         )
         return result.first() is not None
 
+    def erase(self) -> None:
+        """Delete the chat and, by cascade, every row about it in every table."""
+        self.connection.execute(sa.delete(CHAT).where(CHAT.c.id == self.chat_id))
+        self._session_id = None
+
+    def export(self) -> dict[str, Any]:
+        """Everything stored about this chat, as plain JSON-ready values."""
+        def rows(table: sa.Table, order: sa.Column[Any]) -> list[dict[str, Any]]:
+            result = self.connection.execute(sa.select(table).where(table.c.chat_id == self.chat_id).order_by(order))
+            return [{k: _plain(v) for k, v in row._mapping.items() if k not in ("chat_id",)} for row in result]
+
+        chat = self.connection.execute(sa.select(CHAT).where(CHAT.c.id == self.chat_id)).one()._mapping
+        sessions = rows(SESSION, SESSION.c.id)
+        for session in sessions:
+            session["vars"], session["stack"] = json.loads(session["vars"]), json.loads(session["stack"])
+        journal = rows(JOURNAL, JOURNAL.c.id)
+        for entry in journal:
+            entry["value"] = json.loads(entry["value"])
+        updates = self.connection.execute(
+            sa.select(sa.func.count()).select_from(PROCESSED).where(PROCESSED.c.chat_id == self.chat_id)
+        ).scalar_one()
+        return {
+            "chat": {k: _plain(v) for k, v in chat.items() if k != "id"},
+            "sessions": sessions,
+            "journal": journal,
+            "followups": rows(FOLLOWUP, FOLLOWUP.c.id),
+            "messages_handled": updates,
+        }
+
     # ------------------------------------------------------------------ reading
 
     def journal(self) -> list[JournalRow]:
@@ -343,3 +372,7 @@ class ChatTx:
             .order_by(FOLLOWUP.c.due_at)
         )
         return [FollowUpRow(r.source_flow, r.source_step, r.target_flow, r.due_at, r.status) for r in rows]
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value

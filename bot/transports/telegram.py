@@ -33,6 +33,7 @@ from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Message,
     Update,
 )
@@ -76,6 +77,8 @@ MENU = (
     ("restart", "Start this exercise again"),
     ("stop", "Stop here (answers stay saved)"),
     ("sos", "People to talk to, right now"),
+    ("export", "Everything I keep about you, as files"),
+    ("delete", "Erase everything I keep about you"),
     ("help", "What I can do"),
 )
 
@@ -321,6 +324,10 @@ class TelegramBot:
         bot = self.app.bot
         try:
             for reply in replies:
+                for file in reply.attachments:
+                    await self._send(lambda f=file: bot.send_document(
+                        chat_id, InputFile(f.content, filename=f.filename), disable_content_type_detection=True
+                    ))
                 pieces = split_text(with_progress(reply))
                 for index, piece in enumerate(pieces):
                     markup = keyboard(reply) if index == len(pieces) - 1 else None

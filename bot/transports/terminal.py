@@ -11,6 +11,7 @@ import html
 import re
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from bot.dialogue.model import SKIP_CHOICE
@@ -116,10 +117,27 @@ def run(
     return 0
 
 
+def save_attachments(reply: Reply, folder: Path) -> list[Path]:
+    """Exports land in the working directory; an existing file is never overwritten."""
+    saved: list[Path] = []
+    for file in reply.attachments:
+        path = folder / file.filename
+        counter = 1
+        while path.exists():
+            path = folder / f"{Path(file.filename).stem}-{counter}{Path(file.filename).suffix}"
+            counter += 1
+        path.write_bytes(file.content)
+        saved.append(path)
+    return saved
+
+
 def _printer(stdout: TextIO) -> Callable[[list[Reply]], None]:
     def show(replies: list[Reply]) -> None:
         for reply in replies:
-            stdout.write(render(reply) + "\n\n")
+            stdout.write(render(reply) + "\n")
+            for path in save_attachments(reply, Path.cwd()):
+                stdout.write(f"  saved: {path}\n")
+            stdout.write("\n")
         stdout.flush()
 
     return show

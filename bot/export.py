@@ -1,0 +1,69 @@
+"""`/export`: everything stored about a person, as JSON (for machines) and Markdown (to read)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from bot.engine.state import Attachment
+
+
+def export_files(data: dict[str, Any], titles: dict[str, str], now: datetime) -> tuple[Attachment, Attachment]:
+    stamp = now.strftime("%Y-%m-%d")
+    payload = {"exported_at": now.isoformat(), "about": "Everything Hedgehog stores about you.", **data}
+    as_json = json.dumps(payload, ensure_ascii=False, indent=2).encode()
+    return (
+        Attachment(f"hedgehog-export-{stamp}.json", as_json, "application/json"),
+        Attachment(f"hedgehog-export-{stamp}.md", markdown(data, titles, now).encode(), "text/markdown"),
+    )
+
+
+def markdown(data: dict[str, Any], titles: dict[str, str], now: datetime) -> str:
+    def title(flow_id: str) -> str:
+        return titles.get(flow_id, flow_id)
+
+    lines = [
+        "# Everything Hedgehog keeps about you",
+        "",
+        f"Exported {now:%Y-%m-%d %H:%M} UTC. The same data, for computers, is in the .json file.",
+        "",
+        "## Your chat",
+        "",
+        f"- First message: {data['chat']['created_at'][:16].replace('T', ' ')} UTC",
+        f"- Last message: {data['chat']['last_seen_at'][:16].replace('T', ' ')} UTC",
+    ]
+    if data["messages_handled"]:
+        lines.append(f"- Telegram messages handled: {data['messages_handled']}")
+    if data["chat"].get("timezone"):
+        lines.append(f"- Time zone: {data['chat']['timezone']}")
+    lines += ["", "## What you answered", ""]
+    if not data["journal"]:
+        lines.append("Nothing yet.")
+    for entry in data["journal"]:
+        when = entry["created_at"][:16].replace("T", " ")
+        value = entry["value"]
+        if entry["kind"] == "answer":
+            shown = "(skipped)" if value is None else str(value)
+            lines.append(f"- {when}, {title(entry['flow_id'])}, {entry['name'].replace('_', ' ')}: {shown}")
+        elif entry["kind"] == "entry":
+            parts = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in value.items() if v not in (None, ""))
+            lines.append(f"- {when}, {title(entry['flow_id'])}, summary ({entry['name']}): {parts or '(empty)'}")
+        elif entry["kind"] == "safety":
+            lines.append(f"- {when}, crisis support was shown ({', '.join(value)}); your words were not kept")
+        else:
+            lines.append(f"- {when}, {title(entry['flow_id'])} counted as homework done")
+    lines += ["", "## Conversations", ""]
+    for session in data["sessions"]:
+        started = session["started_at"][:16].replace("T", " ")
+        lines.append(f"- {started}, {title(session['flow_id'])}: {session['status']} (last step: {session['step_id']})")
+    if not data["sessions"]:
+        lines.append("None yet.")
+    lines += ["", "## Check-ins I planned to send", ""]
+    for followup in data["followups"]:
+        due = followup["due_at"][:16].replace("T", " ")
+        lines.append(f"- {due} UTC, {title(followup['target_flow'])}: {followup['status']}")
+    if not data["followups"]:
+        lines.append("None.")
+    lines += ["", "Send /delete to erase all of this.", ""]
+    return "\n".join(lines)
