@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.dialogue.templates import Prompt
-from bot.engine.engine import Engine, Result
+from bot.engine.engine import NO_REDIRECT, Engine, Redirect, Result
 from bot.engine.state import (
     Choice,
     Command,
@@ -30,6 +30,7 @@ from bot.engine.state import (
     EraseData,
     Event,
     MarkHomeworkDone,
+    NoteSafety,
     RecordAnswer,
     RecordJournal,
     Reply,
@@ -60,6 +61,9 @@ SERVICE_PROMPTS = {
     "export": "system/export.j2",
 }
 DELETE_FLOW = "delete"
+VIOLENCE_FLOW = "violence-support"  # runs instead of exercises that move toward a partner
+SAFETY_FLOW = "safety-review"  # /safety: see or change what was noted
+GATED_TAG = "moves-toward-partner"
 # A follow-up does not interrupt someone who was busy in the bot this recently...
 BUSY_WINDOW = timedelta(hours=2)
 # ...it waits this long and tries again.
@@ -67,7 +71,7 @@ POSTPONE = timedelta(minutes=30)
 CRISIS_FLOW = "crisis"
 
 # Commands the service answers; anything else unknown gets a kind pointer to /help.
-COMMANDS = ("start", "checkin", "resume", "restart", "stop", "skip", "help", "sos", "export", "delete")
+COMMANDS = ("start", "checkin", "resume", "restart", "stop", "skip", "help", "sos", "export", "delete", "safety")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,9 @@ class Coach:
         engine.flow(default_flow)  # fail at start, not at a person's first message
         engine.flow(CRISIS_FLOW)
         engine.flow(DELETE_FLOW)
+        engine.flow(VIOLENCE_FLOW)
+        engine.flow(SAFETY_FLOW)
+        self.gated = frozenset(f for f, c in engine.flows.items() if c.flow.tags.get(GATED_TAG) is True)
         self.resources = load_resources()
         self.engine = engine
         self.store = store
@@ -131,6 +138,7 @@ class Coach:
                     replies, outcome = self.crisis(tx, state, signal, incoming.locale), "crisis"
                 else:
                     replies, outcome = self.dispatch(tx, state, incoming.event, incoming.locale)
+                replies = self.support_if_redirected(tx, state, replies, incoming.locale)
         self.log(incoming, state, outcome, started)
         return Handled(replies, outcome)
 
@@ -170,7 +178,7 @@ class Coach:
                 return None
             if not tx.take_followup(due.id):
                 return None  # another process sent it
-            result = self.engine.interrupt(state, due.target_flow)
+            result = self.engine.interrupt(state, due.target_flow, redirect=self.redirect(tx))
             self.save(tx, state, result)
             source = self.engine.flow(due.source_flow).title if due.source_flow in self.engine.flows else ""
             replies = [self.say("followup", source=source), *result.replies]
@@ -218,7 +226,7 @@ class Coach:
         if state is None:
             kind = "button" if isinstance(event, Choice) else "text" if isinstance(event, Text) else "other"
             return [self.say("no_session", kind=kind)], "no-session"
-        result = self.engine.handle(state, event)
+        result = self.engine.handle(state, event, self.redirect(tx))
         self.save(tx, state, result)
         if any(isinstance(e, EraseData) for e in result.effects):
             # Everything is gone, including the session a question would belong to.
@@ -241,6 +249,10 @@ class Coach:
         if name == "export":
             files = export_files(tx.export(), {f: self.engine.flow(f).title for f in self.engine.flows}, self.clock())
             return [Reply(text=self.words["export"].render({}), attachments=files)], "exported"
+        if name == "safety":
+            result = self.engine.interrupt(state, SAFETY_FLOW, {"violence_noted": tx.violence_noted})
+            self.save(tx, state, result)
+            return result.replies, "safety-review"
         if name == "delete":
             result = self.engine.interrupt(state, DELETE_FLOW)
             self.save(tx, state, result)
@@ -267,12 +279,33 @@ class Coach:
         categories = sorted(signal.categories)
         flow_id, step_id = (state.flow_id, state.step_id) if state else ("-", "-")
         tx.record_safety_event(flow_id, step_id, categories)
+        if "partner_violence" in signal.categories:
+            tx.note_violence(True)  # from now on, no exercise moves them toward a partner
         resources = self.say("crisis", resources=self.resources_for(locale), categories=categories)
         if state is not None and state.flow_id == CRISIS_FLOW:
             return [resources, *self.engine.show(state).replies]  # already in crisis support
         result = self.engine.interrupt(state, CRISIS_FLOW)
         self.save(tx, state, result)
         return [resources, *result.replies]
+
+    def redirect(self, tx: ChatTx) -> Redirect:
+        """For someone not safe with a partner, exercises that move them toward one are
+        replaced by the violence support flow."""
+        return dict.fromkeys(self.gated, VIOLENCE_FLOW) if tx.violence_noted else NO_REDIRECT
+
+    def support_if_redirected(
+        self, tx: ChatTx, before: SessionState | None, replies: list[Reply], locale: str | None
+    ) -> list[Reply]:
+        """When a person has just been taken to violence support, domestic-violence lines
+        come right before its question."""
+        if not tx.violence_noted:  # the usual case costs nothing
+            return replies
+        was = before is not None and before.flow_id == VIOLENCE_FLOW
+        with_tx = tx.load_session()
+        if was or with_tx is None or with_tx.flow_id != VIOLENCE_FLOW or not replies:
+            return replies
+        lines = self.say("sos", resources=self.resources_for(locale), categories=["partner_violence"])
+        return [*replies[:-1], lines, replies[-1]]
 
     def resources_for(self, locale: str | None) -> Resources:
         return resources_for(country_from_language(locale), self.resources)
@@ -284,7 +317,7 @@ class Coach:
             tx.end_session("stopped")
             if not quiet and current.flow_id != flow_id:
                 replies.append(self.say("switched", title=self.engine.flow(current.flow_id).title))
-        result = self.engine.start(flow_id, seq=current.seq if current else 0)
+        result = self.engine.start(flow_id, seq=current.seq if current else 0, redirect=self.redirect(tx))
         self.save(tx, None, result)
         return [*replies, *result.replies]
 
@@ -313,6 +346,8 @@ class Coach:
             tx.record_homework_done(effect.flow_id, effect.step_id)
         elif isinstance(effect, EraseData):
             tx.erase()
+        elif isinstance(effect, NoteSafety):
+            tx.note_violence(effect.unsafe)
         # FlowEnded: the saved state already carries the outcome.
 
     # ------------------------------------------------------------------ words and logs

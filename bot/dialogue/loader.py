@@ -43,7 +43,7 @@ ASK_KEYS = ("var", "max_length", "skippable")
 SCALE_KEYS = ("var", "min", "max")
 ROUTE_KEYS = ("when", "goto")
 MIGRATION_KEYS = ("version", "steps", "vars")
-EFFECT_KINDS = ("journal", "follow_up", "homework_done", "delete_my_data")
+EFFECT_KINDS = ("journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe")
 OUTCOMES = ("completed", "stopped")
 RESERVED_VARS = frozenset({"loop", "self", "range", "true", "false", "none"})
 
@@ -485,7 +485,7 @@ class _FlowReader:
         if kind not in EFFECT_KINDS:
             self.keys(item, EFFECT_KINDS, f"effects of {where}")
             return None
-        if kind in ("homework_done", "delete_my_data"):
+        if kind in ("homework_done", "delete_my_data", "note_unsafe", "clear_unsafe"):
             if params is not True:
                 self.err("HH004", line, f"'{kind}' takes 'true'", f"Write '- {kind}: true'.")
                 return None

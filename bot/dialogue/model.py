@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 Outcome = Literal["completed", "stopped"]
-EffectKind = Literal["journal", "follow_up", "homework_done", "delete_my_data"]
+EffectKind = Literal["journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe"]
 
 # Telegram limits the checker enforces.
 MAX_LABEL = 40  # characters a button shows without being cut on a phone

@@ -30,6 +30,7 @@ from bot.engine.state import (
     FlowEnded,
     Frame,
     MarkHomeworkDone,
+    NoteSafety,
     RecordAnswer,
     RecordJournal,
     Reply,
@@ -55,6 +56,11 @@ SYSTEM_PROMPTS = {
     "flow_gone": "system/flow-gone.j2",
 }
 MAX_HOPS = 200  # steps entered for one event; more means a loop of messages
+
+# Flows that must not run for this person, each with the flow to run instead (e.g. the
+# exercises that move a person toward a partner they are not safe with).
+Redirect = Mapping[str, str]
+NO_REDIRECT: Redirect = {}
 
 _NOT_WORD = re.compile(r"[^\w\s]+")
 
@@ -83,26 +89,33 @@ class Engine:
             raise UnknownFlowError(flow_id, list(self.flows))
         return self.flows[flow_id].flow
 
-    def start(self, flow_id: str, variables: Mapping[str, Any] | None = None, seq: int = 0) -> Result:
-        """A new session at the flow's first step, run until it waits for the person."""
-        flow = self.flow(flow_id)
+    def start(
+        self, flow_id: str, variables: Mapping[str, Any] | None = None, seq: int = 0, redirect: Redirect = NO_REDIRECT
+    ) -> Result:
+        """A new session at the flow's first step, run until it waits for the person.
+        `redirect` replaces flows that must not run for this person (see `Redirect`)."""
+        flow = self.flow(redirect.get(flow_id, flow_id))
         cursor = Cursor(flow.start, {**flow.vars, **(variables or {})})
-        run = _Run(self, SessionState(flow.id, flow.version, flow.start, seq=seq))
+        run = _Run(self, SessionState(flow.id, flow.version, flow.start, seq=seq), redirect)
         run.enter(self.flows[flow_id], cursor)
         return run.result(moved=True)
 
-    def interrupt(self, state: SessionState | None, flow_id: str) -> Result:
+    def interrupt(
+        self, state: SessionState | None, flow_id: str, variables: Mapping[str, Any] | None = None,
+        redirect: Redirect = NO_REDIRECT,
+    ) -> Result:
         """Run `flow_id` on top of the session; when it ends, the question the person was
         at is asked again, answers untouched. Without a session it simply starts."""
         if state is None or state.status != "active":
-            return self.start(flow_id, seq=state.seq if state else 0)
+            return self.start(flow_id, variables, seq=state.seq if state else 0, redirect=redirect)
         state, _ = self.upgrade(state)
-        flow = self.flow(flow_id)
+        flow = self.flow(redirect.get(flow_id, flow_id))
         frame = Frame(state.flow_id, state.flow_version, state.step_id, resume=True)
-        run = _Run(self, replace(state, stack=(*state.stack, frame)))
+        run = _Run(self, replace(state, stack=(*state.stack, frame)), redirect)
         cursor = Cursor(flow.start, dict(state.vars))
         for name, value in flow.vars.items():
             cursor.vars.setdefault(name, value)
+        cursor.vars.update(variables or {})
         run.enter(self.flows[flow_id], cursor)
         return run.result(moved=True)
 
@@ -125,13 +138,13 @@ class Engine:
         run.ask_again(compiled, compiled.flow.steps[upgraded.step_id], note=None)
         return run.result(moved=upgraded != state)
 
-    def handle(self, state: SessionState, event: Event) -> Result:
+    def handle(self, state: SessionState, event: Event, redirect: Redirect = NO_REDIRECT) -> Result:
         state, upgraded = self.upgrade(state)
         if upgraded is not None:
             return upgraded
         compiled = self.flows[state.flow_id]
         step = compiled.flow.steps[state.step_id]
-        run = _Run(self, state)
+        run = _Run(self, state, redirect)
         if isinstance(event, Choice):
             run.on_choice(compiled, step, event)
         elif isinstance(event, Text):
@@ -210,9 +223,10 @@ class Engine:
 class _Run:
     """The work for one event: collects replies and effects, ends with a new state."""
 
-    def __init__(self, engine: Engine, state: SessionState) -> None:
+    def __init__(self, engine: Engine, state: SessionState, redirect: Redirect = NO_REDIRECT) -> None:
         self.engine = engine
         self.state = state
+        self.redirect = redirect
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
         self.moved = False
@@ -326,7 +340,7 @@ class _Run:
                 self.replies.append(Reply(text=text))
             if step.call is not None:
                 stack.append(Frame(flow.id, flow.version, step.id))
-                compiled = self.engine.flows[step.call]
+                compiled = self.engine.flows[self.redirect.get(step.call, step.call)]
                 for name, value in compiled.flow.vars.items():
                     cursor.vars.setdefault(name, value)
                 cursor.state = compiled.flow.start
@@ -369,6 +383,8 @@ class _Run:
                 )
             elif effect.kind == "delete_my_data":
                 effects.append(EraseData(flow.id, step.id))
+            elif effect.kind in ("note_unsafe", "clear_unsafe"):
+                effects.append(NoteSafety(flow.id, step.id, unsafe=effect.kind == "note_unsafe"))
             else:
                 effects.append(MarkHomeworkDone(flow.id, step.id))
         return effects

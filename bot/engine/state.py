@@ -167,6 +167,16 @@ class EraseData:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteSafety:
+    """The person said they are not safe with a partner (`unsafe`), or, reviewing it, that
+    they are."""
+
+    flow_id: str
+    step_id: str
+    unsafe: bool
+
+
+@dataclass(frozen=True, slots=True)
 class FlowEnded:
     """The outermost flow ended with `outcome`."""
 
@@ -174,4 +184,6 @@ class FlowEnded:
     outcome: Status
 
 
-Effect = RecordAnswer | RecordJournal | ScheduleFollowUp | MarkHomeworkDone | EraseData | FlowEnded
+Effect = (
+    RecordAnswer | RecordJournal | ScheduleFollowUp | MarkHomeworkDone | EraseData | NoteSafety | FlowEnded
+)

@@ -50,6 +50,9 @@ class Chat(SQLModel, table=True):
     active: bool = Field(default=True)  # false once the person blocked the bot
     timezone: str | None = Field(default=None, max_length=64)
     locale: str | None = Field(default=None, max_length=35)
+    # When the person said they fear, or are hurt or controlled by, a partner. While set,
+    # exercises that move them toward a partner are switched off. Only they clear it.
+    violence_noted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Session(SQLModel, table=True):

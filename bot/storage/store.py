@@ -78,7 +78,7 @@ class _Statements:
             sa.update(CHAT)
             .where(CHAT.c.transport == bind("b_transport"), CHAT.c.address == bind("b_address"))
             .values(last_seen_at=bind("b_now"), active=True)
-            .returning(CHAT.c.id, CHAT.c.timezone)
+            .returning(CHAT.c.id, CHAT.c.timezone, CHAT.c.violence_noted_at)
         )
         # A chat created by two processes at once: the loser's insert does nothing.
         self.insert_chat = (
@@ -185,6 +185,7 @@ class Store:
                 created = inserted is not None  # two processes racing: only one inserts
                 row = connection.execute(self.sql.lock_chat, names).one()
             tx = ChatTx(self, connection, key, row.id, row.timezone, now)
+            tx.violence_noted = row.violence_noted_at is not None
             tx.created = created
             yield tx
 
@@ -205,6 +206,7 @@ class ChatTx:
         self._session_id: int | None = None
         self._loaded = False
         self.created = False  # this transaction made the chat row: the first event ever
+        self.violence_noted = False  # the person said they are not safe with a partner
         self.session_updated_at: datetime | None = None  # when the loaded session last moved
 
     # ------------------------------------------------------------------ exactly once
@@ -325,6 +327,13 @@ class ChatTx:
              "dedupe_key": dedupe_key, "created_at": self.now},
         )
         return result.first() is not None
+
+    def note_violence(self, noted: bool) -> None:
+        """Record (or, at the person's own request, clear) that they are not safe with a partner."""
+        self.connection.execute(
+            sa.update(CHAT).where(CHAT.c.id == self.chat_id).values(violence_noted_at=self.now if noted else None)
+        )
+        self.violence_noted = noted
 
     def erase(self) -> None:
         """Delete the chat and, by cascade, every row about it in every table."""

@@ -77,6 +77,7 @@ MENU = (
     ("restart", "Start this exercise again"),
     ("stop", "Stop here (answers stay saved)"),
     ("sos", "People to talk to, right now"),
+    ("safety", "Exercises toward your partner: on or off"),
     ("export", "Everything I keep about you, as files"),
     ("delete", "Erase everything I keep about you"),
     ("help", "What I can do"),
