@@ -29,6 +29,7 @@ from bot.engine.state import (
     Effect,
     EraseData,
     Event,
+    FlowEnded,
     MarkHomeworkDone,
     NoteSafety,
     RecordAnswer,
@@ -59,11 +60,16 @@ SERVICE_PROMPTS = {
     "sos": "system/sos.j2",
     "followup": "system/followup.j2",
     "export": "system/export.j2",
+    "escalation": "system/escalation.j2",
 }
 DELETE_FLOW = "delete"
 VIOLENCE_FLOW = "violence-support"  # runs instead of exercises that move toward a partner
 SAFETY_FLOW = "safety-review"  # /safety: see or change what was noted
 GATED_TAG = "moves-toward-partner"
+# Escalation: when most check-ins of two weeks are this intense, suggest a professional.
+ESCALATION_WINDOW = timedelta(days=14)
+ESCALATION_LEVEL = 8
+ESCALATION_MIN_CHECKINS = 3
 # A follow-up does not interrupt someone who was busy in the bot this recently...
 BUSY_WINDOW = timedelta(hours=2)
 # ...it waits this long and tries again.
@@ -228,6 +234,8 @@ class Coach:
             return [self.say("no_session", kind=kind)], "no-session"
         result = self.engine.handle(state, event, self.redirect(tx))
         self.save(tx, state, result)
+        if any(isinstance(e, FlowEnded) and e.flow_id == "checkin" for e in result.effects):
+            return [*result.replies, *self.escalation(tx, locale)], "moved"
         if any(isinstance(e, EraseData) for e in result.effects):
             # Everything is gone, including the session a question would belong to.
             return [r for r in result.replies if r.step_id is None], "erased"
@@ -287,6 +295,22 @@ class Coach:
         result = self.engine.interrupt(state, CRISIS_FLOW)
         self.save(tx, state, result)
         return [resources, *result.replies]
+
+    def escalation(self, tx: ChatTx, locale: str | None) -> list[Reply]:
+        """After a check-in: if most check-ins of the last two weeks were 8 or more out of
+        10, a gentle suggestion to see a professional, with resources; at most once a fortnight."""
+        now = self.clock()
+        since = now - ESCALATION_WINDOW
+        levels = [v for v in tx.answers_since("checkin", "intensity", since) if isinstance(v, int)]
+        high = sum(v >= ESCALATION_LEVEL for v in levels)
+        if len(levels) < ESCALATION_MIN_CHECKINS or high * 2 <= len(levels):
+            return []
+        shown = tx.last_event("safety", "escalation")
+        if shown is not None and shown >= since:
+            return []
+        tx.record_event("safety", "escalation")
+        return [self.say("escalation", count=len(levels), high=high, resources=self.resources_for(locale),
+                         categories=())]
 
     def redirect(self, tx: ChatTx) -> Redirect:
         """For someone not safe with a partner, exercises that move them toward one are

@@ -300,3 +300,48 @@ def test_keeping_the_data_returns_to_the_question_the_person_was_at(coach: Coach
     back = coach.handle(Incoming(chat, Choice("keep", confirm.step_id, confirm.seq)))
     assert "Nothing was deleted" in back[0].text and ask(back).step_id == "body"
     assert coach.peek(chat).vars["urge"] == "away"  # type: ignore[union-attr]
+
+
+def check_in_at(coach: Coach, chat: ChatKey, intensity: int) -> list[Reply]:
+    """A whole check-in; at 8 or more through the break, then resting."""
+    coach.open(chat, "checkin")
+    replies: list[Reply] = []
+    steps = ["Away from them", "/skip", str(intensity)]
+    if intensity >= 8:
+        steps += ["OK, let's pause", "20 minutes", "I can't say it now", "Slow breathing", "I've done a few",
+                  "Done", "I'll try", "Rest now"]
+    else:
+        steps += ["/skip"] * 5 + ["Stop here for now"]
+    for line in steps:
+        event = Command("skip") if line == "/skip" else Text(line)
+        replies = coach.handle(Incoming(chat, event, locale="en-AU"))
+    assert coach.peek(chat) is None, [r.text for r in replies]
+    return replies
+
+
+def test_mostly_overwhelming_weeks_bring_a_gentle_suggestion_once(engine: Engine, store: Store) -> None:
+    clock = [NOW]
+    coach = Coach(engine, store, "checkin", clock=lambda: clock[0])
+    chat = ChatKey("telegram", "1212")
+    for day, level in enumerate((9, 3, 8)):
+        clock[0] = NOW + timedelta(days=day)
+        replies = check_in_at(coach, chat, level)
+        suggested = any("therapist" in r.text for r in replies)
+        assert suggested == (day == 2), day
+    assert any("13 11 14" in r.text for r in replies)  # Lifeline, for someone in Australia
+    clock[0] = NOW + timedelta(days=3)
+    assert not any("therapist" in r.text for r in check_in_at(coach, chat, 9))  # not again so soon
+    clock[0] = NOW + timedelta(days=20)
+    for level in (9, 9):
+        check_in_at(coach, chat, level)
+    clock[0] += timedelta(hours=1)
+    assert any("therapist" in r.text for r in check_in_at(coach, chat, 10))  # a fortnight on
+
+
+def test_calm_weeks_bring_no_suggestion(engine: Engine, store: Store) -> None:
+    clock = [NOW]
+    coach = Coach(engine, store, "checkin", clock=lambda: clock[0])
+    chat = ChatKey("telegram", "1313")
+    for day, level in enumerate((9, 2, 3, 8, 1)):
+        clock[0] = NOW + timedelta(days=day)
+        assert not any("therapist" in r.text for r in check_in_at(coach, chat, level))

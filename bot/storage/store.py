@@ -374,6 +374,25 @@ class ChatTx:
             JournalRow(r.flow_id, r.step_id, r.kind, r.name, json.loads(r.value), r.created_at) for r in rows
         ]
 
+    def answers_since(self, flow_id: str, variable: str, since: datetime) -> list[Any]:
+        """Values answered for `variable` in `flow_id` since then, oldest first."""
+        rows = self.connection.execute(
+            sa.select(JOURNAL.c.value)
+            .where(JOURNAL.c.chat_id == self.chat_id, JOURNAL.c.kind == "answer", JOURNAL.c.flow_id == flow_id,
+                   JOURNAL.c.name == variable, JOURNAL.c.created_at >= since)
+            .order_by(JOURNAL.c.id)
+        )
+        return [json.loads(value) for value in rows.scalars()]
+
+    def last_event(self, kind: str, name: str) -> datetime | None:
+        return self.connection.execute(
+            sa.select(sa.func.max(JOURNAL.c.created_at))
+            .where(JOURNAL.c.chat_id == self.chat_id, JOURNAL.c.kind == kind, JOURNAL.c.name == name)
+        ).scalar_one_or_none()
+
+    def record_event(self, kind: str, name: str) -> None:
+        self._journal("-", "-", kind, name, True)
+
     def pending_followups(self) -> list[FollowUpRow]:
         rows = self.connection.execute(
             sa.select(FOLLOWUP)
