@@ -63,6 +63,7 @@ SERVICE_PROMPTS = {
     "escalation": "system/escalation.j2",
 }
 DELETE_FLOW = "delete"
+ONBOARDING_FLOW = "onboarding"  # a new person's first conversation; ends with an "onboarding" entry
 VIOLENCE_FLOW = "violence-support"  # runs instead of exercises that move toward a partner
 SAFETY_FLOW = "safety-review"  # /safety: see or change what was noted
 GATED_TAG = "moves-toward-partner"
@@ -108,6 +109,7 @@ class Coach:
         engine.flow(default_flow)  # fail at start, not at a person's first message
         engine.flow(CRISIS_FLOW)
         engine.flow(DELETE_FLOW)
+        engine.flow(ONBOARDING_FLOW)
         engine.flow(VIOLENCE_FLOW)
         engine.flow(SAFETY_FLOW)
         self.gated = frozenset(f for f, c in engine.flows.items() if c.flow.tags.get(GATED_TAG) is True)
@@ -202,14 +204,14 @@ class Coach:
         started = time.perf_counter()
         with self.transaction(chat) as tx:
             state = tx.load_session()
-            if state is not None and flow_id in (None, state.flow_id):
+            if state is not None and flow_id in (None, state.flow_id, *(f.flow_id for f in state.stack)):
                 result = self.engine.show(state)
                 self.save(tx, state, result)
                 replies = [self.say("welcome_back", title=self.engine.flow(state.flow_id).title),
                            *result.replies]
                 outcome = "resumed"
             else:
-                replies = self.begin(tx, state, flow_id or self.default_flow)
+                replies = self.begin(tx, state, flow_id or self.default_flow, asked=flow_id is not None)
                 outcome = "started"
         self.log(Incoming(chat, Command("open")), state, outcome, started)
         return replies
@@ -334,9 +336,15 @@ class Coach:
     def resources_for(self, locale: str | None) -> Resources:
         return resources_for(country_from_language(locale), self.resources)
 
-    def begin(self, tx: ChatTx, current: SessionState | None, flow_id: str, quiet: bool = False) -> list[Reply]:
-        """Start `flow_id`, closing any open session first (its answers stay saved)."""
+    def begin(
+        self, tx: ChatTx, current: SessionState | None, flow_id: str, quiet: bool = False, asked: bool = False
+    ) -> list[Reply]:
+        """Start `flow_id`, closing any open session first (its answers stay saved). Someone
+        new meets onboarding first, unless a particular flow was asked for by name (a
+        terminal's --flow; later, a therapist's link)."""
         replies: list[Reply] = []
+        if not asked and current is None and tx.last_event("entry", ONBOARDING_FLOW) is None:
+            flow_id = ONBOARDING_FLOW
         if current is not None:
             tx.end_session("stopped")
             if not quiet and current.flow_id != flow_id:

@@ -37,7 +37,8 @@ def one_sentence(stderr: str) -> str:
 
 
 def test_chat_walks_quits_and_resumes_at_the_same_step_with_the_same_answers(env: dict[str, str]) -> None:
-    first = hedgehog("chat", "--as", "robin", env=env, stdin="2\nTight chest\n6\nShe went quiet after dinner\n")
+    first = hedgehog("chat", "--as", "robin", "--flow", "checkin", env=env,
+                     stdin="2\nTight chest\n6\nShe went quiet after dinner\n")
     assert first.returncode == 0, first.stderr
     assert "  [1] Toward them" in first.stdout
     assert "did you tell yourself it meant" in first.stdout
@@ -51,7 +52,8 @@ def test_chat_walks_quits_and_resumes_at_the_same_step_with_the_same_answers(env
 
 def test_chat_survives_ctrl_c_and_resumes(env: dict[str, str]) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "chat", "--as", "kim"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        [sys.executable, "-m", "bot", "chat", "--as", "kim", "--flow", "checkin"], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True, env=env, cwd=env["CWD"],
     )
     assert process.stdin is not None
@@ -68,7 +70,7 @@ def test_chat_survives_ctrl_c_and_resumes(env: dict[str, str]) -> None:
 
 
 def test_different_people_have_different_conversations(env: dict[str, str]) -> None:
-    hedgehog("chat", "--as", "a", env=env, stdin="1\n")
+    hedgehog("chat", "--as", "a", "--flow", "checkin", env=env, stdin="1\n")
     other = hedgehog("chat", "--as", "b", env=env, stdin="")
     assert "Welcome back" not in other.stdout
 
@@ -91,7 +93,7 @@ def test_unwritable_database_names_the_setting(env: dict[str, str], tmp_path: Pa
 
 
 def test_a_database_from_a_newer_hedgehog_is_refused_untouched(env: dict[str, str], tmp_path: Path) -> None:
-    hedgehog("chat", "--as", "x", env=env, stdin="1\n")
+    hedgehog("chat", "--as", "x", "--flow", "checkin", env=env, stdin="1\n")
     database = tmp_path / "data" / "hedgehog.sqlite3"
     with sqlite3.connect(database) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
@@ -154,7 +156,8 @@ def test_python_dash_m_and_version(env: dict[str, str]) -> None:
 def test_a_killed_chat_resumes_at_the_last_step_it_showed(env: dict[str, str]) -> None:
     """A reply is shown only after its step is committed: whatever the person saw survives SIGKILL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "chat", "--as", "lee"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        [sys.executable, "-m", "bot", "chat", "--as", "lee", "--flow", "checkin"], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True, env=env, cwd=env["CWD"], bufsize=1,
     )
     assert process.stdin is not None and process.stdout is not None

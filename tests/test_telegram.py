@@ -52,6 +52,12 @@ def buttons(message: BotMessage) -> dict[str, str]:
     return {b["text"]: b["callback_data"] for row in message.reply_markup["inline_keyboard"] for b in row}
 
 
+def already_onboarded(coach: Coach, chat: int = CHAT) -> None:
+    """These tests are about Telegram, not onboarding (which has transcripts of its own)."""
+    with coach.transaction(ChatKey("telegram", str(chat))) as tx:
+        tx.record_entry("onboarding", "done", "onboarding", {"lean": "unsure", "unsafe": False})
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotAPI]:
     async with FakeBotAPI() as api:
@@ -62,6 +68,7 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 async def running(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[Running]:
     settings = Settings.load(environ={"HEDGEHOG_DATABASE_URL": sqlite_url}, dotenv=Path("/nonexistent"))
     coach = build_coach(settings)
+    already_onboarded(coach)
     stopping = asyncio.Event()
     task = asyncio.create_task(serve(coach, fake.token, fake.url, stopping))
     await fake.wait_for(lambda: bool(fake.calls_to("getUpdates")) or task.done())
@@ -239,6 +246,7 @@ async def test_webhook_refuses_requests_without_the_secret_and_answers_only_afte
 ) -> None:
     settings = Settings.load(environ={"HEDGEHOG_DATABASE_URL": sqlite_url}, dotenv=Path("/nonexistent"))
     coach = build_coach(settings)
+    already_onboarded(coach)
     hook = Webhook("https://bot.example.org/telegram", "127.0.0.1", unused_tcp_port, "s3cr3t-token_1")
     stopping = asyncio.Event()
     task = asyncio.create_task(serve(coach, fake.token, fake.url, stopping, webhook=hook))
@@ -305,6 +313,7 @@ async def test_a_follow_up_arrives_on_telegram_when_it_falls_due(fake: FakeBotAP
     built = build_coach(settings)
     clock = [datetime.now(UTC)]
     coach = Coach(built.engine, built.store, "checkin", clock=lambda: clock[0])
+    already_onboarded(coach)
     stopping = asyncio.Event()
     task = asyncio.create_task(serve(coach, fake.token, fake.url, stopping, followup_interval=0.1))
     running = Running(fake, coach)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT
+from bot.storage import ChatKey, Store
 from tests.fakebotapi import BotMessage, FakeBotAPI
 
 CHAT = 31337
@@ -47,6 +48,10 @@ async def last_question(fake: FakeBotAPI, containing: str) -> BotMessage:
 
 
 async def test_sigkill_mid_flow_then_restart_continues_from_the_button_the_person_sees(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path}/bot.sqlite3")  # someone who has used the bot before
+    with store.chat(ChatKey("telegram", str(CHAT))) as tx:
+        tx.record_entry("onboarding", "done", "onboarding", {"lean": "away", "unsafe": False})
+    store.close()
     async with FakeBotAPI() as fake:
         first = await start_bot(fake, tmp_path)
         fake.send_command(CHAT, "/start")

@@ -6,6 +6,7 @@ SQLite database. One directive per line:
     # a comment                    ignored; also after a directive, after two spaces: `> 2  # Away`
     flow: checkin                  header: the flow `hedgehog chat --flow` would open
     as: sam                        header: the person (default: a fresh name per test)
+    onboarded: yes                 header: the person went through onboarding before
     > 2                            send a line exactly as typed: a number, a label, text or /command
     @ urge                         the bot now waits at this step (`@ break:pause` names the flow too)
     ~ toward or away               the bot's words since the last `>` contain this (any case)
@@ -43,6 +44,7 @@ class Transcript:
     path: Path
     flow: str | None = None
     name: str | None = None
+    onboarded: bool = False
     directives: list[Directive] = field(default_factory=list)
 
     @classmethod
@@ -56,6 +58,8 @@ class Transcript:
                 transcript.flow = line.partition(":")[2].strip()
             elif line.startswith("as:"):
                 transcript.name = line.partition(":")[2].strip()
+            elif line.startswith("onboarded:"):
+                transcript.onboarded = line.partition(":")[2].strip() == "yes"
             else:
                 kind, _, value = line.partition(" ")
                 if kind not in {">", "@", "~", "!~", "*", "=", "%"}:
@@ -83,6 +87,9 @@ class Player:
 
     def play(self) -> None:
         try:
+            if self.transcript.onboarded:
+                with self.coach.transaction(self.chat.chat) as tx:
+                    tx.record_entry("onboarding", "done", "onboarding", {"lean": "unsure", "unsafe": False})
             self.said = self.chat.open(self.transcript.flow)
             for directive in self.transcript.directives:
                 getattr(self, "do_" + {">": "send", "@": "at", "~": "says", "!~": "not_says",
