@@ -101,7 +101,7 @@ def test_answers_are_journaled_and_a_follow_up_is_stored_for_later(coach: Coach,
         journal = tx.journal()
         followups = tx.pending_followups()
     assert ("words", SECRET_ANSWER) in [(row.name, row.value) for row in journal]
-    assert [(f.target_flow, f.due_at) for f in followups] == [("checkin", NOW + timedelta(hours=2))]
+    assert [(f.target_flow, f.due_at) for f in followups] == [("follow-up", NOW + timedelta(hours=2))]
     assert "Your step toward them" in " ".join(r.text for r in replies)
 
 
@@ -212,7 +212,7 @@ def test_a_follow_up_starts_once_when_due_even_with_two_processes(engine: Engine
         words = " ".join(r.text for r in sent[0].replies)  # type: ignore[attr-defined]
         assert "Turn toward" in words and "check in" in words
         state = coaches[0].peek(chat)
-        assert state is not None and (state.flow_id, state.step_id) == ("checkin", "urge")
+        assert state is not None and (state.flow_id, state.step_id) == ("follow-up", "tried")
         assert coaches[0].due_followups() == [] and coaches[0].follow_up(due) is None
     finally:
         for store in stores:
@@ -242,7 +242,8 @@ def test_opening_the_chat_after_a_follow_up_fell_due_starts_it(engine: Engine, s
     clock[0] = NOW + timedelta(days=1)
     replies = coach.open(chat)
     assert "I said I'd check in" in replies[0].text
-    assert coach.peek(chat).flow_id == "checkin"  # type: ignore[union-attr]
+    assert "Did you get to try it?" in replies[-1].text
+    assert coach.peek(chat).flow_id == "follow-up"  # type: ignore[union-attr]
 
 
 def test_stop_cancels_the_follow_ups_that_were_promised(engine: Engine, store: Store) -> None:
