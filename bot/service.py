@@ -40,6 +40,7 @@ from bot.engine.state import (
     Text,
 )
 from bot.export import export_files
+from bot.progress import summarize
 from bot.safety.crisis import CrisisSignal, detect
 from bot.safety.resources import Resources, country_from_language, load_resources, resources_for
 from bot.schedule import due_time
@@ -61,6 +62,7 @@ SERVICE_PROMPTS = {
     "followup": "system/followup.j2",
     "export": "system/export.j2",
     "escalation": "system/escalation.j2",
+    "progress": "system/progress.j2",
 }
 DELETE_FLOW = "delete"
 ONBOARDING_FLOW = "onboarding"  # a new person's first conversation; ends with an "onboarding" entry
@@ -77,8 +79,6 @@ BUSY_WINDOW = timedelta(hours=2)
 POSTPONE = timedelta(minutes=30)
 CRISIS_FLOW = "crisis"
 
-# Commands the service answers; anything else unknown gets a kind pointer to /help.
-COMMANDS = ("start", "checkin", "resume", "restart", "stop", "skip", "help", "sos", "export", "delete", "safety")
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +259,10 @@ class Coach:
         if name == "export":
             files = export_files(tx.export(), {f: self.engine.flow(f).title for f in self.engine.flows}, self.clock())
             return [Reply(text=self.words["export"].render({}), attachments=files)], "exported"
+        if name == "progress":
+            summary = summarize(tx.journal(), self.clock())
+            where = self.engine.show(state).replies if state else []
+            return [self.say("progress", progress=summary), *where], "progress"
         if name == "safety":
             result = self.engine.interrupt(state, SAFETY_FLOW, {"violence_noted": tx.violence_noted})
             self.save(tx, state, result)

@@ -346,3 +346,18 @@ def test_calm_weeks_bring_no_suggestion(engine: Engine, store: Store) -> None:
     for day, level in enumerate((9, 2, 3, 8, 1)):
         clock[0] = NOW + timedelta(days=day)
         assert not any("therapist" in r.text for r in check_in_at(coach, chat, level))
+
+
+def test_progress_counts_check_ins_pulls_weeks_and_exercises(engine: Engine, store: Store) -> None:
+    clock = [NOW - timedelta(days=8)]
+    coach = Coach(engine, store, "checkin", clock=lambda: clock[0])
+    chat = ChatKey("telegram", "1414")
+    assert "No check-ins yet" in coach.handle(Incoming(chat, Command("progress")))[0].text
+    check_in_at(coach, chat, 9)
+    clock[0] = NOW
+    check_in_at(coach, chat, 4)
+    check_in_at(coach, chat, 2)
+    text = coach.handle(Incoming(chat, Command("progress")))[0].text
+    assert "3 check-ins so far: pulled toward 0, away 3, not sure 0" in text
+    assert "1, 9.0" in text and "2, 3.0" in text  # last week, this week
+    assert "Every check-in counts" in text

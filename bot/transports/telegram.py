@@ -76,6 +76,7 @@ MENU = (
     ("skip", "Skip this question"),
     ("restart", "Start this exercise again"),
     ("stop", "Stop here (answers stay saved)"),
+    ("progress", "How the last weeks went"),
     ("sos", "People to talk to, right now"),
     ("safety", "Exercises toward your partner: on or off"),
     ("export", "Everything I keep about you, as files"),

@@ -1,0 +1,67 @@
+"""`/progress`: what a person's journal says about the last weeks, in a few lines.
+
+Pure: takes journal rows, returns numbers; `prompts/system/progress.j2` words them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+WEEKS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    start: str  # e.g. "18 Nov"
+    checkins: int
+    average: float | None  # mean intensity, 0-10
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    checkins: int
+    pulls: dict[str, int] = field(default_factory=dict)  # toward / away / unsure
+    weeks: list[Week] = field(default_factory=list)
+    exercises: dict[str, int] = field(default_factory=dict)  # turn-toward / set-it-free
+    tried: dict[str, int] = field(default_factory=dict)  # yes / partly / no, from follow-ups
+    later_pull: float | None = None  # mean pull at follow-ups
+
+
+def summarize(rows: Sequence[Any], now: datetime) -> Progress:
+    """`rows`: journal rows (flow_id, step_id, kind, name, value, created_at), oldest first."""
+    first_day = (now - timedelta(days=now.weekday() + 7 * (WEEKS - 1))).date()
+    intensities: dict[int, list[int]] = {w: [] for w in range(WEEKS)}
+    pulls: Counter[str] = Counter()
+    exercises: Counter[str] = Counter()
+    tried: Counter[str] = Counter()
+    later: list[int] = []
+    checkins = 0
+    for row in rows:
+        if row.kind == "answer" and row.flow_id == "checkin" and row.name == "intensity":
+            checkins += 1
+            week = (row.created_at.date() - first_day).days // 7
+            if 0 <= week < WEEKS and isinstance(row.value, int):
+                intensities[week].append(row.value)
+        elif row.kind == "answer" and row.flow_id == "checkin" and row.name == "urge":
+            pulls[str(row.value)] += 1
+        elif row.kind == "entry" and row.name == "cycle" and isinstance(row.value, dict):
+            exercise = row.value.get("exercise")
+            if exercise in ("turn-toward", "set-it-free"):
+                exercises[exercise] += 1
+        elif row.kind == "entry" and row.name == "follow-up" and isinstance(row.value, dict):
+            tried[str(row.value.get("tried"))] += 1
+            if isinstance(row.value.get("intensity_now"), int):
+                later.append(row.value["intensity_now"])
+    weeks = [
+        Week((first_day + timedelta(days=7 * w)).strftime("%-d %b"), len(values),
+             round(sum(values) / len(values), 1) if values else None)
+        for w, values in intensities.items()
+    ]
+    while weeks and not weeks[0].checkins:  # start at the first week with a check-in
+        weeks.pop(0)
+    return Progress(checkins, dict(pulls), weeks, dict(exercises), dict(tried),
+                    round(sum(later) / len(later), 1) if later else None)
