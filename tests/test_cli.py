@@ -176,3 +176,11 @@ def test_a_killed_chat_resumes_at_the_last_step_it_showed(env: dict[str, str]) -
     assert "did you tell yourself" in again.stdout.split("\n\n", 2)[1]
     assert "What happened: He cancelled our plans again" in again.stdout
     assert "In your body: a racing heart" in again.stdout
+
+
+def test_output_cut_short_by_a_pipe_ends_quietly(env: dict[str, str]) -> None:
+    command = f"{sys.executable} -m bot chat --as pipe --flow checkin | head -1"
+    answers = "\n".join(["Away from them", "/skip", "3"] + ["/skip"] * 5) + "\n"
+    run = subprocess.run(["bash", "-c", command], input=answers, capture_output=True, text=True, env=env,
+                         cwd=env["CWD"], timeout=60, check=False)
+    assert run.stdout.strip() and "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
