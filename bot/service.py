@@ -37,13 +37,14 @@ from bot.engine.state import (
     Reply,
     ScheduleFollowUp,
     SessionState,
+    SetFollowUps,
     Text,
 )
 from bot.export import export_files
 from bot.progress import summarize
 from bot.safety.crisis import CrisisSignal, detect
 from bot.safety.resources import Resources, country_from_language, load_resources, resources_for
-from bot.schedule import due_time
+from bot.schedule import due_time, offset_from_clock, quiet_until
 from bot.storage import ChatKey, ChatTx, DueFollowUp, Store
 
 log = logging.getLogger("hedgehog.service")
@@ -183,6 +184,10 @@ class Coach:
                     tx.take_followup(due.id)  # already doing what it would suggest
                 else:
                     tx.postpone_followup(due.id, now + POSTPONE)
+                return None
+            night_ends = quiet_until(now, tx.timezone) if tx.followups == "daytime" else None
+            if night_ends is not None:
+                tx.postpone_followup(due.id, night_ends)  # not at night: first thing in their morning
                 return None
             if not tx.take_followup(due.id):
                 return None  # another process sent it
@@ -369,6 +374,8 @@ class Coach:
         elif isinstance(effect, RecordJournal):
             tx.record_entry(effect.flow_id, effect.step_id, effect.entry, effect.values)
         elif isinstance(effect, ScheduleFollowUp):
+            if tx.followups == "none":
+                return  # they asked for no follow-ups
             now = self.clock()
             due = due_time(effect.after, now, tx.timezone)
             tx.schedule_followup(
@@ -384,6 +391,12 @@ class Coach:
             tx.erase()
         elif isinstance(effect, NoteSafety):
             tx.note_violence(effect.unsafe)
+        elif isinstance(effect, SetFollowUps):
+            when = effect.when if effect.when in ("any", "daytime", "none") else "any"
+            local = effect.local_time if isinstance(effect.local_time, str) else None
+            tx.set_followups(when, offset_from_clock(local, self.clock()) if local else None)
+            if when == "none":
+                tx.cancel_followups()
         # FlowEnded: the saved state already carries the outcome.
 
     # ------------------------------------------------------------------ words and logs

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.schedule import due_time
+from bot.schedule import due_time, offset_from_clock, quiet_until
 
 
 def test_bench_prints_every_figure() -> None:
@@ -53,3 +53,20 @@ NOON_UTC = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 )
 def test_follow_ups_fall_due_in_the_persons_time(after: str, zone: str | None, expected: datetime) -> None:
     assert due_time(after, NOON_UTC, zone) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "offset"),
+    [("14:30", "UTC+02:30"), ("2:30 pm", "UTC+02:30"), ("9", "UTC-03:00"), ("23:55", "UTC+12:00"),
+     ("00:10", "UTC-11:45"), ("7.45", "UTC-04:15"), ("12 am", "UTC-12:00"), ("25:00", None), ("soon", None)],
+)
+def test_a_time_zone_comes_from_what_time_the_person_says_it_is(said: str, offset: str | None) -> None:
+    assert offset_from_clock(said, NOON_UTC) == offset
+
+
+def test_night_is_21_to_9_in_the_persons_time() -> None:
+    assert quiet_until(datetime(2026, 11, 25, 22, 0, tzinfo=UTC), "UTC+02:00") == datetime(2026, 11, 26, 7, 0,
+                                                                                           tzinfo=UTC)
+    assert quiet_until(datetime(2026, 11, 25, 10, 0, tzinfo=UTC), "UTC+02:00") is None
+    assert quiet_until(datetime(2026, 11, 25, 5, 0, tzinfo=UTC), "Europe/Berlin") == datetime(2026, 11, 25, 8, 0,
+                                                                                              tzinfo=UTC)

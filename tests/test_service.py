@@ -361,3 +361,42 @@ def test_progress_counts_check_ins_pulls_weeks_and_exercises(engine: Engine, sto
     assert "3 check-ins so far: pulled toward 0, away 3, not sure 0" in text
     assert "1, 9.0" in text and "2, 3.0" in text  # last week, this week
     assert "Every check-in counts" in text
+
+
+def onboard(coach: Coach, chat: ChatKey, followups: str, local_time: str | None) -> None:
+    coach.open(chat)
+    for line in ("Sounds good", "Yes, I'm 18 or older", "I agree", "No, I feel safe", "Not sure yet", followups):
+        coach.handle(Incoming(chat, Text(line)))
+    if local_time is not None:
+        coach.handle(Incoming(chat, Text(local_time)))
+    coach.handle(Incoming(chat, Text("Not now")))
+    assert coach.peek(chat) is None
+
+
+def test_daytime_only_follow_ups_wait_for_the_persons_morning(engine: Engine, store: Store) -> None:
+    clock = [datetime(2026, 11, 25, 14, 0, tzinfo=UTC)]
+    coach = Coach(engine, store, "checkin", clock=lambda: clock[0])
+    chat = ChatKey("telegram", "1515")
+    onboard(coach, chat, "Daytime only", "17:00")  # three hours ahead of UTC
+    finish_turn_toward(coach, chat)  # a look back in two hours
+    clock[0] = datetime(2026, 11, 25, 19, 30, tzinfo=UTC)  # 22:30 for them: night
+    [due] = coach.due_followups()
+    assert coach.follow_up(due) is None
+    with store.chat(chat) as tx:
+        [waiting] = tx.pending_followups()
+    assert waiting.due_at == datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # 09:00 for them
+    clock[0] = datetime(2026, 11, 26, 6, 5, tzinfo=UTC)
+    [due] = coach.due_followups()
+    assert coach.follow_up(due) is not None
+
+
+def test_no_check_ins_means_none_are_scheduled(engine: Engine, store: Store) -> None:
+    clock = [NOW]
+    coach = Coach(engine, store, "checkin", clock=lambda: clock[0])
+    chat = ChatKey("telegram", "1616")
+    onboard(coach, chat, "No check-ins, please", None)
+    finish_turn_toward(coach, chat)
+    clock[0] = NOW + timedelta(days=3)
+    assert coach.due_followups() == []
+    with store.chat(chat) as tx:
+        assert tx.pending_followups() == []

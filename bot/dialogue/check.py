@@ -324,6 +324,9 @@ class _Checker:
             for effect in step.effects:
                 if effect.kind == "journal":
                     self.unset(flow, step, frozenset(effect.params["vars"]), here, effect.line, "its journal entry")
+                elif effect.kind == "set_followups":
+                    uses = frozenset(effect.params.values())
+                    self.unset(flow, step, uses, here, effect.line, "its follow-up setting")
             for route, available in self.route_inputs(step, here):
                 if route.when is not None:
                     self.unset(flow, step, self.condition_uses(route.when), available, route.line, "a condition")

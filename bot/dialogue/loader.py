@@ -43,7 +43,9 @@ ASK_KEYS = ("var", "max_length", "skippable")
 SCALE_KEYS = ("var", "min", "max")
 ROUTE_KEYS = ("when", "goto")
 MIGRATION_KEYS = ("version", "steps", "vars")
-EFFECT_KINDS = ("journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe")
+EFFECT_KINDS = (
+    "journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe", "set_followups",
+)
 OUTCOMES = ("completed", "stopped")
 RESERVED_VARS = frozenset({"loop", "self", "range", "true", "false", "none"})
 
@@ -493,6 +495,17 @@ class _FlowReader:
         body = self.mapping(params, line, f"'{kind}'")
         if body is None:
             return None
+        if kind == "set_followups":
+            self.keys(body, ("when", "local_time"), f"'set_followups' in {where}")
+            if "when" not in body:
+                self.err("HH003", body.line, "'set_followups' has no 'when'", "Add 'when: <variable>'.")
+                return None
+            names = {
+                k: self.var_name(body[k], body.line_of(k), "variable") for k in ("when", "local_time") if k in body
+            }
+            if None in names.values():
+                return None
+            return EffectDef(kind="set_followups", params=names, line=line)
         if kind == "journal":
             self.keys(body, ("entry", "vars"), f"'journal' in {where}")
             entry = self.text(body, "entry", f"'journal' in {where}")

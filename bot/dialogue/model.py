@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 Outcome = Literal["completed", "stopped"]
-EffectKind = Literal["journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe"]
+EffectKind = Literal[
+    "journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe", "set_followups"
+]
 
 # Telegram limits the checker enforces.
 MAX_LABEL = 40  # characters a button shows without being cut on a phone

@@ -36,6 +36,7 @@ from bot.engine.state import (
     Reply,
     ScheduleFollowUp,
     SessionState,
+    SetFollowUps,
     Text,
     Unsupported,
 )
@@ -383,6 +384,10 @@ class _Run:
                 )
             elif effect.kind == "delete_my_data":
                 effects.append(EraseData(flow.id, step.id))
+            elif effect.kind == "set_followups":
+                when, local = effect.params["when"], effect.params.get("local_time")
+                local_time = variables.get(local) if local else None
+                effects.append(SetFollowUps(flow.id, step.id, variables.get(when), local_time))
             elif effect.kind in ("note_unsafe", "clear_unsafe"):
                 effects.append(NoteSafety(flow.id, step.id, unsafe=effect.kind == "note_unsafe"))
             else:

@@ -177,6 +177,17 @@ class NoteSafety:
 
 
 @dataclass(frozen=True, slots=True)
+class SetFollowUps:
+    """When follow-ups are welcome ("any", "daytime", "none") and, if given, the time it
+    is for the person now (from which the service works out their time zone)."""
+
+    flow_id: str
+    step_id: str
+    when: Any
+    local_time: Any
+
+
+@dataclass(frozen=True, slots=True)
 class FlowEnded:
     """The outermost flow ended with `outcome`."""
 
@@ -185,5 +196,6 @@ class FlowEnded:
 
 
 Effect = (
-    RecordAnswer | RecordJournal | ScheduleFollowUp | MarkHomeworkDone | EraseData | NoteSafety | FlowEnded
+    RecordAnswer | RecordJournal | ScheduleFollowUp | MarkHomeworkDone | EraseData | NoteSafety | SetFollowUps
+    | FlowEnded
 )

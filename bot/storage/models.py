@@ -53,6 +53,8 @@ class Chat(SQLModel, table=True):
     # When the person said they fear, or are hurt or controlled by, a partner. While set,
     # exercises that move them toward a partner are switched off. Only they clear it.
     violence_noted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When follow-ups are welcome: "any" time, "daytime" (not 21:00-09:00 local), "none".
+    followups: str = Field(default="any", max_length=16, sa_column_kwargs={"server_default": "any"})
 
 
 class Session(SQLModel, table=True):

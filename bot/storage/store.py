@@ -56,6 +56,8 @@ class DueFollowUp:
     chat: ChatKey
     target_flow: str
     source_flow: str
+    timezone: str | None = None
+    followups: str = "any"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ class _Statements:
             sa.update(CHAT)
             .where(CHAT.c.transport == bind("b_transport"), CHAT.c.address == bind("b_address"))
             .values(last_seen_at=bind("b_now"), active=True)
-            .returning(CHAT.c.id, CHAT.c.timezone, CHAT.c.violence_noted_at)
+            .returning(CHAT.c.id, CHAT.c.timezone, CHAT.c.violence_noted_at, CHAT.c.followups)
         )
         # A chat created by two processes at once: the loser's insert does nothing.
         self.insert_chat = (
@@ -148,7 +150,8 @@ class Store:
         taken, once, with `ChatTx.take_followup`. On PostgreSQL, rows another process is
         working on are skipped (FOR UPDATE SKIP LOCKED) instead of waited for."""
         query = (
-            sa.select(FOLLOWUP.c.id, CHAT.c.transport, CHAT.c.address, FOLLOWUP.c.target_flow, FOLLOWUP.c.source_flow)
+            sa.select(FOLLOWUP.c.id, CHAT.c.transport, CHAT.c.address, FOLLOWUP.c.target_flow, FOLLOWUP.c.source_flow,
+                      CHAT.c.timezone, CHAT.c.followups)
             .join(CHAT, CHAT.c.id == FOLLOWUP.c.chat_id)
             .where(FOLLOWUP.c.status == "pending", FOLLOWUP.c.due_at <= now, CHAT.c.active.is_(True))
             .order_by(FOLLOWUP.c.due_at)
@@ -162,7 +165,10 @@ class Store:
             query = query.with_for_update(of=FOLLOWUP, skip_locked=True)
         with self.engine.connect() as connection, connection.begin():
             rows = connection.execute(query).all()
-        return [DueFollowUp(r.id, ChatKey(r.transport, r.address), r.target_flow, r.source_flow) for r in rows]
+        return [
+            DueFollowUp(r.id, ChatKey(r.transport, r.address), r.target_flow, r.source_flow, r.timezone, r.followups)
+            for r in rows
+        ]
 
     @contextmanager
     def chat(self, key: ChatKey, now: datetime | None = None) -> Iterator[ChatTx]:
@@ -186,6 +192,7 @@ class Store:
                 row = connection.execute(self.sql.lock_chat, names).one()
             tx = ChatTx(self, connection, key, row.id, row.timezone, now)
             tx.violence_noted = row.violence_noted_at is not None
+            tx.followups = row.followups
             tx.created = created
             yield tx
 
@@ -207,6 +214,7 @@ class ChatTx:
         self._loaded = False
         self.created = False  # this transaction made the chat row: the first event ever
         self.violence_noted = False  # the person said they are not safe with a partner
+        self.followups = "any"  # when follow-ups are welcome: any, daytime, none
         self.session_updated_at: datetime | None = None  # when the loaded session last moved
 
     # ------------------------------------------------------------------ exactly once
@@ -334,6 +342,15 @@ class ChatTx:
             sa.update(CHAT).where(CHAT.c.id == self.chat_id).values(violence_noted_at=self.now if noted else None)
         )
         self.violence_noted = noted
+
+    def set_followups(self, when: str, timezone: str | None) -> None:
+        """Store when follow-ups are welcome and, if known, the person's time zone."""
+        values: dict[str, Any] = {"followups": when}
+        if timezone is not None:
+            values["timezone"] = timezone
+            self.timezone = timezone
+        self.connection.execute(sa.update(CHAT).where(CHAT.c.id == self.chat_id).values(**values))
+        self.followups = when
 
     def erase(self) -> None:
         """Delete the chat and, by cascade, every row about it in every table."""
