@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -28,6 +28,7 @@ from bot.storage import db
 from bot.storage.models import Chat, FollowUp, Journal, ProcessedUpdate, Session, utcnow
 
 CHAT = Chat.__table__  # type: ignore[attr-defined]
+SEEN_PRECISION = timedelta(minutes=5)  # SQLite: how stale chat.last_seen_at may get before it is rewritten
 SESSION = Session.__table__  # type: ignore[attr-defined]
 JOURNAL = Journal.__table__  # type: ignore[attr-defined]
 PROCESSED = ProcessedUpdate.__table__  # type: ignore[attr-defined]
@@ -72,15 +73,22 @@ class FollowUpRow:
 class _Statements:
     """Every hot-path statement, built once: building one per call costs more than SQLite's work."""
 
-    def __init__(self, insert: Any) -> None:
+    def __init__(self, insert: Any, dialect: str) -> None:
         bind = sa.bindparam
-        # Touching the row is also what locks it: an UPDATE holds the row lock on
-        # PostgreSQL until commit (SQLite's BEGIN IMMEDIATE already holds the file lock).
-        self.lock_chat = (
-            sa.update(CHAT)
-            .where(CHAT.c.transport == bind("b_transport"), CHAT.c.address == bind("b_address"))
-            .values(last_seen_at=bind("b_now"), active=True)
-            .returning(CHAT.c.id, CHAT.c.timezone, CHAT.c.violence_noted_at, CHAT.c.followups)
+        columns = (CHAT.c.id, CHAT.c.timezone, CHAT.c.violence_noted_at, CHAT.c.followups, CHAT.c.last_seen_at,
+                   CHAT.c.active)
+        where = (CHAT.c.transport == bind("b_transport"), CHAT.c.address == bind("b_address"))
+        if dialect == "postgresql":
+            # Touching the row is also what locks it until commit.
+            self.lock_chat = (
+                sa.update(CHAT).where(*where).values(last_seen_at=bind("b_now"), active=True).returning(*columns)
+            )
+        else:
+            # SQLite's BEGIN IMMEDIATE already holds the write lock: reading is enough, and
+            # the row is touched only when `last_seen_at` is stale (see `Store.chat`).
+            self.lock_chat = sa.select(*columns).where(*where)
+        self.touch_chat = (
+            sa.update(CHAT).where(CHAT.c.id == bind("b_id")).values(last_seen_at=bind("b_now"), active=True)
         )
         # A chat created by two processes at once: the loser's insert does nothing.
         self.insert_chat = (
@@ -125,7 +133,7 @@ class Store:
         self.url = url
         self.display_url = db.shown(url)
         self.dialect = engine.dialect.name
-        self.sql = _Statements(postgresql.insert if self.dialect == "postgresql" else sqlite.insert)
+        self.sql = _Statements(postgresql.insert if self.dialect == "postgresql" else sqlite.insert, self.dialect)
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -190,6 +198,8 @@ class Store:
                 ).first()
                 created = inserted is not None  # two processes racing: only one inserts
                 row = connection.execute(self.sql.lock_chat, names).one()
+            if self.dialect != "postgresql" and (not row.active or now - row.last_seen_at > SEEN_PRECISION):
+                connection.execute(self.sql.touch_chat, {"b_id": row.id, "b_now": now})
             tx = ChatTx(self, connection, key, row.id, row.timezone, now)
             tx.violence_noted = row.violence_noted_at is not None
             tx.followups = row.followups
