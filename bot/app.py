@@ -10,8 +10,9 @@ from bot.dialogue.model import Library
 from bot.engine.engine import SYSTEM_PROMPTS, Engine
 from bot.service import SERVICE_PROMPTS, Coach
 from bot.storage import Store
+from bot.therapy import THERAPY_PROMPTS
 
-REQUIRED_TEMPLATES = (*SYSTEM_PROMPTS.values(), *SERVICE_PROMPTS.values())
+REQUIRED_TEMPLATES = (*SYSTEM_PROMPTS.values(), *SERVICE_PROMPTS.values(), *THERAPY_PROMPTS.values())
 
 
 def load_library(settings: Settings, paths: list[Path] | None = None) -> Library:

@@ -5,6 +5,7 @@
     hedgehog check [PATHS...] [--prompts DIR]  report every problem in the dialogue files
     hedgehog graph FLOW [--format mermaid|dot] draw a flow from its file
     hedgehog bench [--steps N]                 measure the engine and a durable step
+    hedgehog therapist add|remove|list|invite  who may assign homework (the operator decides)
 
 Every failure the person running the command can fix ends with one sentence on
 stderr and a non-zero exit, never a traceback.
@@ -85,6 +86,19 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--steps", type=int, default=20_000, metavar="N", help="steps per measurement")
     bench.add_argument("--telegram", action="store_true", help="through python-telegram-bot, against a bare echo bot")
     bench.set_defaults(handler=_bench)
+
+    therapist = commands.add_parser("therapist", help="who may assign homework: add, remove, list, invite")
+    actions = therapist.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="make a chat a therapist")
+    add.add_argument("chat", metavar="CHAT", help="a Telegram chat id, or terminal:NAME")
+    add.add_argument("--name", required=True, help="the name clients see, e.g. 'Dana Levi'")
+    remove = actions.add_parser("remove", help="take the role away: their homework ends")
+    remove.add_argument("chat", metavar="CHAT", help="a Telegram chat id, or terminal:NAME")
+    actions.add_parser("list", help="every therapist and their open homework")
+    invite = actions.add_parser("invite", help="a single-use code a therapist sends to the bot")
+    invite.add_argument("--name", required=True, help="the name clients will see")
+    invite.add_argument("--days", type=int, default=7, help="how long the code works (default 7)")
+    therapist.set_defaults(handler=_therapist)
     return parser
 
 
@@ -184,3 +198,52 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bench import run_benchmarks
 
     return run_benchmarks(settings, steps=args.steps)
+
+
+def _therapist(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.storage import ChatKey, Store
+    from bot.storage import therapy as rows
+    from bot.therapy import digest, new_secret
+
+    def chat_key(text: str) -> ChatKey:
+        transport, _, address = text.rpartition(":")
+        transport = transport or "telegram"
+        if transport not in ("telegram", "terminal") or not address or (
+            transport == "telegram" and not address.lstrip("-").isdigit()
+        ):
+            raise ConfigError(f"'{text}' is not a chat: give a Telegram chat id (a number) or terminal:NAME.")
+        return ChatKey(transport, address)
+
+    now = datetime.now(UTC)
+    store = Store.open(settings.database_url)
+    try:
+        if args.action == "add":
+            name = " ".join(args.name.split())
+            if not name or len(name) > 80:
+                raise ConfigError("--name needs 1 to 80 characters: the name clients will see.")
+            new = rows.add_therapist(store, chat_key(args.chat), name, now)
+            print(f"{args.chat} is {'now' if new else 'still'} a therapist, shown to clients as {name}.")
+        elif args.action == "remove":
+            gone = rows.remove_therapist(store, chat_key(args.chat))
+            print(f"{args.chat} is no longer a therapist." if gone else f"{args.chat} was not a therapist.")
+            return 0 if gone else EXIT_FAILURE
+        elif args.action == "list":
+            found = rows.list_therapists(store)
+            for row, open_count in found:
+                print(f"{row.chat.transport}:{row.chat.address}\t{row.name}\t{open_count} open\t"
+                      f"since {row.created_at:%Y-%m-%d}")
+            if not found:
+                print("No therapists yet: hedgehog therapist invite --name NAME")
+        else:
+            if not 1 <= args.days <= 90:
+                raise ConfigError("--days must be between 1 and 90.")
+            code, code_hash = new_secret()
+            assert digest(code) == code_hash
+            rows.create_invite(store, code_hash, " ".join(args.name.split()), now, now + timedelta(days=args.days))
+            print(f"Invite for {args.name}, single use, valid {args.days} days. They send the bot:\n\n"
+                  f"/therapist {code}\n")
+    finally:
+        store.close()
+    return 0

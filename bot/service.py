@@ -24,6 +24,7 @@ from typing import Any
 from bot.dialogue.templates import Prompt
 from bot.engine.engine import NO_REDIRECT, Engine, Redirect, Result
 from bot.engine.state import (
+    Assign,
     Choice,
     Command,
     Effect,
@@ -38,6 +39,7 @@ from bot.engine.state import (
     ScheduleFollowUp,
     SessionState,
     SetFollowUps,
+    Share,
     Text,
 )
 from bot.export import export_files
@@ -46,6 +48,8 @@ from bot.safety.crisis import CrisisSignal, detect
 from bot.safety.resources import Resources, country_from_language, load_resources, resources_for
 from bot.schedule import due_time, offset_from_clock, quiet_until
 from bot.storage import ChatKey, ChatTx, DueFollowUp, Store
+from bot.storage.therapy import therapist_of
+from bot.therapy import HOMEWORK_FLOW, Practice
 
 log = logging.getLogger("hedgehog.service")
 
@@ -123,6 +127,7 @@ class Coach:
         self.words: dict[str, Prompt] = {
             key: engine.templates.file_prompt(name) for key, name in SERVICE_PROMPTS.items()
         }
+        self.practice = Practice(self)  # therapists, homework and what clients share
 
     # ------------------------------------------------------------------ entry points
 
@@ -191,11 +196,24 @@ class Coach:
                 return None
             if not tx.take_followup(due.id):
                 return None  # another process sent it
-            result = self.engine.interrupt(state, due.target_flow, redirect=self.redirect(tx))
-            self.save(tx, state, result)
-            source = self.engine.flow(due.source_flow).title if due.source_flow in self.engine.flows else ""
-            replies = [self.say("followup", source=source), *result.replies]
-        self.log(Incoming(due.chat, Command("follow-up")), state, "follow-up", started)
+            if due.kind == "notice":
+                notice = self.practice.notice(tx, due)
+                replies = [notice] if notice else []
+            elif due.kind == "homework":
+                reminder = self.practice.reminder(tx, due)
+                if reminder is None:
+                    return None  # the homework is over: nothing to remind
+                assignment, words = reminder
+                result = self.engine.interrupt(state, due.target_flow, redirect=self.redirect(tx))
+                self.save(tx, state, result)
+                self.practice.schedule_reminder(tx, [assignment], assignment.id)
+                replies = [Reply(text=words), *result.replies]
+            else:
+                result = self.engine.interrupt(state, due.target_flow, redirect=self.redirect(tx))
+                self.save(tx, state, result)
+                source = self.engine.flow(due.source_flow).title if due.source_flow in self.engine.flows else ""
+                replies = [self.say("followup", source=source), *result.replies]
+        self.log(Incoming(due.chat, Command("follow-up")), state, due.kind, started)
         return Handled(replies, "follow-up")
 
     def open(self, chat: ChatKey, flow_id: str | None = None) -> list[Reply]:
@@ -234,24 +252,31 @@ class Coach:
         if isinstance(event, Command) and event.name == "sos":
             where = self.engine.show(state).replies if state else []
             return [self.say("sos", resources=self.resources_for(locale), categories=()), *where], "sos"
+        if isinstance(event, Command | Choice) and self.practice.handles(event):
+            done = self.practice.command(tx, state, event)
+            return done.replies, done.outcome
         if isinstance(event, Command) and event.name != "skip":
             return self.command(tx, state, event)
         if state is None:
             kind = "button" if isinstance(event, Choice) else "text" if isinstance(event, Text) else "other"
             return [self.say("no_session", kind=kind)], "no-session"
         result = self.engine.handle(state, event, self.redirect(tx))
-        self.save(tx, state, result)
+        extra = self.save(tx, state, result)
         if any(isinstance(e, FlowEnded) and e.flow_id == "checkin" for e in result.effects):
-            return [*result.replies, *self.escalation(tx, locale)], "moved"
+            return [*result.replies, *extra, *self.escalation(tx, locale)], "moved"
         if any(isinstance(e, EraseData) for e in result.effects):
             # Everything is gone, including the session a question would belong to.
             return [r for r in result.replies if r.step_id is None], "erased"
-        return result.replies, "moved" if result.moved else "stayed"
+        ended = result.state
+        if ended.flow_id == HOMEWORK_FLOW and ended.status != "active" and ended.vars.get("hw_start") == "now":
+            # They agreed and want to begin now: the homework itself starts.
+            extra = [*extra, *self.begin(tx, None, str(ended.vars["hw_flow"]), asked=True)]
+        return [*result.replies, *extra], "moved" if result.moved else "stayed"
 
     def command(self, tx: ChatTx, state: SessionState | None, event: Command) -> tuple[list[Reply], str]:
         name = event.name
         if name == "help":
-            return [self.say("help", active=state is not None)], "help"
+            return [self.say("help", active=state is not None, therapist=therapist_of(tx) is not None)], "help"
         if name in ("start", "resume"):
             if state is None:
                 if name == "resume":
@@ -346,11 +371,17 @@ class Coach:
         return resources_for(country_from_language(locale), self.resources)
 
     def begin(
-        self, tx: ChatTx, current: SessionState | None, flow_id: str, quiet: bool = False, asked: bool = False
+        self, tx: ChatTx, current: SessionState | None, flow_id: str, quiet: bool = False, asked: bool = False,
+        variables: Mapping[str, Any] | None = None,
     ) -> list[Reply]:
         """Start `flow_id`, closing any open session first (its answers stay saved). Someone
         new meets onboarding first, unless a particular flow was asked for by name (a
-        terminal's --flow; later, a therapist's link)."""
+        terminal's --flow, a therapist's link). Flows for therapists start only for one;
+        the homework offer only from a link (`variables` carries the assignment)."""
+        if flow_id in self.practice.therapist_flows and therapist_of(tx) is None:
+            return [self.practice.say("therapist_only", name=flow_id)]
+        if flow_id == HOMEWORK_FLOW and not variables:
+            return [self.practice.say("link_invalid", reason="unknown")]
         replies: list[Reply] = []
         if not asked and current is None and tx.last_event("entry", ONBOARDING_FLOW) is None:
             flow_id = ONBOARDING_FLOW
@@ -358,15 +389,26 @@ class Coach:
             tx.end_session("stopped")
             if not quiet and current.flow_id != flow_id:
                 replies.append(self.say("switched", title=self.engine.flow(current.flow_id).title))
-        result = self.engine.start(flow_id, seq=current.seq if current else 0, redirect=self.redirect(tx))
+        result = self.engine.start(
+            flow_id, variables, seq=current.seq if current else 0, redirect=self.redirect(tx)
+        )
         self.save(tx, None, result)
         return [*replies, *result.replies]
 
-    def save(self, tx: ChatTx, before: SessionState | None, result: Result) -> None:
+    def save(self, tx: ChatTx, before: SessionState | None, result: Result) -> list[Reply]:
+        """Store the new state and carry out its effects; replies some effects add (a
+        therapist's new homework link)."""
         if result.state != before:
             tx.save_session(result.state)
+        extra: list[Reply] = []
         for effect in result.effects:
-            self.apply(tx, effect)
+            if isinstance(effect, Assign):
+                extra.extend(self.practice.assign(tx, effect))
+            elif isinstance(effect, Share):
+                self.practice.share(tx, result.state, effect)
+            else:
+                self.apply(tx, effect)
+        return extra
 
     def apply(self, tx: ChatTx, effect: Effect) -> None:
         if isinstance(effect, RecordAnswer):
@@ -387,7 +429,9 @@ class Coach:
             )
         elif isinstance(effect, MarkHomeworkDone):
             tx.record_homework_done(effect.flow_id, effect.step_id)
+            self.practice.homework_done(tx, effect.flow_id, tx.saved_session_id)
         elif isinstance(effect, EraseData):
+            self.practice.forget(tx)  # therapists keep only that it was deleted
             tx.erase()
         elif isinstance(effect, NoteSafety):
             tx.note_violence(effect.unsafe)

@@ -6,7 +6,8 @@ SQLite database. One directive per line:
     # a comment                    ignored; also after a directive, after two spaces: `> 2  # Away`
     flow: checkin                  header: the flow `hedgehog chat --flow` would open
     as: sam                        header: the person (default: a fresh name per test)
-    onboarded: yes                 header: the person went through onboarding before
+    onboarded: yes                 header: the person (and each one after `+`) went through onboarding
+    therapist: Dana Levi           header: the operator made the person a therapist with that name
     > 2                            send a line exactly as typed: a number, a label, text or /command
     @ urge                         the bot now waits at this step (`@ break:pause` names the flow too)
     ~ toward or away               the bot's words since the last `>` contain this (any case)
@@ -14,8 +15,10 @@ SQLite database. One directive per line:
     * Not sure                     the current question offers a button with this label
     = open                         a session is open (`= ended`: none is)
     % restart                      quit and start `hedgehog chat` again (new process state, same database)
+    + sam                          from here on, another person talks to the bot (`hedgehog chat --as sam`)
 
-`> ` lines may also use `{x*N}` to send N copies of x, e.g. `> {a*10000}`.
+`> ` lines may also use `{x*N}` to send N copies of x, e.g. `> {a*10000}`, and `{token}`
+for the token of the last homework link the bot gave (`> /start {token}`).
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ from pathlib import Path
 
 from bot.engine.state import Reply
 from bot.service import Coach
+from bot.storage.therapy import add_therapist
 from bot.transports.terminal import TerminalChat, plain
 
 _REPEAT = re.compile(r"\{(.)\*(\d+)\}")
+_LINK = re.compile(r"/start ([A-Za-z0-9_-]{20,64})")
 
 
 @dataclass
@@ -45,6 +50,7 @@ class Transcript:
     flow: str | None = None
     name: str | None = None
     onboarded: bool = False
+    therapist: str | None = None
     directives: list[Directive] = field(default_factory=list)
 
     @classmethod
@@ -60,9 +66,11 @@ class Transcript:
                 transcript.name = line.partition(":")[2].strip()
             elif line.startswith("onboarded:"):
                 transcript.onboarded = line.partition(":")[2].strip() == "yes"
+            elif line.startswith("therapist:"):
+                transcript.therapist = line.partition(":")[2].strip()
             else:
                 kind, _, value = line.partition(" ")
-                if kind not in {">", "@", "~", "!~", "*", "=", "%"}:
+                if kind not in {">", "@", "~", "!~", "*", "=", "%", "+"}:
                     raise ValueError(f"{path}:{number}: unknown directive {kind!r}")
                 transcript.directives.append(Directive(number, kind, value.strip() if kind != ">" else value))
         return transcript
@@ -78,6 +86,7 @@ class Player:
         self.coach: Coach = open_coach()
         self.chat = TerminalChat(self.coach, self.name)
         self.said: list[Reply] = []
+        self.token = ""  # of the last homework link the bot gave
 
     def where(self, directive: Directive) -> str:
         return f"{self.transcript.path.name}:{directive.line}"
@@ -87,19 +96,33 @@ class Player:
 
     def play(self) -> None:
         try:
-            if self.transcript.onboarded:
-                with self.coach.transaction(self.chat.chat) as tx:
-                    tx.record_entry("onboarding", "done", "onboarding", {"lean": "unsure", "unsafe": False})
+            self.onboard()
+            if self.transcript.therapist:
+                add_therapist(self.coach.store, self.chat.chat, self.transcript.therapist, self.coach.clock())
             self.said = self.chat.open(self.transcript.flow)
             for directive in self.transcript.directives:
                 getattr(self, "do_" + {">": "send", "@": "at", "~": "says", "!~": "not_says",
-                                       "*": "button", "=": "status", "%": "action"}[directive.kind])(directive)
+                                       "*": "button", "=": "status", "%": "action", "+": "person"}[directive.kind])(
+                    directive
+                )
         finally:
             self.coach.store.close()
 
     def do_send(self, d: Directive) -> None:
-        text = _REPEAT.sub(lambda m: m.group(1) * int(m.group(2)), d.value)
+        text = _REPEAT.sub(lambda m: m.group(1) * int(m.group(2)), d.value).replace("{token}", self.token)
         self.said = self.chat.send(text)
+        for link in _LINK.finditer(self.words()):
+            self.token = link.group(1)
+
+    def onboard(self) -> None:
+        if self.transcript.onboarded:
+            with self.coach.transaction(self.chat.chat) as tx:
+                tx.record_entry("onboarding", "done", "onboarding", {"lean": "unsure", "unsafe": False})
+
+    def do_person(self, d: Directive) -> None:
+        self.chat = TerminalChat(self.coach, d.value)
+        self.onboard()
+        self.said = []
 
     def do_at(self, d: Directive) -> None:
         """The saved session stands at the step; a question the bot just asked must be that step's."""

@@ -20,6 +20,7 @@ from bot.dialogue.model import (
     MAX_LABEL,
     MAX_PAYLOAD,
     SKIP_CHOICE,
+    VARIABLE_EFFECTS,
     Flow,
     Library,
     Route,
@@ -324,9 +325,9 @@ class _Checker:
             for effect in step.effects:
                 if effect.kind == "journal":
                     self.unset(flow, step, frozenset(effect.params["vars"]), here, effect.line, "its journal entry")
-                elif effect.kind == "set_followups":
+                elif effect.kind in VARIABLE_EFFECTS:
                     uses = frozenset(effect.params.values())
-                    self.unset(flow, step, uses, here, effect.line, "its follow-up setting")
+                    self.unset(flow, step, uses, here, effect.line, f"its '{effect.kind}' effect")
             for route, available in self.route_inputs(step, here):
                 if route.when is not None:
                     self.unset(flow, step, self.condition_uses(route.when), available, route.line, "a condition")

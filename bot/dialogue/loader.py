@@ -18,6 +18,7 @@ from bot.dialogue.model import (
     DEFAULT_MAX_LENGTH,
     LIMIT_MAX_LENGTH,
     SKIP_CHOICE,
+    VARIABLE_EFFECTS,
     AskDef,
     ChoiceDef,
     EffectDef,
@@ -45,6 +46,7 @@ ROUTE_KEYS = ("when", "goto")
 MIGRATION_KEYS = ("version", "steps", "vars")
 EFFECT_KINDS = (
     "journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe", "set_followups",
+    "assign", "share",
 )
 OUTCOMES = ("completed", "stopped")
 RESERVED_VARS = frozenset({"loop", "self", "range", "true", "false", "none"})
@@ -495,17 +497,16 @@ class _FlowReader:
         body = self.mapping(params, line, f"'{kind}'")
         if body is None:
             return None
-        if kind == "set_followups":
-            self.keys(body, ("when", "local_time"), f"'set_followups' in {where}")
-            if "when" not in body:
-                self.err("HH003", body.line, "'set_followups' has no 'when'", "Add 'when: <variable>'.")
+        if kind in VARIABLE_EFFECTS:
+            required, optional = VARIABLE_EFFECTS[kind]
+            self.keys(body, required + optional, f"'{kind}' in {where}")
+            missing = [k for k in required if k not in body]
+            for key in missing:
+                self.err("HH003", body.line, f"'{kind}' has no '{key}'", f"Add '{key}: <variable>'.")
+            names = {k: self.var_name(body[k], body.line_of(k), "variable") for k in required + optional if k in body}
+            if missing or None in names.values():
                 return None
-            names = {
-                k: self.var_name(body[k], body.line_of(k), "variable") for k in ("when", "local_time") if k in body
-            }
-            if None in names.values():
-                return None
-            return EffectDef(kind="set_followups", params=names, line=line)
+            return EffectDef(kind=kind, params=names, line=line)
         if kind == "journal":
             self.keys(body, ("entry", "vars"), f"'journal' in {where}")
             entry = self.text(body, "entry", f"'journal' in {where}")

@@ -12,8 +12,17 @@ from typing import Any, Literal
 
 Outcome = Literal["completed", "stopped"]
 EffectKind = Literal[
-    "journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe", "set_followups"
+    "journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe", "set_followups",
+    "assign", "share",
 ]
+# Effects whose parameters name variables: kind -> (required, optional) parameter names.
+VARIABLE_EFFECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "set_followups": (("when",), ("local_time",)),
+    # A therapist's /assign: creates the assignment and its link.
+    "assign": (("flow", "cadence", "alias"), ("weeks", "due", "note")),
+    # A client's answer to homework: what they share with the therapist.
+    "share": (("level",), ()),
+}
 
 # Telegram limits the checker enforces.
 MAX_LABEL = 40  # characters a button shows without being cut on a phone

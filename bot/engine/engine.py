@@ -21,6 +21,7 @@ from bot.dialogue.model import SKIP_CHOICE, Flow, Library, Step
 from bot.dialogue.templates import Templates
 from bot.engine.machines import NEXT, CompiledFlow, Cursor, choose, compile_flow
 from bot.engine.state import (
+    Assign,
     Button,
     Choice,
     Command,
@@ -37,6 +38,7 @@ from bot.engine.state import (
     ScheduleFollowUp,
     SessionState,
     SetFollowUps,
+    Share,
     Text,
     Unsupported,
 )
@@ -89,6 +91,18 @@ class Engine:
         if flow_id not in self.flows:
             raise UnknownFlowError(flow_id, list(self.flows))
         return self.flows[flow_id].flow
+
+    def reachable_flows(self, flow_id: str) -> set[str]:
+        """`flow_id` and every flow it calls, directly or further down."""
+        seen: set[str] = set()
+        pending = [flow_id]
+        while pending:
+            current = pending.pop()
+            if current in seen or current not in self.flows:
+                continue
+            seen.add(current)
+            pending.extend(s.call for s in self.flows[current].flow.steps.values() if s.call)
+        return seen
 
     def start(
         self, flow_id: str, variables: Mapping[str, Any] | None = None, seq: int = 0, redirect: Redirect = NO_REDIRECT
@@ -388,6 +402,10 @@ class _Run:
                 when, local = effect.params["when"], effect.params.get("local_time")
                 local_time = variables.get(local) if local else None
                 effects.append(SetFollowUps(flow.id, step.id, variables.get(when), local_time))
+            elif effect.kind == "assign":
+                effects.append(Assign(flow.id, step.id, {k: variables.get(v) for k, v in effect.params.items()}))
+            elif effect.kind == "share":
+                effects.append(Share(flow.id, step.id, variables.get(effect.params["level"])))
             elif effect.kind in ("note_unsafe", "clear_unsafe"):
                 effects.append(NoteSafety(flow.id, step.id, unsafe=effect.kind == "note_unsafe"))
             else:

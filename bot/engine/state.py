@@ -188,6 +188,26 @@ class SetFollowUps:
 
 
 @dataclass(frozen=True, slots=True)
+class Assign:
+    """A therapist finished /assign: create the assignment from `values` (flow, cadence,
+    alias, and optionally weeks, due, note: the variables' values)."""
+
+    flow_id: str
+    step_id: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """A client chose what a therapist sees of their homework: "completion", "answers" or
+    "declined"."""
+
+    flow_id: str
+    step_id: str
+    level: Any
+
+
+@dataclass(frozen=True, slots=True)
 class FlowEnded:
     """The outermost flow ended with `outcome`."""
 
@@ -197,5 +217,5 @@ class FlowEnded:
 
 Effect = (
     RecordAnswer | RecordJournal | ScheduleFollowUp | MarkHomeworkDone | EraseData | NoteSafety | SetFollowUps
-    | FlowEnded
+    | Assign | Share | FlowEnded
 )

@@ -129,6 +129,89 @@ class FollowUp(SQLModel, table=True):
     dedupe_key: str = Field(max_length=255, unique=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # "flow": start target_flow; "homework": a homework reminder (starts target_flow);
+    # "notice": tell a therapist that homework was done (no flow).
+    kind: str = Field(default="flow", max_length=16, sa_column_kwargs={"server_default": "flow"})
+    # Set for homework reminders and notices: which assignment it belongs to.
+    assignment_id: int | None = Field(
+        default=None, sa_column=sa.Column(sa.ForeignKey("assignment.id", ondelete="CASCADE"), nullable=True)
+    )
 
 
-TABLES = (Chat, Session, Journal, ProcessedUpdate, FollowUp)
+class Therapist(SQLModel, table=True):
+    """A chat the operator enabled as a therapist (never self-claimed). `name` is what
+    clients see when homework arrives."""
+
+    __tablename__ = "therapist"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(
+        sa_column=sa.Column(sa.ForeignKey("chat.id", ondelete="CASCADE"), nullable=False, unique=True)
+    )
+    name: str = Field(max_length=80)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class TherapistInvite(SQLModel, table=True):
+    """A single-use code the operator hands a therapist. Only its hash is kept."""
+
+    __tablename__ = "therapist_invite"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=80)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Assignment(SQLModel, table=True):
+    """Homework a therapist gave: which flow, how often, for whom (an alias the therapist
+    chose), and what the client agreed to share. The link's token is kept only as a hash.
+
+    `sharing`: pending (link not opened or not answered yet), completion, answers,
+    declined, revoked, deleted (the client erased their data)."""
+
+    __tablename__ = "assignment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    therapist_id: int = Field(
+        sa_column=sa.Column(sa.ForeignKey("therapist.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    client_chat_id: int | None = Field(
+        default=None, sa_column=sa.Column(sa.ForeignKey("chat.id", ondelete="SET NULL"), nullable=True, index=True)
+    )
+    alias: str = Field(max_length=64)
+    flow_id: str = Field(max_length=64)
+    cadence: str = Field(max_length=16)  # once, daily, weekly
+    per_week: int = Field(default=1)  # for weekly: how many times a week
+    weeks: int = Field(default=1)
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    token_hash: str = Field(max_length=64, unique=True)
+    token_expires_at: datetime = Field(sa_type=UTCDateTime)
+    token_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sharing: str = Field(max_length=16, default="pending")
+    notify: bool = Field(default=True)  # tell the therapist when homework is done
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class HomeworkDone(SQLModel, table=True):
+    """One completed homework flow, counted against its assignment. The answers stay in the
+    client's journal (same session); a therapist reads them only under 'answers' consent."""
+
+    __tablename__ = "homework_done"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(
+        sa_column=sa.Column(sa.ForeignKey("assignment.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    session_id: int | None = Field(
+        default=None, sa_column=sa.Column(sa.ForeignKey("session.id", ondelete="SET NULL"), nullable=True)
+    )
+    done_at: datetime = Field(sa_type=UTCDateTime)
+
+
+TABLES = (Chat, Session, Journal, ProcessedUpdate, FollowUp, Therapist, TherapistInvite, Assignment, HomeworkDone)

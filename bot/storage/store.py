@@ -59,6 +59,8 @@ class DueFollowUp:
     source_flow: str
     timezone: str | None = None
     followups: str = "any"
+    kind: str = "flow"  # "flow", "homework" (a reminder) or "notice" (to a therapist)
+    assignment_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +161,7 @@ class Store:
         working on are skipped (FOR UPDATE SKIP LOCKED) instead of waited for."""
         query = (
             sa.select(FOLLOWUP.c.id, CHAT.c.transport, CHAT.c.address, FOLLOWUP.c.target_flow, FOLLOWUP.c.source_flow,
-                      CHAT.c.timezone, CHAT.c.followups)
+                      CHAT.c.timezone, CHAT.c.followups, FOLLOWUP.c.kind, FOLLOWUP.c.assignment_id)
             .join(CHAT, CHAT.c.id == FOLLOWUP.c.chat_id)
             .where(FOLLOWUP.c.status == "pending", FOLLOWUP.c.due_at <= now, CHAT.c.active.is_(True))
             .order_by(FOLLOWUP.c.due_at)
@@ -174,7 +176,8 @@ class Store:
         with self.engine.connect() as connection, connection.begin():
             rows = connection.execute(query).all()
         return [
-            DueFollowUp(r.id, ChatKey(r.transport, r.address), r.target_flow, r.source_flow, r.timezone, r.followups)
+            DueFollowUp(r.id, ChatKey(r.transport, r.address), r.target_flow, r.source_flow, r.timezone, r.followups,
+                        r.kind, r.assignment_id)
             for r in rows
         ]
 
@@ -226,6 +229,7 @@ class ChatTx:
         self.violence_noted = False  # the person said they are not safe with a partner
         self.followups = "any"  # when follow-ups are welcome: any, daytime, none
         self.session_updated_at: datetime | None = None  # when the loaded session last moved
+        self.saved_session_id: int | None = None  # the session row save_session last wrote
 
     # ------------------------------------------------------------------ exactly once
 
@@ -282,6 +286,7 @@ class ChatTx:
             self._session_id = result.inserted_primary_key[0]
         else:
             self.connection.execute(self.store.sql.update_session, {"b_id": self._session_id, **values})
+        self.saved_session_id = self._session_id
         if state.status != "active":
             self._session_id = None
 

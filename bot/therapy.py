@@ -1,0 +1,412 @@
+"""Therapists and homework: who may assign, what a client agreed to share, when reminders go.
+
+The rules, in one place:
+
+- The therapist role is given by the operator (`hedgehog therapist add`, or a single-use
+  invite code), never claimed.
+- `/assign` is a flow (`dialogues/assign.yaml`) only a therapist can start; its `assign`
+  effect creates the assignment and a link carrying a random token. Only the token's
+  SHA-256 is stored; it works once, for a week.
+- The client opening the link meets the `homework` flow: who, what, how often, the note,
+  and a choice of what to share (completion, completion and answers, or decline).
+  Nothing is shared before that choice, and every view a therapist has is computed from
+  the consent as it is *now*, so revoking hides everything at once.
+- Reminders and "homework done" notices are durable follow-ups (kinds "homework" and
+  "notice"), so they survive restarts and go once with several processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.engine.state import Assign, Button, Choice, Command, Reply, SessionState, Share
+from bot.schedule import due_time, zone
+from bot.storage import ChatTx, DueFollowUp
+from bot.storage import therapy as rows
+from bot.storage.therapy import AssignmentRow
+
+if TYPE_CHECKING:
+    from bot.service import Coach
+
+ASSIGN_FLOW = "assign"  # the therapist's /assign conversation
+HOMEWORK_FLOW = "homework"  # what a client meets when opening a link
+THERAPIST_TAG = "audience"  # flows tagged `audience: therapist` are for therapists only
+TOKEN_BYTES = 24  # 192 random bits from the OS; 32 URL-safe characters, within Telegram's 64
+LINK_LIFETIME = timedelta(days=7)
+INVITE_LIFETIME = timedelta(days=7)
+MAX_ALIAS = 40
+MAX_NOTE = 500
+SHARE_LEVELS = ("completion", "answers")
+CADENCES = {"once": 1, "daily": 7, "weekly": 1, "twice-weekly": 2, "three-weekly": 3}
+DUE_DELAYS = {"3d": 3, "1w": 7, "2w": 14}
+# Flows whose answers are never shown to a therapist, even with "answers" consent.
+PRIVATE_FLOWS = frozenset({"crisis", "violence-support", "safety-review", "delete", "onboarding"})
+
+THERAPY_PROMPTS = {
+    "therapist_only": "system/therapist-only.j2",
+    "therapist_welcome": "system/therapist-welcome.j2",
+    "invite_invalid": "system/invite-invalid.j2",
+    "assign_link": "system/assign-link.j2",
+    "link_invalid": "system/link-invalid.j2",
+    "clients": "system/clients.j2",
+    "client": "system/client.j2",
+    "sharing": "system/sharing.j2",
+    "sharing_item": "system/sharing-item.j2",
+    "sharing_changed": "system/sharing-changed.j2",
+    "homework_reminder": "system/homework-reminder.j2",
+    "homework_notice": "system/homework-notice.j2",
+    "unassign": "system/unassign.j2",
+}
+THERAPIST_COMMANDS = frozenset({"assign", "clients", "client", "unassign"})
+CLIENT_COMMANDS = frozenset({"sharing", "therapist"})
+SHARE_BUTTON = "@share-"  # service-level buttons: "@share-<assignment id>" with a level
+UNASSIGN_BUTTON = "@unassign-"
+
+
+def new_secret() -> tuple[str, str]:
+    """A fresh token and the digest that is stored instead of it."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    return token, digest(token)
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.strip().encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------- cadence
+
+
+def total(a: AssignmentRow) -> int:
+    """How many times the homework is to be done."""
+    if a.cadence == "once":
+        return 1
+    return (7 if a.cadence == "daily" else a.per_week) * a.weeks
+
+
+def reminder_day(a: AssignmentRow, k: int) -> int:
+    """Days after acceptance on which reminder `k` (0-based) goes: daily from the next day,
+    N a week spread over each week, once the day before the due date (or the next day)."""
+    if a.cadence == "daily":
+        return k + 1
+    if a.cadence == "once":
+        if a.due_at is not None and a.accepted_at is not None:
+            return max(1, (a.due_at - a.accepted_at).days - 1)
+        return 1
+    week, slot = divmod(k, a.per_week)
+    return week * 7 + (slot * 7) // a.per_week + 1
+
+
+def reminder_time(a: AssignmentRow, k: int, timezone: str | None) -> datetime:
+    assert a.accepted_at is not None
+    base = a.accepted_at + timedelta(days=reminder_day(a, k) - 1)
+    return due_time("tomorrow", base, timezone)  # 10:00 in the client's time
+
+
+def period_end(a: AssignmentRow) -> datetime | None:
+    if a.due_at is not None:
+        return a.due_at
+    if a.accepted_at is None:
+        return None
+    return a.accepted_at + timedelta(days=7 * a.weeks) if a.cadence != "once" else None
+
+
+def status(a: AssignmentRow, now: datetime) -> str:
+    """pending, declined, revoked, deleted, ended, done, due or overdue."""
+    if a.sharing in ("pending", "declined", "revoked", "deleted"):
+        return a.sharing
+    if len(a.done) >= total(a):
+        return "done"
+    if a.ended_at is not None:
+        return "ended"
+    end = period_end(a)
+    return "overdue" if end is not None and now > end else "due"
+
+
+def cadence_text(a: AssignmentRow | dict[str, Any]) -> str:
+    get = a.get if isinstance(a, dict) else (lambda k: getattr(a, k))
+    cadence, weeks = get("cadence"), get("weeks")
+    span = f"for {weeks} week{'s' if weeks != 1 else ''}"
+    if cadence == "once":
+        return "once"
+    if cadence == "daily":
+        return f"every day {span}"
+    per_week = get("per_week")
+    return f"{'once' if per_week == 1 else 'twice' if per_week == 2 else f'{per_week} times'} a week {span}"
+
+
+def plan(values: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+    """The assignment columns from the assign flow's answers; None if they don't add up."""
+    cadence = values.get("cadence")
+    if cadence not in CADENCES:
+        return None
+    alias = " ".join(str(values.get("alias") or "").split())[:MAX_ALIAS]
+    if not alias:
+        return None
+    weeks = values.get("weeks") if cadence != "once" else 1
+    if not isinstance(weeks, int) or not 1 <= weeks <= 12:
+        weeks = 1
+    delay = DUE_DELAYS.get(str(values.get("due")))
+    note = values.get("note")
+    return {
+        "flow_id": str(values["flow"]),
+        "alias": alias,
+        "cadence": "weekly" if cadence.endswith("weekly") else cadence,
+        "per_week": CADENCES[cadence] if cadence.endswith("weekly") else 1,
+        "weeks": weeks,
+        "due_at": now + timedelta(days=delay) if delay else None,
+        "note": str(note)[:MAX_NOTE] if note else None,
+        "notify": values.get("notify") is not False,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    replies: list[Reply]
+    outcome: str
+
+
+# ---------------------------------------------------------------------------- the service part
+
+
+class Practice:
+    """The therapist and client commands, effects and reminders, for the coach."""
+
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+        engine = coach.engine
+        self.words = {key: engine.templates.file_prompt(name) for key, name in THERAPY_PROMPTS.items()}
+        self.assignable = {
+            f: c.flow.title for f, c in engine.flows.items() if c.flow.tags.get("assignable") is True
+        }
+        self.therapist_flows = frozenset(
+            f for f, c in engine.flows.items() if c.flow.tags.get(THERAPIST_TAG) == "therapist"
+        )
+        self.link = lambda token: f"/start {token}"  # the terminal's; Telegram sets a t.me link
+
+    def say(self, key: str, **context: Any) -> Reply:
+        return Reply(text=self.words[key].render(context))
+
+    def titles(self) -> dict[str, str]:
+        return {f: c.flow.title for f, c in self.coach.engine.flows.items()}
+
+    # ------------------------------------------------------------------ commands
+
+    def handles(self, event: Command | Choice) -> bool:
+        if isinstance(event, Choice):
+            return (event.step_id or "").startswith((SHARE_BUTTON, UNASSIGN_BUTTON))
+        return event.name in THERAPIST_COMMANDS | CLIENT_COMMANDS or (event.name == "start" and bool(event.argument))
+
+    def command(self, tx: ChatTx, state: SessionState | None, event: Command | Choice) -> Outcome:
+        if isinstance(event, Choice):
+            return self.button(tx, state, event)
+        name = event.name
+        if name == "start":
+            return self.open_link(tx, state, event.argument)
+        if name == "therapist":
+            return self.redeem(tx, event.argument)
+        if name == "sharing":
+            return self.sharing(tx)
+        therapist = rows.therapist_of(tx)
+        if therapist is None:
+            return Outcome([self.say("therapist_only", name=name)], "refused")
+        if name == "assign":
+            return Outcome(self.coach.begin(tx, state, ASSIGN_FLOW, asked=True), "started")
+        mine = rows.therapist_assignments(tx, therapist.id)
+        if name == "clients":
+            return Outcome([self.say("clients", clients=self.by_client(mine), titles=self.titles(), status=status,
+                                     total=total, now=tx.now)], "clients")
+        if name == "client":
+            return self.client(tx, mine, event.argument)
+        return self.unassign(mine, event.argument, tx.now)
+
+    def redeem(self, tx: ChatTx, code: str) -> Outcome:
+        name = rows.redeem_invite(tx, digest(code)) if code.strip() else None
+        if name is None:
+            return Outcome([self.say("invite_invalid")], "refused")
+        return Outcome([self.say("therapist_welcome", name=name)], "therapist")
+
+    def by_client(self, assignments: Iterable[AssignmentRow]) -> dict[str, list[AssignmentRow]]:
+        clients: dict[str, list[AssignmentRow]] = {}
+        for a in assignments:
+            clients.setdefault(a.alias, []).append(a)
+        return clients
+
+    def client(self, tx: ChatTx, mine: list[AssignmentRow], alias: str) -> Outcome:
+        wanted = " ".join(alias.split()).casefold()
+        found = [a for a in mine if a.alias.casefold() == wanted]
+        if not found:
+            names = sorted(self.by_client(mine))
+            return Outcome([self.say("client", alias=alias, items=[], names=names)], "client-unknown")
+        items = []
+        for a in found:
+            answers = []
+            if a.sharing == "answers" and a.client_chat_id is not None:
+                flows = frozenset(self.coach.engine.reachable_flows(a.flow_id)) - PRIVATE_FLOWS
+                answers = rows.shared_answers(tx, a.id, flows)
+            items.append((a, answers))
+        return Outcome([self.say("client", alias=found[0].alias, items=items, names=[], titles=self.titles(),
+                                 status=status, total=total, cadence=cadence_text, now=tx.now)], "client")
+
+    def unassign(self, mine: list[AssignmentRow], alias: str, now: datetime) -> Outcome:
+        wanted = " ".join(alias.split()).casefold()
+        open_ = [a for a in mine if a.ended_at is None and (not wanted or a.alias.casefold() == wanted)]
+        titles = self.titles()
+        replies = [self.say("unassign", items=open_, titles=titles, alias=alias, now=now, status=status)]
+        # One message per assignment, each with its own button, so the right one is ended.
+        for a in open_:
+            label = f"{a.alias}: {titles.get(a.flow_id, a.flow_id)}, {cadence_text(a)}"
+            replies.append(Reply(text=_escape(label), buttons=(Button("end", "End this homework"),),
+                                 expects="choice", step_id=f"{UNASSIGN_BUTTON}{a.id}", seq=0))
+        return Outcome(replies, "unassign")
+
+    def sharing(self, tx: ChatTx) -> Outcome:
+        mine = [a for a in rows.client_assignments(tx) if a.sharing not in ("deleted",)]
+        replies = [self.say("sharing", count=len(mine))]
+        for a in mine:
+            replies.append(Reply(
+                text=self.words["sharing_item"].render({"a": a, "titles": self.titles(), "cadence": cadence_text}),
+                buttons=(Button("completion", "Only whether I did it"), Button("answers", "That and my answers"),
+                         Button("revoked", "Stop sharing")),
+                expects="choice", step_id=f"{SHARE_BUTTON}{a.id}", seq=0,
+            ))
+        return Outcome(replies, "sharing")
+
+    def button(self, tx: ChatTx, state: SessionState | None, event: Choice) -> Outcome:
+        step = event.step_id or ""
+        target = step.rpartition("-")[2]
+        where = self.coach.engine.show(state).replies if state else []
+        if step.startswith(SHARE_BUTTON) and target.isdigit() and event.choice_id in (*SHARE_LEVELS, "revoked"):
+            mine = {a.id: a for a in rows.client_assignments(tx)}
+            a = mine.get(int(target))
+            if a is None or a.sharing == "deleted":
+                return Outcome([self.say("sharing_changed", a=None), *where], "stale")
+            rows.set_sharing(tx, a.id, event.choice_id)
+            if event.choice_id == "revoked":
+                rows.end_assignment(tx, a.id)
+            elif a.ended_at is None and a.sharing not in SHARE_LEVELS:
+                self.schedule_reminder(tx, rows.client_assignments(tx, open_only=True), a.id)
+            return Outcome([self.say("sharing_changed", a=a, level=event.choice_id,
+                                     title=self.titles().get(a.flow_id, a.flow_id)), *where], "sharing-changed")
+        if step.startswith(UNASSIGN_BUTTON) and target.isdigit():
+            therapist = rows.therapist_of(tx)
+            mine_ = {a.id: a for a in rows.therapist_assignments(tx, therapist.id)} if therapist else {}
+            a = mine_.get(int(target))
+            if a is None:
+                return Outcome([self.say("therapist_only", name="unassign")], "refused")
+            rows.end_assignment(tx, a.id)
+            return Outcome([self.say("unassign", items=[], ended=a, titles=self.titles(), alias=a.alias), *where],
+                           "unassigned")
+        return Outcome(where, "stale")
+
+    # ------------------------------------------------------------------ the link
+
+    def open_link(self, tx: ChatTx, state: SessionState | None, token: str) -> Outcome:
+        claimed = rows.claim_link(tx, digest(token))
+        if isinstance(claimed, str):
+            where = self.coach.engine.show(state).replies if state else []
+            return Outcome([self.say("link_invalid", reason=claimed), *where], f"link-{claimed}")
+        return Outcome(self.offer(tx, state, claimed), "homework-offered")
+
+    def offer(self, tx: ChatTx, state: SessionState | None, a: AssignmentRow) -> list[Reply]:
+        flow = self.coach.engine.flow(a.flow_id)
+        facts = {
+            "hw_id": a.id,
+            "hw_therapist": a.therapist_name,
+            "hw_title": flow.title,
+            "hw_summary": flow.summary,
+            "hw_cadence": cadence_text(a),
+            "hw_due": f"{a.due_at.astimezone(zone(tx.timezone)):%-d %B}" if a.due_at else None,
+            "hw_note": a.note,
+            "hw_flow": a.flow_id,
+            "onboarded": tx.last_event("entry", "onboarding") is not None,
+        }
+        return self.coach.begin(tx, state, HOMEWORK_FLOW, asked=True, variables=facts)
+
+    # ------------------------------------------------------------------ effects
+
+    def assign(self, tx: ChatTx, effect: Assign) -> list[Reply]:
+        therapist = rows.therapist_of(tx)
+        values = plan(effect.values, tx.now)
+        if therapist is None or values is None or values["flow_id"] not in self.assignable:
+            return [self.say("therapist_only", name="assign")]
+        token, token_hash = new_secret()
+        rows.create_assignment(tx, therapist.id, {**values, "token_hash": token_hash,
+                                                  "token_expires_at": tx.now + LINK_LIFETIME})
+        expires = (tx.now + LINK_LIFETIME).astimezone(zone(tx.timezone))
+        return [self.say("assign_link", link=self.link(token), alias=values["alias"], name=therapist.name,
+                         title=self.assignable[values["flow_id"]], cadence=cadence_text(values),
+                         expires=f"{expires:%-d %B}")]
+
+    def share(self, tx: ChatTx, state: SessionState | None, effect: Share) -> None:
+        assignment_id = state.vars.get("hw_id") if state else None
+        level = effect.level if effect.level in (*SHARE_LEVELS, "declined") else "declined"
+        if not isinstance(assignment_id, int) or not rows.set_sharing(tx, assignment_id, level):
+            return
+        if level == "declined":
+            rows.end_assignment(tx, assignment_id)
+        else:
+            self.schedule_reminder(tx, rows.client_assignments(tx, open_only=True), assignment_id)
+
+    def homework_done(self, tx: ChatTx, flow_id: str, session_id: int | None) -> None:
+        """A flow's work is done: count it against every open, consented assignment of it."""
+        for a in rows.client_assignments(tx, open_only=True):
+            if a.flow_id != flow_id or a.sharing not in SHARE_LEVELS:
+                continue
+            rows.record_done(tx, a.id, session_id)
+            done = len(a.done) + 1
+            if done >= total(a):
+                rows.cancel_reminders(tx, a.id)
+            therapist_chat = rows.therapist_chat_id(tx, a.therapist_id)
+            if a.notify and therapist_chat is not None:
+                rows.schedule(tx, chat_id=therapist_chat, kind="notice", assignment_id=a.id, flow_id=a.flow_id,
+                              due_at=tx.now, dedupe_key=f"notice:{a.id}:{done}")
+
+    def schedule_reminder(self, tx: ChatTx, open_: list[AssignmentRow], assignment_id: int) -> None:
+        """The next reminder of an assignment that is not done yet: one at a time, each
+        keyed by its number, so it is planned and sent once."""
+        a = next((x for x in open_ if x.id == assignment_id), None)
+        if a is None or a.accepted_at is None:
+            return
+        count = total(a)
+        k = len(a.done)
+        while k < count and reminder_time(a, k, tx.timezone) <= tx.now:
+            k += 1
+        if k >= count:
+            return
+        rows.schedule(tx, chat_id=tx.chat_id, kind="homework", assignment_id=a.id, flow_id=a.flow_id,
+                      due_at=reminder_time(a, k, tx.timezone), dedupe_key=f"homework:{a.id}:{k}")
+
+    def forget(self, tx: ChatTx) -> None:
+        rows.forget_client(tx)
+
+    # ------------------------------------------------------------------ due reminders and notices
+
+    def reminder(self, tx: ChatTx, due: DueFollowUp) -> tuple[AssignmentRow, str] | None:
+        """A homework reminder about to go: the assignment and its words, or None if the
+        assignment is over (then nothing is sent)."""
+        a = next((x for x in rows.client_assignments(tx, open_only=True) if x.id == due.assignment_id), None)
+        if a is None or a.sharing not in SHARE_LEVELS or len(a.done) >= total(a):
+            return None
+        words = self.words["homework_reminder"].render(
+            {"name": a.therapist_name, "title": self.titles().get(a.flow_id, a.flow_id), "done": len(a.done),
+             "total": total(a), "cadence": cadence_text(a), "note": a.note}
+        )
+        return a, words
+
+    def notice(self, tx: ChatTx, due: DueFollowUp) -> Reply | None:
+        therapist = rows.therapist_of(tx)
+        mine = rows.therapist_assignments(tx, therapist.id) if therapist else []
+        a = next((x for x in mine if x.id == due.assignment_id), None)
+        if a is None or a.sharing not in SHARE_LEVELS:
+            return None  # consent withdrawn since: say nothing
+        return self.say("homework_notice", alias=a.alias, title=self.titles().get(a.flow_id, a.flow_id),
+                        done=len(a.done), total=total(a))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
