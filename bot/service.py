@@ -307,7 +307,7 @@ class Coach:
             flow_id = state.stack[0].flow_id if state and state.stack else state.flow_id if state else None
             return self.begin(tx, state, flow_id or self.default_flow, quiet=True), "restarted"
         if name == "stop":
-            cancelled = tx.cancel_followups()
+            cancelled = tx.cancel_followups(homework=False)
             if state is None:
                 return [self.say("no_session", kind="stop", cancelled=cancelled)], "no-session"
             tx.end_session("stopped")

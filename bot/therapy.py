@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -186,7 +186,8 @@ class Practice:
         self.therapist_flows = frozenset(
             f for f, c in engine.flows.items() if c.flow.tags.get(THERAPIST_TAG) == "therapist"
         )
-        self.link = lambda token: f"/start {token}"  # the terminal's; Telegram sets a t.me link
+        # How a link is written: the terminal's; `hedgehog run` sets a t.me deep link.
+        self.link: Callable[[str], str] = lambda token: f"/start {token}"
 
     def say(self, key: str, **context: Any) -> Reply:
         return Reply(text=self.words[key].render(context))

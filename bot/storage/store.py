@@ -124,6 +124,8 @@ class _Statements:
             .values(status="cancelled")
             .returning(FOLLOWUP.c.id)
         )
+        # /stop: the bot's own check-ins, not the homework reminders a client agreed to.
+        self.cancel_own_followups = self.cancel_followups.where(FOLLOWUP.c.kind == "flow")
         self.insert_followup = (
             insert(FOLLOWUP).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(FOLLOWUP.c.id)
         )
@@ -308,9 +310,11 @@ class ChatTx:
     def postpone_followup(self, followup_id: int, until: datetime) -> None:
         self.connection.execute(self.store.sql.postpone_followup, {"b_id": followup_id, "b_until": until})
 
-    def cancel_followups(self) -> int:
-        """Cancel every pending follow-up of this chat; how many there were."""
-        return len(self.connection.execute(self.store.sql.cancel_followups, {"b_chat": self.chat_id}).all())
+    def cancel_followups(self, homework: bool = True) -> int:
+        """Cancel the pending follow-ups of this chat; how many there were. `homework=False`
+        keeps homework reminders (they belong to an agreement the client manages in /sharing)."""
+        statement = self.store.sql.cancel_followups if homework else self.store.sql.cancel_own_followups
+        return len(self.connection.execute(statement, {"b_chat": self.chat_id}).all())
 
     def deactivate(self) -> None:
         """The person blocked the bot: mark the chat inactive and cancel what was scheduled."""

@@ -57,7 +57,7 @@ class AssignmentRow:
 @dataclass(frozen=True, slots=True)
 class SharedAnswers:
     done_at: datetime
-    answers: tuple[tuple[str, str, Any], ...]  # (flow_id, variable, value)
+    answers: tuple[tuple[str, Any], ...]  # (step id, value), skipped answers left out
 
 
 _ASSIGNMENT_COLUMNS = (*ASSIGNMENT.c, THERAPIST.c.name.label("therapist_name"))
@@ -269,14 +269,15 @@ def shared_answers(tx: ChatTx, assignment_id: int, flows: frozenset[str]) -> lis
     ).all()
     result: list[SharedAnswers] = []
     for session_id, done_at in done:
-        answers: tuple[tuple[str, str, Any], ...] = ()
+        answers: tuple[tuple[str, Any], ...] = ()
         if session_id is not None:
             rows = tx.connection.execute(
-                sa.select(JOURNAL.c.flow_id, JOURNAL.c.name, JOURNAL.c.value)
+                sa.select(JOURNAL.c.step_id, JOURNAL.c.value)
                 .where(JOURNAL.c.session_id == session_id, JOURNAL.c.kind == "answer", JOURNAL.c.flow_id.in_(flows))
                 .order_by(JOURNAL.c.id)
             )
-            answers = tuple((r.flow_id, r.name, json.loads(r.value)) for r in rows)
+            values = ((r.step_id, json.loads(r.value)) for r in rows)
+            answers = tuple((step, value) for step, value in values if value is not None)
         result.append(SharedAnswers(done_at, answers))
     return result
 

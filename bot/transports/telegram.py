@@ -30,6 +30,7 @@ import tornado.httpserver
 import tornado.web
 from telegram import (
     BotCommand,
+    BotCommandScopeChat,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -81,7 +82,15 @@ MENU = (
     ("safety", "Exercises toward your partner: on or off"),
     ("export", "Everything I keep about you, as files"),
     ("delete", "Erase everything I keep about you"),
+    ("sharing", "What a therapist who gave you homework sees"),
     ("help", "What I can do"),
+)
+# Added to the menu of a chat that becomes a therapist (a menu scoped to that chat).
+THERAPIST_MENU = (
+    ("assign", "Give a client homework"),
+    ("clients", "Your clients and their homework"),
+    ("client", "One client's history: /client NAME"),
+    ("unassign", "End a piece of homework"),
 )
 
 # What a person may send that is not text, in words for the "I can only read text" reply.
@@ -310,6 +319,11 @@ class TelegramBot:
         person = update.effective_user
         incoming = Incoming(key, event, update.update_id, locale=person.language_code if person else None)
         handled = await asyncio.to_thread(self.coach.process, incoming)  # commits before returning
+        if handled.outcome == "therapist":  # an invite was just redeemed: their menu grows
+            with contextlib.suppress(TelegramError):
+                await self._send(lambda: self.app.bot.set_my_commands(
+                    [BotCommand(n, t) for n, t in (*MENU, *THERAPIST_MENU)], scope=BotCommandScopeChat(chat.id)
+                ))
         if answer is not None:
             with contextlib.suppress(TelegramError):
                 await answer.answer()
@@ -560,6 +574,8 @@ async def serve(
     server: tornado.httpserver.HTTPServer | None = None
     try:
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
+        # Homework links open this bot with the token as the /start payload.
+        coach.practice.link = lambda token: f"https://t.me/{application.bot.username}?start={token}"
         if webhook is None:
             await application.bot.delete_webhook(drop_pending_updates=False)
         else:

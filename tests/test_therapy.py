@@ -1,0 +1,211 @@
+"""Therapists and clients through the coach (the terminal's code path), on SQLite and
+PostgreSQL: who may do what, what a token is worth, what a therapist can see."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bot import therapy
+from bot.app import build_coach
+from bot.config import Settings
+from bot.engine.state import Choice, Command, Reply, Text
+from bot.service import Coach, Incoming
+from bot.storage import ChatKey
+from bot.storage import therapy as rows
+from bot.storage.models import TABLES
+from bot.transports.terminal import plain
+
+START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+ANA, BEN, CLIENT, OTHER = (ChatKey("terminal", n) for n in ("ana", "ben", "cleo", "dev"))
+
+
+class People:
+    def __init__(self, coach: Coach, clock: list[datetime]) -> None:
+        self.coach = coach
+        self.clock = clock
+        self.update = 0
+        self.shown: dict[ChatKey, list[Reply]] = {}
+
+    def send(self, chat: ChatKey, event: Command | Choice | Text) -> str:
+        self.update += 1
+        replies = self.coach.handle(Incoming(chat, event, self.update))
+        self.shown[chat] = replies
+        return " ".join(plain(r.text) for r in replies)
+
+    def say(self, chat: ChatKey, text: str) -> str:
+        if text.startswith("/"):
+            name, _, argument = text[1:].partition(" ")
+            return self.send(chat, Command(name, argument))
+        return self.send(chat, Text(text))
+
+    def press(self, chat: ChatKey, label: str) -> str:
+        """Press the button `label` on the latest reply that offers it."""
+        reply = next(r for r in reversed(self.shown[chat]) if any(b.label == label for b in r.buttons))
+        button = next(b for b in reply.buttons if b.label == label)
+        return self.send(chat, Choice(button.id, reply.step_id, reply.seq))
+
+    def assign(self, therapist: ChatKey, alias: str, flow_label: str = "The 20-minute break") -> str:
+        """The whole /assign conversation; the link's token."""
+        self.say(therapist, "/assign")
+        self.press(therapist, flow_label)
+        self.press(therapist, "Once")
+        self.press(therapist, "No due date")
+        self.say(therapist, "/skip")
+        self.say(therapist, alias)
+        self.press(therapist, "Yes, tell me")
+        said = self.press(therapist, "Create the link")
+        found = re.search(r"/start (\S+)", said)
+        assert found, said
+        return found.group(1)
+
+    def accept(self, client: ChatKey, token: str, level: str = "That and my answers") -> None:
+        said = self.say(client, f"/start {token}")
+        assert "What would you like" in said, said
+        self.press(client, level)
+        self.press(client, "Later")
+
+
+@pytest.fixture
+def people(db_url: str) -> Iterator[People]:
+    settings = Settings.load(environ={"HEDGEHOG_DATABASE_URL": db_url}, dotenv=Path("/nonexistent"))
+    built = build_coach(settings)
+    clock = [START]
+    coach = Coach(built.engine, built.store, "checkin", clock=lambda: clock[0])
+    for chat in (ANA, BEN, CLIENT, OTHER):
+        with coach.transaction(chat) as tx:
+            tx.record_entry("onboarding", "done", "onboarding", {"lean": "unsure", "unsafe": False})
+    rows.add_therapist(coach.store, ANA, "Ana Ruiz", START)
+    rows.add_therapist(coach.store, BEN, "Ben Okafor", START)
+    try:
+        yield People(coach, clock)
+    finally:
+        coach.store.close()
+
+
+def test_people_who_are_not_therapists_cannot_use_therapist_commands(people: People) -> None:
+    for command in ("/assign", "/clients", "/client Sam", "/unassign"):
+        assert "is for therapists" in people.say(CLIENT, command)
+    said = " ".join(plain(r.text) for r in people.coach.open(CLIENT, "assign"))
+    assert "is for therapists" in said  # nor by naming the flow (hedgehog chat --flow assign)
+    assert people.coach.peek(CLIENT) is None
+    assert "doesn't work" in people.say(CLIENT, "/therapist " + "A" * 32)
+
+
+def test_an_invite_makes_a_therapist_once(people: People) -> None:
+    code, code_hash = therapy.new_secret()
+    rows.create_invite(people.coach.store, code_hash, "Cleo Park", START, START + timedelta(days=7))
+    assert "coming from Cleo Park" in people.say(CLIENT, f"/therapist {code}")
+    assert "doesn't work" in people.say(OTHER, f"/therapist {code}")  # single use
+    expired_code, expired_hash = therapy.new_secret()
+    rows.create_invite(people.coach.store, expired_hash, "Dev", START - timedelta(days=9), START - timedelta(days=2))
+    assert "doesn't work" in people.say(OTHER, f"/therapist {expired_code}")
+    assert "Your clients" in people.say(CLIENT, "/clients") or "haven't assigned" in people.say(CLIENT, "/clients")
+
+
+def test_a_therapist_sees_only_their_own_clients(people: People) -> None:
+    people.accept(CLIENT, people.assign(BEN, "Cleo B"))
+    people.accept(OTHER, people.assign(ANA, "Dev A"))
+    ana_sees = people.say(ANA, "/clients")
+    assert "Dev A" in ana_sees and "Cleo B" not in ana_sees
+    assert "no client called" in people.say(ANA, "/client Cleo B")
+    # Not even by pressing a forged "end this homework" button for Ben's assignment.
+    with people.coach.transaction(BEN) as tx:
+        ben = rows.therapist_of(tx)
+        assert ben is not None
+        [bens] = rows.therapist_assignments(tx, ben.id)
+    said = people.send(ANA, Choice("end", f"{therapy.UNASSIGN_BUTTON}{bens.id}", 0))
+    assert "is for therapists" in said
+    assert "due" in people.say(BEN, "/clients")  # still running
+
+
+def test_a_link_cannot_be_reused_used_late_or_guessed(people: People, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = people.assign(ANA, "Cleo")
+    # 32 characters of the URL-safe alphabet: 192 bits from the OS's random source.
+    assert len(token) == 32 and set(token) <= set(string.ascii_letters + string.digits + "-_")
+    people.accept(CLIENT, token)
+    assert "already been used" in people.say(OTHER, f"/start {token}")
+    assert "already been used" in people.say(CLIENT, f"/start {token}")
+
+    late = people.assign(ANA, "Dev")
+    people.clock[0] += therapy.LINK_LIFETIME + timedelta(minutes=1)
+    assert "expired" in people.say(OTHER, f"/start {late}")
+
+    fresh = people.assign(ANA, "Dev")
+    guess = fresh[:-1] + ("A" if fresh[-1] != "A" else "B")
+    assert "don't recognise" in people.say(OTHER, f"/start {guess}")
+
+    # Only the token's hash is stored, never the token.
+    with people.coach.store.engine.connect() as connection:
+        dump = " ".join(str(row) for table in TABLES
+                        for row in connection.execute(sa.select(table.__table__)))  # type: ignore[attr-defined]
+    assert fresh not in dump and therapy.digest(fresh) in dump
+
+    # Tokens come from `secrets`, the OS's cryptographic source.
+    monkeypatch.setattr(therapy.secrets, "token_urlsafe", lambda n: f"from-secrets-{n}".ljust(32, "x"))
+    assert people.assign(ANA, "Eve").startswith("from-secrets-24")
+
+
+def test_answers_only_with_the_answers_consent(people: People) -> None:
+    token = people.assign(ANA, "Cleo", flow_label="Check-in")
+    people.accept(CLIENT, token, level="Only whether I did it")
+    people.say(CLIENT, "/checkin")
+    people.press(CLIENT, "Away from them")
+    people.say(CLIENT, "my shoulders are up by my ears")
+    people.say(CLIENT, "5")
+    people.say(CLIENT, "she asked about the bills")
+    for _ in range(12):  # skip the rest, then stop before an exercise
+        if people.coach.peek(CLIENT) is None:
+            break
+        shown = people.shown[CLIENT][-1]
+        if any(b.label == "Stop here for now" for b in shown.buttons):
+            people.press(CLIENT, "Stop here for now")
+        else:
+            people.say(CLIENT, "/skip")
+    assert people.coach.peek(CLIENT) is None
+    seen = people.say(ANA, "/client Cleo")
+    assert "1 of 1 done" in seen and "the bills" not in seen and "shoulders" not in seen
+    assert "not their answers" in seen
+
+    people.say(CLIENT, "/sharing")
+    people.press(CLIENT, "That and my answers")
+    seen = people.say(ANA, "/client Cleo")
+    assert "she asked about the bills" in seen and "my shoulders are up by my ears" in seen
+
+    people.say(CLIENT, "/sharing")
+    people.press(CLIENT, "Stop sharing")
+    seen = people.say(ANA, "/client Cleo")
+    assert "the bills" not in seen and "1 of 1" not in seen and "stopped sharing" in seen
+
+
+def test_delete_removes_the_homework_for_the_therapist_too(people: People) -> None:
+    people.accept(CLIENT, people.assign(ANA, "Cleo"))
+    people.say(CLIENT, "/delete")
+    shown = people.shown[CLIENT][-1]
+    people.press(CLIENT, next(b.label for b in shown.buttons if "rase" in b.label or "elete" in b.label))
+    seen = people.say(ANA, "/client Cleo")
+    assert "deleted their data" in seen
+    with people.coach.store.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM homework_done")).scalar_one() == 0
+        assert connection.execute(
+            sa.text("SELECT count(*) FROM assignment WHERE client_chat_id IS NOT NULL")
+        ).scalar_one() == 0
+
+
+def test_unassign_ends_the_reminders(people: People) -> None:
+    people.accept(CLIENT, people.assign(ANA, "Cleo"))
+    with people.coach.store.engine.connect() as connection:
+        pending = "SELECT count(*) FROM followup WHERE kind = 'homework' AND status = 'pending'"
+        assert connection.execute(sa.text(pending)).scalar_one() == 1
+    people.say(ANA, "/unassign Cleo")
+    said = people.press(ANA, "End this homework")
+    assert "Ended" in said
+    with people.coach.store.engine.connect() as connection:
+        assert connection.execute(sa.text(pending)).scalar_one() == 0
+    assert "ended" in people.say(ANA, "/clients")
