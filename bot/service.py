@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.chart import progress_png
 from bot.dialogue.templates import Prompt
 from bot.engine.engine import NO_REDIRECT, Engine, Redirect, Result
 from bot.engine.state import (
     Assign,
+    Attachment,
     Choice,
     Command,
     Effect,
@@ -292,7 +294,10 @@ class Coach:
         if name == "progress":
             summary = summarize(tx.journal(), self.clock())
             where = self.engine.show(state).replies if state else []
-            return [self.say("progress", progress=summary), *where], "progress"
+            chart = progress_png(summary)
+            text = self.words["progress"].render({"progress": summary})
+            files = (Attachment("progress.png", chart, "image/png"),) if chart else ()
+            return [Reply(text=text, attachments=files), *where], "progress"
         if name == "safety":
             result = self.engine.interrupt(state, SAFETY_FLOW, {"violence_noted": tx.violence_noted})
             self.save(tx, state, result)

@@ -350,3 +350,18 @@ async def test_export_arrives_as_two_documents(running: Running) -> None:
     assert names[0].endswith(".json") and names[1].endswith(".md")
     [upload] = [c for c in fake.calls_to("sendDocument") if str(c.params.get("_filename", "")).endswith(".json")]
     assert b'"urge"' in upload.params["document"] and b'"away"' in upload.params["document"]
+
+
+async def test_progress_comes_with_a_chart(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/progress")
+    await fake.wait_for(lambda: any("check-in" in (m.text or "") for m in fake.messages(CHAT)))
+    assert not any(m.kind == "photo" for m in fake.messages(CHAT))  # nothing to draw yet
+    with running.coach.transaction(ChatKey("telegram", str(CHAT))) as tx:
+        for level in (3, 6, 9):
+            tx.record_answer("checkin", "urge", "urge", "away")
+            tx.record_answer("checkin", "intensity", "intensity", level)
+    fake.send_command(CHAT, "/progress")
+    await fake.wait_for(lambda: any(m.kind == "photo" for m in fake.messages(CHAT)))
+    [upload] = fake.calls_to("sendPhoto")
+    assert upload.params["photo"].startswith(b"\x89PNG")

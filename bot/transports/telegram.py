@@ -341,6 +341,11 @@ class TelegramBot:
         try:
             for reply in replies:
                 for file in reply.attachments:
+                    if file.media_type.startswith("image/"):  # a chart: shown inline
+                        await self._send(lambda f=file: bot.send_photo(
+                            chat_id, InputFile(f.content, filename=f.filename)
+                        ))
+                        continue
                     await self._send(lambda f=file: bot.send_document(
                         chat_id, InputFile(f.content, filename=f.filename), disable_content_type_detection=True
                     ))

@@ -118,9 +118,12 @@ def run(
 
 
 def save_attachments(reply: Reply, folder: Path) -> list[Path]:
-    """Exports land in the working directory; an existing file is never overwritten."""
+    """Exports land in the working directory; an existing file is never overwritten.
+    Pictures (the /progress chart) are for Telegram: the terminal has the text."""
     saved: list[Path] = []
     for file in reply.attachments:
+        if file.media_type.startswith("image/"):
+            continue
         path = folder / file.filename
         counter = 1
         while path.exists():
