@@ -65,3 +65,45 @@ def summarize(rows: Sequence[Any], now: datetime) -> Progress:
         weeks.pop(0)
     return Progress(checkins, dict(pulls), weeks, dict(exercises), dict(tried),
                     round(sum(later) / len(later), 1) if later else None)
+
+
+WEEK = timedelta(days=7)
+
+
+def week_facts(rows: Sequence[Any], now: datetime) -> dict[str, Any]:
+    """The last seven days, as the `wk_*` variables the weekly-review flow reads: how many
+    check-ins and which way, how strong on average, which exercises, and what the person
+    said about how they went (their own words, only shown back to them)."""
+    since = now - WEEK
+    pulls: Counter[str] = Counter()
+    exercises: Counter[str] = Counter()
+    levels: list[int] = []
+    tried = 0
+    went: list[str] = []
+    for row in rows:
+        if row.created_at < since:
+            continue
+        if row.kind == "answer" and row.flow_id == "checkin" and row.name == "intensity" and isinstance(row.value, int):
+            levels.append(row.value)
+        elif row.kind == "answer" and row.flow_id == "checkin" and row.name == "urge":
+            pulls[str(row.value)] += 1
+        elif row.kind == "homework" and row.name in ("turn-toward", "set-it-free", "break"):
+            exercises[row.name] += 1
+        elif (row.kind == "entry" and row.name == "follow-up" and isinstance(row.value, dict)
+              and row.value.get("tried") in ("yes", "partly")):
+            tried += 1
+            if isinstance(row.value.get("went"), str):
+                went.append(row.value["went"])
+    return {
+        "wk_checkins": len(levels),
+        "wk_toward": pulls["toward"],
+        "wk_away": pulls["away"],
+        "wk_unsure": pulls["unsure"],
+        "wk_average": round(sum(levels) / len(levels), 1) if levels else None,
+        "wk_high": sum(level >= 8 for level in levels),
+        "wk_turn": exercises["turn-toward"],
+        "wk_free": exercises["set-it-free"],
+        "wk_breaks": exercises["break"],
+        "wk_tried": tried,
+        "wk_went": "; ".join(f"“{words}”" for words in went[-3:]) or None,
+    }

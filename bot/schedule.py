@@ -1,4 +1,4 @@
-"""When a follow-up written as "20m", "2h", "1d", "evening" or "tomorrow" falls due."""
+"""When a follow-up written as "20m", "2h", "1d", "evening", "tomorrow" or "sunday" falls due."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 EVENING = time(19, 0)
 MORNING = time(10, 0)
+WEEK_END = time(18, 0)  # "sunday": the weekly look back
 _DELAY = re.compile(r"^(\d+)(m|h|d)$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 _OFFSET = re.compile(r"^UTC([+-])(\d{2}):(\d{2})$")
@@ -78,6 +79,10 @@ def due_time(after: str, now: datetime, timezone: str | None = None) -> datetime
             target += timedelta(days=1)
     elif after == "tomorrow":
         target = datetime.combine(local.date() + timedelta(days=1), MORNING, local.tzinfo)
+    elif after == "sunday":
+        target = datetime.combine(local.date() + timedelta(days=6 - local.weekday()), WEEK_END, local.tzinfo)
+        if target <= local:
+            target += timedelta(days=7)
     else:
         raise ValueError(f"unknown delay {after!r}")
     return target.astimezone(now.tzinfo)

@@ -45,7 +45,7 @@ from bot.engine.state import (
     Text,
 )
 from bot.export import export_files
-from bot.progress import summarize
+from bot.progress import summarize, week_facts
 from bot.safety.crisis import CrisisSignal, detect
 from bot.safety.resources import Resources, country_from_language, load_resources, resources_for
 from bot.schedule import due_time, offset_from_clock, quiet_until
@@ -85,6 +85,7 @@ BUSY_WINDOW = timedelta(hours=2)
 # ...it waits this long and tries again.
 POSTPONE = timedelta(minutes=30)
 CRISIS_FLOW = "crisis"
+REVIEW_FLOW = "weekly-review"  # started with the person's last seven days as its wk_* variables
 
 
 
@@ -119,6 +120,7 @@ class Coach:
         engine.flow(ONBOARDING_FLOW)
         engine.flow(VIOLENCE_FLOW)
         engine.flow(SAFETY_FLOW)
+        engine.flow(REVIEW_FLOW)
         self.gated = frozenset(f for f, c in engine.flows.items() if c.flow.tags.get(GATED_TAG) is True)
         self.resources = load_resources()
         self.engine = engine
@@ -211,7 +213,8 @@ class Coach:
                 self.practice.schedule_reminder(tx, [assignment], assignment.id)
                 replies = [Reply(text=words), *result.replies]
             else:
-                result = self.engine.interrupt(state, due.target_flow, redirect=self.redirect(tx))
+                facts = self.facts(tx, due.target_flow)
+                result = self.engine.interrupt(state, due.target_flow, facts, redirect=self.redirect(tx))
                 self.save(tx, state, result)
                 source = self.engine.flow(due.source_flow).title if due.source_flow in self.engine.flows else ""
                 replies = [self.say("followup", source=source), *result.replies]
@@ -308,6 +311,8 @@ class Coach:
             return result.replies, "delete-asked"
         if name == "checkin":
             return self.begin(tx, state, "checkin"), "started"
+        if name == "review":
+            return self.begin(tx, state, REVIEW_FLOW), "started"
         if name == "restart":
             flow_id = state.stack[0].flow_id if state and state.stack else state.flow_id if state else None
             return self.begin(tx, state, flow_id or self.default_flow, quiet=True), "restarted"
@@ -394,11 +399,17 @@ class Coach:
             tx.end_session("stopped")
             if not quiet and current.flow_id != flow_id:
                 replies.append(self.say("switched", title=self.engine.flow(current.flow_id).title))
+        variables = {**self.facts(tx, flow_id), **(variables or {})}
         result = self.engine.start(
             flow_id, variables, seq=current.seq if current else 0, redirect=self.redirect(tx)
         )
         self.save(tx, None, result)
         return [*replies, *result.replies]
+
+    def facts(self, tx: ChatTx, flow_id: str) -> dict[str, Any]:
+        """What a flow is started with from the person's own records (their week, for the
+        weekly review); nothing for most flows."""
+        return week_facts(tx.journal(), self.clock()) if flow_id == REVIEW_FLOW else {}
 
     def save(self, tx: ChatTx, before: SessionState | None, result: Result) -> list[Reply]:
         """Store the new state and carry out its effects; replies some effects add (a

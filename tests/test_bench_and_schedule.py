@@ -49,10 +49,17 @@ NOON_UTC = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
         ("evening", "Asia/Tokyo", datetime(2026, 11, 26, 10, 0, tzinfo=UTC)),  # 21:00 there: tomorrow 19:00
         ("tomorrow", "America/New_York", datetime(2026, 11, 26, 15, 0, tzinfo=UTC)),  # 10:00 EST
         ("tomorrow", "Not/AZone", datetime(2026, 11, 26, 10, 0, tzinfo=UTC)),  # unknown zone: UTC
+        ("sunday", "Europe/Berlin", datetime(2026, 11, 29, 17, 0, tzinfo=UTC)),  # Wednesday -> Sunday 18:00 CET
     ],
 )
 def test_follow_ups_fall_due_in_the_persons_time(after: str, zone: str | None, expected: datetime) -> None:
     assert due_time(after, NOON_UTC, zone) == expected
+
+
+def test_sunday_after_six_pm_means_next_sunday() -> None:
+    sunday_evening = datetime(2026, 11, 29, 18, 30, tzinfo=UTC)
+    assert due_time("sunday", sunday_evening) == datetime(2026, 12, 6, 18, 0, tzinfo=UTC)
+    assert due_time("sunday", sunday_evening - timedelta(hours=1)) == datetime(2026, 11, 29, 18, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -400,3 +400,21 @@ def test_no_check_ins_means_none_are_scheduled(engine: Engine, store: Store) -> 
     assert coach.due_followups() == []
     with store.chat(chat) as tx:
         assert tx.pending_followups() == []
+
+
+def test_the_weekly_review_reads_back_the_persons_own_week(coach: Coach, store: Store) -> None:
+    with store.chat(CHAT, NOW - timedelta(days=10)) as tx:  # older than a week: not counted
+        tx.record_answer("checkin", "intensity", "intensity", 2)
+    with store.chat(CHAT, NOW - timedelta(days=2)) as tx:
+        tx.record_entry("onboarding", "done", "onboarding", {"lean": "away", "unsafe": False})
+        for urge, level in (("away", 6), ("away", 9), ("toward", 4)):
+            tx.record_answer("checkin", "urge", "urge", urge)
+            tx.record_answer("checkin", "intensity", "intensity", level)
+        tx.record_homework_done("break", "done")
+        tx.record_entry("follow-up", "wrap", "follow-up",
+                        {"tried": "yes", "went": "we laughed about it later", "intensity_now": 3})
+    text = " ".join(r.text for r in coach.handle(Incoming(CHAT, Command("review"))))
+    assert "3 check-ins: 1 toward, 2 away." in text
+    assert "averaged 6.3 out of 10; 1 time it was 8 or more" in text
+    assert "the break (1)" in text and "“we laughed about it later”" in text
+

@@ -209,3 +209,12 @@ def test_unassign_ends_the_reminders(people: People) -> None:
     with people.coach.store.engine.connect() as connection:
         assert connection.execute(sa.text(pending)).scalar_one() == 0
     assert "ended" in people.say(ANA, "/clients")
+
+
+def test_assign_offers_exactly_the_assignable_flows(people: People) -> None:
+    engine = people.coach.engine
+    offered = {c.set["hw_flow"] for c in engine.flow("assign").steps["which"].choices}
+    assignable = {f for f, c in engine.flows.items() if c.flow.tags.get("assignable") is True}
+    assert offered == assignable
+    titles = {c.set["hw_flow"]: c.set["hw_title"] for c in engine.flow("assign").steps["which"].choices}
+    assert titles == {f: engine.flow(f).title for f in offered}

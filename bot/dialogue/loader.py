@@ -34,7 +34,7 @@ from bot.dialogue.yamlnodes import YList, YMap
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VAR_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
-AFTER_RE = re.compile(r"^(\d+)(m|h|d)$|^(evening|tomorrow)$")
+AFTER_RE = re.compile(r"^(\d+)(m|h|d)$|^(evening|tomorrow|sunday)$")
 MAX_ID = 64
 
 FLOW_KEYS = ("flow", "version", "title", "summary", "tags", "start", "vars", "steps", "migrations")
@@ -525,7 +525,7 @@ class _FlowReader:
         after = self.text(body, "after", f"'follow_up' in {where}")
         if after is not None and not AFTER_RE.match(after):
             self.err("HH004", body.line_of("after"), f"'after: {after}' is not a delay I understand",
-                     "Use minutes, hours or days like 20m, 2h, 1d, or 'evening' or 'tomorrow'.")
+                     "Use minutes, hours or days like 20m, 2h, 1d, or 'evening', 'tomorrow' or 'sunday'.")
             return None
         if target is None or after is None:
             return None

@@ -78,6 +78,7 @@ MENU = (
     ("restart", "Start this exercise again"),
     ("stop", "Stop here (answers stay saved)"),
     ("progress", "How the last weeks went"),
+    ("review", "Look back at your week"),
     ("sos", "People to talk to, right now"),
     ("safety", "Exercises toward your partner: on or off"),
     ("export", "Everything I keep about you, as files"),
