@@ -190,6 +190,13 @@ def test_a_caller_frame_is_migrated_too(engine: Engine) -> None:
     assert (result.state.flow_id, result.state.step_id) == ("sample", "feeling")
 
 
+def test_a_redirected_flow_started_on_its_own_runs_in_place_of_the_one_asked_for(engine: Engine) -> None:
+    result = engine.start("sample", redirect={"sample": "pause"})
+    assert (result.state.flow_id, result.state.step_id) == ("pause", "breathe")
+    interrupted = engine.interrupt(at_intensity(engine).state, "sample", redirect={"sample": "pause"})
+    assert (interrupted.state.flow_id, interrupted.state.step_id) == ("pause", "breathe")
+
+
 def test_importing_the_engine_pulls_in_neither_telegram_nor_the_database() -> None:
     code = (
         "import sys, bot.engine.engine, bot.dialogue.check, bot.dialogue.graph;"

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from bot.app import build_engine
 from bot.config import Settings
 from bot.engine.engine import Engine
-from bot.engine.state import Choice, Command, Reply, Text, Unsupported
+from bot.engine.state import Choice, Command, Reply, SessionState, Text, Unsupported
 from bot.logs import configure
 from bot.service import Coach, Incoming
 from bot.storage import ChatKey, Store
@@ -312,7 +312,7 @@ def check_in_at(coach: Coach, chat: ChatKey, intensity: int) -> list[Reply]:
         steps += ["OK, let's pause", "20 minutes", "I can't say it now", "Slow breathing", "I've done a few",
                   "Done", "I'll try", "Rest now"]
     else:
-        steps += ["/skip"] * 5 + ["Stop here for now"]
+        steps += ["/skip"] * 2 + ["Straight to an exercise", "Stop here for now"]
     for line in steps:
         event = Command("skip") if line == "/skip" else Text(line)
         replies = coach.handle(Incoming(chat, event, locale="en-AU"))
@@ -418,3 +418,22 @@ def test_the_weekly_review_reads_back_the_persons_own_week(coach: Coach, store: 
     assert "averaged 6.3 out of 10; 1 time it was 8 or more" in text
     assert "the break (1)" in text and "“we laughed about it later”" in text
 
+
+def test_a_check_in_paused_where_version_1_asked_the_surface_feeling_maps_the_rest_in_reflect(
+    coach: Coach, store: Store
+) -> None:
+    chat = ChatKey("telegram", "7007")
+    earlier = {"urge": "away", "felt_unsafe": False, "body": None, "intensity": 5,
+               "trigger": "we argued about money", "meaning": None, "surface": "angry"}
+    with store.chat(chat) as tx:  # saved by version 1, standing on a step version 2 moved out
+        tx.save_session(SessionState("checkin", 1, "underneath", earlier, seq=9))
+    replies = coach.handle(Incoming(chat, Text("scared")))
+    state = coach.peek(chat)
+    assert state is not None and (state.flow_id, state.step_id) == ("reflect", "surface")
+    words = " ".join(r.text for r in replies)
+    assert "Map the loop" in words and "has been updated" not in words  # the migration, not the safety net
+    assert state.vars["trigger"] == "we argued about money" and state.vars["surface"] == "angry"
+    for _ in range(4):
+        coach.handle(Incoming(chat, Command("skip")))
+    state = coach.peek(chat)
+    assert state is not None and (state.flow_id, state.step_id) == ("checkin", "offer-away")

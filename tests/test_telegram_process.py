@@ -73,10 +73,11 @@ async def test_sigkill_mid_flow_then_restart_continues_from_the_button_the_perso
         fake.press(CHAT, intensity.message_id, buttons(intensity)["5"])
         await last_question(fake, "What just happened")
         fake.send_text(CHAT, "a very private sentence 7c1e")
-        for _ in range(4):
-            count = len(fake.messages(CHAT))
-            fake.send_command(CHAT, "/skip")
-            await fake.wait_for(lambda n=count: len(fake.messages(CHAT)) > n, timeout=60)
+        meaning = await last_question(fake, "tell yourself")
+        fake.send_command(CHAT, "/skip")
+        deeper = await last_question(fake, "go a little deeper")
+        assert meaning.message_id < deeper.message_id
+        fake.press(CHAT, deeper.message_id, buttons(deeper)["Straight to an exercise"])
         offer = await last_question(fake, "stop here")
         fake.press(CHAT, offer.message_id, buttons(offer)["Stop here for now"])
         await fake.wait_for(lambda: "Stopping here is fine" in (fake.messages(CHAT)[-1].text or ""), timeout=60)

@@ -112,7 +112,7 @@ class Engine:
         flow = self.flow(redirect.get(flow_id, flow_id))
         cursor = Cursor(flow.start, {**flow.vars, **(variables or {})})
         run = _Run(self, SessionState(flow.id, flow.version, flow.start, seq=seq), redirect)
-        run.enter(self.flows[flow_id], cursor)
+        run.enter(self.flows[flow.id], cursor)
         return run.result(moved=True)
 
     def interrupt(
@@ -131,7 +131,7 @@ class Engine:
         for name, value in flow.vars.items():
             cursor.vars.setdefault(name, value)
         cursor.vars.update(variables or {})
-        run.enter(self.flows[flow_id], cursor)
+        run.enter(self.flows[flow.id], cursor)
         return run.result(moved=True)
 
     def names_a_button(self, state: SessionState | None, text: str) -> bool:
