@@ -437,3 +437,13 @@ def test_a_check_in_paused_where_version_1_asked_the_surface_feeling_maps_the_re
         coach.handle(Incoming(chat, Command("skip")))
     state = coach.peek(chat)
     assert state is not None and (state.flow_id, state.step_id) == ("checkin", "offer-away")
+
+
+@pytest.mark.parametrize("flow", ["turn-toward", "softened-startup", "demon-dialogues"])
+def test_flows_toward_a_partner_are_replaced_for_someone_not_safe(coach: Coach, store: Store, flow: str) -> None:
+    with store.chat(CHAT, NOW) as tx:
+        tx.record_entry("onboarding", "done", "onboarding", {"lean": "away", "unsafe": True})
+        tx.note_violence(True)
+    coach.open(CHAT, flow)
+    state = coach.peek(CHAT)
+    assert state is not None and state.flow_id == "violence-support"

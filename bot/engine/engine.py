@@ -368,6 +368,14 @@ class _Run:
                     self.effects.append(FlowEnded(flow.id, step.end))
                     return
                 frame = stack.pop()
+                if frame.flow_id in self.redirect:
+                    # Switched off for this person since it began (say, partner violence told
+                    # during the interruption): its replacement runs in its place.
+                    compiled = self.engine.flows[self.redirect[frame.flow_id]]
+                    for name, value in compiled.flow.vars.items():
+                        cursor.vars.setdefault(name, value)
+                    cursor.state = compiled.flow.start
+                    continue
                 compiled = self.engine.flows[frame.flow_id]
                 cursor.state = frame.step_id
                 if frame.resume:  # back to the question that was interrupted
