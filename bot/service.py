@@ -217,7 +217,7 @@ class Coach:
                 result = self.engine.interrupt(state, due.target_flow, facts, redirect=self.redirect(tx))
                 self.save(tx, state, result)
                 source = self.engine.flow(due.source_flow).title if due.source_flow in self.engine.flows else ""
-                replies = [self.say("followup", source=source), *result.replies]
+                replies = [self.say("followup", source=source, target=due.target_flow), *result.replies]
         self.log(Incoming(due.chat, Command("follow-up")), state, due.kind, started)
         return Handled(replies, "follow-up")
 
@@ -441,7 +441,9 @@ class Coach:
                 source_step=effect.step_id,
                 target_flow=effect.target_flow,
                 due_at=due,
-                dedupe_key=f"{tx.chat_id}:{effect.flow_id}:{effect.step_id}:{effect.target_flow}:{due:%Y%m%d%H%M}",
+                # One prompt of a flow per moment, whichever steps asked for it: every
+                # check-in of a week asks for that Sunday's review, and it comes once.
+                dedupe_key=f"{tx.chat_id}:{effect.target_flow}:{due:%Y%m%d%H%M}",
             )
         elif isinstance(effect, MarkHomeworkDone):
             tx.record_homework_done(effect.flow_id, effect.step_id)

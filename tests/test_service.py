@@ -447,3 +447,24 @@ def test_flows_toward_a_partner_are_replaced_for_someone_not_safe(coach: Coach, 
     coach.open(CHAT, flow)
     state = coach.peek(CHAT)
     assert state is not None and state.flow_id == "violence-support"
+
+
+def test_every_check_in_of_a_week_asks_for_the_same_sunday_review(coach: Coach, store: Store) -> None:
+    with store.chat(CHAT, NOW) as tx:
+        tx.record_entry("onboarding", "done", "onboarding", {"lean": "away", "unsafe": False})
+    for round_ in range(2):
+        replies = coach.handle(Incoming(CHAT, Command("checkin"), update_id=1000 + round_ * 100))
+        for n in range(1, 40):
+            question = ask(replies)
+            labels = {b.id: b.label for b in question.buttons}
+            if "stop" in labels:  # at the exercise offer: stop here
+                coach.handle(Incoming(CHAT, Choice("stop", question.step_id, question.seq)))
+                break
+            event = Choice("away", question.step_id, question.seq) if "away" in labels else (
+                Choice("exercise", question.step_id, question.seq) if "exercise" in labels else
+                Text("4") if question.expects == "scale" else Command("skip"))
+            replies = coach.handle(Incoming(CHAT, event, update_id=1000 + round_ * 100 + n))
+        assert coach.peek(CHAT) is None
+    with store.chat(CHAT, NOW) as tx:
+        reviews = [f for f in tx.pending_followups() if f.target_flow == "weekly-review"]
+    assert [r.due_at for r in reviews] == [datetime(2026, 11, 29, 18, 0, tzinfo=UTC)]
