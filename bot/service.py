@@ -40,6 +40,7 @@ from bot.engine.state import (
     Reply,
     ScheduleFollowUp,
     SessionState,
+    SetCountry,
     SetFollowUps,
     Share,
     Text,
@@ -85,6 +86,7 @@ BUSY_WINDOW = timedelta(hours=2)
 # ...it waits this long and tries again.
 POSTPONE = timedelta(minutes=30)
 CRISIS_FLOW = "crisis"
+COUNTRY_FLOW = "country"  # /country: whose help lines the person sees
 REVIEW_FLOW = "weekly-review"  # started with the person's last seven days as its wk_* variables
 
 
@@ -121,6 +123,7 @@ class Coach:
         engine.flow(VIOLENCE_FLOW)
         engine.flow(SAFETY_FLOW)
         engine.flow(REVIEW_FLOW)
+        engine.flow(COUNTRY_FLOW)
         self.gated = frozenset(f for f, c in engine.flows.items() if c.flow.tags.get(GATED_TAG) is True)
         self.resources = load_resources()
         self.engine = engine
@@ -256,7 +259,7 @@ class Coach:
     ) -> tuple[list[Reply], str]:
         if isinstance(event, Command) and event.name == "sos":
             where = self.engine.show(state).replies if state else []
-            return [self.say("sos", resources=self.resources_for(locale), categories=()), *where], "sos"
+            return [self.say("sos", resources=self.resources_for(tx, locale), categories=()), *where], "sos"
         if isinstance(event, Command | Choice) and self.practice.handles(event):
             done = self.practice.command(tx, state, event)
             return done.replies, done.outcome
@@ -305,6 +308,10 @@ class Coach:
             result = self.engine.interrupt(state, SAFETY_FLOW, {"violence_noted": tx.violence_noted})
             self.save(tx, state, result)
             return result.replies, "safety-review"
+        if name == "country":
+            result = self.engine.interrupt(state, COUNTRY_FLOW)
+            self.save(tx, state, result)
+            return result.replies, "country"
         if name == "delete":
             result = self.engine.interrupt(state, DELETE_FLOW)
             self.save(tx, state, result)
@@ -335,7 +342,7 @@ class Coach:
         tx.record_safety_event(flow_id, step_id, categories)
         if "partner_violence" in signal.categories:
             tx.note_violence(True)  # from now on, no exercise moves them toward a partner
-        resources = self.say("crisis", resources=self.resources_for(locale), categories=categories)
+        resources = self.say("crisis", resources=self.resources_for(tx, locale), categories=categories)
         if state is not None and state.flow_id == CRISIS_FLOW:
             return [resources, *self.engine.show(state).replies]  # already in crisis support
         result = self.engine.interrupt(state, CRISIS_FLOW)
@@ -355,7 +362,7 @@ class Coach:
         if shown is not None and shown >= since:
             return []
         tx.record_event("safety", "escalation")
-        return [self.say("escalation", count=len(levels), high=high, resources=self.resources_for(locale),
+        return [self.say("escalation", count=len(levels), high=high, resources=self.resources_for(tx, locale),
                          categories=())]
 
     def redirect(self, tx: ChatTx) -> Redirect:
@@ -374,11 +381,12 @@ class Coach:
         with_tx = tx.load_session()
         if was or with_tx is None or with_tx.flow_id != VIOLENCE_FLOW or not replies:
             return replies
-        lines = self.say("sos", resources=self.resources_for(locale), categories=["partner_violence"])
+        lines = self.say("sos", resources=self.resources_for(tx, locale), categories=["partner_violence"])
         return [*replies[:-1], lines, replies[-1]]
 
-    def resources_for(self, locale: str | None) -> Resources:
-        return resources_for(country_from_language(locale), self.resources)
+    def resources_for(self, tx: ChatTx, locale: str | None) -> Resources:
+        """The lines for the country the person chose, else the one their language names."""
+        return resources_for(tx.country or country_from_language(locale), self.resources)
 
     def begin(
         self, tx: ChatTx, current: SessionState | None, flow_id: str, quiet: bool = False, asked: bool = False,
@@ -453,6 +461,9 @@ class Coach:
             tx.erase()
         elif isinstance(effect, NoteSafety):
             tx.note_violence(effect.unsafe)
+        elif isinstance(effect, SetCountry):
+            code = str(effect.country or "").upper()
+            tx.set_country(code if code in self.resources else None)
         elif isinstance(effect, SetFollowUps):
             when = effect.when if effect.when in ("any", "daytime", "none") else "any"
             local = effect.local_time if isinstance(effect.local_time, str) else None

@@ -121,3 +121,18 @@ def test_cli_passes_on_the_shipped_files() -> None:
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 errors" in run.stdout
+
+
+@pytest.mark.parametrize(("other_sets", "problems"), [(True, []), (False, [("HH015", 12)])])
+def test_buttons_that_go_on_to_next_set_what_they_set(
+    tmp_path: Path, other_sets: bool, problems: list[tuple[str, int]]
+) -> None:
+    second = "set: {country: GB}" if other_sets else "set: {other: x}"
+    (tmp_path / "f.yaml").write_text(
+        "flow: f\nversion: 1\ntitle: F\nsummary: S\nstart: pick\nsteps:\n  pick:\n    say: Where?\n"
+        "    choices:\n      - {id: us, label: US, set: {country: US}}\n"
+        f"      - {{id: gb, label: UK, {second}}}\n    next: done\n"
+        "  done:\n    say: \"{{ country }}\"\n    end: completed\n"
+    )
+    report = check_paths([tmp_path], PROMPTS).report
+    assert [(d.code, d.line) for d in report.items] == [(c, line + 2) for c, line in problems]

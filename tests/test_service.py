@@ -365,7 +365,8 @@ def test_progress_counts_check_ins_pulls_weeks_and_exercises(engine: Engine, sto
 
 def onboard(coach: Coach, chat: ChatKey, followups: str, local_time: str | None) -> None:
     coach.open(chat)
-    for line in ("Sounds good", "Yes, I'm 18 or older", "I agree", "No, I feel safe", "Not sure yet", followups):
+    for line in ("Sounds good", "Yes, I'm 18 or older", "I agree", "No, I feel safe", "Somewhere else", "Not sure yet",
+                 followups):
         coach.handle(Incoming(chat, Text(line)))
     if local_time is not None:
         coach.handle(Incoming(chat, Text(local_time)))

@@ -350,7 +350,11 @@ class _Checker:
         if step.end or (step.choices and not step.ask and not step.next):
             return []
         out = here
-        if step.ask is not None:
+        if step.choices and step.ask is None:
+            # Left only by a button: what every button that goes on to 'next' sets is known.
+            onward = [frozenset(c.set) for c in step.choices if c.goto is None]
+            out = here | frozenset.intersection(*onward) if onward else here
+        elif step.ask is not None:
             out = here | {step.ask.var}
         elif step.scale is not None:
             out = here | {step.scale.var}

@@ -13,7 +13,7 @@ from typing import Any, Literal
 Outcome = Literal["completed", "stopped"]
 EffectKind = Literal[
     "journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe", "set_followups",
-    "assign", "share",
+    "assign", "share", "set_country",
 ]
 # Effects whose parameters name variables: kind -> (required, optional) parameter names.
 VARIABLE_EFFECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -22,6 +22,8 @@ VARIABLE_EFFECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "assign": (("flow", "cadence", "alias"), ("weeks", "due", "note")),
     # A client's answer to homework: what they share with the therapist.
     "share": (("level",), ()),
+    # Where the person is (an ISO country code, or "default"): the crisis lines they see.
+    "set_country": (("country",), ()),
 }
 
 # Telegram limits the checker enforces.

@@ -37,6 +37,7 @@ from bot.engine.state import (
     Reply,
     ScheduleFollowUp,
     SessionState,
+    SetCountry,
     SetFollowUps,
     Share,
     Text,
@@ -412,6 +413,8 @@ class _Run:
                 effects.append(SetFollowUps(flow.id, step.id, variables.get(when), local_time))
             elif effect.kind == "assign":
                 effects.append(Assign(flow.id, step.id, {k: variables.get(v) for k, v in effect.params.items()}))
+            elif effect.kind == "set_country":
+                effects.append(SetCountry(flow.id, step.id, variables.get(effect.params["country"])))
             elif effect.kind == "share":
                 effects.append(Share(flow.id, step.id, variables.get(effect.params["level"])))
             elif effect.kind in ("note_unsafe", "clear_unsafe"):

@@ -208,6 +208,15 @@ class Share:
 
 
 @dataclass(frozen=True, slots=True)
+class SetCountry:
+    """Where the person said they are (a country code, or "default"), for the crisis lines."""
+
+    flow_id: str
+    step_id: str
+    country: Any
+
+
+@dataclass(frozen=True, slots=True)
 class FlowEnded:
     """The outermost flow ended with `outcome`."""
 
@@ -217,5 +226,5 @@ class FlowEnded:
 
 Effect = (
     RecordAnswer | RecordJournal | ScheduleFollowUp | MarkHomeworkDone | EraseData | NoteSafety | SetFollowUps
-    | Assign | Share | FlowEnded
+    | Assign | Share | SetCountry | FlowEnded
 )

@@ -55,6 +55,9 @@ class Chat(SQLModel, table=True):
     violence_noted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # When follow-ups are welcome: "any" time, "daytime" (not 21:00-09:00 local), "none".
     followups: str = Field(default="any", max_length=16, sa_column_kwargs={"server_default": "any"})
+    # Where the person is, as they chose it (ISO 3166-1 code, or "default"): picks the help
+    # lines shown in a crisis. Unset, the language Telegram reports is used.
+    country: str | None = Field(default=None, max_length=8)
 
 
 class Session(SQLModel, table=True):

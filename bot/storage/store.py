@@ -78,7 +78,7 @@ class _Statements:
     def __init__(self, insert: Any, dialect: str) -> None:
         bind = sa.bindparam
         columns = (CHAT.c.id, CHAT.c.timezone, CHAT.c.violence_noted_at, CHAT.c.followups, CHAT.c.last_seen_at,
-                   CHAT.c.active)
+                   CHAT.c.active, CHAT.c.country)
         where = (CHAT.c.transport == bind("b_transport"), CHAT.c.address == bind("b_address"))
         if dialect == "postgresql":
             # Touching the row is also what locks it until commit.
@@ -208,6 +208,7 @@ class Store:
             tx = ChatTx(self, connection, key, row.id, row.timezone, now)
             tx.violence_noted = row.violence_noted_at is not None
             tx.followups = row.followups
+            tx.country = row.country
             tx.created = created
             yield tx
 
@@ -230,6 +231,7 @@ class ChatTx:
         self.created = False  # this transaction made the chat row: the first event ever
         self.violence_noted = False  # the person said they are not safe with a partner
         self.followups = "any"  # when follow-ups are welcome: any, daytime, none
+        self.country: str | None = None  # chosen by the person, for the crisis lines
         self.session_updated_at: datetime | None = None  # when the loaded session last moved
         self.saved_session_id: int | None = None  # the session row save_session last wrote
 
@@ -370,6 +372,10 @@ class ChatTx:
             self.timezone = timezone
         self.connection.execute(sa.update(CHAT).where(CHAT.c.id == self.chat_id).values(**values))
         self.followups = when
+
+    def set_country(self, country: str | None) -> None:
+        self.connection.execute(sa.update(CHAT).where(CHAT.c.id == self.chat_id).values(country=country))
+        self.country = country
 
     def erase(self) -> None:
         """Delete the chat and, by cascade, every row about it in every table."""

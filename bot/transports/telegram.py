@@ -81,6 +81,7 @@ MENU = (
     ("review", "Look back at your week"),
     ("sos", "People to talk to, right now"),
     ("safety", "Exercises toward your partner: on or off"),
+    ("country", "Which country's help lines you see"),
     ("export", "Everything I keep about you, as files"),
     ("delete", "Erase everything I keep about you"),
     ("sharing", "What a therapist who gave you homework sees"),
