@@ -86,6 +86,9 @@ BUSY_WINDOW = timedelta(hours=2)
 # ...it waits this long and tries again.
 POSTPONE = timedelta(minutes=30)
 CRISIS_FLOW = "crisis"
+# The exactly-once ledger keeps an update id this long: far past Telegram's 24-hour resends.
+LEDGER_KEEP = timedelta(days=7)
+REMINDERS_FLOW = "reminders"  # /reminders: when the bot's check-ins are welcome
 COUNTRY_FLOW = "country"  # /country: whose help lines the person sees
 REVIEW_FLOW = "weekly-review"  # started with the person's last seven days as its wk_* variables
 
@@ -124,6 +127,7 @@ class Coach:
         engine.flow(SAFETY_FLOW)
         engine.flow(REVIEW_FLOW)
         engine.flow(COUNTRY_FLOW)
+        engine.flow(REMINDERS_FLOW)
         self.gated = frozenset(f for f, c in engine.flows.items() if c.flow.tags.get(GATED_TAG) is True)
         self.resources = load_resources()
         self.engine = engine
@@ -178,6 +182,11 @@ class Coach:
     def transaction(self, chat: ChatKey) -> AbstractContextManager[ChatTx]:
         """The chat's transaction, stamped with the coach's clock (one clock for everything)."""
         return self.store.chat(chat, self.clock())
+
+    def forget_old_updates(self) -> int:
+        """Drop ledger entries Telegram can no longer resend (it keeps updates for 24
+        hours); how many went."""
+        return self.store.prune_processed(self.clock() - LEDGER_KEEP)
 
     def due_followups(self, transport: str | None = None, chat: ChatKey | None = None) -> list[DueFollowUp]:
         return self.store.due_followups(self.clock(), transport=transport, chat=chat)
@@ -308,6 +317,10 @@ class Coach:
             result = self.engine.interrupt(state, SAFETY_FLOW, {"violence_noted": tx.violence_noted})
             self.save(tx, state, result)
             return result.replies, "safety-review"
+        if name == "reminders":
+            result = self.engine.interrupt(state, REMINDERS_FLOW, {"current": tx.followups})
+            self.save(tx, state, result)
+            return result.replies, "reminders"
         if name == "country":
             result = self.engine.interrupt(state, COUNTRY_FLOW)
             self.save(tx, state, result)
@@ -469,7 +482,7 @@ class Coach:
             local = effect.local_time if isinstance(effect.local_time, str) else None
             tx.set_followups(when, offset_from_clock(local, self.clock()) if local else None)
             if when == "none":
-                tx.cancel_followups()
+                tx.cancel_followups(homework=False)  # homework reminders are managed in /sharing
         # FlowEnded: the saved state already carries the outcome.
 
     # ------------------------------------------------------------------ words and logs

@@ -155,3 +155,15 @@ def test_other_databases_are_refused_by_name() -> None:
     with pytest.raises(DatabaseUnavailable, match="mysql"):
         normalize_url("mysql://u@h/db")
 
+
+
+def test_the_ledger_forgets_update_ids_telegram_can_no_longer_resend(store: Store) -> None:
+    old, recent = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 24, tzinfo=UTC)
+    with store.chat(ChatKey("telegram", "77"), old) as tx:
+        assert tx.claim_update(1)
+    with store.chat(ChatKey("telegram", "77"), recent) as tx:
+        assert tx.claim_update(2)
+    assert store.prune_processed(datetime(2026, 11, 18, tzinfo=UTC)) == 1
+    with store.chat(ChatKey("telegram", "77"), recent) as tx:
+        assert tx.claim_update(1)  # forgotten: it could be claimed again
+        assert not tx.claim_update(2)  # still remembered

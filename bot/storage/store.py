@@ -183,6 +183,11 @@ class Store:
             for r in rows
         ]
 
+    def prune_processed(self, before: datetime) -> int:
+        """Forget update ids processed before `before`; how many."""
+        with self.engine.begin() as connection:
+            return connection.execute(sa.delete(PROCESSED).where(PROCESSED.c.processed_at < before)).rowcount
+
     @contextmanager
     def chat(self, key: ChatKey, now: datetime | None = None) -> Iterator[ChatTx]:
         """`now` stamps what the transaction writes (the service passes its clock)."""

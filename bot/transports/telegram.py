@@ -68,6 +68,7 @@ POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open
 SEND_ATTEMPTS = 5  # network errors and 5xx: tries before giving up on a message
 DELIVERED_MEMORY = 10_000
 FOLLOWUP_INTERVAL = 30.0  # seconds between looks for follow-ups that fell due
+PRUNE_EVERY = 120  # rounds of that loop (an hour) between clearing out the exactly-once ledger
 TRANSPORT = "telegram"
 
 # setMyCommands: what people see in Telegram's menu. Only commands that work are listed.
@@ -82,6 +83,7 @@ MENU = (
     ("sos", "People to talk to, right now"),
     ("safety", "Exercises toward your partner: on or off"),
     ("country", "Which country's help lines you see"),
+    ("reminders", "When I may check in on you"),
     ("export", "Everything I keep about you, as files"),
     ("delete", "Erase everything I keep about you"),
     ("sharing", "What a therapist who gave you homework sees"),
@@ -389,8 +391,12 @@ class TelegramBot:
     async def dispatch_followups(self, interval: float) -> None:
         """Every `interval` seconds, start the follow-ups that fell due. Each is taken once
         in the database, so several processes can run this side by side."""
+        rounds = 0
         while not self.stopping.is_set():
             try:
+                if rounds % PRUNE_EVERY == 0:
+                    await asyncio.to_thread(self.coach.forget_old_updates)
+                rounds += 1
                 for due in await asyncio.to_thread(self.coach.due_followups, TRANSPORT):
                     handled = await asyncio.to_thread(self.coach.follow_up, due)
                     if handled is not None:
