@@ -136,3 +136,27 @@ def test_buttons_that_go_on_to_next_set_what_they_set(
     )
     report = check_paths([tmp_path], PROMPTS).report
     assert [(d.code, d.line) for d in report.items] == [(c, line + 2) for c, line in problems]
+
+
+@pytest.mark.parametrize(("tag", "problems"), [("assignable", []), ("nonexistent", [("HH009", 10)])])
+def test_each_flow_makes_one_button_per_tagged_flow(
+    tmp_path: Path, tag: str, problems: list[tuple[str, int]]
+) -> None:
+    for name, title in (("b-flow", "Beta"), ("a-flow", "Alpha")):
+        (tmp_path / f"{name}.yaml").write_text(
+            f"flow: {name}\nversion: 1\ntitle: {title}\nsummary: S\ntags: {{assignable: true}}\nstart: a\n"
+            "steps:\n  a:\n    say: Hi\n    end: completed\n"
+        )
+    (tmp_path / "pick.yaml").write_text(
+        "flow: pick\nversion: 1\ntitle: P\nsummary: S\nstart: which\nsteps:\n  which:\n    say: Which?\n"
+        f"    choices:\n      - each_flow: {{tagged: {tag}, set: chosen, title: chosen_title}}\n"
+        "        goto: done\n  done:\n    say: \"{{ chosen_title }} ({{ chosen }})\"\n    end: completed\n"
+    )
+    result = check_paths([tmp_path], PROMPTS)
+    assert [(d.code, d.line) for d in result.report.items] == problems
+    if not problems:
+        choices = result.library["pick"].steps["which"].choices
+        assert [(c.id, c.label, dict(c.set)) for c in choices] == [
+            ("a-flow", "Alpha", {"chosen": "a-flow", "chosen_title": "Alpha"}),
+            ("b-flow", "Beta", {"chosen": "b-flow", "chosen_title": "Beta"}),
+        ]

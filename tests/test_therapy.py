@@ -51,7 +51,7 @@ class People:
         button = next(b for b in reply.buttons if b.label == label)
         return self.send(chat, Choice(button.id, reply.step_id, reply.seq))
 
-    def assign(self, therapist: ChatKey, alias: str, flow_label: str = "The 20-minute break") -> str:
+    def assign(self, therapist: ChatKey, alias: str, flow_label: str = "Take a break") -> str:
         """The whole /assign conversation; the link's token."""
         self.say(therapist, "/assign")
         self.press(therapist, flow_label)

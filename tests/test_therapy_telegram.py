@@ -118,7 +118,7 @@ async def test_assign_consent_homework_twice_then_revoke(world: World) -> None:
 
     # /assign: the break, every day for a week, with a note.
     await world.command(THERAPIST, "/assign")
-    await world.press(THERAPIST, "The 20-minute break")
+    await world.press(THERAPIST, "Take a break")
     await world.press(THERAPIST, "Every day")
     await world.press(THERAPIST, "1 week")
     count = len(fake.messages(THERAPIST))

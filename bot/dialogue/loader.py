@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from bot.dialogue.model import (
     ChoiceDef,
     EffectDef,
     Flow,
+    FlowChoices,
     Library,
     Migration,
     Route,
@@ -40,6 +42,7 @@ MAX_ID = 64
 FLOW_KEYS = ("flow", "version", "title", "summary", "tags", "start", "vars", "steps", "migrations")
 STEP_KEYS = ("say", "choices", "ask", "scale", "call", "next", "effects", "end")
 CHOICE_KEYS = ("id", "label", "goto", "set")
+EACH_FLOW_KEYS = ("tagged", "set", "title")
 ASK_KEYS = ("var", "max_length", "skippable")
 SCALE_KEYS = ("var", "min", "max")
 ROUTE_KEYS = ("when", "goto")
@@ -90,7 +93,35 @@ def load_library(
             )
             continue
         flows[flow.id] = flow
+    for flow in list(flows.values()):
+        if any(step.flow_choices for step in flow.steps.values()):
+            flows[flow.id] = _expand_flow_choices(flow, flows, report)
     return Library(flows=flows, prompts=tuple(prompts))
+
+
+def _expand_flow_choices(flow: Flow, flows: Mapping[str, Flow], report: Report) -> Flow:
+    """Turn each `each_flow` into one button per tagged flow, ordered by title."""
+    steps = dict(flow.steps)
+    for step_id, step in flow.steps.items():
+        spec = step.flow_choices
+        if spec is None:
+            continue
+        tagged = sorted((f for f in flows.values() if f.tags.get(spec.tagged) is True), key=lambda f: f.title)
+        if not tagged:
+            report.add("HH009", flow.path, spec.line, f"no flow is tagged '{spec.tagged}: true'",
+                       "Tag at least one flow, or list the buttons yourself.")
+            # Stands in for the missing buttons, so this one mistake is the only one reported.
+            placeholder = ChoiceDef(id="each-flow", label=spec.tagged, goto=spec.goto,
+                                    set={spec.set: None, **({spec.title: None} if spec.title else {})}, line=spec.line)
+            steps[step_id] = replace(step, choices=(*step.choices, placeholder), flow_choices=None)
+            continue
+        generated = tuple(
+            ChoiceDef(id=f.id, label=f.title, goto=spec.goto,
+                      set={spec.set: f.id, **({spec.title: f.title} if spec.title else {})}, line=spec.line)
+            for f in tagged
+        )
+        steps[step_id] = replace(step, choices=(*step.choices, *generated), flow_choices=None)
+    return replace(flow, steps=steps)
 
 
 def load_flow(file: Path, report: Report) -> Flow | None:
@@ -118,6 +149,7 @@ class _FlowReader:
     def __init__(self, file: Path, report: Report) -> None:
         self.file = file
         self.report = report
+        self.flow_choices: FlowChoices | None = None  # the step being read has `- each_flow:`
 
     # ------------------------------------------------------------------ helpers
 
@@ -284,6 +316,7 @@ class _FlowReader:
             if source is not None:
                 say = Say(source=source.strip(), is_file=source.strip().endswith(".j2"),
                           line=node.line_of("say"))
+        self.flow_choices = None
         choices = self.read_choices(node, where)
         ask = self.read_ask(node, where)
         scale = self.read_scale(node, where)
@@ -301,7 +334,7 @@ class _FlowReader:
                          "Use 'end: completed' or 'end: stopped'.")
         step = Step(
             id=step_id, line=line, say=say, choices=choices, ask=ask, scale=scale, call=call,
-            call_line=node.line_of("call"), next=routes, effects=effects, end=end,
+            call_line=node.line_of("call"), next=routes, effects=effects, end=end, flow_choices=self.flow_choices,
         )
         self.consistency(step, node, where)
         return step
@@ -353,6 +386,9 @@ class _FlowReader:
             body = self.mapping(item, line, f"a choice in {where}")
             if body is None:
                 continue
+            if "each_flow" in body:
+                self.flow_choices = self.read_each_flow(body, line, where)
+                continue
             self.keys(body, CHOICE_KEYS, f"a choice in {where}")
             if "id" not in body:
                 self.err("HH003", line, f"a choice in {where} has no 'id'", "Add 'id: <short-id>'.")
@@ -382,6 +418,23 @@ class _FlowReader:
                         sets[name] = value
             choices.append(ChoiceDef(id=choice_id, label=label.strip(), goto=goto, set=sets, line=line))
         return tuple(choices)
+
+    def read_each_flow(self, body: YMap, line: int, where: str) -> FlowChoices | None:
+        self.keys(body, ("each_flow", "goto"), f"'each_flow' in {where}")
+        spec = self.mapping(body["each_flow"], body.line_of("each_flow"), f"'each_flow' in {where}")
+        if spec is None:
+            return None
+        self.keys(spec, EACH_FLOW_KEYS, f"'each_flow' in {where}")
+        tagged = self.text(spec, "tagged", f"'each_flow' in {where}")
+        if "set" not in spec:
+            self.err("HH003", spec.line, f"'each_flow' in {where} has no 'set'", "Add 'set: <variable>'.")
+            return None
+        var = self.var_name(spec["set"], spec.line_of("set"), "variable")
+        title = self.var_name(spec["title"], spec.line_of("title"), "variable") if "title" in spec else None
+        goto = self.ident(body["goto"], body.line_of("goto"), "goto") if "goto" in body else None
+        if tagged is None or var is None or ("title" in spec and title is None):
+            return None
+        return FlowChoices(tagged=tagged, set=var, title=title, goto=goto, line=line)
 
     def read_ask(self, node: YMap, where: str) -> AskDef | None:
         if "ask" not in node:

@@ -70,6 +70,19 @@ class ChoiceDef:
 
 
 @dataclass(frozen=True, slots=True)
+class FlowChoices:
+    """`- each_flow: {tagged: TAG, set: VAR, title: VAR}`: one button per flow whose tag TAG
+    is true, labelled with its title, setting VAR to its id (and the title VAR to its
+    title). Expanded into plain choices once every flow has loaded."""
+
+    tagged: str
+    set: str
+    title: str | None
+    goto: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class AskDef:
     var: str
     max_length: int
@@ -118,6 +131,7 @@ class Step:
     next: tuple[Route, ...] = ()
     effects: tuple[EffectDef, ...] = ()
     end: Outcome | None = None
+    flow_choices: FlowChoices | None = None  # expanded into `choices` by the loader
 
     @property
     def waits(self) -> bool:
