@@ -366,3 +366,19 @@ async def test_progress_comes_with_a_chart(running: Running) -> None:
     await fake.wait_for(lambda: any(m.kind == "photo" for m in fake.messages(CHAT)))
     [upload] = fake.calls_to("sendPhoto")
     assert upload.params["photo"].startswith(b"\x89PNG")
+
+
+async def test_delete_after_a_confirmation_erases_everything_and_says_how_to_clear_the_chat(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/start")
+    urge = await running.question(containing="toward your partner")
+    fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    await running.question(containing="body", after=2)
+    fake.send_command(CHAT, "/delete")
+    confirm = await running.question(containing="", after=running.count())
+    assert set(buttons(confirm)) == {"Yes, delete everything", "No, keep it"}
+    fake.press(CHAT, confirm.message_id, buttons(confirm)["Yes, delete everything"])
+    await fake.wait_for(lambda: any("Clear history" in (m.text or "") for m in fake.messages(CHAT)))
+    with running.coach.store.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM chat")).scalar_one() == 0
+        assert connection.execute(sa.text("SELECT count(*) FROM journal")).scalar_one() == 0

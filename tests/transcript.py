@@ -15,6 +15,7 @@ SQLite database. One directive per line:
     * Not sure                     the current question offers a button with this label
     = open                         a session is open (`= ended`: none is)
     % restart                      quit and start `hedgehog chat` again (new process state, same database)
+    % wait 3h                      time passes (m, h or d), then `hedgehog chat` is started again
     + sam                          from here on, another person talks to the bot (`hedgehog chat --as sam`)
 
 `> ` lines may also use `{x*N}` to send N copies of x, e.g. `> {a*10000}`, and `{token}`
@@ -26,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.engine.state import Reply
@@ -87,6 +89,8 @@ class Player:
         self.chat = TerminalChat(self.coach, self.name)
         self.said: list[Reply] = []
         self.token = ""  # of the last homework link the bot gave
+        self.offset = timedelta(0)  # how far `% wait` has moved the coach's clock
+        self.coach.clock = self.now
 
     def where(self, directive: Directive) -> str:
         return f"{self.transcript.path.name}:{directive.line}"
@@ -156,9 +160,17 @@ class Player:
         actual = "open" if state is not None else "ended"
         assert actual == d.value, f"{self.where(d)}: expected the session to be {d.value}, it is {actual}"
 
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
     def do_action(self, d: Directive) -> None:
-        assert d.value == "restart", f"{self.where(d)}: unknown action {d.value!r}"
+        wait = re.fullmatch(r"wait (\d+)([mhd])", d.value)
+        assert d.value == "restart" or wait, f"{self.where(d)}: unknown action {d.value!r}"
+        if wait:
+            unit = {"m": "minutes", "h": "hours", "d": "days"}[wait.group(2)]
+            self.offset += timedelta(**{unit: int(wait.group(1))})
         self.coach.store.close()
         self.coach = self.open_coach()
+        self.coach.clock = self.now
         self.chat = TerminalChat(self.coach, self.name)
         self.said = self.chat.open(None)
