@@ -220,3 +220,29 @@ def test_assign_offers_exactly_the_assignable_flows(people: People) -> None:
     assert offered == assignable
     titles = {c.set["hw_flow"]: c.set["hw_title"] for c in engine.flow("assign").steps["which"].choices}
     assert titles == {f: engine.flow(f).title for f in offered}
+
+
+def _assignment(**changes: object) -> rows.AssignmentRow:
+    base: dict[str, object] = dict(
+        id=1, therapist_id=1, therapist_name="Ana", client_chat_id=2, alias="Cleo", flow_id="break",
+        cadence="weekly", per_week=3, weeks=2, due_at=None, note=None, token_expires_at=START + timedelta(days=7),
+        token_used_at=START, sharing="completion", notify=True, created_at=START, accepted_at=START, ended_at=None,
+    )
+    base.update(changes)
+    return rows.AssignmentRow(**base)  # type: ignore[arg-type]
+
+
+def test_cadence_counts_reminder_days_and_status() -> None:
+    three_a_week = _assignment()
+    assert therapy.total(three_a_week) == 6
+    assert [therapy.reminder_day(three_a_week, k) for k in range(6)] == [1, 3, 5, 8, 10, 12]
+    daily = _assignment(cadence="daily", weeks=1)
+    assert therapy.total(daily) == 7 and therapy.reminder_day(daily, 6) == 7
+    once = _assignment(cadence="once", weeks=1, due_at=START + timedelta(days=7))
+    assert therapy.total(once) == 1 and therapy.reminder_day(once, 0) == 6  # the day before it's due
+    assert therapy.cadence_text(three_a_week) == "3 times a week for 2 weeks"
+    assert therapy.status(three_a_week, START + timedelta(days=3)) == "due"
+    assert therapy.status(three_a_week, START + timedelta(days=15)) == "overdue"
+    done = _assignment(done=tuple(START + timedelta(days=d) for d in range(6)))
+    assert therapy.status(done, START + timedelta(days=15)) == "done"
+    assert therapy.status(_assignment(sharing="revoked"), START) == "revoked"
