@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -29,6 +29,7 @@ from sqlalchemy.exc import OperationalError
 from bot.engine.state import Frame, SessionState
 from bot.errors import DatabaseUnavailable
 from bot.storage import db
+from bot.storage.db import Busy
 from bot.storage.models import Chat, FollowUp, Journal, ProcessedUpdate, Session, utcnow
 
 CHAT = Chat.__table__  # type: ignore[attr-defined]
@@ -37,6 +38,7 @@ SESSION = Session.__table__  # type: ignore[attr-defined]
 JOURNAL = Journal.__table__  # type: ignore[attr-defined]
 PROCESSED = ProcessedUpdate.__table__  # type: ignore[attr-defined]
 FOLLOWUP = FollowUp.__table__  # type: ignore[attr-defined]
+__all__ = ["Busy", "ChatKey", "ChatTx", "DueFollowUp", "FollowUpRow", "JournalRow", "Store"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +263,17 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def local(self) -> bool:
+        """SQLite: a transaction is local work (no network round trips), short once it has the lock."""
+        return self.dialect == "sqlite"
+
+    def at_once(self) -> AbstractContextManager[None]:
+        """Inside, a transaction that would have to wait for SQLite's write lock raises `Busy`
+        as it begins, before reading or writing anything, instead of waiting (up to 30 s):
+        for running one on an event loop, which must not stall. No effect on PostgreSQL."""
+        return db.without_waiting()
 
     def due_followups(
         self, now: datetime, limit: int = 50, transport: str | None = None, chat: ChatKey | None = None

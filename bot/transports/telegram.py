@@ -56,8 +56,9 @@ from telegram.request import BaseRequest
 from bot.dialogue.model import callback_payload, parse_callback_payload
 from bot.engine.state import Button, Choice, Command, Event, Reply, Text, Unsupported
 from bot.errors import ConfigError, HedgehogError
-from bot.service import Coach, Incoming
+from bot.service import Coach, Handled, Incoming
 from bot.storage import ChatKey
+from bot.storage.store import Busy
 
 log = logging.getLogger("hedgehog.telegram")
 
@@ -200,6 +201,7 @@ class TelegramBot:
         # optimisation: the database ledger is what makes updates exactly-once.
         self.delivered: dict[int, None] = {}
         self.stopping = asyncio.Event()
+        self._at_once = coach.store.local  # see `_process`
         self._install_handlers()
 
     # ------------------------------------------------------------------ handlers
@@ -309,7 +311,7 @@ class TelegramBot:
         key = ChatKey(TRANSPORT, str(chat.id))
         person = update.effective_user
         incoming = Incoming(key, event, update.update_id, locale=person.language_code if person else None)
-        handled = await asyncio.to_thread(self.coach.process, incoming)  # commits before returning
+        handled = await self._process(incoming)  # commits before returning
         if answer is not None:
             with contextlib.suppress(TelegramError):
                 await answer.answer()
@@ -318,6 +320,22 @@ class TelegramBot:
             while len(self.delivered) > DELIVERED_MEMORY:
                 del self.delivered[next(iter(self.delivered))]
         return handled.outcome
+
+    async def _process(self, incoming: Incoming) -> Handled:
+        """`Coach.process`, which commits before it returns. On PostgreSQL (every statement a
+        network round trip), and for commands (/export and /progress read a whole history),
+        in a worker thread. On SQLite a button or a message is processed right here: the
+        transaction is a few hundred microseconds of local work, and the hand-off to a
+        thread and back cost about as much again. Only if another connection holds the
+        write lock (a follow-up being started, another process) would it have to wait; then
+        it begins nothing here and waits in a worker thread instead, so the loop never stalls."""
+        if self._at_once and not isinstance(incoming.event, Command):
+            try:
+                with self.coach.store.at_once():
+                    return self.coach.process(incoming)
+            except Busy:
+                pass
+        return await asyncio.to_thread(self.coach.process, incoming)
 
     async def deliver(self, key: ChatKey, chat_id: int, replies: Sequence[Reply]) -> bool:
         """Send replies in order; True if all arrived. The state is already committed, so a
