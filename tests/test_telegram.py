@@ -133,6 +133,30 @@ async def test_a_button_from_an_old_message_is_not_applied(running: Running) -> 
     await running.question(containing="body", after=running.count() - 1)
 
 
+async def test_after_a_press_the_edit_and_the_next_question_do_not_wait_for_each_other(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/start")
+    urge = await running.question(containing="toward your partner")
+
+    def keyboard_of(question: BotMessage) -> dict[str, object] | None:
+        return next(m for m in fake.messages(CHAT) if m.message_id == question.message_id).reply_markup
+
+    fake.slow_next("sendMessage", 1.0)
+    shown = running.count()
+    fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    await fake.wait_for(lambda: keyboard_of(urge) is None)  # the choice shows...
+    assert "→ <b>Away from them</b>" in (fake.messages(CHAT)[shown - 1].html or "")
+    assert running.count() == shown  # ...while the next question is still on its way
+    await fake.wait_for(lambda: bool(fake.calls_to("answerCallbackQuery")))
+    body = await running.question(containing="body", after=shown)
+
+    fake.slow_next("editMessageText", 1.0)
+    fake.press(CHAT, body.message_id, next(iter(buttons(body).values())))
+    await running.question(after=running.count())  # the next question arrives...
+    assert keyboard_of(body) is not None
+    await fake.wait_for(lambda: keyboard_of(body) is None)  # ...and then the edit
+
+
 async def test_an_update_sent_twice_is_handled_once(running: Running) -> None:
     fake = running.fake
     fake.send_command(CHAT, "/start")

@@ -278,9 +278,13 @@ class TelegramBot:
         else:
             step_id, seq, choice_id = parsed
             event = Choice(choice_id, step_id, seq)
-        handled = await self._run(update, event, answer=query)
-        if isinstance(query.message, Message) and parsed is not None and handled != "delivered":
-            await self._settle_keyboard(query, parsed[2], applied=handled == "moved")
+        await self._run(update, event, pressed=query, choice_id=parsed[2] if parsed is not None else None)
+
+    @staticmethod
+    async def _answer(query: CallbackQuery) -> None:
+        """Stop the button's spinner. Once is enough: a failure here changes nothing."""
+        with contextlib.suppress(TelegramError):
+            await query.answer()
 
     async def _settle_keyboard(self, query: CallbackQuery, choice_id: str, applied: bool) -> None:
         """After a choice, the message it came from shows what was chosen and loses its
@@ -302,7 +306,9 @@ class TelegramBot:
 
     # ------------------------------------------------------------------ the one path
 
-    async def _run(self, update: Update, event: Event, answer: CallbackQuery | None = None) -> str:
+    async def _run(
+        self, update: Update, event: Event, pressed: CallbackQuery | None = None, choice_id: str | None = None
+    ) -> str:
         chat = update.effective_chat
         assert chat is not None
         if update.update_id in self.delivered:
@@ -312,13 +318,29 @@ class TelegramBot:
         person = update.effective_user
         incoming = Incoming(key, event, update.update_id, locale=person.language_code if person else None)
         handled = await self._process(incoming)  # commits before returning
-        if answer is not None:
-            with contextlib.suppress(TelegramError):
-                await answer.answer()
-        if await self.deliver(key, chat.id, handled.replies):
+        # After a button, three requests and none waits for another: the new messages go
+        # out in order, while the spinner is stopped and the pressed message (above them in
+        # the chat) is edited to show the choice. Whichever lands first, the chat reads the
+        # same, and it only ever reads "choice made, next question" once the state that
+        # says so is committed. A press on the old keyboard before its edit lands is a
+        # stale button, refused by the engine as ever. The chat's next update waits for all
+        # three (the per-chat lock is held until this returns), so they never cross it.
+        aside: list[asyncio.Task[None]] = []
+        if pressed is not None:
+            aside.append(asyncio.ensure_future(self._answer(pressed)))
+            if choice_id is not None and isinstance(pressed.message, Message):
+                applied = handled.outcome == "moved"
+                aside.append(asyncio.ensure_future(self._settle_keyboard(pressed, choice_id, applied)))
+        try:
+            delivered = await self.deliver(key, chat.id, handled.replies)
+        finally:
+            failures = [r for r in await asyncio.gather(*aside, return_exceptions=True) if isinstance(r, Exception)]
+        if delivered:
             self.delivered[update.update_id] = None
             while len(self.delivered) > DELIVERED_MEMORY:
                 del self.delivered[next(iter(self.delivered))]
+        if failures:
+            raise failures[0]  # the edit could not be made: not confirmed, as before
         return handled.outcome
 
     async def _process(self, incoming: Incoming) -> Handled:
