@@ -189,6 +189,15 @@ class PerChatProcessor(BaseUpdateProcessor):
         return None
 
 
+class _NotPrivate(TypeHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
+    """Updates from groups and channels. Deciding in `check_update` keeps private chats'
+    updates (nearly all of them) from running a callback just to learn they need nothing."""
+
+    def check_update(self, update: object) -> bool:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        return chat is not None and chat.type != ChatType.PRIVATE
+
+
 # ---------------------------------------------------------------------------- the bot
 
 
@@ -208,7 +217,7 @@ class TelegramBot:
 
     def _install_handlers(self) -> None:
         app = self.app
-        app.add_handler(TypeHandler(Update, self._groups), group=-1)
+        app.add_handler(_NotPrivate(Update, self._groups), group=-1)
         app.add_handler(MessageHandler(filters.UpdateType.EDITED, self._guard(self._edited)))
         app.add_handler(MessageHandler(filters.COMMAND, self._guard(self._command)))
         app.add_handler(MessageHandler(filters.TEXT, self._guard(self._text)))
