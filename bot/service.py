@@ -352,7 +352,7 @@ class Coach:
         new meets onboarding first, unless a particular flow was asked for by name (a
         terminal's --flow; later, a therapist's link)."""
         replies: list[Reply] = []
-        if not asked and current is None and tx.last_event("entry", ONBOARDING_FLOW) is None:
+        if not asked and current is None and not tx.has_event("entry", ONBOARDING_FLOW):
             flow_id = ONBOARDING_FLOW
         if current is not None:
             tx.end_session("stopped")

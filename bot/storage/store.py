@@ -209,6 +209,13 @@ class _Statements:
                    JOURNAL.c.name == bind("b_name")),
             dialect,
         )
+        # EXISTS stops at the first match (walking the chat's rows oldest first), where
+        # max() reads every row of the chat's history.
+        self.has_event = _Raw(
+            sa.select(sa.exists().where(JOURNAL.c.chat_id == bind("b_chat"), JOURNAL.c.kind == bind("b_kind"),
+                                        JOURNAL.c.name == bind("b_name"))),
+            dialect,
+        )
         self.answers_since = _Raw(
             sa.select(JOURNAL.c.value)
             .where(JOURNAL.c.chat_id == bind("b_chat"), JOURNAL.c.kind == sa.literal_column("'answer'"),
@@ -551,6 +558,11 @@ class ChatTx:
             self.cursor, {"b_chat": self.chat_id, "b_flow": flow_id, "b_name": variable, "b_since": since}
         )
         return [json.loads(value) for (value,) in rows]
+
+    def has_event(self, kind: str, name: str) -> bool:
+        """Whether the journal has any such entry (cheaper than `last_event` for that question)."""
+        row = self.sql.has_event.first(self.cursor, {"b_chat": self.chat_id, "b_kind": kind, "b_name": name})
+        return bool(row and row[0])
 
     def last_event(self, kind: str, name: str) -> datetime | None:
         row = self.sql.last_event.first(self.cursor, {"b_chat": self.chat_id, "b_kind": kind, "b_name": name})
