@@ -97,7 +97,7 @@ class _Raw:
     (`result_processor`). Every parameter is a `bindparam` named `b_...` or one of `values`,
     the columns an INSERT or UPDATE sets; a column the model defaults gets that default."""
 
-    __slots__ = ("binders", "defaults", "names", "positional", "readers", "sql")
+    __slots__ = ("binders", "converts", "defaults", "names", "positional", "readers", "sql")
 
     def __init__(self, statement: sa.Executable, dialect: sa.Dialect, values: Sequence[str] = ()) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(values) or None)
@@ -120,6 +120,7 @@ class _Raw:
         self.binders = tuple(binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
         columns = statement.exported_columns if isinstance(statement, sa.Select | sa.UpdateBase) else ()
         self.readers = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+        self.converts = any(reader is not None for reader in self.readers)
 
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         if self.defaults:
@@ -136,15 +137,18 @@ class _Raw:
 
     def first(self, cursor: Any, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         row = self.run(cursor, values).fetchone()
-        if row is None:
-            return None
+        if row is None or not self.converts:
+            return row  # type: ignore[no-any-return]
         return tuple(value if reader is None else reader(value)
                      for value, reader in zip(row, self.readers, strict=True))
 
     def all(self, cursor: Any, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        rows = self.run(cursor, values).fetchall()
+        if not self.converts:
+            return rows  # type: ignore[no-any-return]
         return [tuple(value if reader is None else reader(value)
                       for value, reader in zip(row, self.readers, strict=True))
-                for row in self.run(cursor, values).fetchall()]
+                for row in rows]
 
 
 class _Statements:
