@@ -22,6 +22,7 @@ import json
 import statistics
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -151,8 +152,8 @@ async def _bench(settings: Settings, count: int, rounds: int) -> tuple[list[_Sid
     echo_app.add_handler(MessageHandler(filters.TEXT, reply))
 
     # Hedgehog: the whole step, on a fresh SQLite file. Each update and its result are
-    # kept for the third side to replay.
-    played: list[tuple[dict[str, Any], Handled]] = []
+    # kept until the third side (which always runs next) has replayed them.
+    played: deque[tuple[dict[str, Any], Handled]] = deque()
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
         coach = build_coach(settings, engine=build_engine(settings), store=store)
@@ -184,7 +185,7 @@ async def _bench(settings: Settings, count: int, rounds: int) -> tuple[list[_Sid
         alone._process = replayed  # type: ignore[method-assign]
 
         def next_for_alone(n: int) -> dict[str, Any]:
-            update, handled = played[n]
+            update, handled = played.popleft()
             results[:] = [handled]
             return update
 
