@@ -17,6 +17,7 @@ keyboards. The sides alternate over several rounds; each figure is the median.
 from __future__ import annotations
 
 import asyncio
+import copy
 import gc
 import json
 import statistics
@@ -138,7 +139,7 @@ async def _bench(settings: Settings, count: int, rounds: int) -> tuple[list[_Sid
     The rounds alternate (and alternate which side goes first), so a noisy neighbour on a
     shared machine slows every side alike instead of whichever happened to run then."""
     from bot.app import build_coach, build_engine
-    from bot.service import Handled, Incoming
+    from bot.service import Coach, Handled, Incoming
     from bot.storage import Store
     from bot.transports.telegram import TelegramBot, build_application
 
@@ -159,30 +160,31 @@ async def _bench(settings: Settings, count: int, rounds: int) -> tuple[list[_Sid
         coach = build_coach(settings, engine=build_engine(settings), store=store)
         recorder = RecordingRequest()
         app = build_application(TOKEN, None, request=recorder, rate_limit=False)
-        full = TelegramBot(coach, app)
-        process = full._process
         pending: list[dict[str, Any]] = []
 
-        async def process_and_keep(incoming: Incoming) -> Handled:
-            handled = await process(incoming)
+        def process_and_keep(incoming: Incoming) -> Handled:
+            handled = Coach.process(coach, incoming)
             played.append((pending.pop(), handled))
             return handled
 
-        full._process = process_and_keep  # type: ignore[method-assign]
+        coach.process = process_and_keep  # type: ignore[method-assign]
+        TelegramBot(coach, app)
 
         def next_for_hedgehog(n: int) -> dict[str, Any]:
             pending[:] = [next_update(n, recorder)]
             return pending[0]
 
-        # The Telegram side alone: the same bot, updates and results, no engine or database.
+        # The Telegram side alone: the same bot, updates and results; Coach.process hands
+        # back what the full side got, touching no engine and no database.
         replay_app = build_application(TOKEN, None, request=RecordingRequest(), rate_limit=False)
-        alone = TelegramBot(coach, replay_app)
+        replaying = copy.copy(coach)
         results: list[Handled] = []
 
-        async def replayed(incoming: Incoming) -> Handled:
+        def replay(incoming: Incoming) -> Handled:
             return results.pop()
 
-        alone._process = replayed  # type: ignore[method-assign]
+        replaying.process = replay  # type: ignore[method-assign]
+        TelegramBot(replaying, replay_app)
 
         def next_for_alone(n: int) -> dict[str, Any]:
             update, handled = played.popleft()
