@@ -336,7 +336,8 @@ class Store:
                     )
                     created = inserted is not None  # two processes racing: only one inserts
                     row = sql.lock_chat.first(cursor, names)
-                    assert row is not None
+                    if row is None:  # inserted by this transaction or a committed rival: it is there
+                        raise RuntimeError("the chat row vanished inside its own transaction")
                 chat_id, timezone, violence_noted_at, followups, last_seen_at, active = row[:6]
                 if sql.joined and (not active or now - last_seen_at > SEEN_PRECISION):
                     sql.touch_chat.run(cursor, {"b_id": chat_id, "b_now": now})
