@@ -85,6 +85,9 @@ MENU = (
     ("help", "What I can do"),
 )
 
+# Commands that read a person's whole history (see `TelegramBot._process`).
+READS_HISTORY = frozenset({"export", "progress"})
+
 # What a person may send that is not text, in words for the "I can only read text" reply.
 UNSUPPORTED = (
     (filters.PHOTO, "photos"),
@@ -354,13 +357,14 @@ class TelegramBot:
 
     async def _process(self, incoming: Incoming) -> Handled:
         """`Coach.process`, which commits before it returns. On PostgreSQL (every statement a
-        network round trip), and for commands (/export and /progress read a whole history),
-        in a worker thread. On SQLite a button or a message is processed right here: the
-        transaction is a few hundred microseconds of local work, and the hand-off to a
-        thread and back cost about as much again. Only if another connection holds the
-        write lock (a follow-up being started, another process) would it have to wait; then
-        it begins nothing here and waits in a worker thread instead, so the loop never stalls."""
-        if self._at_once and not isinstance(incoming.event, Command):
+        network round trip), and for /export and /progress (they read a whole history), in
+        a worker thread. On SQLite everything else is processed right here: the transaction
+        is a few hundred microseconds of local work, and the hand-off to a thread and back
+        cost about as much again. Only if another connection holds the write lock (a
+        follow-up being started, another process) would it have to wait; then it begins
+        nothing here and waits in a worker thread instead, so the loop never stalls."""
+        event = incoming.event
+        if self._at_once and not (isinstance(event, Command) and event.name in READS_HISTORY):
             try:
                 with self.coach.store.at_once():
                     return self.coach.process(incoming)
