@@ -414,7 +414,7 @@ class Coach:
         if flow_id == HOMEWORK_FLOW and not variables:
             return [self.practice.say("link_invalid", reason="unknown")]
         replies: list[Reply] = []
-        if not asked and current is None and tx.last_event("entry", ONBOARDING_FLOW) is None:
+        if not asked and current is None and not tx.has_event("entry", ONBOARDING_FLOW):
             flow_id = ONBOARDING_FLOW
         if current is not None:
             tx.end_session("stopped")

@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 from bot.engine.state import Frame, SessionState
 from bot.errors import DatabaseUnavailable, SchemaTooNew
 from bot.storage import ChatKey, Store, normalize_url
+from bot.storage.store import Busy
 
 KEY = ChatKey("terminal", "ana")
 STATE = SessionState(
@@ -84,6 +85,25 @@ def test_an_update_is_claimed_once_across_processes(db_url: str) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_at_once_a_busy_sqlite_database_raises_before_anything_is_done(sqlite_url: str) -> None:
+    store = Store.open(sqlite_url)
+    writer = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another connection is writing
+        started = time.monotonic()
+        with pytest.raises(Busy), store.at_once(), store.chat(KEY) as tx:
+            tx.claim_update(1)
+        assert time.monotonic() - started < 1  # refused at once, not after the 30 s busy timeout
+        writer.rollback()
+        with store.chat(KEY) as tx:  # outside `at_once`, as before; nothing was claimed
+            assert tx.claim_update(1)
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+    finally:
+        writer.close()
+        store.close()
 
 
 def test_follow_ups_are_stored_once_per_key(store: Store) -> None:

@@ -4,6 +4,8 @@ SQLite: what a person on Telegram sees, and what happens when Telegram misbehave
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -132,6 +134,30 @@ async def test_a_button_from_an_old_message_is_not_applied(running: Running) -> 
     await running.question(containing="body", after=running.count() - 1)
 
 
+async def test_after_a_press_the_edit_and_the_next_question_do_not_wait_for_each_other(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/start")
+    urge = await running.question(containing="toward your partner")
+
+    def keyboard_of(question: BotMessage) -> dict[str, object] | None:
+        return next(m for m in fake.messages(CHAT) if m.message_id == question.message_id).reply_markup
+
+    fake.slow_next("sendMessage", 1.0)
+    shown = running.count()
+    fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    await fake.wait_for(lambda: keyboard_of(urge) is None)  # the choice shows...
+    assert "→ <b>Away from them</b>" in (fake.messages(CHAT)[shown - 1].html or "")
+    assert running.count() == shown  # ...while the next question is still on its way
+    await fake.wait_for(lambda: bool(fake.calls_to("answerCallbackQuery")))
+    body = await running.question(containing="body", after=shown)
+
+    fake.slow_next("editMessageText", 1.0)
+    fake.press(CHAT, body.message_id, next(iter(buttons(body).values())))
+    await running.question(after=running.count())  # the next question arrives...
+    assert keyboard_of(body) is not None
+    await fake.wait_for(lambda: keyboard_of(body) is None)  # ...and then the edit
+
+
 async def test_an_update_sent_twice_is_handled_once(running: Running) -> None:
     fake = running.fake
     fake.send_command(CHAT, "/start")
@@ -146,6 +172,29 @@ async def test_an_update_sent_twice_is_handled_once(running: Running) -> None:
     assert running.count() == shown  # nothing applied, nothing shown twice
     with running.coach.store.chat(ChatKey("telegram", str(CHAT))) as tx:
         assert [row.value for row in tx.journal() if row.name == "urge"] == ["away"]
+    assert running.state().step_id == "body"
+
+
+async def test_a_button_pressed_while_another_connection_writes_waits_off_the_event_loop(
+    running: Running, sqlite_url: str
+) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/start")
+    urge = await running.question(containing="toward your partner")
+    writer = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another process, mid-transaction
+        started = time.monotonic()
+        fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+        for _ in range(25):  # fetched at once, then waiting for the lock...
+            await asyncio.sleep(0.02)
+        assert time.monotonic() - started < 3  # ...while the loop runs on (waiting on it would stall it 30 s)
+        assert not fake.calls_to("answerCallbackQuery")  # nothing done or shown before the commit
+        assert fake.pending_updates  # nor confirmed
+    finally:
+        writer.rollback()
+        writer.close()
+    await running.question(containing="body", after=2)
     assert running.state().step_id == "body"
 
 

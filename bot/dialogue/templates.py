@@ -8,7 +8,7 @@ compiled with `Environment.compile_expression`, never Python `eval`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +34,14 @@ class Prompt:
 
     template: jinja2.Template
     uses: frozenset[str]
+    # Most prompts read no variable and render the same every time: the text, once rendered.
+    _fixed: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def render(self, variables: Mapping[str, Any]) -> str:
+        if not self.uses:
+            if not self._fixed:
+                self._fixed.append(self.template.render({}).strip())
+            return self._fixed[0]
         # A variable the checker proved is set may still be missing in a session saved
         # under an older flow version: it reads as empty rather than crashing the step.
         missing = self.uses.difference(variables)

@@ -10,6 +10,10 @@ advisory lock so replicas starting together do not race.
 from __future__ import annotations
 
 import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,25 @@ from bot.errors import DatabaseUnavailable, SchemaTooNew
 MIGRATIONS = Path(__file__).parent / "migrations"
 ADVISORY_LOCK = 0x4E4447  # "HDG": one key for every Hedgehog schema migration
 SETTING = "HEDGEHOG_DATABASE_URL"
+BUSY_TIMEOUT_MS = 30_000  # SQLite: how long a transaction waits for another connection's write lock
+# Set by `without_waiting`: SQLite transactions begun meanwhile do not wait for the lock.
+_NO_WAIT: ContextVar[bool] = ContextVar("hedgehog_sqlite_no_wait", default=False)
+
+
+class Busy(Exception):
+    """Another connection holds SQLite's write lock, and the transaction was begun
+    `without_waiting`: nothing was read or written."""
+
+
+@contextmanager
+def without_waiting() -> Iterator[None]:
+    """SQLite transactions begun inside raise `Busy` as they begin, instead of waiting up
+    to 30 s, when another connection holds the write lock. No effect on PostgreSQL."""
+    token = _NO_WAIT.set(True)
+    try:
+        yield
+    finally:
+        _NO_WAIT.reset(token)
 
 
 def default_database_url() -> str:
@@ -83,13 +106,28 @@ def _sqlite_engine(url: URL) -> sa.Engine:
     def _on_connect(connection: Any, _record: Any) -> None:
         connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = connection.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Straight to the driver: a whole SQLAlchemy execution here cost as much as the
+        # per-message statements themselves.
+        driver = connection.connection.dbapi_connection
+        assert driver is not None
+        if not _NO_WAIT.get():
+            driver.execute("BEGIN IMMEDIATE")
+            return
+        driver.execute("PRAGMA busy_timeout=0")
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
+                raise Busy("another connection holds the write lock") from None
+            raise
+        finally:
+            driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
     return engine
 

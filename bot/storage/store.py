@@ -5,15 +5,19 @@
 UPDATE` on the chat row), so one chat's events are applied one after another even
 across processes, while different chats proceed in parallel on PostgreSQL.
 
-This is the per-message hot path: it uses SQLAlchemy Core statements on the
-sqlmodel tables, not the ORM's unit of work.
+This is the per-message hot path. Its statements are SQLAlchemy Core statements on the
+sqlmodel tables, compiled once for the database in use and run straight on the DBAPI
+cursor of the transaction's connection (`_Raw`): for these one-row statements SQLAlchemy's
+per-execution work costs several times what SQLite itself does. Values still go through
+the columns' own types (UTC datetimes, booleans). Rarer work (export, erase, follow-up
+listing) uses ordinary Core execution on the same connection and transaction.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -25,6 +29,7 @@ from sqlalchemy.exc import OperationalError
 from bot.engine.state import Frame, SessionState
 from bot.errors import DatabaseUnavailable
 from bot.storage import db
+from bot.storage.db import Busy
 from bot.storage.models import Chat, FollowUp, Journal, ProcessedUpdate, Session, utcnow
 
 CHAT = Chat.__table__  # type: ignore[attr-defined]
@@ -33,6 +38,7 @@ SESSION = Session.__table__  # type: ignore[attr-defined]
 JOURNAL = Journal.__table__  # type: ignore[attr-defined]
 PROCESSED = ProcessedUpdate.__table__  # type: ignore[attr-defined]
 FOLLOWUP = FollowUp.__table__  # type: ignore[attr-defined]
+__all__ = ["Busy", "ChatKey", "ChatTx", "DueFollowUp", "FollowUpRow", "JournalRow", "Store"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,42 +78,163 @@ class FollowUpRow:
     status: str
 
 
-class _Statements:
-    """Every hot-path statement, built once: building one per call costs more than SQLite's work."""
+# `status = 'active'` as a literal, not a parameter: with a parameter SQLite re-plans the
+# statement on every run to find out whether the one-active-session partial index applies.
+ACTIVE = sa.literal_column("'active'")
+CHAT_COLUMNS = (CHAT.c.id, CHAT.c.timezone, CHAT.c.violence_noted_at, CHAT.c.followups, CHAT.c.last_seen_at,
+                CHAT.c.active, CHAT.c.country)
+SESSION_COLUMNS = (SESSION.c.id, SESSION.c.flow_id, SESSION.c.flow_version, SESSION.c.step_id, SESSION.c.vars,
+                   SESSION.c.stack, SESSION.c.seq, SESSION.c.status, SESSION.c.updated_at)
+SESSION_VALUES = ("flow_id", "flow_version", "step_id", "vars", "stack", "seq", "status", "updated_at", "ended_at")
+JOURNAL_VALUES = ("chat_id", "session_id", "flow_id", "step_id", "kind", "name", "value", "created_at")
+FOLLOWUP_VALUES = ("chat_id", "session_id", "source_flow", "source_step", "target_flow", "due_at", "status",
+                   "dedupe_key", "created_at", "kind", "assignment_id")
 
-    def __init__(self, insert: Any, dialect: str) -> None:
+
+class _Raw:
+    """One Core statement, compiled once for the store's dialect and run on the DBAPI cursor.
+
+    Parameters are passed by name, as with `Connection.execute`, and converted by their
+    columns' types (`bind_processor`); rows come back as tuples converted the same way
+    (`result_processor`). Every parameter is a `bindparam` named `b_...` or one of `values`,
+    the columns an INSERT or UPDATE sets; a column the model defaults gets that default."""
+
+    __slots__ = ("binders", "converts", "defaults", "names", "positional", "readers", "sql")
+
+    def __init__(self, statement: sa.Executable, dialect: sa.Dialect, values: Sequence[str] = ()) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(values) or None)
+        self.sql = compiled.string
+        self.positional = compiled.positional
+        names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
+        binds = compiled.binds
+        self.defaults: dict[str, Any] = {}
+        for name in names:
+            if name not in binds:
+                raise ValueError(f"{self.sql}: a parameter without a name ({name})")
+            if name.startswith("b_") or name in values:
+                continue
+            # Not asked for: a column the statement sets from the model's default.
+            default = statement.table.c[name].default  # type: ignore[attr-defined]
+            if default is None or not default.is_scalar:
+                raise ValueError(f"{self.sql}: no value and no scalar default for {name}")
+            self.defaults[name] = default.arg
+        self.names = tuple(names)
+        self.binders = tuple(binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+        columns = statement.exported_columns if isinstance(statement, sa.Select | sa.UpdateBase) else ()
+        self.readers = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+        self.converts = any(reader is not None for reader in self.readers)
+
+    def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
+        if self.defaults:
+            values = {**self.defaults, **values}
+        converted = [
+            values[name] if binder is None else binder(values[name])
+            for name, binder in zip(self.names, self.binders, strict=True)
+        ]
+        return converted if self.positional else dict(zip(self.names, converted, strict=True))
+
+    def run(self, cursor: Any, values: Mapping[str, Any]) -> Any:
+        cursor.execute(self.sql, self.parameters(values))
+        return cursor
+
+    def first(self, cursor: Any, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        row = self.run(cursor, values).fetchone()
+        if row is None or not self.converts:
+            return row  # type: ignore[no-any-return]
+        return tuple(value if reader is None else reader(value)
+                     for value, reader in zip(row, self.readers, strict=True))
+
+    def all(self, cursor: Any, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        rows = self.run(cursor, values).fetchall()
+        if not self.converts:
+            return rows  # type: ignore[no-any-return]
+        return [tuple(value if reader is None else reader(value)
+                      for value, reader in zip(row, self.readers, strict=True))
+                for row in rows]
+
+
+class _Statements:
+    """Every hot-path statement, built and compiled once: building one per call costs more than SQLite's work."""
+
+    def __init__(self, insert: Any, dialect: sa.Dialect) -> None:
         bind = sa.bindparam
-        columns = (CHAT.c.id, CHAT.c.timezone, CHAT.c.violence_noted_at, CHAT.c.followups, CHAT.c.last_seen_at,
-                   CHAT.c.active, CHAT.c.country)
         where = (CHAT.c.transport == bind("b_transport"), CHAT.c.address == bind("b_address"))
-        if dialect == "postgresql":
-            # Touching the row is also what locks it until commit.
-            self.lock_chat = (
-                sa.update(CHAT).where(*where).values(last_seen_at=bind("b_now"), active=True).returning(*columns)
+        self.joined = dialect.name != "postgresql"
+        if self.joined:
+            # SQLite's BEGIN IMMEDIATE already holds the write lock: one read gives the chat
+            # and its active session, and the chat row is touched only when `last_seen_at`
+            # is stale (see `Store.chat`).
+            self.lock_chat = _Raw(
+                sa.select(*CHAT_COLUMNS, *SESSION_COLUMNS)
+                .select_from(
+                    CHAT.outerjoin(SESSION, sa.and_(SESSION.c.chat_id == CHAT.c.id, SESSION.c.status == ACTIVE))
+                )
+                .where(*where),
+                dialect,
             )
         else:
-            # SQLite's BEGIN IMMEDIATE already holds the write lock: reading is enough, and
-            # the row is touched only when `last_seen_at` is stale (see `Store.chat`).
-            self.lock_chat = sa.select(*columns).where(*where)
-        self.touch_chat = (
-            sa.update(CHAT).where(CHAT.c.id == bind("b_id")).values(last_seen_at=bind("b_now"), active=True)
+            # Touching the row is also what locks it until commit. The session is read by a
+            # later statement: one statement's snapshot is taken before the lock is granted.
+            self.lock_chat = _Raw(
+                sa.update(CHAT).where(*where)
+                .values(last_seen_at=bind("b_now"), active=sa.true()).returning(*CHAT_COLUMNS),
+                dialect,
+            )
+        self.touch_chat = _Raw(
+            sa.update(CHAT).where(CHAT.c.id == bind("b_id")).values(last_seen_at=bind("b_now"), active=sa.true()),
+            dialect,
         )
         # A chat created by two processes at once: the loser's insert does nothing.
-        self.insert_chat = (
-            insert(CHAT).on_conflict_do_nothing(index_elements=["transport", "address"]).returning(CHAT.c.id)
+        self.insert_chat = _Raw(
+            insert(CHAT).on_conflict_do_nothing(index_elements=["transport", "address"]).returning(CHAT.c.id),
+            dialect, ("transport", "address", "created_at", "last_seen_at", "active"),
         )
         # RETURNING says whether the row went in: psycopg reports no rowcount for these.
-        self.claim = (
+        self.claim = _Raw(
             insert(PROCESSED)
             .on_conflict_do_nothing(index_elements=["transport", "update_id"])
-            .returning(PROCESSED.c.update_id)
+            .returning(PROCESSED.c.update_id),
+            dialect, ("transport", "update_id", "chat_id", "processed_at"),
         )
-        self.active_session = sa.select(SESSION).where(
-            SESSION.c.chat_id == bind("b_chat"), SESSION.c.status == "active"
+        self.active_session = _Raw(
+            sa.select(*SESSION_COLUMNS).where(SESSION.c.chat_id == bind("b_chat"), SESSION.c.status == ACTIVE),
+            dialect,
         )
-        self.insert_session = sa.insert(SESSION)
-        self.update_session = sa.update(SESSION).where(SESSION.c.id == bind("b_id"))
-        self.insert_journal = sa.insert(JOURNAL)
+        self.insert_session = _Raw(
+            sa.insert(SESSION).returning(SESSION.c.id), dialect, ("chat_id", "started_at", *SESSION_VALUES)
+        )
+        self.update_session = _Raw(sa.update(SESSION).where(SESSION.c.id == bind("b_id")), dialect, SESSION_VALUES)
+        self.end_session = _Raw(
+            sa.update(SESSION).where(SESSION.c.chat_id == bind("b_chat"), SESSION.c.status == ACTIVE),
+            dialect, ("status", "updated_at", "ended_at"),
+        )
+        self.insert_journal = _Raw(sa.insert(JOURNAL), dialect, JOURNAL_VALUES)
+        self.last_event = _Raw(
+            sa.select(sa.func.max(JOURNAL.c.created_at))
+            .where(JOURNAL.c.chat_id == bind("b_chat"), JOURNAL.c.kind == bind("b_kind"),
+                   JOURNAL.c.name == bind("b_name")),
+            dialect,
+        )
+        # EXISTS stops at the first match (walking the chat's rows oldest first), where
+        # max() reads every row of the chat's history.
+        self.has_event = _Raw(
+            sa.select(sa.exists().where(JOURNAL.c.chat_id == bind("b_chat"), JOURNAL.c.kind == bind("b_kind"),
+                                        JOURNAL.c.name == bind("b_name"))),
+            dialect,
+        )
+        self.answers_since = _Raw(
+            sa.select(JOURNAL.c.value)
+            .where(JOURNAL.c.chat_id == bind("b_chat"), JOURNAL.c.kind == sa.literal_column("'answer'"),
+                   JOURNAL.c.flow_id == bind("b_flow"), JOURNAL.c.name == bind("b_name"),
+                   JOURNAL.c.created_at >= bind("b_since"))
+            .order_by(JOURNAL.c.id),
+            dialect,
+        )
+        self.insert_followup = _Raw(
+            insert(FOLLOWUP).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(FOLLOWUP.c.id),
+            dialect, FOLLOWUP_VALUES,
+        )
+        # Rarer work: ordinary Core execution.
         self.deactivate_chat = sa.update(CHAT).where(CHAT.c.id == bind("b_id")).values(active=False)
         self.take_followup = (
             sa.update(FOLLOWUP)
@@ -126,9 +253,6 @@ class _Statements:
         )
         # /stop: the bot's own check-ins, not the homework reminders a client agreed to.
         self.cancel_own_followups = self.cancel_followups.where(FOLLOWUP.c.kind == "flow")
-        self.insert_followup = (
-            insert(FOLLOWUP).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(FOLLOWUP.c.id)
-        )
 
 
 class Store:
@@ -137,7 +261,7 @@ class Store:
         self.url = url
         self.display_url = db.shown(url)
         self.dialect = engine.dialect.name
-        self.sql = _Statements(postgresql.insert if self.dialect == "postgresql" else sqlite.insert, self.dialect)
+        self.sql = _Statements(postgresql.insert if self.dialect == "postgresql" else sqlite.insert, engine.dialect)
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -154,6 +278,17 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def local(self) -> bool:
+        """SQLite: a transaction is local work (no network round trips), short once it has the lock."""
+        return self.dialect == "sqlite"
+
+    def at_once(self) -> AbstractContextManager[None]:
+        """Inside, a transaction that would have to wait for SQLite's write lock raises `Busy`
+        as it begins, before reading or writing anything, instead of waiting (up to 30 s):
+        for running one on an event loop, which must not stall. No effect on PostgreSQL."""
+        return db.without_waiting()
 
     def due_followups(
         self, now: datetime, limit: int = 50, transport: str | None = None, chat: ChatKey | None = None
@@ -196,26 +331,36 @@ class Store:
             connection = self.engine.connect()
         except OperationalError as exc:
             raise DatabaseUnavailable(f"Cannot reach the database at {self.display_url} ({db._reason(exc)}).") from None
+        sql = self.sql
         names = {"b_transport": key.transport, "b_address": key.address, "b_now": now}
         with connection, connection.begin():
-            row = connection.execute(self.sql.lock_chat, names).first()
-            created = False
-            if row is None:
-                inserted = connection.execute(
-                    self.sql.insert_chat,
-                    {"transport": key.transport, "address": key.address, "created_at": now, "last_seen_at": now,
-                     "active": True},
-                ).first()
-                created = inserted is not None  # two processes racing: only one inserts
-                row = connection.execute(self.sql.lock_chat, names).one()
-            if self.dialect != "postgresql" and (not row.active or now - row.last_seen_at > SEEN_PRECISION):
-                connection.execute(self.sql.touch_chat, {"b_id": row.id, "b_now": now})
-            tx = ChatTx(self, connection, key, row.id, row.timezone, now)
-            tx.violence_noted = row.violence_noted_at is not None
-            tx.followups = row.followups
-            tx.country = row.country
-            tx.created = created
-            yield tx
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                row = sql.lock_chat.first(cursor, names)
+                created = False
+                if row is None:
+                    inserted = sql.insert_chat.first(
+                        cursor,
+                        {"transport": key.transport, "address": key.address, "created_at": now, "last_seen_at": now,
+                         "active": True},
+                    )
+                    created = inserted is not None  # two processes racing: only one inserts
+                    row = sql.lock_chat.first(cursor, names)
+                    if row is None:  # inserted by this transaction or a committed rival: it is there
+                        raise RuntimeError("the chat row vanished inside its own transaction")
+                chat_id, timezone, violence_noted_at, followups, last_seen_at, active, country = row[:7]
+                if sql.joined and (not active or now - last_seen_at > SEEN_PRECISION):
+                    sql.touch_chat.run(cursor, {"b_id": chat_id, "b_now": now})
+                tx = ChatTx(self, connection, key, chat_id, timezone, now, cursor)
+                tx.violence_noted = violence_noted_at is not None
+                tx.followups = followups
+                tx.country = country
+                tx.created = created
+                if sql.joined:
+                    tx._prefetched = row[7:]
+                yield tx
+            finally:
+                cursor.close()
 
 
 class ChatTx:
@@ -223,10 +368,15 @@ class ChatTx:
 
     def __init__(
         self, store: Store, connection: sa.Connection, key: ChatKey, chat_id: int, timezone: str | None,
-        now: datetime,
+        now: datetime, cursor: Any,
     ) -> None:
         self.store = store
+        self.sql = store.sql
         self.connection = connection
+        self.cursor = cursor  # the DBAPI cursor of `connection`, for the hot-path statements
+        # The active session as the transaction's first read found it (SQLite reads it with
+        # the chat row); used once, by the first `load_session`, unless a write came first.
+        self._prefetched: tuple[Any, ...] | None = None
         self.key = key
         self.chat_id = chat_id
         self.timezone = timezone
@@ -244,31 +394,35 @@ class ChatTx:
 
     def claim_update(self, update_id: int) -> bool:
         """False if this update was already claimed, by this process or any other."""
-        result = self.connection.execute(
-            self.store.sql.claim,
+        claimed = self.sql.claim.first(
+            self.cursor,
             {"transport": self.key.transport, "update_id": update_id, "chat_id": self.chat_id,
              "processed_at": self.now},
         )
-        return result.first() is not None
+        return claimed is not None
 
     # ------------------------------------------------------------------ sessions
 
     def load_session(self) -> SessionState | None:
-        row = self.connection.execute(self.store.sql.active_session, {"b_chat": self.chat_id}).first()
-        self._loaded = True
+        row = self._prefetched
+        self._prefetched = None
         if row is None:
+            row = self.sql.active_session.first(self.cursor, {"b_chat": self.chat_id})
+        self._loaded = True
+        if row is None or row[0] is None:  # SQLite's joined read gives NULLs for no session
             self._session_id = None
             return None
-        self._session_id = row.id
-        self.session_updated_at = row.updated_at
+        session_id, flow_id, flow_version, step_id, variables, stack, seq, status, updated_at = row
+        self._session_id = session_id
+        self.session_updated_at = updated_at
         return SessionState(
-            flow_id=row.flow_id,
-            flow_version=row.flow_version,
-            step_id=row.step_id,
-            vars=json.loads(row.vars),
-            stack=tuple(Frame(*frame) for frame in json.loads(row.stack)),
-            seq=row.seq,
-            status=row.status,
+            flow_id=flow_id,
+            flow_version=flow_version,
+            step_id=step_id,
+            vars=json.loads(variables),
+            stack=tuple(Frame(*frame) for frame in json.loads(stack)),
+            seq=seq,
+            status=status,
         )
 
     def save_session(self, state: SessionState) -> None:
@@ -276,6 +430,7 @@ class ChatTx:
         A state that is not active closes the row, so the chat has no active session."""
         if not self._loaded:
             self.load_session()
+        self._prefetched = None
         values: dict[str, Any] = {
             "flow_id": state.flow_id,
             "flow_version": state.flow_version,
@@ -289,24 +444,24 @@ class ChatTx:
             "ended_at": None if state.status == "active" else self.now,
         }
         if self._session_id is None:
-            result = self.connection.execute(
-                self.store.sql.insert_session, {"chat_id": self.chat_id, "started_at": self.now, **values}
+            inserted = self.sql.insert_session.first(
+                self.cursor, {"chat_id": self.chat_id, "started_at": self.now, **values}
             )
-            self._session_id = result.inserted_primary_key[0]
+            assert inserted is not None
+            self._session_id = inserted[0]
         else:
-            self.connection.execute(self.store.sql.update_session, {"b_id": self._session_id, **values})
+            self.sql.update_session.run(self.cursor, {"b_id": self._session_id, **values})
         self.saved_session_id = self._session_id
         if state.status != "active":
             self._session_id = None
 
     def end_session(self, status: Literal["completed", "stopped"]) -> None:
-        self.connection.execute(
-            sa.update(SESSION)
-            .where(SESSION.c.chat_id == self.chat_id, SESSION.c.status == "active")
-            .values(status=status, updated_at=self.now, ended_at=self.now)
+        self.sql.end_session.run(
+            self.cursor, {"b_chat": self.chat_id, "status": status, "updated_at": self.now, "ended_at": self.now}
         )
         self._session_id = None
         self._loaded = True
+        self._prefetched = None
 
     def take_followup(self, followup_id: int) -> bool:
         """Mark a due follow-up sent; False if another transaction already took it. The
@@ -331,8 +486,8 @@ class ChatTx:
     # ------------------------------------------------------------------ journal and effects
 
     def _journal(self, flow_id: str, step_id: str, kind: str, name: str, value: Any) -> None:
-        self.connection.execute(
-            self.store.sql.insert_journal,
+        self.sql.insert_journal.run(
+            self.cursor,
             {"chat_id": self.chat_id, "session_id": self._session_id, "flow_id": flow_id, "step_id": step_id,
              "kind": kind, "name": name, "value": json.dumps(value, ensure_ascii=False), "created_at": self.now},
         )
@@ -354,13 +509,13 @@ class ChatTx:
         self, *, source_flow: str, source_step: str, target_flow: str, due_at: datetime, dedupe_key: str
     ) -> bool:
         """False if a follow-up with this key exists already."""
-        result = self.connection.execute(
-            self.store.sql.insert_followup,
+        inserted = self.sql.insert_followup.first(
+            self.cursor,
             {"chat_id": self.chat_id, "session_id": self._session_id, "source_flow": source_flow,
              "source_step": source_step, "target_flow": target_flow, "due_at": due_at, "status": "pending",
-             "dedupe_key": dedupe_key, "created_at": self.now},
+             "dedupe_key": dedupe_key, "created_at": self.now, "kind": "flow", "assignment_id": None},
         )
-        return result.first() is not None
+        return inserted is not None
 
     def note_violence(self, noted: bool) -> None:
         """Record (or, at the person's own request, clear) that they are not safe with a partner."""
@@ -386,6 +541,7 @@ class ChatTx:
         """Delete the chat and, by cascade, every row about it in every table."""
         self.connection.execute(sa.delete(CHAT).where(CHAT.c.id == self.chat_id))
         self._session_id = None
+        self._prefetched = None
 
     def export(self) -> dict[str, Any]:
         """Everything stored about this chat, as plain JSON-ready values."""
@@ -423,19 +579,19 @@ class ChatTx:
 
     def answers_since(self, flow_id: str, variable: str, since: datetime) -> list[Any]:
         """Values answered for `variable` in `flow_id` since then, oldest first."""
-        rows = self.connection.execute(
-            sa.select(JOURNAL.c.value)
-            .where(JOURNAL.c.chat_id == self.chat_id, JOURNAL.c.kind == "answer", JOURNAL.c.flow_id == flow_id,
-                   JOURNAL.c.name == variable, JOURNAL.c.created_at >= since)
-            .order_by(JOURNAL.c.id)
+        rows = self.sql.answers_since.all(
+            self.cursor, {"b_chat": self.chat_id, "b_flow": flow_id, "b_name": variable, "b_since": since}
         )
-        return [json.loads(value) for value in rows.scalars()]
+        return [json.loads(value) for (value,) in rows]
+
+    def has_event(self, kind: str, name: str) -> bool:
+        """Whether the journal has any such entry (cheaper than `last_event` for that question)."""
+        row = self.sql.has_event.first(self.cursor, {"b_chat": self.chat_id, "b_kind": kind, "b_name": name})
+        return bool(row and row[0])
 
     def last_event(self, kind: str, name: str) -> datetime | None:
-        return self.connection.execute(
-            sa.select(sa.func.max(JOURNAL.c.created_at))
-            .where(JOURNAL.c.chat_id == self.chat_id, JOURNAL.c.kind == kind, JOURNAL.c.name == name)
-        ).scalar_one_or_none()
+        row = self.sql.last_event.first(self.cursor, {"b_chat": self.chat_id, "b_kind": kind, "b_name": name})
+        return row[0] if row else None
 
     def record_event(self, kind: str, name: str) -> None:
         self._journal("-", "-", kind, name, True)

@@ -246,13 +246,13 @@ def schedule(
     tx: ChatTx, *, chat_id: int, kind: str, assignment_id: int, flow_id: str, due_at: datetime, dedupe_key: str
 ) -> bool:
     """A homework reminder for the client, or a notice for the therapist (`chat_id`)."""
-    result = tx.connection.execute(
-        tx.store.sql.insert_followup,
+    inserted = tx.store.sql.insert_followup.first(
+        tx.cursor,
         {"chat_id": chat_id, "session_id": None, "source_flow": flow_id, "source_step": kind,
          "target_flow": flow_id, "due_at": due_at, "status": "pending", "dedupe_key": dedupe_key,
          "created_at": tx.now, "kind": kind, "assignment_id": assignment_id},
     )
-    return result.first() is not None
+    return inserted is not None
 
 
 def therapist_chat_id(tx: ChatTx, therapist_id: int) -> int | None:

@@ -57,8 +57,9 @@ from telegram.request import BaseRequest
 from bot.dialogue.model import callback_payload, parse_callback_payload
 from bot.engine.state import Button, Choice, Command, Event, Reply, Text, Unsupported
 from bot.errors import ConfigError, HedgehogError
-from bot.service import Coach, Incoming
+from bot.service import Coach, Handled, Incoming
 from bot.storage import ChatKey
+from bot.storage.store import Busy
 
 log = logging.getLogger("hedgehog.telegram")
 
@@ -96,6 +97,9 @@ THERAPIST_MENU = (
     ("client", "One client's history: /client NAME"),
     ("unassign", "End a piece of homework"),
 )
+
+# Commands that read a person's whole history (see `TelegramBot._process`).
+READS_HISTORY = frozenset({"export", "progress", "review", "clients", "client"})
 
 # What a person may send that is not text, in words for the "I can only read text" reply.
 UNSUPPORTED = (
@@ -201,6 +205,15 @@ class PerChatProcessor(BaseUpdateProcessor):
         return None
 
 
+class _NotPrivate(TypeHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
+    """Updates from groups and channels. Deciding in `check_update` keeps private chats'
+    updates (nearly all of them) from running a callback just to learn they need nothing."""
+
+    def check_update(self, update: object) -> bool:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        return chat is not None and chat.type != ChatType.PRIVATE
+
+
 # ---------------------------------------------------------------------------- the bot
 
 
@@ -213,13 +226,14 @@ class TelegramBot:
         # optimisation: the database ledger is what makes updates exactly-once.
         self.delivered: dict[int, None] = {}
         self.stopping = asyncio.Event()
+        self._at_once = coach.store.local  # see `_process`
         self._install_handlers()
 
     # ------------------------------------------------------------------ handlers
 
     def _install_handlers(self) -> None:
         app = self.app
-        app.add_handler(TypeHandler(Update, self._groups), group=-1)
+        app.add_handler(_NotPrivate(Update, self._groups), group=-1)
         app.add_handler(MessageHandler(filters.UpdateType.EDITED, self._guard(self._edited)))
         app.add_handler(MessageHandler(filters.COMMAND, self._guard(self._command)))
         app.add_handler(MessageHandler(filters.TEXT, self._guard(self._text)))
@@ -289,9 +303,13 @@ class TelegramBot:
         else:
             step_id, seq, choice_id = parsed
             event = Choice(choice_id, step_id, seq)
-        handled = await self._run(update, event, answer=query)
-        if isinstance(query.message, Message) and parsed is not None and handled != "delivered":
-            await self._settle_keyboard(query, parsed[2], applied=handled == "moved")
+        await self._run(update, event, pressed=query, choice_id=parsed[2] if parsed is not None else None)
+
+    @staticmethod
+    async def _answer(query: CallbackQuery) -> None:
+        """Stop the button's spinner. Once is enough: a failure here changes nothing."""
+        with contextlib.suppress(TelegramError):
+            await query.answer()
 
     async def _settle_keyboard(self, query: CallbackQuery, choice_id: str, applied: bool) -> None:
         """After a choice, the message it came from shows what was chosen and loses its
@@ -313,7 +331,9 @@ class TelegramBot:
 
     # ------------------------------------------------------------------ the one path
 
-    async def _run(self, update: Update, event: Event, answer: CallbackQuery | None = None) -> str:
+    async def _run(
+        self, update: Update, event: Event, pressed: CallbackQuery | None = None, choice_id: str | None = None
+    ) -> str:
         chat = update.effective_chat
         assert chat is not None
         if update.update_id in self.delivered:
@@ -322,20 +342,53 @@ class TelegramBot:
         key = ChatKey(TRANSPORT, str(chat.id))
         person = update.effective_user
         incoming = Incoming(key, event, update.update_id, locale=person.language_code if person else None)
-        handled = await asyncio.to_thread(self.coach.process, incoming)  # commits before returning
+        handled = await self._process(incoming)  # commits before returning
         if handled.outcome == "therapist":  # an invite was just redeemed: their menu grows
             with contextlib.suppress(TelegramError):
                 await self._send(lambda: self.app.bot.set_my_commands(
                     [BotCommand(n, t) for n, t in (*MENU, *THERAPIST_MENU)], scope=BotCommandScopeChat(chat.id)
                 ))
-        if answer is not None:
-            with contextlib.suppress(TelegramError):
-                await answer.answer()
-        if await self.deliver(key, chat.id, handled.replies):
+        # After a button, three requests and none waits for another: the new messages go
+        # out in order, while the spinner is stopped and the pressed message (above them in
+        # the chat) is edited to show the choice. Whichever lands first, the chat reads the
+        # same, and it only ever reads "choice made, next question" once the state that
+        # says so is committed. A press on the old keyboard before its edit lands is a
+        # stale button, refused by the engine as ever. The chat's next update waits for all
+        # three (the per-chat lock is held until this returns), so they never cross it.
+        aside: list[asyncio.Task[None]] = []
+        if pressed is not None:
+            aside.append(asyncio.ensure_future(self._answer(pressed)))
+            if choice_id is not None and isinstance(pressed.message, Message):
+                applied = handled.outcome == "moved"
+                aside.append(asyncio.ensure_future(self._settle_keyboard(pressed, choice_id, applied)))
+        try:
+            delivered = await self.deliver(key, chat.id, handled.replies)
+        finally:
+            failures = [r for r in await asyncio.gather(*aside, return_exceptions=True) if isinstance(r, Exception)]
+        if delivered:
             self.delivered[update.update_id] = None
             while len(self.delivered) > DELIVERED_MEMORY:
                 del self.delivered[next(iter(self.delivered))]
+        if failures:
+            raise failures[0]  # the edit could not be made: not confirmed, as before
         return handled.outcome
+
+    async def _process(self, incoming: Incoming) -> Handled:
+        """`Coach.process`, which commits before it returns. On PostgreSQL (every statement a
+        network round trip), and for /export and /progress (they read a whole history), in
+        a worker thread. On SQLite everything else is processed right here: the transaction
+        is a few hundred microseconds of local work, and the hand-off to a thread and back
+        cost about as much again. Only if another connection holds the write lock (a
+        follow-up being started, another process) would it have to wait; then it begins
+        nothing here and waits in a worker thread instead, so the loop never stalls."""
+        event = incoming.event
+        if self._at_once and not (isinstance(event, Command) and event.name in READS_HISTORY):
+            try:
+                with self.coach.store.at_once():
+                    return self.coach.process(incoming)
+            except Busy:
+                pass
+        return await asyncio.to_thread(self.coach.process, incoming)
 
     async def deliver(self, key: ChatKey, chat_id: int, replies: Sequence[Reply]) -> bool:
         """Send replies in order; True if all arrived. The state is already committed, so a
