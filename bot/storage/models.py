@@ -89,6 +89,9 @@ class Journal(SQLModel, table=True):
     """What a person answered (kind 'answer'), named entries ('entry') and homework marks."""
 
     __tablename__ = "journal"
+    # Escalation, the weekly review and "is this person new?" read one kind of row of one
+    # chat over a time window.
+    __table_args__ = (sa.Index("ix_journal_chat_kind_name", "chat_id", "kind", "name", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_column=sa.Column(sa.ForeignKey("chat.id", ondelete="CASCADE"), nullable=False, index=True))
