@@ -23,7 +23,7 @@ from typing import Any
 
 from bot.chart import progress_png
 from bot.dialogue.templates import Prompt
-from bot.engine.engine import NO_REDIRECT, Engine, Redirect, Result
+from bot.engine.engine import Engine, Result
 from bot.engine.state import (
     Assign,
     Attachment,
@@ -47,8 +47,8 @@ from bot.engine.state import (
 )
 from bot.export import export_files
 from bot.progress import summarize, week_facts
-from bot.safety.crisis import CrisisSignal, detect
-from bot.safety.resources import Resources, country_from_language, load_resources, resources_for
+from bot.safeguards import Safeguards
+from bot.safety.crisis import detect
 from bot.schedule import due_time, offset_from_clock, quiet_until
 from bot.storage import ChatKey, ChatTx, DueFollowUp, Store
 from bot.storage.therapy import therapist_of
@@ -74,18 +74,11 @@ SERVICE_PROMPTS = {
 }
 DELETE_FLOW = "delete"
 ONBOARDING_FLOW = "onboarding"  # a new person's first conversation; ends with an "onboarding" entry
-VIOLENCE_FLOW = "violence-support"  # runs instead of exercises that move toward a partner
 SAFETY_FLOW = "safety-review"  # /safety: see or change what was noted
-GATED_TAG = "moves-toward-partner"
-# Escalation: when most check-ins of two weeks are this intense, suggest a professional.
-ESCALATION_WINDOW = timedelta(days=14)
-ESCALATION_LEVEL = 8
-ESCALATION_MIN_CHECKINS = 3
 # A follow-up does not interrupt someone who was busy in the bot this recently...
 BUSY_WINDOW = timedelta(hours=2)
 # ...it waits this long and tries again.
 POSTPONE = timedelta(minutes=30)
-CRISIS_FLOW = "crisis"
 # The exactly-once ledger keeps an update id this long: far past Telegram's 24-hour resends.
 LEDGER_KEEP = timedelta(days=7)
 REMINDERS_FLOW = "reminders"  # /reminders: when the bot's check-ins are welcome
@@ -120,16 +113,12 @@ class Coach:
         log_salt: str | None = None,
     ) -> None:
         engine.flow(default_flow)  # fail at start, not at a person's first message
-        engine.flow(CRISIS_FLOW)
         engine.flow(DELETE_FLOW)
         engine.flow(ONBOARDING_FLOW)
-        engine.flow(VIOLENCE_FLOW)
         engine.flow(SAFETY_FLOW)
         engine.flow(REVIEW_FLOW)
         engine.flow(COUNTRY_FLOW)
         engine.flow(REMINDERS_FLOW)
-        self.gated = frozenset(f for f, c in engine.flows.items() if c.flow.tags.get(GATED_TAG) is True)
-        self.resources = load_resources()
         self.engine = engine
         self.store = store
         self.default_flow = default_flow
@@ -138,6 +127,7 @@ class Coach:
         self.words: dict[str, Prompt] = {
             key: engine.templates.file_prompt(name) for key, name in SERVICE_PROMPTS.items()
         }
+        self.safety = Safeguards(self)  # crisis language, violence gating, escalation, help lines
         self.practice = Practice(self)  # therapists, homework and what clients share
 
     # ------------------------------------------------------------------ entry points
@@ -160,10 +150,10 @@ class Coach:
                 free_text = isinstance(event, Text) and not self.engine.names_a_button(state, event.text)
                 signal = detect(event.text) if free_text and isinstance(event, Text) else None
                 if signal is not None:
-                    replies, outcome = self.crisis(tx, state, signal, incoming.locale), "crisis"
+                    replies, outcome = self.safety.crisis(tx, state, signal, incoming.locale), "crisis"
                 else:
                     replies, outcome = self.dispatch(tx, state, incoming.event, incoming.locale)
-                replies = self.support_if_redirected(tx, state, replies, incoming.locale)
+                replies = self.safety.support_if_redirected(tx, state, replies, incoming.locale)
         self.log(incoming, state, outcome, started)
         return Handled(replies, outcome)
 
@@ -220,13 +210,13 @@ class Coach:
                 if reminder is None:
                     return None  # the homework is over: nothing to remind
                 assignment, words = reminder
-                result = self.engine.interrupt(state, due.target_flow, redirect=self.redirect(tx))
+                result = self.engine.interrupt(state, due.target_flow, redirect=self.safety.redirect(tx))
                 self.save(tx, state, result)
                 self.practice.schedule_reminder(tx, [assignment], assignment.id)
                 replies = [Reply(text=words), *result.replies]
             else:
                 facts = self.facts(tx, due.target_flow)
-                result = self.engine.interrupt(state, due.target_flow, facts, redirect=self.redirect(tx))
+                result = self.engine.interrupt(state, due.target_flow, facts, redirect=self.safety.redirect(tx))
                 self.save(tx, state, result)
                 source = self.engine.flow(due.source_flow).title if due.source_flow in self.engine.flows else ""
                 replies = [self.say("followup", source=source, target=due.target_flow), *result.replies]
@@ -268,7 +258,7 @@ class Coach:
     ) -> tuple[list[Reply], str]:
         if isinstance(event, Command) and event.name == "sos":
             where = self.engine.show(state).replies if state else []
-            return [self.say("sos", resources=self.resources_for(tx, locale), categories=()), *where], "sos"
+            return [self.say("sos", resources=self.safety.resources_for(tx, locale), categories=()), *where], "sos"
         if isinstance(event, Command | Choice) and self.practice.handles(event):
             done = self.practice.command(tx, state, event)
             return done.replies, done.outcome
@@ -277,10 +267,10 @@ class Coach:
         if state is None:
             kind = "button" if isinstance(event, Choice) else "text" if isinstance(event, Text) else "other"
             return [self.say("no_session", kind=kind)], "no-session"
-        result = self.engine.handle(state, event, self.redirect(tx))
+        result = self.engine.handle(state, event, self.safety.redirect(tx))
         extra = self.save(tx, state, result)
         if any(isinstance(e, FlowEnded) and e.flow_id == "checkin" for e in result.effects):
-            return [*result.replies, *extra, *self.escalation(tx, locale)], "moved"
+            return [*result.replies, *extra, *self.safety.escalation(tx, locale)], "moved"
         if any(isinstance(e, EraseData) for e in result.effects):
             # Everything is gone, including the session a question would belong to.
             return [r for r in result.replies if r.step_id is None], "erased"
@@ -346,61 +336,6 @@ class Coach:
         where = self.engine.show(state).replies if state else []
         return [self.say("unknown_command", name=name), *where], "unknown-command"
 
-    def crisis(self, tx: ChatTx, state: SessionState | None, signal: CrisisSignal, locale: str | None) -> list[Reply]:
-        """Crisis language pauses the flow: what was written is not taken as an answer, the
-        person gets resources and a grounding step, and can then carry on where they were.
-        The event is recorded without the text."""
-        categories = sorted(signal.categories)
-        flow_id, step_id = (state.flow_id, state.step_id) if state else ("-", "-")
-        tx.record_safety_event(flow_id, step_id, categories)
-        if "partner_violence" in signal.categories:
-            tx.note_violence(True)  # from now on, no exercise moves them toward a partner
-        resources = self.say("crisis", resources=self.resources_for(tx, locale), categories=categories)
-        if state is not None and state.flow_id == CRISIS_FLOW:
-            return [resources, *self.engine.show(state).replies]  # already in crisis support
-        result = self.engine.interrupt(state, CRISIS_FLOW)
-        self.save(tx, state, result)
-        return [resources, *result.replies]
-
-    def escalation(self, tx: ChatTx, locale: str | None) -> list[Reply]:
-        """After a check-in: if most check-ins of the last two weeks were 8 or more out of
-        10, a gentle suggestion to see a professional, with resources; at most once a fortnight."""
-        now = self.clock()
-        since = now - ESCALATION_WINDOW
-        levels = [v for v in tx.answers_since("checkin", "intensity", since) if isinstance(v, int)]
-        high = sum(v >= ESCALATION_LEVEL for v in levels)
-        if len(levels) < ESCALATION_MIN_CHECKINS or high * 2 <= len(levels):
-            return []
-        shown = tx.last_event("safety", "escalation")
-        if shown is not None and shown >= since:
-            return []
-        tx.record_event("safety", "escalation")
-        return [self.say("escalation", count=len(levels), high=high, resources=self.resources_for(tx, locale),
-                         categories=())]
-
-    def redirect(self, tx: ChatTx) -> Redirect:
-        """For someone not safe with a partner, exercises that move them toward one are
-        replaced by the violence support flow."""
-        return dict.fromkeys(self.gated, VIOLENCE_FLOW) if tx.violence_noted else NO_REDIRECT
-
-    def support_if_redirected(
-        self, tx: ChatTx, before: SessionState | None, replies: list[Reply], locale: str | None
-    ) -> list[Reply]:
-        """When a person has just been taken to violence support, domestic-violence lines
-        come right before its question."""
-        if not tx.violence_noted:  # the usual case costs nothing
-            return replies
-        was = before is not None and before.flow_id == VIOLENCE_FLOW
-        with_tx = tx.load_session()
-        if was or with_tx is None or with_tx.flow_id != VIOLENCE_FLOW or not replies:
-            return replies
-        lines = self.say("sos", resources=self.resources_for(tx, locale), categories=["partner_violence"])
-        return [*replies[:-1], lines, replies[-1]]
-
-    def resources_for(self, tx: ChatTx, locale: str | None) -> Resources:
-        """The lines for the country the person chose, else the one their language names."""
-        return resources_for(tx.country or country_from_language(locale), self.resources)
-
     def begin(
         self, tx: ChatTx, current: SessionState | None, flow_id: str, quiet: bool = False, asked: bool = False,
         variables: Mapping[str, Any] | None = None,
@@ -422,7 +357,7 @@ class Coach:
                 replies.append(self.say("switched", title=self.engine.flow(current.flow_id).title))
         variables = {**self.facts(tx, flow_id), **(variables or {})}
         result = self.engine.start(
-            flow_id, variables, seq=current.seq if current else 0, redirect=self.redirect(tx)
+            flow_id, variables, seq=current.seq if current else 0, redirect=self.safety.redirect(tx)
         )
         self.save(tx, None, result)
         return [*replies, *result.replies]
@@ -476,7 +411,7 @@ class Coach:
             tx.note_violence(effect.unsafe)
         elif isinstance(effect, SetCountry):
             code = str(effect.country or "").upper()
-            tx.set_country(code if code in self.resources else None)
+            tx.set_country(code if code in self.safety.resources else None)
         elif isinstance(effect, SetFollowUps):
             when = effect.when if effect.when in ("any", "daytime", "none") else "any"
             local = effect.local_time if isinstance(effect.local_time, str) else None

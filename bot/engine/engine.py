@@ -11,39 +11,27 @@ empty message, a photo) gets a gentle re-ask and leaves the state exactly as it 
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
-from bot.dialogue.model import SKIP_CHOICE, Flow, Library, Step
+from bot.dialogue.model import Flow, Library
 from bot.dialogue.templates import Templates
-from bot.engine.machines import NEXT, CompiledFlow, Cursor, choose, compile_flow
+from bot.engine.machines import CompiledFlow, Cursor, compile_flow
+from bot.engine.run import NO_REDIRECT, Redirect, Result, Run, comparable
 from bot.engine.state import (
-    Assign,
-    Button,
     Choice,
     Command,
-    Effect,
-    EraseData,
     Event,
     FlowEnded,
     Frame,
-    MarkHomeworkDone,
-    NoteSafety,
-    RecordAnswer,
-    RecordJournal,
-    Reply,
-    ScheduleFollowUp,
     SessionState,
-    SetCountry,
-    SetFollowUps,
-    Share,
     Text,
     Unsupported,
 )
 from bot.errors import UnknownFlowError
+
+__all__ = ["NO_REDIRECT", "SYSTEM_PROMPTS", "Engine", "Redirect", "Result"]
 
 log = logging.getLogger(__name__)
 
@@ -59,22 +47,6 @@ SYSTEM_PROMPTS = {
     "flow_changed": "system/flow-changed.j2",
     "flow_gone": "system/flow-gone.j2",
 }
-MAX_HOPS = 200  # steps entered for one event; more means a loop of messages
-
-# Flows that must not run for this person, each with the flow to run instead (e.g. the
-# exercises that move a person toward a partner they are not safe with).
-Redirect = Mapping[str, str]
-NO_REDIRECT: Redirect = {}
-
-_NOT_WORD = re.compile(r"[^\w\s]+")
-
-
-@dataclass(slots=True)
-class Result:
-    state: SessionState
-    replies: list[Reply] = field(default_factory=list)
-    effects: list[Effect] = field(default_factory=list)
-    moved: bool = False  # the session went to another step (or ended)
 
 
 class Engine:
@@ -112,7 +84,7 @@ class Engine:
         `redirect` replaces flows that must not run for this person (see `Redirect`)."""
         flow = self.flow(redirect.get(flow_id, flow_id))
         cursor = Cursor(flow.start, {**flow.vars, **(variables or {})})
-        run = _Run(self, SessionState(flow.id, flow.version, flow.start, seq=seq), redirect)
+        run = Run(self, SessionState(flow.id, flow.version, flow.start, seq=seq), redirect)
         run.enter(self.flows[flow.id], cursor)
         return run.result(moved=True)
 
@@ -127,7 +99,7 @@ class Engine:
         state, _ = self.upgrade(state)
         flow = self.flow(redirect.get(flow_id, flow_id))
         frame = Frame(state.flow_id, state.flow_version, state.step_id, resume=True)
-        run = _Run(self, replace(state, stack=(*state.stack, frame)), redirect)
+        run = Run(self, replace(state, stack=(*state.stack, frame)), redirect)
         cursor = Cursor(flow.start, dict(state.vars))
         for name, value in flow.vars.items():
             cursor.vars.setdefault(name, value)
@@ -141,8 +113,8 @@ class Engine:
         if state is None or state.status != "active" or state.flow_id not in self.flows:
             return False
         step = self.flows[state.flow_id].flow.steps.get(state.step_id)
-        wanted = _comparable(text)
-        return step is not None and any(_comparable(c.label) == wanted for c in step.choices)
+        wanted = comparable(text)
+        return step is not None and any(comparable(c.label) == wanted for c in step.choices)
 
     def show(self, state: SessionState) -> Result:
         """The current step again, as if just arrived (for /resume and after a restart)."""
@@ -150,7 +122,7 @@ class Engine:
         if result is not None:
             return result
         compiled = self.flows[upgraded.flow_id]
-        run = _Run(self, upgraded)
+        run = Run(self, upgraded)
         run.ask_again(compiled, compiled.flow.steps[upgraded.step_id], note=None)
         return run.result(moved=upgraded != state)
 
@@ -160,7 +132,7 @@ class Engine:
             return upgraded
         compiled = self.flows[state.flow_id]
         step = compiled.flow.steps[state.step_id]
-        run = _Run(self, state, redirect)
+        run = Run(self, state, redirect)
         if isinstance(event, Choice):
             run.on_choice(compiled, step, event)
         elif isinstance(event, Text):
@@ -212,7 +184,7 @@ class Engine:
                 log.warning("session step missing after migration", extra={"flow": flow.id})
                 step_id = flow.start
             migrated.append(Frame(flow.id, flow.version, step_id, frame.resume))
-        run = _Run(self, state)
+        run = Run(self, state)
         if not migrated:
             run.say("flow_gone", {})
             run.state = replace(state, status="stopped")
@@ -234,224 +206,3 @@ class Engine:
         else:
             run.enter(compiled, Cursor(step.id, variables))
         return run.state, run.result(moved=True)
-
-
-class _Run:
-    """The work for one event: collects replies and effects, ends with a new state."""
-
-    def __init__(self, engine: Engine, state: SessionState, redirect: Redirect = NO_REDIRECT) -> None:
-        self.engine = engine
-        self.state = state
-        self.redirect = redirect
-        self.replies: list[Reply] = []
-        self.effects: list[Effect] = []
-        self.moved = False
-
-    def result(self, moved: bool) -> Result:
-        return Result(self.state, self.replies, self.effects, moved)
-
-    def say(self, key: str, context: Mapping[str, Any]) -> None:
-        self.replies.append(Reply(text=self.engine.system[key].render(context)))
-
-    # ------------------------------------------------------------------ input
-
-    def on_choice(self, compiled: CompiledFlow, step: Step, event: Choice) -> None:
-        stale = (event.step_id is not None and event.step_id != step.id) or (
-            event.seq is not None and event.seq != self.state.seq
-        )
-        if stale:
-            self.ask_again(compiled, step, note="stale_button")
-            return
-        if step.scale is not None:
-            self.on_scale(compiled, step, event.choice_id)
-        elif event.choice_id == SKIP_CHOICE:
-            self.on_skip(compiled, step)
-        elif step.choice(event.choice_id) is not None:
-            self.choose(compiled, step, event.choice_id)
-        else:
-            self.ask_again(compiled, step, note="stale_button")
-
-    def on_text(self, compiled: CompiledFlow, step: Step, text: str) -> None:
-        answer = text.strip()
-        if not answer:
-            self.ask_again(compiled, step, note="reask_empty")
-            return
-        label = _comparable(answer)
-        for choice in step.choices:
-            if _comparable(choice.label) == label or choice.id == answer.casefold():
-                self.choose(compiled, step, choice.id)
-                return
-        if step.ask is not None and step.ask.skippable and label == "skip":
-            self.on_skip(compiled, step)
-        elif step.ask is not None:
-            limit = step.ask.max_length
-            if len(answer) > limit:
-                self.say("truncated", {"limit": limit, "length": len(answer)})
-                answer = answer[:limit].rstrip()
-            self.answer(compiled, step, step.ask.var, answer)
-        elif step.scale is not None:
-            self.on_scale(compiled, step, answer)
-        else:
-            self.ask_again(compiled, step, note="reask_choice")
-
-    def on_scale(self, compiled: CompiledFlow, step: Step, raw: str) -> None:
-        scale = step.scale
-        assert scale is not None
-        match = re.fullmatch(r"\s*(\d{1,2})\s*(?:/\s*10)?\s*", raw)
-        value = int(match.group(1)) if match else None
-        if value is None or not scale.low <= value <= scale.high:
-            self.ask_again(compiled, step, note="reask_scale")
-            return
-        self.answer(compiled, step, scale.var, value)
-
-    def on_skip(self, compiled: CompiledFlow, step: Step) -> None:
-        if step.ask is None or not step.ask.skippable:
-            self.ask_again(compiled, step, note="cannot_skip")
-            return
-        cursor = Cursor(step.id, {**self.state.vars, step.ask.var: None})
-        self.fire(compiled, cursor, NEXT)
-
-    # ------------------------------------------------------------------ moving
-
-    def choose(self, compiled: CompiledFlow, step: Step, choice_id: str) -> None:
-        choice = step.choice(choice_id)
-        assert choice is not None
-        cursor = Cursor(step.id, {**self.state.vars, **choice.set})
-        for name, value in choice.set.items():
-            self.effects.append(RecordAnswer(compiled.flow.id, step.id, name, value))
-        self.fire(compiled, cursor, choose(choice_id))
-
-    def answer(self, compiled: CompiledFlow, step: Step, var: str, value: Any) -> None:
-        cursor = Cursor(step.id, {**self.state.vars, var: value})
-        self.effects.append(RecordAnswer(compiled.flow.id, step.id, var, value))
-        self.fire(compiled, cursor, NEXT)
-
-    def fire(self, compiled: CompiledFlow, cursor: Cursor, trigger: str) -> None:
-        if not compiled.fire(cursor, trigger):
-            # Only a flow that failed `hedgehog check` can get here; stay put, kindly.
-            log.error("no transition", extra={"flow": compiled.flow.id, "step": cursor.state})
-            self.effects = [e for e in self.effects if not isinstance(e, RecordAnswer)]
-            self.ask_again(compiled, compiled.flow.steps[self.state.step_id], note="reask_choice")
-            return
-        self.moved = True
-        self.enter(compiled, cursor)
-
-    def enter(self, compiled: CompiledFlow, cursor: Cursor) -> None:
-        """Enter `cursor.state` and keep going until a step waits for the person or all ends."""
-        stack = list(self.state.stack)
-        seq = self.state.seq
-        for _ in range(MAX_HOPS):
-            flow = compiled.flow
-            step = flow.steps[cursor.state]
-            seq += 1
-            text = compiled.prompts[step.id].render(cursor.vars) if step.id in compiled.prompts else ""
-            self.effects.extend(self.step_effects(flow, step, cursor.vars))
-            if step.waits:
-                self.state = SessionState(
-                    flow.id, flow.version, step.id, cursor.vars, tuple(stack), seq, "active"
-                )
-                self.replies.append(self.question(compiled, step, text))
-                return
-            if text:
-                self.replies.append(Reply(text=text))
-            if step.call is not None:
-                stack.append(Frame(flow.id, flow.version, step.id))
-                compiled = self.engine.flows[self.redirect.get(step.call, step.call)]
-                for name, value in compiled.flow.vars.items():
-                    cursor.vars.setdefault(name, value)
-                cursor.state = compiled.flow.start
-                continue
-            if step.end is not None:
-                if not stack:
-                    self.state = SessionState(
-                        flow.id, flow.version, step.id, cursor.vars, (), seq, step.end
-                    )
-                    self.effects.append(FlowEnded(flow.id, step.end))
-                    return
-                frame = stack.pop()
-                if frame.flow_id in self.redirect:
-                    # Switched off for this person since it began (say, partner violence told
-                    # during the interruption): its replacement runs in its place.
-                    compiled = self.engine.flows[self.redirect[frame.flow_id]]
-                    for name, value in compiled.flow.vars.items():
-                        cursor.vars.setdefault(name, value)
-                    cursor.state = compiled.flow.start
-                    continue
-                compiled = self.engine.flows[frame.flow_id]
-                cursor.state = frame.step_id
-                if frame.resume:  # back to the question that was interrupted
-                    resumed = compiled.flow.steps[frame.step_id]
-                    self.state = SessionState(
-                        frame.flow_id, frame.flow_version, resumed.id, cursor.vars, tuple(stack), seq, "active"
-                    )
-                    self.replies.append(self.question(compiled, resumed, compiled.prompts[resumed.id].render(
-                        cursor.vars)))
-                    return
-            if not compiled.fire(cursor, NEXT):
-                break
-        log.error("flow did not come to rest", extra={"flow": compiled.flow.id, "step": cursor.state})
-        flow = compiled.flow
-        self.state = SessionState(flow.id, flow.version, cursor.state, cursor.vars, (), seq, "stopped")
-        self.effects.append(FlowEnded(flow.id, "stopped"))
-
-    def step_effects(self, flow: Flow, step: Step, variables: Mapping[str, Any]) -> list[Effect]:
-        effects: list[Effect] = []
-        for effect in step.effects:
-            if effect.kind == "journal":
-                names = effect.params["vars"]
-                values = {name: variables.get(name) for name in names}
-                effects.append(RecordJournal(flow.id, step.id, effect.params["entry"], values))
-            elif effect.kind == "follow_up":
-                effects.append(
-                    ScheduleFollowUp(flow.id, step.id, effect.params["flow"], effect.params["after"])
-                )
-            elif effect.kind == "delete_my_data":
-                effects.append(EraseData(flow.id, step.id))
-            elif effect.kind == "set_followups":
-                when, local = effect.params["when"], effect.params.get("local_time")
-                local_time = variables.get(local) if local else None
-                effects.append(SetFollowUps(flow.id, step.id, variables.get(when), local_time))
-            elif effect.kind == "assign":
-                effects.append(Assign(flow.id, step.id, {k: variables.get(v) for k, v in effect.params.items()}))
-            elif effect.kind == "set_country":
-                effects.append(SetCountry(flow.id, step.id, variables.get(effect.params["country"])))
-            elif effect.kind == "share":
-                effects.append(Share(flow.id, step.id, variables.get(effect.params["level"])))
-            elif effect.kind in ("note_unsafe", "clear_unsafe"):
-                effects.append(NoteSafety(flow.id, step.id, unsafe=effect.kind == "note_unsafe"))
-            else:
-                effects.append(MarkHomeworkDone(flow.id, step.id))
-        return effects
-
-    # ------------------------------------------------------------------ replies
-
-    def question(self, compiled: CompiledFlow, step: Step, text: str) -> Reply:
-        buttons = tuple(Button(c.id, c.label) for c in step.choices)
-        if step.ask is not None and step.ask.skippable:
-            buttons += (Button(SKIP_CHOICE, "Skip"),)
-        expects = "scale" if step.scale else "text" if step.ask else "choice"
-        scale = (step.scale.low, step.scale.high) if step.scale else None
-        return Reply(
-            text=text, buttons=buttons, expects=expects, step_id=step.id, seq=self.state.seq,
-            scale=scale, progress=compiled.progress.get(step.id),
-        )
-
-    def ask_again(self, compiled: CompiledFlow, step: Step, note: str | None, kind: str = "") -> None:
-        """Show the current step again, optionally after a short note; the state is unchanged."""
-        if note is not None:
-            context = {
-                "expects": "scale" if step.scale else "text" if step.ask else "choice",
-                "skippable": bool(step.ask and step.ask.skippable),
-                "low": step.scale.low if step.scale else 0,
-                "high": step.scale.high if step.scale else 10,
-                "kind": kind,
-            }
-            self.say(note, context)
-        text = compiled.prompts[step.id].render(self.state.vars) if step.id in compiled.prompts else ""
-        self.replies.append(self.question(compiled, step, text))
-
-
-def _comparable(text: str) -> str:
-    """Label matching ignores case, accents, emoji and punctuation."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-    return " ".join(_NOT_WORD.sub(" ", folded).split())
