@@ -294,7 +294,8 @@ class Coach:
             title = self.engine.flow(result.state.flow_id).title
             return [self.say("welcome_back", title=title), *result.replies], "resumed"
         if name == "export":
-            files = export_files(tx.export(), {f: self.engine.flow(f).title for f in self.engine.flows}, self.clock())
+            data = {**tx.export(), **self.practice.export(tx)}
+            files = export_files(data, {f: self.engine.flow(f).title for f in self.engine.flows}, self.clock())
             return [Reply(text=self.words["export"].render({}), attachments=files)], "exported"
         if name == "progress":
             summary = summarize(tx.journal(), self.clock())

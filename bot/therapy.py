@@ -382,6 +382,28 @@ class Practice:
         rows.schedule(tx, chat_id=tx.chat_id, kind="homework", assignment_id=a.id, flow_id=a.flow_id,
                       due_at=reminder_time(a, k, tx.timezone), dedupe_key=f"homework:{a.id}:{k}")
 
+    def export(self, tx: ChatTx) -> dict[str, Any]:
+        """For /export: the homework this person was given and what they share, and, for a
+        therapist, the homework they gave (under the names they chose)."""
+        def when(at: datetime | None) -> str | None:
+            return at.isoformat() if at else None
+
+        homework = [
+            {"from": a.therapist_name, "listed_as": a.alias, "flow": a.flow_id, "cadence": cadence_text(a),
+             "note": a.note, "sharing": a.sharing, "opened_at": when(a.token_used_at), "ended_at": when(a.ended_at),
+             "done": [when(d) for d in a.done]}
+            for a in rows.client_assignments(tx)
+        ]
+        therapist = rows.therapist_of(tx)
+        given = None
+        if therapist is not None:
+            given = {"name": therapist.name, "since": when(therapist.created_at), "homework": [
+                {"client": a.alias, "flow": a.flow_id, "cadence": cadence_text(a), "note": a.note,
+                 "status": status(a, tx.now), "assigned_at": when(a.created_at)}
+                for a in rows.therapist_assignments(tx, therapist.id)
+            ]}
+        return {"homework": homework, "as_therapist": given}
+
     def forget(self, tx: ChatTx) -> None:
         rows.forget_client(tx)
 

@@ -246,3 +246,14 @@ def test_cadence_counts_reminder_days_and_status() -> None:
     done = _assignment(done=tuple(START + timedelta(days=d) for d in range(6)))
     assert therapy.status(done, START + timedelta(days=15)) == "done"
     assert therapy.status(_assignment(sharing="revoked"), START) == "revoked"
+
+
+def test_export_includes_homework_for_the_client_and_the_therapist(people: People) -> None:
+    people.accept(CLIENT, people.assign(ANA, "Cleo"))
+    client_files = people.coach.handle(Incoming(CLIENT, Command("export")))[0].attachments
+    therapist_files = people.coach.handle(Incoming(ANA, Command("export")))[0].attachments
+    client_md = next(f for f in client_files if f.filename.endswith(".md")).content.decode()
+    therapist_md = next(f for f in therapist_files if f.filename.endswith(".md")).content.decode()
+    assert ("From Ana Ruiz (who lists you as “Cleo”): Take a break, once. "
+            "They see whether you did it and your answers.") in client_md
+    assert "## As a therapist (Ana Ruiz)" in therapist_md and "- Cleo: Take a break, once" in therapist_md
