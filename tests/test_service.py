@@ -19,6 +19,8 @@ from bot.engine.state import Choice, Command, Reply, SessionState, Text, Unsuppo
 from bot.logs import configure
 from bot.service import Coach, Incoming
 from bot.storage import ChatKey, Store
+from bot.storage import therapy as rows
+from bot.storage.models import TABLES
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 SECRET_ANSWER = "the-private-words-9f2c"
@@ -261,12 +263,28 @@ def test_export_gives_everything_and_delete_erases_it_from_every_table(engine: E
     clock = [NOW]
     coach = Coach(engine, store, "checkin", clock=lambda: clock[0])
     chat, other = ChatKey("telegram", "5150"), ChatKey("telegram", "6160")
-    for key in (chat, other):
-        finish_turn_toward(coach, key)  # answers, a journal entry, homework, a follow-up
+    therapist = ChatKey("telegram", "7170")
+    rows.add_therapist(store, therapist, "Ana Ruiz", NOW)
+    with store.chat(therapist, NOW) as tx:
+        ana = rows.therapist_of(tx)
+        assert ana is not None
+        for n in range(2):
+            rows.create_assignment(tx, ana.id, {
+                "flow_id": "turn-toward", "alias": f"client {n}", "cadence": "daily", "per_week": 1, "weeks": 1,
+                "due_at": None, "note": None, "notify": True, "token_hash": f"hash-{n}",
+                "token_expires_at": NOW + timedelta(days=7)})
+    for n, key in enumerate((chat, other)):
+        with store.chat(key, NOW) as tx:  # homework accepted, answers shared
+            [assignment] = [a for a in rows.therapist_assignments(tx, ana.id) if a.alias == f"client {n}"]
+            assert not isinstance(rows.claim_link(tx, f"hash-{n}"), str)
+            rows.set_sharing(tx, assignment.id, "answers")
+        finish_turn_toward(coach, key)  # answers, a journal entry, homework done, a follow-up, a notice
         coach.open(key, "checkin")
         coach.handle(Incoming(key, Text("Away from them"), update_id=int(key.address)))
         coach.handle(Incoming(key, Text(f"{SECRET_ANSWER}-{key.address}"), update_id=int(key.address) + 1))
         coach.handle(Incoming(key, Text("I want to die"), update_id=int(key.address) + 2))  # a safety event
+    with store.chat(chat, NOW) as tx:
+        chat_id = tx.chat_id
 
     [export] = coach.handle(Incoming(chat, Command("export")))
     json_file, markdown_file = export.attachments
@@ -284,12 +302,22 @@ def test_export_gives_everything_and_delete_erases_it_from_every_table(engine: E
     with store.engine.connect() as connection:
         chat_ids = connection.execute(sa.text("SELECT id FROM chat WHERE address = '5150'")).scalars().all()
         assert chat_ids == []
-        for table in ("chat", "session", "journal", "processed_update", "followup"):
-            dump = str(connection.execute(sa.text(f"SELECT * FROM {table}")).all())
-            assert "5150" not in dump and f"{SECRET_ANSWER}-5150" not in dump, table
-            if table != "processed_update":
-                assert connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one() > 0, table
+        for model in TABLES:  # every table there is, not a list that could fall behind
+            table = model.__table__  # type: ignore[attr-defined]
+            dump = str(connection.execute(sa.select(table)).all())
+            assert "5150" not in dump and f"{SECRET_ANSWER}-5150" not in dump, table.name
+            for column in table.columns:
+                if any(fk.column.table.name == "chat" for fk in column.foreign_keys):
+                    assert connection.execute(
+                        sa.select(sa.func.count()).select_from(table).where(column == chat_id)
+                    ).scalar_one() == 0, f"{table.name}.{column.name}"
+            if table.name not in ("processed_update", "therapist_invite"):
+                assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() > 0, table.name
         assert f"{SECRET_ANSWER}-6160" in str(connection.execute(sa.text("SELECT value FROM journal")).all())
+        # The therapist keeps only that this client deleted their data; the other client is untouched.
+        sharing = dict(connection.execute(sa.text("SELECT alias, sharing FROM assignment")).all())
+        assert sharing == {"client 0": "deleted", "client 1": "answers"}
+        assert connection.execute(sa.text("SELECT count(*) FROM homework_done")).scalar_one() == 1
     assert coach.peek(chat) is None
 
 
