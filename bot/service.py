@@ -240,6 +240,8 @@ class Coach:
                 replies = [self.say("welcome_back", title=self.engine.flow(state.flow_id).title),
                            *result.replies]
                 outcome = "resumed"
+            elif flow_id is None and state is None and (welcome := self.practice.welcome(tx)):
+                replies, outcome = [welcome], "therapist"  # here for their clients: their commands
             else:
                 replies = self.begin(tx, state, flow_id or self.default_flow, asked=flow_id is not None)
                 outcome = "started"
@@ -288,6 +290,9 @@ class Coach:
             if state is None:
                 if name == "resume":
                     return [self.say("no_session", kind="resume")], "no-session"
+                welcome = self.practice.welcome(tx)
+                if welcome is not None:
+                    return [welcome], "therapist"
                 return self.begin(tx, None, self.default_flow), "started"
             result = self.engine.show(state)
             self.save(tx, state, result)
@@ -350,7 +355,8 @@ class Coach:
         if flow_id == HOMEWORK_FLOW and not variables:
             return [self.practice.say("link_invalid", reason="unknown")]
         replies: list[Reply] = []
-        if not asked and current is None and not tx.has_event("entry", ONBOARDING_FLOW):
+        if (not asked and current is None and not tx.has_event("entry", ONBOARDING_FLOW)
+                and therapist_of(tx) is None):  # therapists are here for their clients
             flow_id = ONBOARDING_FLOW
         if current is not None:
             tx.end_session("stopped")

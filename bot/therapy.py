@@ -209,7 +209,7 @@ class Practice:
         if name == "start":
             return self.open_link(tx, state, event.argument)
         if name == "therapist":
-            return self.redeem(tx, event.argument)
+            return self.redeem(tx, state, event.argument)
         if name == "sharing":
             return self.sharing(tx)
         therapist = rows.therapist_of(tx)
@@ -225,10 +225,17 @@ class Practice:
             return self.client(tx, mine, event.argument)
         return self.unassign(mine, event.argument, tx.now)
 
-    def redeem(self, tx: ChatTx, code: str) -> Outcome:
+    def welcome(self, tx: ChatTx) -> Reply | None:
+        """For a therapist opening the bot with nothing open: their commands."""
+        therapist = rows.therapist_of(tx)
+        return self.say("therapist_welcome", name=therapist.name) if therapist else None
+
+    def redeem(self, tx: ChatTx, state: SessionState | None, code: str) -> Outcome:
         name = rows.redeem_invite(tx, digest(code)) if code.strip() else None
         if name is None:
             return Outcome([self.say("invite_invalid")], "refused")
+        if state is not None and state.flow_id == "onboarding":
+            tx.end_session("stopped")  # the welcome they met first was for clients
         return Outcome([self.say("therapist_welcome", name=name)], "therapist")
 
     def by_client(self, assignments: Iterable[AssignmentRow]) -> dict[str, list[AssignmentRow]]:

@@ -257,3 +257,17 @@ def test_export_includes_homework_for_the_client_and_the_therapist(people: Peopl
     assert ("From Ana Ruiz (who lists you as “Cleo”): Take a break, once. "
             "They see whether you did it and your answers.") in client_md
     assert "## As a therapist (Ana Ruiz)" in therapist_md and "- Cleo: Take a break, once" in therapist_md
+
+
+def test_a_therapist_opening_the_bot_sees_their_commands_not_onboarding(people: People) -> None:
+    newcomer = ChatKey("terminal", "fay")
+    said = " ".join(plain(r.text) for r in people.coach.open(newcomer))
+    assert "I'm not therapy" in said  # a new person: onboarding
+    code, code_hash = therapy.new_secret()
+    rows.create_invite(people.coach.store, code_hash, "Fay Chen", START, START + timedelta(days=7))
+    assert "coming from Fay Chen" in people.say(newcomer, f"/therapist {code}")
+    assert people.coach.peek(newcomer) is None  # the clients' welcome is closed
+    said = " ".join(plain(r.text) for r in people.coach.open(newcomer))
+    assert "/assign give a client homework" in said and people.coach.peek(newcomer) is None
+    assert "/assign give a client homework" in people.say(newcomer, "/start")
+    assert "which way are you pulled" in people.say(newcomer, "/checkin")  # and the coach is theirs too
