@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import PROJECT_ROOT
+from bot.app import build_engine
+from bot.config import PROJECT_ROOT, Settings
 from bot.dialogue.check import load_checked
 from bot.engine.engine import SYSTEM_PROMPTS, Engine, Result
 from bot.engine.state import (
     Choice,
     Command,
+    Event,
     FlowEnded,
     MarkHomeworkDone,
     RecordAnswer,
@@ -205,3 +207,38 @@ def test_importing_the_engine_pulls_in_neither_telegram_nor_the_database() -> No
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == ""
+
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Engine:
+    return build_engine(Settings.load(environ={}, dotenv=Path("/nonexistent")))
+
+
+@pytest.mark.parametrize(
+    "flow", ["checkin", "reflect", "softened-startup", "demon-dialogues", "onboarding", "weekly-review", "assign"]
+)
+@pytest.mark.parametrize("how", ["first button", "skip"])
+def test_the_question_count_only_moves_forward_and_keeps_its_total(shipped: Engine, flow: str, how: str) -> None:
+    """"Question 3 of about 8" never runs backwards, whichever optional questions are skipped."""
+    result = shipped.start(flow)
+    seen: list[tuple[int, int]] = []
+    for _ in range(60):
+        if result.state.status != "active" or result.state.flow_id != flow:
+            break
+        asked = [r for r in result.replies if r.step_id is not None][-1]
+        if asked.progress is not None:
+            seen.append(asked.progress)
+        event: Event
+        if asked.expects == "scale":
+            event = Text("4")
+        elif how == "skip" and any(b.id == "skip" for b in asked.buttons):
+            event = Command("skip")
+        elif asked.buttons:
+            event = Choice(asked.buttons[0].id, asked.step_id, asked.seq)
+        else:
+            event = Text("a few words of my own")
+        result = shipped.handle(result.state, event)
+    numbers = [n for n, _ in seen]
+    assert len(seen) >= 3 and numbers == sorted(set(numbers)), seen
+    assert len({total for _, total in seen}) == 1, seen

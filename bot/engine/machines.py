@@ -106,51 +106,56 @@ def _condition(condition: Condition) -> Any:
     return holds
 
 
-def _questions_ahead(flow: Flow) -> dict[str, int]:
-    """For each step, the most questions still ahead in this flow on a route to an end
-    (loops taken once). A called flow shows its own progress, so its questions are not
-    counted here. An estimate should err long: finishing early is pleasant."""
-    ahead: dict[str, int] = {}
-    on_path: set[str] = set()
+def _walk(flow: Flow) -> tuple[list[str], set[tuple[str, str]]]:
+    """The steps reachable from the start in a topological order, and the edges that loop
+    back (each loop is counted once, not forever). The route without a condition is the
+    usual way on and is walked first; conditional ones (an edit that jumps back to a
+    read-back, say) are detours, so a detour is never mistaken for the way in."""
+    order: list[str] = []  # finishing order of a depth-first walk; reversed, a topological order
+    state: dict[str, int] = {}  # 1 while on the current path, 2 once finished
+    back: set[tuple[str, str]] = set()
 
-    def visit(sid: str) -> int:
-        if sid in ahead:
-            return ahead[sid]
-        on_path.add(sid)
-        step = flow.steps[sid]
-        following = [visit(t) for t in step.targets() if t in flow.steps and t not in on_path]
-        on_path.discard(sid)
-        ahead[sid] = (1 if step.waits else 0) + (max(following) if following else 0)
-        return ahead[sid]
+    def main_first(step: Step) -> list[str]:
+        targets = [*(c.goto for c in step.choices if c.goto), *(r.goto for r in reversed(step.next))]
+        return [t for t in targets if t in flow.steps]
 
-    for sid in flow.steps:
-        visit(sid)
-    return ahead
+    def visit(sid: str) -> None:
+        state[sid] = 1
+        for target in main_first(flow.steps[sid]):
+            if state.get(target) == 1:
+                back.add((sid, target))
+            elif target not in state:
+                visit(target)
+        state[sid] = 2
+        order.append(sid)
 
-
-def _questions_before(flow: Flow) -> dict[str, int]:
-    """For each step, the fewest questions asked before it on a way in from the start."""
-    before = {flow.start: 0}
-    frontier = [flow.start]
-    while frontier:
-        following: list[str] = []
-        for sid in frontier:
-            for target in flow.steps[sid].targets():
-                if target in flow.steps and target not in before:
-                    before[target] = before[sid] + (1 if flow.steps[sid].waits else 0)
-                    following.append(target)
-        frontier = following
-    return before
+    visit(flow.start)
+    order.reverse()
+    return order, back
 
 
 def _progress(flow: Flow) -> dict[str, tuple[int, int]]:
     """Roughly how far along each question is: (its number, questions in all), shown as
-    "question 3 of about 9" so a person knows how much is left."""
-    ahead, before = _questions_ahead(flow), _questions_before(flow)
+    "question 3 of about 9" so a person knows how much is left. Both counts take the
+    longest way (skipping an optional question only makes the end come sooner), so the
+    number never runs backwards. A called flow shows its own progress."""
+    order, back = _walk(flow)
+
+    def onward(sid: str) -> list[str]:
+        return [t for t in flow.steps[sid].targets() if t in flow.steps and (sid, t) not in back]
+
+    before = {flow.start: 0}
+    for sid in order:
+        asked = before[sid] + (1 if flow.steps[sid].waits else 0)
+        for target in onward(sid):
+            before[target] = max(before.get(target, 0), asked)
+    ahead: dict[str, int] = {}
+    for sid in reversed(order):
+        ahead[sid] = (1 if flow.steps[sid].waits else 0) + max((ahead[t] for t in onward(sid)), default=0)
     return {
         sid: (before[sid] + 1, before[sid] + ahead[sid])
-        for sid, step in flow.steps.items()
-        if step.waits and sid in before and before[sid] + ahead[sid] > 1  # "1 of 1" says nothing
+        for sid in order
+        if flow.steps[sid].waits and before[sid] + ahead[sid] > 1  # "1 of 1" says nothing
     }
 
 
