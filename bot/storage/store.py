@@ -5,18 +5,16 @@
 UPDATE` on the chat row), so one chat's events are applied one after another even
 across processes, while different chats proceed in parallel on PostgreSQL.
 
-This is the per-message hot path. Its statements are SQLAlchemy Core statements on the
-sqlmodel tables, compiled once for the database in use and run straight on the DBAPI
-cursor of the transaction's connection (`_Raw`): for these one-row statements SQLAlchemy's
-per-execution work costs several times what SQLite itself does. Values still go through
-the columns' own types (UTC datetimes, booleans). Rarer work (export, erase, follow-up
-listing) uses ordinary Core execution on the same connection and transaction.
+This is the per-message hot path. Its statements (`statements.py`) are SQLAlchemy Core
+statements on the sqlmodel tables, compiled once and run straight on the DBAPI cursor of
+the transaction's connection. Rarer work (export, erase, follow-up listing) uses
+ordinary Core execution on the same connection and transaction.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,15 +28,13 @@ from bot.engine.state import Frame, SessionState
 from bot.errors import DatabaseUnavailable
 from bot.storage import db
 from bot.storage.db import Busy
-from bot.storage.models import Chat, FollowUp, Journal, ProcessedUpdate, Session, utcnow
+from bot.storage.models import utcnow
+from bot.storage.statements import CHAT, FOLLOWUP, JOURNAL, PROCESSED, SESSION, Statements
 
-CHAT = Chat.__table__  # type: ignore[attr-defined]
 SEEN_PRECISION = timedelta(minutes=5)  # SQLite: how stale chat.last_seen_at may get before it is rewritten
-SESSION = Session.__table__  # type: ignore[attr-defined]
-JOURNAL = Journal.__table__  # type: ignore[attr-defined]
-PROCESSED = ProcessedUpdate.__table__  # type: ignore[attr-defined]
-FOLLOWUP = FollowUp.__table__  # type: ignore[attr-defined]
-__all__ = ["Busy", "ChatKey", "ChatTx", "DueFollowUp", "FollowUpRow", "JournalRow", "Store"]
+__all__ = [
+    "CHAT", "FOLLOWUP", "JOURNAL", "Busy", "ChatKey", "ChatTx", "DueFollowUp", "FollowUpRow", "JournalRow", "Store",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,190 +74,13 @@ class FollowUpRow:
     status: str
 
 
-# `status = 'active'` as a literal, not a parameter: with a parameter SQLite re-plans the
-# statement on every run to find out whether the one-active-session partial index applies.
-ACTIVE = sa.literal_column("'active'")
-CHAT_COLUMNS = (CHAT.c.id, CHAT.c.timezone, CHAT.c.violence_noted_at, CHAT.c.followups, CHAT.c.last_seen_at,
-                CHAT.c.active, CHAT.c.country)
-SESSION_COLUMNS = (SESSION.c.id, SESSION.c.flow_id, SESSION.c.flow_version, SESSION.c.step_id, SESSION.c.vars,
-                   SESSION.c.stack, SESSION.c.seq, SESSION.c.status, SESSION.c.updated_at)
-SESSION_VALUES = ("flow_id", "flow_version", "step_id", "vars", "stack", "seq", "status", "updated_at", "ended_at")
-JOURNAL_VALUES = ("chat_id", "session_id", "flow_id", "step_id", "kind", "name", "value", "created_at")
-FOLLOWUP_VALUES = ("chat_id", "session_id", "source_flow", "source_step", "target_flow", "due_at", "status",
-                   "dedupe_key", "created_at", "kind", "assignment_id")
-
-
-class _Raw:
-    """One Core statement, compiled once for the store's dialect and run on the DBAPI cursor.
-
-    Parameters are passed by name, as with `Connection.execute`, and converted by their
-    columns' types (`bind_processor`); rows come back as tuples converted the same way
-    (`result_processor`). Every parameter is a `bindparam` named `b_...` or one of `values`,
-    the columns an INSERT or UPDATE sets; a column the model defaults gets that default."""
-
-    __slots__ = ("binders", "converts", "defaults", "names", "positional", "readers", "sql")
-
-    def __init__(self, statement: sa.Executable, dialect: sa.Dialect, values: Sequence[str] = ()) -> None:
-        compiled = statement.compile(dialect=dialect, column_keys=list(values) or None)
-        self.sql = compiled.string
-        self.positional = compiled.positional
-        names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
-        binds = compiled.binds
-        self.defaults: dict[str, Any] = {}
-        for name in names:
-            if name not in binds:
-                raise ValueError(f"{self.sql}: a parameter without a name ({name})")
-            if name.startswith("b_") or name in values:
-                continue
-            # Not asked for: a column the statement sets from the model's default.
-            default = statement.table.c[name].default  # type: ignore[attr-defined]
-            if default is None or not default.is_scalar:
-                raise ValueError(f"{self.sql}: no value and no scalar default for {name}")
-            self.defaults[name] = default.arg
-        self.names = tuple(names)
-        self.binders = tuple(binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
-        columns = statement.exported_columns if isinstance(statement, sa.Select | sa.UpdateBase) else ()
-        self.readers = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
-        self.converts = any(reader is not None for reader in self.readers)
-
-    def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
-        if self.defaults:
-            values = {**self.defaults, **values}
-        converted = [
-            values[name] if binder is None else binder(values[name])
-            for name, binder in zip(self.names, self.binders, strict=True)
-        ]
-        return converted if self.positional else dict(zip(self.names, converted, strict=True))
-
-    def run(self, cursor: Any, values: Mapping[str, Any]) -> Any:
-        cursor.execute(self.sql, self.parameters(values))
-        return cursor
-
-    def first(self, cursor: Any, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
-        row = self.run(cursor, values).fetchone()
-        if row is None or not self.converts:
-            return row  # type: ignore[no-any-return]
-        return tuple(value if reader is None else reader(value)
-                     for value, reader in zip(row, self.readers, strict=True))
-
-    def all(self, cursor: Any, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        rows = self.run(cursor, values).fetchall()
-        if not self.converts:
-            return rows  # type: ignore[no-any-return]
-        return [tuple(value if reader is None else reader(value)
-                      for value, reader in zip(row, self.readers, strict=True))
-                for row in rows]
-
-
-class _Statements:
-    """Every hot-path statement, built and compiled once: building one per call costs more than SQLite's work."""
-
-    def __init__(self, insert: Any, dialect: sa.Dialect) -> None:
-        bind = sa.bindparam
-        where = (CHAT.c.transport == bind("b_transport"), CHAT.c.address == bind("b_address"))
-        self.joined = dialect.name != "postgresql"
-        if self.joined:
-            # SQLite's BEGIN IMMEDIATE already holds the write lock: one read gives the chat
-            # and its active session, and the chat row is touched only when `last_seen_at`
-            # is stale (see `Store.chat`).
-            self.lock_chat = _Raw(
-                sa.select(*CHAT_COLUMNS, *SESSION_COLUMNS)
-                .select_from(
-                    CHAT.outerjoin(SESSION, sa.and_(SESSION.c.chat_id == CHAT.c.id, SESSION.c.status == ACTIVE))
-                )
-                .where(*where),
-                dialect,
-            )
-        else:
-            # Touching the row is also what locks it until commit. The session is read by a
-            # later statement: one statement's snapshot is taken before the lock is granted.
-            self.lock_chat = _Raw(
-                sa.update(CHAT).where(*where)
-                .values(last_seen_at=bind("b_now"), active=sa.true()).returning(*CHAT_COLUMNS),
-                dialect,
-            )
-        self.touch_chat = _Raw(
-            sa.update(CHAT).where(CHAT.c.id == bind("b_id")).values(last_seen_at=bind("b_now"), active=sa.true()),
-            dialect,
-        )
-        # A chat created by two processes at once: the loser's insert does nothing.
-        self.insert_chat = _Raw(
-            insert(CHAT).on_conflict_do_nothing(index_elements=["transport", "address"]).returning(CHAT.c.id),
-            dialect, ("transport", "address", "created_at", "last_seen_at", "active"),
-        )
-        # RETURNING says whether the row went in: psycopg reports no rowcount for these.
-        self.claim = _Raw(
-            insert(PROCESSED)
-            .on_conflict_do_nothing(index_elements=["transport", "update_id"])
-            .returning(PROCESSED.c.update_id),
-            dialect, ("transport", "update_id", "chat_id", "processed_at"),
-        )
-        self.active_session = _Raw(
-            sa.select(*SESSION_COLUMNS).where(SESSION.c.chat_id == bind("b_chat"), SESSION.c.status == ACTIVE),
-            dialect,
-        )
-        self.insert_session = _Raw(
-            sa.insert(SESSION).returning(SESSION.c.id), dialect, ("chat_id", "started_at", *SESSION_VALUES)
-        )
-        self.update_session = _Raw(sa.update(SESSION).where(SESSION.c.id == bind("b_id")), dialect, SESSION_VALUES)
-        self.end_session = _Raw(
-            sa.update(SESSION).where(SESSION.c.chat_id == bind("b_chat"), SESSION.c.status == ACTIVE),
-            dialect, ("status", "updated_at", "ended_at"),
-        )
-        self.insert_journal = _Raw(sa.insert(JOURNAL), dialect, JOURNAL_VALUES)
-        self.last_event = _Raw(
-            sa.select(sa.func.max(JOURNAL.c.created_at))
-            .where(JOURNAL.c.chat_id == bind("b_chat"), JOURNAL.c.kind == bind("b_kind"),
-                   JOURNAL.c.name == bind("b_name")),
-            dialect,
-        )
-        # EXISTS stops at the first match (walking the chat's rows oldest first), where
-        # max() reads every row of the chat's history.
-        self.has_event = _Raw(
-            sa.select(sa.exists().where(JOURNAL.c.chat_id == bind("b_chat"), JOURNAL.c.kind == bind("b_kind"),
-                                        JOURNAL.c.name == bind("b_name"))),
-            dialect,
-        )
-        self.answers_since = _Raw(
-            sa.select(JOURNAL.c.value)
-            .where(JOURNAL.c.chat_id == bind("b_chat"), JOURNAL.c.kind == sa.literal_column("'answer'"),
-                   JOURNAL.c.flow_id == bind("b_flow"), JOURNAL.c.name == bind("b_name"),
-                   JOURNAL.c.created_at >= bind("b_since"))
-            .order_by(JOURNAL.c.id),
-            dialect,
-        )
-        self.insert_followup = _Raw(
-            insert(FOLLOWUP).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(FOLLOWUP.c.id),
-            dialect, FOLLOWUP_VALUES,
-        )
-        # Rarer work: ordinary Core execution.
-        self.deactivate_chat = sa.update(CHAT).where(CHAT.c.id == bind("b_id")).values(active=False)
-        self.take_followup = (
-            sa.update(FOLLOWUP)
-            .where(FOLLOWUP.c.id == bind("b_id"), FOLLOWUP.c.status == "pending")
-            .values(status="sent", sent_at=bind("b_now"))
-            .returning(FOLLOWUP.c.id)
-        )
-        self.postpone_followup = (
-            sa.update(FOLLOWUP).where(FOLLOWUP.c.id == bind("b_id")).values(status="pending", due_at=bind("b_until"))
-        )
-        self.cancel_followups = (
-            sa.update(FOLLOWUP)
-            .where(FOLLOWUP.c.chat_id == bind("b_chat"), FOLLOWUP.c.status == "pending")
-            .values(status="cancelled")
-            .returning(FOLLOWUP.c.id)
-        )
-        # /stop: the bot's own check-ins, not the homework reminders a client agreed to.
-        self.cancel_own_followups = self.cancel_followups.where(FOLLOWUP.c.kind == "flow")
-
-
 class Store:
     def __init__(self, engine: sa.Engine, url: sa.URL) -> None:
         self.engine = engine
         self.url = url
         self.display_url = db.shown(url)
         self.dialect = engine.dialect.name
-        self.sql = _Statements(postgresql.insert if self.dialect == "postgresql" else sqlite.insert, engine.dialect)
+        self.sql = Statements(postgresql.insert if self.dialect == "postgresql" else sqlite.insert, engine.dialect)
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
