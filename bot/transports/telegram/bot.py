@@ -1,49 +1,22 @@
-"""`hedgehog run`: the coach on Telegram, with python-telegram-bot 22.
+"""`TelegramBot`: updates in, replies out, confirmed only after commit.
 
-Updates are confirmed to Telegram only after their state change is committed. Stock
-PTB polling confirms an update when it fetches it, so a crash mid-step would lose the
-person's answer; here the poller fetches a batch, processes it, and only then asks for
-the next `offset`. A crash before that makes Telegram deliver the batch again, and the
-`processed_update` ledger turns what was already done into a harmless re-show.
-
-Per-chat order: `PerChatProcessor` runs different chats concurrently and one chat's
-updates one after another (the chat row lock does the same across processes).
-"""
+Handlers turn an update into an event and call `Coach.process`; the replies go out with
+retries; `poll` moves the `getUpdates` offset past a batch only once it is processed;
+`dispatch_followups` starts what fell due."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
-import json
 import logging
-import os
-import re
-import signal
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-import tornado.httpserver
-import tornado.web
-from telegram import (
-    BotCommand,
-    BotCommandScopeChat,
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    Message,
-    Update,
-)
-from telegram.constants import ChatType, MessageLimit, ParseMode
+from telegram import BotCommand, BotCommandScopeChat, CallbackQuery, InputFile, Message, Update
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
-    ApplicationBuilder,
     ApplicationHandlerStop,
     BaseUpdateProcessor,
     CallbackQueryHandler,
@@ -52,19 +25,18 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
 
-from bot.dialogue.model import callback_payload, parse_callback_payload
-from bot.engine.state import Button, Choice, Command, Event, Reply, Text, Unsupported
-from bot.errors import ConfigError, HedgehogError
+from bot.dialogue.model import parse_callback_payload
+from bot.engine.state import Choice, Command, Event, Reply, Text, Unsupported
+from bot.errors import HedgehogError
 from bot.service import Coach, Handled, Incoming
 from bot.storage import ChatKey
 from bot.storage.store import Busy
+from bot.transports.telegram.menu import MENU, THERAPIST_MENU
+from bot.transports.telegram.render import escape, keyboard, split_text, with_progress
 
 log = logging.getLogger("hedgehog.telegram")
 
-TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{6,}$")
-SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open
 SEND_ATTEMPTS = 5  # network errors and 5xx: tries before giving up on a message
 DELIVERED_MEMORY = 10_000
@@ -72,31 +44,6 @@ FOLLOWUP_INTERVAL = 30.0  # seconds between looks for follow-ups that fell due
 PRUNE_EVERY = 120  # rounds of that loop (an hour) between clearing out the exactly-once ledger
 TRANSPORT = "telegram"
 
-# setMyCommands: what people see in Telegram's menu. Only commands that work are listed.
-MENU = (
-    ("checkin", "Check in about what's happening now"),
-    ("resume", "Show where you left off"),
-    ("skip", "Skip this question"),
-    ("restart", "Start this exercise again"),
-    ("stop", "Stop here (answers stay saved)"),
-    ("progress", "How the last weeks went"),
-    ("review", "Look back at your week"),
-    ("sos", "People to talk to, right now"),
-    ("safety", "Exercises toward your partner: on or off"),
-    ("country", "Which country's help lines you see"),
-    ("reminders", "When I may check in on you"),
-    ("export", "Everything I keep about you, as files"),
-    ("delete", "Erase everything I keep about you"),
-    ("sharing", "What a therapist who gave you homework sees"),
-    ("help", "What I can do"),
-)
-# Added to the menu of a chat that becomes a therapist (a menu scoped to that chat).
-THERAPIST_MENU = (
-    ("assign", "Give a client homework"),
-    ("clients", "Your clients and their homework"),
-    ("client", "One client's history: /client NAME"),
-    ("unassign", "End a piece of homework"),
-)
 
 # Commands that read a person's whole history (see `TelegramBot._process`).
 READS_HISTORY = frozenset({"export", "progress", "review", "clients", "client"})
@@ -113,66 +60,6 @@ UNSUPPORTED = (
     (filters.POLL | filters.Dice.ALL, "polls or dice"),
 )
 
-
-def check_token(token: str | None) -> str:
-    if not token:
-        raise ConfigError(
-            "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather, then export TELEGRAM_BOT_TOKEN=<its token>."
-        )
-    if not TOKEN_RE.match(token.strip()):
-        raise ConfigError(
-            "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then letters and digits); "
-            "copy it again from @BotFather."
-        )
-    return token.strip()
-
-
-# ---------------------------------------------------------------------------- rendering
-
-
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split at paragraph, then line, then word boundaries so no piece is over `limit`."""
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = next(
-            (at for at in (rest.rfind(sep, 0, limit) for sep in ("\n\n", "\n", " ")) if at > limit // 2), limit
-        )
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    pieces.append(rest)
-    return [p for p in pieces if p]
-
-
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if reply.step_id is None or reply.seq is None:
-        return None
-    buttons: list[Button] = list(reply.buttons)
-    if reply.scale is not None:
-        low, high = reply.scale
-        buttons = [Button(str(n), str(n)) for n in range(low, high + 1)] + buttons
-    if not buttons:
-        return None
-    step, seq = reply.step_id, reply.seq
-
-    def button(b: Button) -> InlineKeyboardButton:
-        return InlineKeyboardButton(b.label, callback_data=callback_payload(step, seq, b.id))
-
-    if reply.scale is not None:
-        numbers = [b for b in buttons if b.id.isdigit()]
-        half = (len(numbers) + 1) // 2
-        rows = [numbers[:half], numbers[half:], [b for b in buttons if not b.id.isdigit()]]
-    else:
-        width = 1 if any(len(b.label) > 18 for b in buttons) else 2
-        rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
-    return InlineKeyboardMarkup([[button(b) for b in row] for row in rows if row])
-
-
-def with_progress(reply: Reply) -> str:
-    if reply.progress is None:
-        return reply.text
-    done, total = reply.progress
-    return f"{reply.text}\n\n<i>{done} of about {total}</i>"
 
 
 # ---------------------------------------------------------------------------- ordering
@@ -203,6 +90,18 @@ class PerChatProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         return None
+
+
+class _NotPrivate(TypeHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
+    """Updates from groups and channels. Deciding in `check_update` keeps private chats'
+    updates (nearly all of them) from running a callback just to learn they need nothing."""
+
+    def check_update(self, update: object) -> bool:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        return chat is not None and chat.type != ChatType.PRIVATE
+
+
+# ---------------------------------------------------------------------------- the bot
 
 
 class _NotPrivate(TypeHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
@@ -324,7 +223,7 @@ class TelegramBot:
         with contextlib.suppress(BadRequest, Forbidden):
             if applied and label is not None and message.text_html is not None:
                 await self._send(lambda: message.edit_text(
-                    f"{message.text_html}\n\n→ <b>{_escape(label)}</b>", parse_mode=ParseMode.HTML, reply_markup=None
+                    f"{message.text_html}\n\n→ <b>{escape(label)}</b>", parse_mode=ParseMode.HTML, reply_markup=None
                 ))
             else:
                 await self._send(lambda: message.edit_reply_markup(reply_markup=None))
@@ -512,56 +411,9 @@ class TelegramBot:
                 await bot.get_updates(offset=offset, timeout=0)  # confirm the last batch before exiting
 
 
-class WebhookHandler(tornado.web.RequestHandler):
-    """Telegram POSTs one update per request. Without the right secret header: 403, and
-    nothing is processed. With it: 200 only once the update's state change is committed
-    (and its replies sent); 500 if it failed, so Telegram delivers it again."""
-
-    def initialize(self, bot: TelegramBot, secret: str) -> None:
-        self.bot = bot
-        self.secret = secret
-
-    def check_xsrf_cookie(self) -> None:
-        return None
-
-    async def post(self) -> None:
-        given = self.request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            log.warning("webhook request refused", extra={"fields": {"reason": "secret"}})
-            self.set_status(403)
-            return
-        try:
-            update = Update.de_json(json.loads(self.request.body), self.bot.app.bot)
-        except (ValueError, TypeError, KeyError):
-            self.set_status(400)
-            return
-        failed = await self.bot.process([update])
-        self.set_status(500 if failed else 200)
-
-
-def webhook_secret(token: str, configured: str | None) -> str:
-    """The secret Telegram sends with each webhook request. Derived from the token unless
-    set, so every replica of one bot agrees without extra configuration."""
-    if configured:
-        if not SECRET_RE.match(configured):
-            raise ConfigError("TELEGRAM_WEBHOOK_SECRET may use only A-Z, a-z, 0-9, _ and -, 1 to 256 characters.")
-        return configured
-    return hmac.new(token.encode(), b"hedgehog-webhook-secret", hashlib.sha256).hexdigest()
-
-
-def parse_listen(listen: str) -> tuple[str, int]:
-    host, sep, port = listen.rpartition(":")
-    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ConfigError(f"--listen takes HOST:PORT, e.g. 127.0.0.1:8443, not '{listen}'.")
-    return host.strip("[]") or "0.0.0.0", int(port)
-
-
 def _seconds(value: object) -> float:
     return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[arg-type]
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 async def _sleep_or_stop(stopping: asyncio.Event, seconds: float) -> None:
@@ -569,105 +421,3 @@ async def _sleep_or_stop(stopping: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stopping.wait(), timeout=seconds)
 
 
-# ---------------------------------------------------------------------------- start-up
-
-
-def _listen(bot: TelegramBot, webhook: Webhook) -> tornado.httpserver.HTTPServer:
-    path = urlsplit(webhook.url).path or "/"
-    app = tornado.web.Application([(re.escape(path), WebhookHandler, {"bot": bot, "secret": webhook.secret})])
-    server = tornado.httpserver.HTTPServer(app, xheaders=True)
-    try:
-        server.listen(webhook.port, webhook.host)
-    except OSError as exc:
-        raise HedgehogError(
-            f"Cannot listen on {webhook.host}:{webhook.port} ({exc.strerror or exc}); "
-            "pick another --listen address or stop what is using it."
-        ) from None
-    return server
-
-
-def build_application(
-    token: str, api_base: str | None, request: BaseRequest | None = None, rate_limit: bool = True
-) -> Application:  # type: ignore[type-arg]
-    """The PTB application; `request` replaces the HTTP layer (the benchmark records calls)."""
-    # Opt in to PTB's coming behaviour: durations such as RetryAfter.retry_after are
-    # timedeltas. Without it every 429 also raises a deprecation warning.
-    os.environ.setdefault("PTB_TIMEDELTA", "true")
-    builder: ApplicationBuilder = (  # type: ignore[type-arg]
-        ApplicationBuilder().token(token).updater(None).concurrent_updates(PerChatProcessor())
-    )
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    if api_base:
-        base = api_base.rstrip("/")
-        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-    return builder.build()
-
-
-@dataclass(frozen=True, slots=True)
-class Webhook:
-    url: str  # the public HTTPS address Telegram posts to
-    host: str
-    port: int
-    secret: str
-
-
-async def serve(
-    coach: Coach, token: str, api_base: str | None, stopping: asyncio.Event | None = None,
-    webhook: Webhook | None = None, followup_interval: float = FOLLOWUP_INTERVAL,
-) -> None:
-    """Run until SIGTERM or SIGINT (or `stopping` is set); updates in flight finish and
-    are confirmed first. Long polling, or a webhook server when `webhook` is given."""
-    application = build_application(token, api_base)
-    bot = TelegramBot(coach, application)
-    if stopping is not None:
-        bot.stopping = stopping
-    shown_base = api_base or "https://api.telegram.org"
-    try:
-        await application.initialize()
-    except InvalidToken:
-        raise ConfigError("Telegram refused the token in TELEGRAM_BOT_TOKEN; check it with @BotFather.") from None
-    except NetworkError as exc:
-        raise HedgehogError(
-            f"Cannot reach the Telegram Bot API at {shown_base} ({type(exc).__name__}). "
-            "Check the network, or TELEGRAM_API_BASE_URL if you use your own Bot API server."
-        ) from None
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, bot.stopping.set)
-    server: tornado.httpserver.HTTPServer | None = None
-    try:
-        await application.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
-        # Homework links open this bot with the token as the /start payload.
-        coach.practice.link = lambda token: f"https://t.me/{application.bot.username}?start={token}"
-        if webhook is None:
-            await application.bot.delete_webhook(drop_pending_updates=False)
-        else:
-            server = _listen(bot, webhook)
-            await application.bot.set_webhook(
-                webhook.url, secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
-            )
-        await application.start()
-        mode = "polling" if webhook is None else "webhook"
-        log.info("bot started", extra={"fields": {"username": application.bot.username, "mode": mode}})
-        followups = asyncio.create_task(bot.dispatch_followups(followup_interval))
-        try:
-            if webhook is None:
-                await bot.poll()
-            else:
-                await bot.stopping.wait()
-        finally:
-            bot.stopping.set()
-            await followups
-    finally:
-        if server is not None:
-            server.stop()
-            await server.close_all_connections()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(sig)
-        if application.running:
-            await application.stop()
-        await application.shutdown()
-        log.info("bot stopped")
