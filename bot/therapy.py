@@ -240,8 +240,10 @@ class Practice:
 
     def by_client(self, assignments: Iterable[AssignmentRow]) -> dict[str, list[AssignmentRow]]:
         clients: dict[str, list[AssignmentRow]] = {}
+        names: dict[str, str] = {}  # "sam" and "Sam" are one client, shown as first written
         for a in assignments:
-            clients.setdefault(a.alias, []).append(a)
+            name = names.setdefault(a.alias.casefold(), a.alias)
+            clients.setdefault(name, []).append(a)
         return clients
 
     def client(self, tx: ChatTx, mine: list[AssignmentRow], alias: str) -> Outcome:

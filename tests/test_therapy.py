@@ -271,3 +271,13 @@ def test_a_therapist_opening_the_bot_sees_their_commands_not_onboarding(people: 
     assert "/assign give a client homework" in said and people.coach.peek(newcomer) is None
     assert "/assign give a client homework" in people.say(newcomer, "/start")
     assert "which way are you pulled" in people.say(newcomer, "/checkin")  # and the coach is theirs too
+
+
+def test_two_clients_given_the_same_name_stay_apart(people: People) -> None:
+    people.accept(CLIENT, people.assign(ANA, "Sam"))
+    people.accept(CLIENT, people.assign(ANA, "sam"))  # the same person again: the same name
+    people.accept(OTHER, people.assign(ANA, "Sam"))  # someone else
+    seen = people.say(ANA, "/clients")
+    assert "Sam (2)" in seen and "sam" not in seen  # one entry for the first, one for the second
+    assert people.say(ANA, "/client Sam").count("assigned") == 2
+    assert people.say(ANA, "/client Sam (2)").count("assigned") == 1

@@ -192,7 +192,27 @@ def claim_link(tx: ChatTx, token_hash: str) -> AssignmentRow | str:
     ).first()
     if claimed is None:
         return "used"  # another process took it a moment ago
+    _keep_clients_apart(tx, assignment)
     return _assignments(tx.connection, ASSIGNMENT.c.id == assignment.id)[0]
+
+
+def _keep_clients_apart(tx: ChatTx, assignment: AssignmentRow) -> None:
+    """One name in a therapist's lists means one person: if another client of the same
+    therapist already goes by this alias, this one becomes "Sam (2)"."""
+    others = tx.connection.execute(
+        sa.select(ASSIGNMENT.c.alias, ASSIGNMENT.c.client_chat_id)
+        .where(ASSIGNMENT.c.therapist_id == assignment.therapist_id, ASSIGNMENT.c.id != assignment.id,
+               ASSIGNMENT.c.client_chat_id.is_not(None))
+    ).all()
+    taken = {alias.casefold(): chat for alias, chat in others}
+    if taken.get(assignment.alias.casefold(), tx.chat_id) == tx.chat_id:
+        return
+    n = 2
+    while taken.get(f"{assignment.alias} ({n})".casefold(), tx.chat_id) != tx.chat_id:
+        n += 1
+    tx.connection.execute(
+        sa.update(ASSIGNMENT).where(ASSIGNMENT.c.id == assignment.id).values(alias=f"{assignment.alias} ({n})")
+    )
 
 
 def client_assignments(tx: ChatTx, *, open_only: bool = False) -> list[AssignmentRow]:
