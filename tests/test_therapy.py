@@ -281,3 +281,15 @@ def test_two_clients_given_the_same_name_stay_apart(people: People) -> None:
     assert "Sam (2)" in seen and "sam" not in seen  # one entry for the first, one for the second
     assert people.say(ANA, "/client Sam").count("assigned") == 2
     assert people.say(ANA, "/client Sam (2)").count("assigned") == 1
+
+
+def test_removing_a_therapist_ends_their_homework_and_its_reminders(people: People) -> None:
+    people.accept(CLIENT, people.assign(ANA, "Cleo"))
+    pending = sa.text("SELECT count(*) FROM followup WHERE kind = 'homework' AND status = 'pending'")
+    with people.coach.store.engine.connect() as connection:
+        assert connection.execute(pending).scalar_one() == 1
+    assert rows.remove_therapist(people.coach.store, ANA)
+    with people.coach.store.engine.connect() as connection:
+        assert connection.execute(pending).scalar_one() == 0
+    assert "is for therapists" in people.say(ANA, "/clients")
+    assert "No therapist has given you homework" in people.say(CLIENT, "/sharing")
