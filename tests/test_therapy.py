@@ -17,7 +17,7 @@ from bot.app import build_coach
 from bot.config import Settings
 from bot.engine.state import Choice, Command, Reply, Text
 from bot.service import Coach, Incoming
-from bot.storage import ChatKey
+from bot.storage import ChatKey, Store
 from bot.storage import therapy as rows
 from bot.storage.models import TABLES
 from bot.transports.terminal import plain
@@ -293,3 +293,18 @@ def test_removing_a_therapist_ends_their_homework_and_its_reminders(people: Peop
         assert connection.execute(pending).scalar_one() == 0
     assert "is for therapists" in people.say(ANA, "/clients")
     assert "No therapist has given you homework" in people.say(CLIENT, "/sharing")
+
+
+def test_a_homework_reminder_goes_once_with_two_processes(people: People, db_url: str) -> None:
+    people.accept(CLIENT, people.assign(ANA, "Cleo"))
+    people.clock[0] += timedelta(days=2)  # the reminder (10:00 the next day) is due
+    other = Store.open(db_url)
+    try:
+        replica = Coach(people.coach.engine, other, "checkin", clock=lambda: people.clock[0])
+        [due] = [d for d in people.coach.due_followups() if d.kind == "homework"]
+        [seen_by_replica] = [d for d in replica.due_followups() if d.kind == "homework"]
+        first, second = people.coach.follow_up(due), replica.follow_up(seen_by_replica)
+        sent = [h for h in (first, second) if h is not None]
+        assert len(sent) == 1 and "A gentle reminder of the homework from Ana Ruiz" in sent[0].replies[0].text
+    finally:
+        other.close()
