@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from bot.config import Settings
@@ -30,4 +31,6 @@ def build_coach(settings: Settings, engine: Engine | None = None, store: Store |
     engine = engine or build_engine(settings)
     engine.flow(settings.default_flow)
     store = store or Store.open(settings.database_url)
-    return Coach(engine, store, settings.default_flow, log_salt=settings.log_salt)
+    coach = Coach(engine, store, settings.default_flow, log_salt=settings.log_salt)
+    coach.practice.link_lifetime = timedelta(days=settings.homework_link_days)
+    return coach

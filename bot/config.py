@@ -62,6 +62,7 @@ class Settings:
     telegram_token: str | None = field(default=None, repr=False)
     telegram_api_base_url: str | None = None
     telegram_webhook_secret: str | None = field(default=None, repr=False)
+    homework_link_days: int = 7  # how long a therapist's homework link works
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
@@ -76,7 +77,11 @@ class Settings:
             raise ConfigError(
                 f"HEDGEHOG_LOG_LEVEL is '{level}'; use DEBUG, INFO, WARNING or ERROR."
             )
+        link_days = get("HEDGEHOG_HOMEWORK_LINK_DAYS") or "7"
+        if not link_days.isdigit() or not 1 <= int(link_days) <= 90:
+            raise ConfigError(f"HEDGEHOG_HOMEWORK_LINK_DAYS is '{link_days}'; use a whole number of days from 1 to 90.")
         return cls(
+            homework_link_days=int(link_days),
             database_url=get("HEDGEHOG_DATABASE_URL"),
             dialogues_dir=Path(get("HEDGEHOG_DIALOGUES_DIR") or PROJECT_ROOT / "dialogues"),
             prompts_dir=Path(get("HEDGEHOG_PROMPTS_DIR") or PROJECT_ROOT / "prompts"),

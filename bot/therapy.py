@@ -186,6 +186,7 @@ class Practice:
         self.therapist_flows = frozenset(
             f for f, c in engine.flows.items() if c.flow.tags.get(THERAPIST_TAG) == "therapist"
         )
+        self.link_lifetime = LINK_LIFETIME  # HEDGEHOG_HOMEWORK_LINK_DAYS, set by `bot.app`
         # How a link is written: the terminal's; `hedgehog run` sets a t.me deep link.
         self.link: Callable[[str], str] = lambda token: f"/start {token}"
 
@@ -346,8 +347,8 @@ class Practice:
             return [self.say("therapist_only", name="assign")]
         token, token_hash = new_secret()
         rows.create_assignment(tx, therapist.id, {**values, "token_hash": token_hash,
-                                                  "token_expires_at": tx.now + LINK_LIFETIME})
-        expires = (tx.now + LINK_LIFETIME).astimezone(zone(tx.timezone))
+                                                  "token_expires_at": tx.now + self.link_lifetime})
+        expires = (tx.now + self.link_lifetime).astimezone(zone(tx.timezone))
         return [self.say("assign_link", link=self.link(token), alias=values["alias"], name=therapist.name,
                          title=self.assignable[values["flow_id"]], cadence=cadence_text(values),
                          expires=f"{expires:%-d %B}")]

@@ -16,6 +16,7 @@ from bot import therapy
 from bot.app import build_coach
 from bot.config import Settings
 from bot.engine.state import Choice, Command, Reply, Text
+from bot.errors import ConfigError
 from bot.service import Coach, Incoming
 from bot.storage import ChatKey, Store
 from bot.storage import therapy as rows
@@ -308,3 +309,21 @@ def test_a_homework_reminder_goes_once_with_two_processes(people: People, db_url
         assert len(sent) == 1 and "A gentle reminder of the homework from Ana Ruiz" in sent[0].replies[0].text
     finally:
         other.close()
+
+
+def test_the_operator_sets_how_long_links_work(db_url: str) -> None:
+    settings = Settings.load(environ={"HEDGEHOG_DATABASE_URL": db_url, "HEDGEHOG_HOMEWORK_LINK_DAYS": "2"},
+                             dotenv=Path("/nonexistent"))
+    built = build_coach(settings)
+    clock = [START]
+    built.clock = lambda: clock[0]
+    try:
+        rows.add_therapist(built.store, ANA, "Ana Ruiz", START)
+        people = People(built, clock)
+        token = people.assign(ANA, "Cleo")
+        clock[0] += timedelta(days=2, minutes=1)
+        assert "expired" in people.say(CLIENT, f"/start {token}")
+    finally:
+        built.store.close()
+    with pytest.raises(ConfigError, match="HEDGEHOG_HOMEWORK_LINK_DAYS"):
+        Settings.load(environ={"HEDGEHOG_HOMEWORK_LINK_DAYS": "forever"}, dotenv=Path("/nonexistent"))
