@@ -203,9 +203,9 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
 def _therapist(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import UTC, datetime, timedelta
 
+    from bot.homework import digest, new_secret
     from bot.storage import ChatKey, Store
     from bot.storage import therapy as rows
-    from bot.therapy import digest, new_secret
 
     def chat_key(text: str) -> ChatKey:
         transport, _, address = text.rpartition(":")

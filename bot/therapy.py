@@ -17,15 +17,24 @@ The rules, in one place:
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.state import Assign, Button, Choice, Command, Reply, SessionState, Share
-from bot.schedule import due_time, zone
+from bot.homework import (
+    LINK_LIFETIME,
+    SHARE_LEVELS,
+    cadence_text,
+    digest,
+    new_secret,
+    plan,
+    reminder_time,
+    status,
+    total,
+)
+from bot.schedule import zone
 from bot.storage import ChatTx, DueFollowUp
 from bot.storage import therapy as rows
 from bot.storage.therapy import AssignmentRow
@@ -36,14 +45,6 @@ if TYPE_CHECKING:
 ASSIGN_FLOW = "assign"  # the therapist's /assign conversation
 HOMEWORK_FLOW = "homework"  # what a client meets when opening a link
 THERAPIST_TAG = "audience"  # flows tagged `audience: therapist` are for therapists only
-TOKEN_BYTES = 24  # 192 random bits from the OS; 32 URL-safe characters, within Telegram's 64
-LINK_LIFETIME = timedelta(days=7)
-INVITE_LIFETIME = timedelta(days=7)
-MAX_ALIAS = 40
-MAX_NOTE = 500
-SHARE_LEVELS = ("completion", "answers")
-CADENCES = {"once": 1, "daily": 7, "weekly": 1, "twice-weekly": 2, "three-weekly": 3}
-DUE_DELAYS = {"3d": 3, "1w": 7, "2w": 14}
 # Flows whose answers are never shown to a therapist, even with "answers" consent.
 PRIVATE_FLOWS = frozenset({"crisis", "violence-support", "safety-review", "delete", "onboarding"})
 
@@ -66,102 +67,6 @@ THERAPIST_COMMANDS = frozenset({"assign", "clients", "client", "unassign"})
 CLIENT_COMMANDS = frozenset({"sharing", "therapist"})
 SHARE_BUTTON = "@share-"  # service-level buttons: "@share-<assignment id>" with a level
 UNASSIGN_BUTTON = "@unassign-"
-
-
-def new_secret() -> tuple[str, str]:
-    """A fresh token and the digest that is stored instead of it."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    return token, digest(token)
-
-
-def digest(token: str) -> str:
-    return hashlib.sha256(token.strip().encode()).hexdigest()
-
-
-# ---------------------------------------------------------------------------- cadence
-
-
-def total(a: AssignmentRow) -> int:
-    """How many times the homework is to be done."""
-    if a.cadence == "once":
-        return 1
-    return (7 if a.cadence == "daily" else a.per_week) * a.weeks
-
-
-def reminder_day(a: AssignmentRow, k: int) -> int:
-    """Days after acceptance on which reminder `k` (0-based) goes: daily from the next day,
-    N a week spread over each week, once the day before the due date (or the next day)."""
-    if a.cadence == "daily":
-        return k + 1
-    if a.cadence == "once":
-        if a.due_at is not None and a.accepted_at is not None:
-            return max(1, (a.due_at - a.accepted_at).days - 1)
-        return 1
-    week, slot = divmod(k, a.per_week)
-    return week * 7 + (slot * 7) // a.per_week + 1
-
-
-def reminder_time(a: AssignmentRow, k: int, timezone: str | None) -> datetime:
-    assert a.accepted_at is not None
-    base = a.accepted_at + timedelta(days=reminder_day(a, k) - 1)
-    return due_time("tomorrow", base, timezone)  # 10:00 in the client's time
-
-
-def period_end(a: AssignmentRow) -> datetime | None:
-    if a.due_at is not None:
-        return a.due_at
-    if a.accepted_at is None:
-        return None
-    return a.accepted_at + timedelta(days=7 * a.weeks) if a.cadence != "once" else None
-
-
-def status(a: AssignmentRow, now: datetime) -> str:
-    """pending, declined, revoked, deleted, ended, done, due or overdue."""
-    if a.sharing in ("pending", "declined", "revoked", "deleted"):
-        return a.sharing
-    if len(a.done) >= total(a):
-        return "done"
-    if a.ended_at is not None:
-        return "ended"
-    end = period_end(a)
-    return "overdue" if end is not None and now > end else "due"
-
-
-def cadence_text(a: AssignmentRow | dict[str, Any]) -> str:
-    get = a.get if isinstance(a, dict) else (lambda k: getattr(a, k))
-    cadence, weeks = get("cadence"), get("weeks")
-    span = f"for {weeks} week{'s' if weeks != 1 else ''}"
-    if cadence == "once":
-        return "once"
-    if cadence == "daily":
-        return f"every day {span}"
-    per_week = get("per_week")
-    return f"{'once' if per_week == 1 else 'twice' if per_week == 2 else f'{per_week} times'} a week {span}"
-
-
-def plan(values: dict[str, Any], now: datetime) -> dict[str, Any] | None:
-    """The assignment columns from the assign flow's answers; None if they don't add up."""
-    cadence = values.get("cadence")
-    if cadence not in CADENCES:
-        return None
-    alias = " ".join(str(values.get("alias") or "").split())[:MAX_ALIAS]
-    if not alias:
-        return None
-    weeks = values.get("weeks") if cadence != "once" else 1
-    if not isinstance(weeks, int) or not 1 <= weeks <= 12:
-        weeks = 1
-    delay = DUE_DELAYS.get(str(values.get("due")))
-    note = values.get("note")
-    return {
-        "flow_id": str(values["flow"]),
-        "alias": alias,
-        "cadence": "weekly" if cadence.endswith("weekly") else cadence,
-        "per_week": CADENCES[cadence] if cadence.endswith("weekly") else 1,
-        "weeks": weeks,
-        "due_at": now + timedelta(days=delay) if delay else None,
-        "note": str(note)[:MAX_NOTE] if note else None,
-        "notify": values.get("notify") is not False,
-    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot import therapy
+from bot import homework, therapy
 from bot.app import build_coach
 from bot.config import Settings
 from bot.engine.state import Choice, Command, Reply, Text
@@ -100,11 +100,11 @@ def test_people_who_are_not_therapists_cannot_use_therapist_commands(people: Peo
 
 
 def test_an_invite_makes_a_therapist_once(people: People) -> None:
-    code, code_hash = therapy.new_secret()
+    code, code_hash = homework.new_secret()
     rows.create_invite(people.coach.store, code_hash, "Cleo Park", START, START + timedelta(days=7))
     assert "coming from Cleo Park" in people.say(CLIENT, f"/therapist {code}")
     assert "doesn't work" in people.say(OTHER, f"/therapist {code}")  # single use
-    expired_code, expired_hash = therapy.new_secret()
+    expired_code, expired_hash = homework.new_secret()
     rows.create_invite(people.coach.store, expired_hash, "Dev", START - timedelta(days=9), START - timedelta(days=2))
     assert "doesn't work" in people.say(OTHER, f"/therapist {expired_code}")
     assert "Your clients" in people.say(CLIENT, "/clients") or "haven't assigned" in people.say(CLIENT, "/clients")
@@ -135,7 +135,7 @@ def test_a_link_cannot_be_reused_used_late_or_guessed(people: People, monkeypatc
     assert "already been used" in people.say(CLIENT, f"/start {token}")
 
     late = people.assign(ANA, "Dev")
-    people.clock[0] += therapy.LINK_LIFETIME + timedelta(minutes=1)
+    people.clock[0] += homework.LINK_LIFETIME + timedelta(minutes=1)
     assert "expired" in people.say(OTHER, f"/start {late}")
 
     fresh = people.assign(ANA, "Dev")
@@ -146,10 +146,10 @@ def test_a_link_cannot_be_reused_used_late_or_guessed(people: People, monkeypatc
     with people.coach.store.engine.connect() as connection:
         dump = " ".join(str(row) for table in TABLES
                         for row in connection.execute(sa.select(table.__table__)))  # type: ignore[attr-defined]
-    assert fresh not in dump and therapy.digest(fresh) in dump
+    assert fresh not in dump and homework.digest(fresh) in dump
 
     # Tokens come from `secrets`, the OS's cryptographic source.
-    monkeypatch.setattr(therapy.secrets, "token_urlsafe", lambda n: f"from-secrets-{n}".ljust(32, "x"))
+    monkeypatch.setattr(homework.secrets, "token_urlsafe", lambda n: f"from-secrets-{n}".ljust(32, "x"))
     assert people.assign(ANA, "Eve").startswith("from-secrets-24")
 
 
@@ -235,18 +235,18 @@ def _assignment(**changes: object) -> rows.AssignmentRow:
 
 def test_cadence_counts_reminder_days_and_status() -> None:
     three_a_week = _assignment()
-    assert therapy.total(three_a_week) == 6
-    assert [therapy.reminder_day(three_a_week, k) for k in range(6)] == [1, 3, 5, 8, 10, 12]
+    assert homework.total(three_a_week) == 6
+    assert [homework.reminder_day(three_a_week, k) for k in range(6)] == [1, 3, 5, 8, 10, 12]
     daily = _assignment(cadence="daily", weeks=1)
-    assert therapy.total(daily) == 7 and therapy.reminder_day(daily, 6) == 7
+    assert homework.total(daily) == 7 and homework.reminder_day(daily, 6) == 7
     once = _assignment(cadence="once", weeks=1, due_at=START + timedelta(days=7))
-    assert therapy.total(once) == 1 and therapy.reminder_day(once, 0) == 6  # the day before it's due
-    assert therapy.cadence_text(three_a_week) == "3 times a week for 2 weeks"
-    assert therapy.status(three_a_week, START + timedelta(days=3)) == "due"
-    assert therapy.status(three_a_week, START + timedelta(days=15)) == "overdue"
+    assert homework.total(once) == 1 and homework.reminder_day(once, 0) == 6  # the day before it's due
+    assert homework.cadence_text(three_a_week) == "3 times a week for 2 weeks"
+    assert homework.status(three_a_week, START + timedelta(days=3)) == "due"
+    assert homework.status(three_a_week, START + timedelta(days=15)) == "overdue"
     done = _assignment(done=tuple(START + timedelta(days=d) for d in range(6)))
-    assert therapy.status(done, START + timedelta(days=15)) == "done"
-    assert therapy.status(_assignment(sharing="revoked"), START) == "revoked"
+    assert homework.status(done, START + timedelta(days=15)) == "done"
+    assert homework.status(_assignment(sharing="revoked"), START) == "revoked"
 
 
 def test_export_includes_homework_for_the_client_and_the_therapist(people: People) -> None:
@@ -264,7 +264,7 @@ def test_a_therapist_opening_the_bot_sees_their_commands_not_onboarding(people: 
     newcomer = ChatKey("terminal", "fay")
     said = " ".join(plain(r.text) for r in people.coach.open(newcomer))
     assert "I'm not therapy" in said  # a new person: onboarding
-    code, code_hash = therapy.new_secret()
+    code, code_hash = homework.new_secret()
     rows.create_invite(people.coach.store, code_hash, "Fay Chen", START, START + timedelta(days=7))
     assert "coming from Fay Chen" in people.say(newcomer, f"/therapist {code}")
     assert people.coach.peek(newcomer) is None  # the clients' welcome is closed

@@ -14,10 +14,10 @@ import pytest
 
 from bot.app import build_coach
 from bot.config import Settings
+from bot.homework import digest, new_secret
 from bot.service import Coach
 from bot.storage import ChatKey, Store
 from bot.storage import therapy as rows
-from bot.therapy import digest, new_secret
 from bot.transports.telegram import serve
 from tests.fakebotapi import BotMessage, FakeBotAPI
 from tests.test_telegram import already_onboarded, buttons
