@@ -42,9 +42,16 @@ Category = Literal["suicide", "self_harm", "partner_violence", "harm_others"]
 
 @dataclass(frozen=True, slots=True)
 class CrisisSignal:
-    """The crisis categories one message touched (never empty)."""
+    """The crisis categories one message touched (never empty), and how sure the match is.
+
+    `certain` is True when the words leave little doubt ("I want to die", "he choked me"):
+    the service acts at once. It is False in the grey zone ("I just want to end it", a
+    mention of past abuse): the service asks one direct, private question before acting,
+    as clinicians do. A message with any certain match is certain, and `categories` then
+    holds only the certain ones."""
 
     categories: frozenset[Category]
+    certain: bool = True
 
 
 # ----------------------------------------------------------------- building blocks
