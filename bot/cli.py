@@ -5,6 +5,7 @@
     hedgehog check [PATHS...] [--prompts DIR]  report every problem in the dialogue files
     hedgehog graph FLOW [--format mermaid|dot] draw a flow from its file
     hedgehog bench [--steps N]                 measure the engine and a durable step
+    hedgehog safety-eval [--part P] [--show-misses]  crisis detection on tests/safety/eval/
     hedgehog therapist add|remove|list|invite  who may assign homework (the operator decides)
 
 Every failure the person running the command can fix ends with one sentence on
@@ -86,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--steps", type=int, default=20_000, metavar="N", help="steps per measurement")
     bench.add_argument("--telegram", action="store_true", help="through python-telegram-bot, against a bare echo bot")
     bench.set_defaults(handler=_bench)
+
+    safety = commands.add_parser("safety-eval", help="how well crisis detection does on the evaluation set")
+    safety.add_argument("--part", choices=("dev", "heldout", "all"), default="all", help="which part (default: all)")
+    safety.add_argument("--show-misses", action="store_true", help="list misses and false alarms (--part dev only)")
+    safety.set_defaults(handler=_safety_eval)
 
     therapist = commands.add_parser("therapist", help="who may assign homework: add, remove, list, invite")
     actions = therapist.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -198,6 +204,13 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bench import run_benchmarks
 
     return run_benchmarks(settings, steps=args.steps)
+
+
+def _safety_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.safety.evaluate import evaluate
+
+    print(evaluate(args.part, show_misses=args.show_misses), end="")
+    return 0
 
 
 def _therapist(args: argparse.Namespace, settings: Settings) -> int:

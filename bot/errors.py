@@ -4,6 +4,7 @@
     ├── ConfigError               a setting (environment, .env) is missing or malformed
     ├── DialogueError             the dialogue files do not load; carries the diagnostics
     ├── UnknownFlowError          a flow id that no dialogue file defines
+    ├── EvalSetError              the safety evaluation set has a broken line, or a refused request
     └── StorageError              the database cannot be used
         ├── DatabaseUnavailable   cannot open or reach it (path, permissions, server)
         └── SchemaTooNew          it was written by a newer Hedgehog than this one
@@ -49,6 +50,10 @@ class UnknownFlowError(HedgehogError):
         self.flow_id = flow_id
         listing = ", ".join(sorted(known)) or "none"
         super().__init__(f"There is no flow called '{flow_id}'. Known flows: {listing}.")
+
+
+class EvalSetError(HedgehogError):
+    """The safety evaluation set (tests/safety/eval/) cannot be read as asked."""
 
 
 class StorageError(HedgehogError):
