@@ -8,6 +8,7 @@ prints or compares held-out words except to prove they stay out of places they m
 from __future__ import annotations
 
 import collections
+import difflib
 import os
 import re
 import subprocess
@@ -94,6 +95,21 @@ def test_no_item_is_in_both_parts_twice_in_one_or_in_the_pattern_files(parts: di
         f"{len(copied)} evaluation item(s) also in tests/safety/*.txt ({', '.join(copied[:5])}): "
         "write the pattern example in other words, and never copy a held-out item"
     )
+
+
+def test_held_out_items_are_not_near_copies_of_dev_items(parts: dict[str, list[Item]]) -> None:
+    """The held-out part says how the detector does on words it was not tuned on: a held-out
+    sentence that differs from a dev one by a word or two would say nothing new."""
+    dev = [(key(item.text), item.where) for item in parts["dev"]]
+    close = []
+    for item in parts["heldout"]:
+        text = key(item.text)
+        matcher = difflib.SequenceMatcher(None, b=text)
+        for other, where in dev:
+            matcher.set_seq1(other)
+            if matcher.real_quick_ratio() > 0.85 and matcher.quick_ratio() > 0.85 and matcher.ratio() > 0.85:
+                close.append(f"{item.where}~{where}")
+    assert not close, close
 
 
 def test_the_files_have_a_header_three_columns_and_no_odd_characters() -> None:
