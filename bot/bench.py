@@ -5,7 +5,11 @@
    machine) against the naive way (`add_model` ... `remove_model` per message),
    as a ratio, plus the memory one attached chat costs;
 3. full durable steps/s: `Coach.handle` with SQLite (claim the update, load, engine,
-   save, journal, commit), in a fresh temporary database.
+   save, journal, commit), in a fresh temporary database;
+4. crisis detection per free-text message, mean and p99 in microseconds: the patterns
+   alone, the semantic layer alone, `detect` as shipped (patterns, then the semantic
+   layer when they are not certain), and a 4,096-character message; plus the semantic
+   layer's load time (the model and the examples' vectors).
 
 A walker answers whatever each step asks (the first button, a short text, a middle
 scale value) and starts the flow again when it ends, so the figures follow the
@@ -16,6 +20,8 @@ from __future__ import annotations
 
 import gc
 import platform
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -163,6 +169,40 @@ def bench_durable(settings: Settings, engine: Engine, flow_id: str, steps: int) 
             store.close()
 
 
+def _spread(run: Callable[[str], object], messages: list[str], rounds: int = 1) -> tuple[float, float]:
+    """Mean and 99th percentile, in microseconds, of `run` over `messages`."""
+    times = []
+    for _ in range(rounds):
+        for message in messages:
+            started = time.perf_counter()
+            run(message)
+            times.append(time.perf_counter() - started)
+    times.sort()
+    return sum(times) / len(times) * 1e6, times[min(len(times) - 1, int(len(times) * 0.99))] * 1e6
+
+
+def bench_detection() -> list[tuple[str, float, float]]:
+    """Crisis detection costs per message; the messages are the curated example sentences
+    (crisis and ordinary alike), the way a person types them."""
+    from bot.safety import semantic
+    from bot.safety.crisis import detect, detect_patterns
+
+    cold = "import time; t = time.perf_counter(); from bot.safety import semantic; semantic.load()"
+    cold += "; print(time.perf_counter() - t)"
+    load = float(subprocess.run([sys.executable, "-c", cold], capture_output=True, text=True, check=True).stdout)
+    layer = semantic.load()
+    messages = [line for lines in semantic.examples().values() for line in lines]
+    long = ((ANSWER + " ") * 100)[:4096]
+    figures = [("patterns alone", *_spread(detect_patterns, messages, rounds=5))]
+    if layer is not None:
+        figures.append(("semantic layer alone", *_spread(semantic.nearest, messages)))
+    figures.append(("detect (patterns, then semantic)", *_spread(detect, messages)))
+    figures.append(("4,096 characters, patterns alone", *_spread(detect_patterns, [long] * 20)))
+    figures.append(("4,096 characters, detect", *_spread(detect, [long] * 20)))
+    figures.append(("semantic layer load (s)" if layer is not None else "semantic layer: not installed", load, load))
+    return figures
+
+
 def run_benchmarks(settings: Settings, steps: int = 20_000) -> int:
     from bot.app import build_engine
 
@@ -180,5 +220,11 @@ def run_benchmarks(settings: Settings, steps: int = 20_000) -> int:
     durable = bench_durable(settings, engine, flow_id, durable_steps)
     print(f"  full durable step (SQLite commit):       {_rate(durable_steps, durable)}")
     print(f"    durable / pure time ratio:             {(durable / durable_steps) / (pure / steps):>12.1f}x")
+    print("  crisis detection per message:              mean us      p99 us")
+    for name, mean, p99 in bench_detection():
+        if name.startswith("semantic layer load"):
+            print(f"    {name:<37}{mean:>12.2f}")
+        else:
+            print(f"    {name:<37}{mean:>12,.0f}{p99:>12,.0f}")
     return 0
 

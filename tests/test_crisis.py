@@ -3,11 +3,13 @@
 The phrase lists live in tests/safety/ as plain text, one phrase a line, so anyone can add
 one: positive.txt (must be caught, with its category), negative.txt (must not be) and
 borderline.txt (idioms where either answer is acceptable; only checked not to crash).
+Both layers run here, as in the product: the patterns and the semantic layer.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +18,8 @@ from typing import get_args
 import pytest
 
 from bot.errors import ConfigError
-from bot.safety.crisis import Category, CrisisSignal, detect, normalise
+from bot.safety import semantic
+from bot.safety.crisis import Category, CrisisSignal, detect, detect_patterns, normalise
 from bot.safety.resources import (
     REQUIRED,
     Resources,
@@ -81,6 +84,144 @@ def test_borderline_idioms_get_a_clean_answer_either_way(phrase: str) -> None:
         assert isinstance(signal, CrisisSignal) and signal.categories and signal.categories <= CATEGORIES
 
 
+# ------------------------------------------------------------------ how sure a match is
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I just want to end it", "suicide"),
+        ("i want it to be over", "suicide"),
+        ("honestly i cant do this anymore", "suicide"),
+        ("whats the point anymore", "suicide"),
+        ("my dad used to hit me when i was a kid", "partner_violence"),
+        ("My ex abused me years ago", "partner_violence"),
+        ("i grew up in a violent home", "partner_violence"),
+        ("my sisters husband hits her", "partner_violence"),
+        ("he'll kill me if he finds out I told you", "partner_violence"),
+        ("i'm always walking on eggshells around him", "partner_violence"),
+        ("I relapsed last night", "self_harm"),
+        ("i lost my job. what bridges in nyc are taller than 25m", "suicide"),
+    ],
+)
+def test_the_grey_zone_is_unsure_so_the_service_asks_first(text: str, category: str) -> None:
+    signal = detect(text)
+    assert signal is not None and not signal.certain, signal
+    assert category in signal.categories
+
+
+@pytest.mark.parametrize(
+    ("text", "categories"),
+    [
+        ("he choked me last night", {"partner_violence"}),
+        ("My dad hit me when I was little and he hit me again today", {"partner_violence"}),
+        ("I want to die", {"suicide"}),
+        ("I was choked", {"partner_violence"}),
+        ("got pushed down the stairs", {"partner_violence"}),
+        ("i wish a car would hit me", {"suicide"}),
+        ("I just want to end it. he choked me last night", {"partner_violence"}),
+    ],
+)
+def test_plain_words_are_certain_and_only_certain_kinds_are_reported(text: str, categories: set[str]) -> None:
+    signal = detect(text)
+    assert signal is not None and signal.certain, signal
+    assert signal.categories == categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["losing my mom hit me hard", "My grandma's death hit me really hard this week", "it hit me that he was gone",
+     "my wife is gonna kill me for forgetting our anniversary", "I want to end it with him",
+     "we watched a documentary about domestic violence"],
+)
+def test_grief_idiom_and_stories_set_no_violence_flag(text: str) -> None:
+    signal = detect(text)
+    assert signal is None or "partner_violence" not in signal.categories, signal
+
+
+def test_a_wish_to_be_hit_by_a_car_is_suicide_not_partner_violence() -> None:
+    for text in ("i wish a car would hit me", "I hope a bus hits me tomorrow", "i wish someone would just kill me"):
+        signal = detect(text)
+        assert signal is not None and signal.categories == {"suicide"}, (text, signal)
+
+
+# ------------------------------------------------------------------ negation, scoped to its clause
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["im not suicidal just tired", "I would never kill myself", "I'm not going to hurt myself, I promise",
+     "I have no suicidal thoughts at all", "i would never hurt him", "I'm not thinking about suicide, just stressed",
+     "I don't want to hurt him"],
+)
+def test_a_plain_negation_is_taken_at_its_word(text: str) -> None:
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I don't want to die but I can't live like this", "im not suicidal but everyone would be better off without me",
+     "I would never kill myself. But I keep saving my pills", "i can't kill myself because of my kids",
+     "I'm not saying I want to die"],
+)
+def test_a_negation_covers_its_own_words_and_nothing_after_them(text: str) -> None:
+    signal = detect(text)
+    assert signal is not None and "suicide" in signal.categories, signal
+
+
+# ------------------------------------------------------------------ the semantic layer
+
+
+def test_the_model_ships_in_a_package_with_its_vocabulary() -> None:
+    model = semantic.model_file()
+    assert model is not None and model.stat().st_size > 20_000_000
+    assert semantic.VOCAB.is_file() and len(semantic.VOCAB.read_text(encoding="utf-8").splitlines()) == 30522
+
+
+def test_the_model_loads_offline_and_opens_no_socket() -> None:
+    code = (
+        "import socket\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise OSError('no network here')\n"
+        "socket.socket = refuse\n"
+        "socket.create_connection = refuse\n"
+        "socket.getaddrinfo = refuse\n"
+        "from bot.safety import semantic\n"
+        "assert semantic.load() is not None\n"
+        "print(semantic.nearest('i am so tired of being here on this earth')[0].category)\n"
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert run.stdout.strip() == "suicide"
+
+
+def test_the_shipped_vectors_are_those_of_the_examples() -> None:
+    model = semantic.model_file()
+    assert model is not None
+    sets = semantic.examples()
+    assert semantic.cached_vectors(sets, model) is not None, "examples changed: run python -m bot.safety.semantic"
+    assert set(sets) == {*CATEGORIES, "ordinary"} and all(len(lines) >= 15 for lines in sets.values())
+
+
+def test_words_are_cut_into_pieces_as_bert_does() -> None:
+    tokens = semantic.WordPiece(semantic.VOCAB)
+    assert tokens.encode("I want to die.", 48) == [101, 1045, 2215, 2000, 3280, 1012, 102]
+    assert tokens.words("Don't, ÉVER!") == ["don", "'", "t", ",", "ever", "!"]
+    assert len(tokens.encode("word " * 500, 48)) == 50
+
+
+def test_the_semantic_layer_catches_a_paraphrase_the_patterns_miss() -> None:
+    text = "i am so tired of being here on this earth"
+    assert detect_patterns(text) is None
+    signal = detect(text)
+    assert signal is not None and signal.categories == {"suicide"}
+
+
+def test_a_long_message_is_windowed_not_embedded_whole() -> None:
+    windows = semantic.split_windows("I am tired. " * 2000)
+    assert 0 < len(windows) <= semantic.MAX_WINDOWS
+
+
 # ------------------------------------------------------------------ shapes of text
 
 
@@ -105,6 +246,13 @@ def test_a_crisis_sentence_buried_in_a_long_message_is_found(sentence: str, cate
     signal = detect(message)
     assert signal is not None and category in signal.categories
     assert detect(ORDINARY * 30) is None
+
+
+def test_ten_thousand_characters_are_read_to_the_end() -> None:
+    message = (ORDINARY * 80)[:9_900] + " i took 40 of my sleeping pills"
+    assert len(message) > 9_900
+    signal = detect(message)
+    assert signal is not None and "suicide" in signal.categories
 
 
 def test_every_category_that_matches_is_reported() -> None:

@@ -1,0 +1,654 @@
+"""The pattern tables of crisis detection: what each category of crisis language looks like
+once `normalise` has made it plain lowercase words ("i am not ok", "he will kill me").
+
+Each category has a table of certain patterns (the words leave little doubt) and one of
+unsure ones (the grey zone: the service asks one direct question first). Around them sit
+the rules that keep meaning in view:
+
+- `NEGATED`: a plain negation of the crisis words in the same clause ("i am not suicidal",
+  "i would never kill myself") is blanked out before matching, and nothing else is: "i do
+  not want to die but i can not live like this" still matches its second clause.
+- `NOT_VIOLENCE`: words that look like violence to "me" but are grief, idiom, hyperbole or
+  a wish to die ("losing my mom hit me hard", "my wife will kill me for forgetting", "i wish
+  a car would hit me") are blanked out before the violence tables run.
+- `PAST` and `PRESENT`: a violence match in a clause about the past or childhood, with
+  nothing in it about now, is unsure ("my dad used to hit me when i was a kid").
+- `MEDIA`: a violence match in a clause about a film, book or the news is unsure.
+- `STRESSOR` plus `HEIGHTS`: a loss in one sentence and a question about bridges or tall
+  buildings in another is unsure suicide, anywhere in the message.
+
+The building blocks (`WHO`, `OBJ`, `GAP`, ...) name the recurring parts. A pattern matches
+whole words: it starts after a space and ends before one; "." is a sentence end. Each group
+of plain words becomes a trie when compiled (`words`), which keeps a typical message fast.
+Nothing here logs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Category = Literal["suicide", "self_harm", "partner_violence", "harm_others"]
+
+# ----------------------------------------------------------------- building blocks
+
+
+def any_of(*patterns: str) -> str:
+    """An alternation of patterns."""
+    return "(?:" + "|".join(patterns) + ")"
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def words(*words: str) -> str:
+    """An alternation of literal words, built as a trie ("he|her|here" -> "he(?:r(?:e)?)?") so
+    the engine reads each letter once instead of trying every word in turn: these lists are
+    tried at every word of every message."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: _Trie) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+    return build(trie)
+
+
+# People who can hurt, threaten or control the person: partners, exes, family, anyone.
+# Subject forms only ("her" and "his" are possessives far more often: "her words hurt").
+_PARTNER_NOUN = words(
+    "partner", "husband", "wife", "boyfriend", "girlfriend", "bf", "gf", "fiance", "fiancee", "spouse",
+    "ex", "ex husband", "ex wife", "ex boyfriend", "ex girlfriend", "ex partner", "other half", "man", "woman",
+    "dad", "father", "mom", "mum", "mother", "stepdad", "stepfather", "brother", "sister", "son", "daughter",
+    "roommate", "flatmate",
+)
+WHO = rf"(?:{words('he', 'she', 'they', 'someone', 'somebody')}|(?:(?:my|his|her|the) )?{_PARTNER_NOUN})"
+
+# Who the person might hurt (object forms). "her" is excluded when a possession follows it:
+# "I don't want to hurt her feelings" is not a threat.
+_POSSESSED = words(
+    "feeling", "feelings", "chance", "chances", "pride", "ego", "career", "reputation", "relationship", "trust",
+    "heart", "self esteem", "confidence", "plan", "plans", "vibe", "buzz", "mood", "mind", "phone", "car", "game",
+    "battery", "time",
+)
+OBJ = any_of(words("him", "them", "someone", "somebody", "everyone", "everybody", "people"),
+           rf"her(?! {_POSSESSED}\b)", rf"(?:my|his|her) {_PARTNER_NOUN}", "that (?:guy|girl|woman|man)",
+           "(?:the|my|our) (?:kids|children|baby|son|daughter|child|toddler|newborn)")
+
+# Things that "hit", "shook" or "hurt" a person only figuratively: "it hit me that...", "the
+# news hit me hard", "his words shook me". Never taken for an attacker, even a few words
+# after "he": "he left and reality hit me" is not an assault.
+_IDIOM_SUBJECT = words(
+    "it", "that", "this", "which", "what", "there", "reality", "news", "truth", "realization", "realisation",
+    "thought", "thoughts", "memory", "memories", "idea", "feeling", "feelings", "wave", "song", "smell",
+    "grief", "sadness", "loneliness", "anxiety", "panic", "fear", "guilt", "shame", "depression", "exhaustion",
+    "tiredness", "everything", "something", "nothing", "all", "words", "comment", "comments", "message",
+    "messages", "text", "texts", "silence", "tone", "question", "answer", "reply", "joke", "look", "criticism",
+    "rejection", "distance", "coldness", "behavior", "behaviour", "attitude", "absence", "karma", "life", "work",
+    "stress", "traffic", "car", "bus", "ball", "door", "wind", "heat", "cold", "lightning", "one", "tears",
+    "sleep", "death", "passing", "loss", "losing", "funeral", "dying", "diagnosis", "leaving", "divorce",
+    "breakup", "anniversary", "miscarriage", "lockdown", "pandemic", "hangover", "flu", "covid", "cancer",
+)
+# Little words that can stand just before a verb ("it finally hit me", "kind of hit me"):
+# a bare word before "hit me" that is on neither list is taken for a name ("Mark hit me").
+_NOT_A_NAME = words(
+    "really", "finally", "just", "suddenly", "actually", "literally", "truly", "then", "also", "only", "kind",
+    "kinda", "sort", "totally", "hard", "now", "today", "yesterday", "tonight", "once", "first", "still", "even",
+    "always", "sometimes", "so", "too", "and", "but", "when", "because", "as", "if", "honestly", "basically",
+    "probably", "maybe", "of", "to", "in", "on", "at", "for", "with", "like", "by", "from", "about", "i", "we",
+    "not", "never", "almost", "nearly", "fully", "deeply", "a", "an", "the", "would", "could", "should", "will",
+    "might", "may", "must", "can", "did", "does", "do", "wish", "hope", "please", "who", "that", "to", "it",
+    "me", "you", "he", "she", "they", "car", "bus", "truck", "train", "lorry", "someone", "somebody",
+)
+NAME = rf"(?!(?:{_IDIOM_SUBJECT}|{_NOT_A_NAME}) )[a-z]+"
+# Up to three words in between: "he really hit me", "my husband when he drinks hits me".
+GAP = rf"(?:(?!{_IDIOM_SUBJECT} )[a-z]+ ){{0,3}}"
+
+# Physical violence done to "me". Each verb carries the idioms it must not match.
+_VIOLENCE_TO_ME = any_of(
+    r"hit(?:s|ting)? me(?! (?:up|with (?:the|a|an|that|this|his|her|some) (?:silent|silence|cold|question|news|truth|guilt|look|comment|text|message|line|speech|lecture|list|reality|facts))\b)",
+    r"(?:slap|punch|kick|smack|strangl|assault|molest|headbutt)\w* me",
+    r"stab\w* me(?! in the back)",
+    r"(?:kneed|kneeing) me",
+    r"attack\w* me(?! (?:verbally|with (?:words|criticism|questions|accusations)|for|about|over|when i)\b)",
+    r"chok(?:e|ed|es|ing) me(?! up)",
+    r"beat(?:s|en|ing)? me(?! (?:at|to|in|on|by)\b)",
+    r"(?:push|shov)\w* me(?! (?:away|to|too|over the edge|for|on|about|harder|further|forward|out of my comfort|into (?:doing|it|this|that|therapy|\w+ing))\b)",
+    r"grab\w* me(?! (?:a|an|some|something|lunch|dinner|coffee|food|drinks?|one)\b)",
+    r"(?:bit|bites|biting|bitten) me",
+    r"(?:threw|throws|throwing|thrown) me (?:down|into|against|across|onto|out|off|around)",
+    r"(?:slam\w*|pinn\w*|pins|pin) me (?:down|into|against|onto|to)",
+    r"drag\w* me (?:by|across|down|along|into the|out of the|off)",
+    r"(?:shook|shakes|shaking) me (?:by|so hard|violently|against)",
+    r"(?:burn\w*|cut\w*) me (?:with|on)",
+    r"(?:spat|spit|spits|spitting) (?:on|at) me",
+    r"(?:raped|rapes|raping) me",
+    r"(?:threw|throws|thrown|throwing) (?:(?:a|the|his|her|my) )?(?!(?:shade|fit|tantrum|look|glance|questions?|insults|accusations|compliments|words|hints?|money) )\w+ (?:at|on) me",
+    r"pull\w* my hair",
+    r"(?:physically|violently) (?:hurt|hurts|hurting|harmed|attacked) me",
+    r"hurt\w* me (?:physically|badly|so bad)",
+)
+
+# What a partner (never "the job" or "this app") does: "he won't let me see my friends".
+_DONE_BY_PARTNER = any_of(
+    r"(?:pushed|shoved|threw|kicked|dragged) me (?:down|into|against|out|off|across|to the (?:ground|floor))",
+    r"(?:forced|forces|forcing|made|makes|pressured|pressures|coerced|coerces) me (?:to |into )?(?:have sex|sex|sleep with|do (?:sexual|things)|perform)",
+    r"(?:will|would|is going to|going to|might|could|may) (?:\w+ )?(?:kill|beat|hit|harm|strangle|choke|stab|shoot) me(?! (?:if|when|once) (?:he|she|they) (?:finds out|found out|find out|knew|knows|sees|saw|hears|heard|catches|caught)\b)",
+    r"(?:isolat\w*|cut|cuts|cutting|keeps|kept) me (?:off |away )?from (?:all )?(?:my )?(?:friends|family|everyone|everybody|the world)",
+    r"(?:will not|does not|do not|did not|would not|never|no longer) (?:let|lets|allow|allows) me (?:to )?(?:leave|go out|go anywhere|go to work|out of|see(?! (?:his|her|their)\b)|talk to(?! (?:him|her|them)\b)|visit|call|contact|have (?:money|my own|a phone|friends|a job|access|my phone|my keys|the car|any)|keep|use|work|get a job|drive|eat|sleep|wear|spend|access)",
+    r"(?:takes?|took|taking|keeps?|kept|controls?|controlled|controlling|checks?|checked|checking|reads?|reading|tracks?|tracked|tracking|monitors?|monitored|monitoring|goes through|went through|going through|hides?|hid|hiding|steals?|stole) (?:all )?(?:of )?my (?:money|phone|messages|texts|emails|keys|car keys|passport|id|bank|bank account|cards?|credit cards?|location|every move|paycheck|pay|salary|wages|wallet|documents|papers)",
+    r"(?:is|was|gets|got|has been|can be|becomes|became|turns|turned) (?:\w+ )?violent",
+)
+
+# What a threat is about: "threatened to kill me", "says he'll take the kids if I leave".
+_THREAT = any_of(
+    r"(?:kill|beat|hit|harm|strangle|choke|stab|shoot|slap|punch|break) me",
+    r"(?:kill|hurt) (?:himself|herself|themselves|myself|the kids|the children|the dog|the cat|my \w+)",
+    r"take (?:away )?(?:the|my|our) (?:kids|children|child|baby|son|daughter)(?= $| away| from me| if| unless| and never| and run| forever| for good| so i)",
+    r"take (?:them|the kids|the children) away",
+    r"(?:post|leak|share|send|show) my (?:photos|pictures|pics|nudes|videos)",
+    r"(?:report|call) (?:me )?(?:to )?immigration", r"get me deported",
+    r"(?:kick|throw) me out", r"ruin my life", r"destroy me", r"make me (?:regret|pay|suffer|disappear)",
+    r"burn (?:the|my|our) (?:house|place|flat|apartment)",
+)
+
+# ----------------------------------------------------------------- the tables
+
+# Suicide, wanting to die, or not to exist.
+_DIE = r"(?:die(?! (?:down|out|off|of (?:laughter|embarrassment|boredom|cringe)|laughing|for|on (?:that|this) hill)\b)|be dead|not exist|not be alive|not be here(?= any more| at all| tomorrow| $)|stop existing|stop living|not wake up|never wake up|sleep forever)"
+SUICIDE = [
+    r"suicid\w*",  # suicide, suicidal (misspellings are normalised to this)
+    r"sewerslide",
+    r"unalive\w*",
+    r"(?:kill|killing|killed|kills) (?:myself|himself|herself|themselves)",
+    r"kill me (?:now|already|please)",
+    rf"(?:want|wanted|wanting|wish|wishing|ready|deserve|hope|plan|planning|going|trying|tried|try|prefer|like) (?:\w+ ){{0,2}}to (?:\w+ ){{0,2}}{_DIE}",
+    r"(?:wish|hope|pray) i (?:was|were|would be|could be|am|had been) (?:dead|gone|never born)",
+    r"wish i (?:had |would have |would )?never (?:been born|existed|woke up)",
+    r"(?:wish|hope|pray) i (?:\w+ ){0,2}(?:die|do not wake up|never wake up|did not exist|stop existing)(?! (?:down|of)\b)",
+    r"(?:should|would rather|rather|better off|deserve to|might as well|may as well) (?:just )?(?:die|be dead)(?! (?:of|laughing|for|down)\b)",
+    r"feel(?:ing)? like dying",
+    r"(?:want|wish for|long for|pray for|welcome) death",
+    r"(?:end|ending|ended) (?:it all|my (?:own )?life|my suffering|it (?:tonight|today|now|soon|for good|forever))",
+    r"take my (?:own )?life",
+    r"better of+ (?:dead|without me|if i (?:was|were|am|had|died|disappeared|never|left|could)|with me (?:dead|gone))",
+    r"(?:world|everyone|everybody|they|he|she|family|kids) (?:\w+ )?(?:would|will) be better (?:of+ )?without me",
+    r"(?:no one|nobody|no body) (?:would|will) (?:even )?(?:miss me|notice if i|care if i)",
+    r"(?:no|nothing|no reason) (?:left )?(?:to|for me to) live for",
+    r"no (?:reason|point|purpose|will) (?:in |to )?(?:living|live|life|be alive|being alive|go on|going on|keep going|carry on|anything any more|exist|existing)",
+    r"(?:what|what is) the point (?:of|in) (?:living|life|being alive|going on|existing|anything)",
+    r"(?:see|find) (?:the|any) point (?:of|in) (?:living|life|being alive|going on|existing|anything)",
+    r"want (?:it all|everything) to (?:all )?(?:end|stop|be over)(?= $| now| forever| for good| i)",
+    r"do not want to (?:live(?! (?:with|in|there|here|together|near|alone|at|like that)\b)|be alive|be here any more|exist|wake up|go on|keep going|keep living|carry on)",
+    r"(?:life|living) (?:is not|is no longer|is not even|is just not) (?:\w+ )?worth (?:it|living)",
+    r"not worth living",
+    r"life (?:is|feels) (?:so |completely |totally )?(?:pointless|meaningless)",
+    r"(?:tired|sick|exhausted) of (?:living|being alive|life|existing)",
+    r"(?:done|finished) with (?:life|living|being alive|existing|it all)",
+    r"give up on (?:life|living)",
+    r"(?:disappear|vanish) (?:for ?ever|for good|for real|permanently|and never come back|off the face)",
+    r"(?:want|wish|wanted|need|going) (?:\w+ ){0,2}to (?:just )?(?:disappear|vanish)(?! (?:for (?:a|an|the|some|few|couple|tonight|today|this)|into|to|from|under|in|with|off (?:social|insta|the internet)|until|till|after|on)\b)",
+    r"wish i could (?:just )?(?:disappear|vanish)(?! (?:for (?:a|an|the|some)|into|to|from)\b)",
+    r"can not (?:go on living|keep living|do life|be here any more|bear living|stay alive|live any more|live with myself)",
+    r"(?:will not|might not|may not) be (?:here|around|alive) (?:tomorrow|much longer|for long|any more)",
+    r"(?:over ?dos\w*|od on|to od)",
+    r"(?:take|taking|took|taken|swallow\w*) (?:all|a lot|a bunch|a handful|too many|loads|the whole|a whole) (?:of )?(?:my |the |these |those |bottle of |box of |pack of )?(?:\w+ )?(?:pills|tablets|meds|medication|painkillers)",
+    r"(?:saving|stockpiling|hoarding|collecting) (?:up )?(?:my |the )?(?:pills|tablets|meds)",
+    r"(?:hang|shoot|poison|gas|starve) (?:myself|himself|herself)",
+    r"drown (?:myself|himself|herself)(?! in (?:work|my work|projects|hobbies|tv|netflix|games|books|the gym)\b)",
+    r"noose",
+    r"(?:slit|cut|slice|slash) (?:my |his |her )?(?:wrists?|throat)",
+    r"(?:jump|jumping|step|stepping|throw myself) (?:off|of|from|in front of|under) (?:a |the |this |that )?(?:bridge|building|roof|balcony|cliff|train|bus|truck|car|window|tower)",
+    r"(?:drive|crash|driving|crashing) (?:my car |the car )?(?:into|off) (?:a |the )?(?:tree|wall|river|bridge|cliff|traffic|oncoming)",
+    r"(?:bought|buying|got|get|loaded|loading) (?:a|my|the) gun",
+    r"(?:goodbye|good bye) (?:forever|cruel world)",
+    r"this is (?:my )?(?:goodbye|final goodbye)",
+    r"final goodbye",
+    r"(?:suicide|goodbye) (?:note|letter)",
+    r"(?:wrote|writing|write|left) (?:a |my )?(?:last|final) (?:note|letter)",
+    r"(?:i am|feel like) (?:\w+ )?a burden (?:to|on) (?:everyone|everybody|my family|the world|all)",
+]
+
+# Hurting oneself on purpose. ("sh" is the common short form: "sh again", "urge to sh".)
+_SELF_HARM_THEN = r"(?= $| again| myself| since| for| every| when| because| and| but| i| to cope| a lot| more| on my)"
+SELF_HARM = [
+    r"self (?:harm\w*|injur\w*|mutilat\w*)",
+    r"(?:cut|cuts|cutting|burn|burns|burned|burnt|burning|hurt|hurts|hurting|harm|harms|harmed|harming|hit|hits|hitting|punch|punched|punching|slap|slapped|slapping|punish|punished|punishing|scratch|scratched|scratching|starve|starved|starving|bite|bit|biting|bruise|bruised|carve|carved|carving|stab|stabbed|stabbing|choke|choked|choking|strangle|strangled) myself",
+    r"(?:cut|cuts|cutting|burn|burning|burned|carve|carving|slice|slicing) (?:into )?(?:my )?(?:arms?|legs?|thighs?|wrists?|skin|stomach|belly|hips?)",
+    rf"(?:started|start|starting|back to|relapsed?|relapsing|been|urge to|urges to|want to|going to) (?:\w+ ){{0,2}}(?:cutting|self harm\w*|sh){_SELF_HARM_THEN}",
+    r"cutting again",
+    r"(?:going to|want to|urge to|about to|need to) cut(?= $| again| tonight| myself| deeper)",
+    r"carv\w* (?:\w+ ){0,3}(?:into|on) my (?:arms?|legs?|thighs?|wrists?|skin|stomach|hips?)",
+    r"(?:urge|urges) to (?:cut|burn|hurt|harm)(?! (?:him|her|them|it|off|out|back|down|ties|contact|corners|things|people|anyone|someone)\b)",
+    r"sh (?:again|scars?|urges?|relapse|free)",
+    r"(?:relapsed?|relapsing) (?:on |into |with )?sh",
+    r"(?:clean|free) (?:from|of) (?:sh|cutting|self harm)",
+    r"(?<!like )(?<!like i am )(?<!like i was )bang\w* my head (?:against|on|into)",
+    r"(?:razor|blade)s? (?:on|to|against|into|across) my (?:wrists?|arms?|skin)",
+    r"deserve to (?:feel pain|hurt|suffer|bleed|be hurt|be punished)(?! (?:him|her|them)\b)",
+    r"(?:want|need) to (?:feel pain|feel physical pain|bleed)",
+]
+
+# Being hurt, threatened, controlled or coerced by a partner (or anyone at home).
+PARTNER_VIOLENCE = [
+    # physical harm, sexual coercion, threats and control by someone named or described
+    rf"{WHO} {GAP}(?:{_VIOLENCE_TO_ME}|{_DONE_BY_PARTNER})",
+    rf"{NAME} {_VIOLENCE_TO_ME}",
+    rf"(?:was|got|been|being|get) (?:hit|slapped|punched|kicked|choked|strangled|beaten|beat up|pushed|shoved|raped|assaulted|attacked|stabbed) by (?:him|her|them|{WHO})",
+    r"(?:bruises?|black eye|marks|scars?) (?:he|she|they) (?:left|gave me)",
+    r"(?:gave|give|gives|left) me (?:a black eye|bruises|a bruise|a split lip|a broken)",
+    r"(?:knife|gun|weapon) (?:on|at|to) (?:me|my)",
+    r"(?:hands?|arms?|fingers) (?:around|round|on) my (?:neck|throat)",
+    r"(?:grab\w*|held|holds?|holding|squeez\w*|pinned) me by (?:the|my) (?:throat|neck|hair)",
+    r"forc\w* (?:himself|herself|themselves) (?:on|onto|upon) me",
+    r"(?:rape|raped|rapes|raping|sexually (?:assaulted|abused)|sexual assault)",
+    r"(?:hits|hit|hitting|beats|beat|beating) (?:the|my|our) (?:kids|children|son|daughter|baby)",
+    # threats
+    rf"(?:threaten\w*|swore|swears|said|says|say|told me|tells me|keeps saying|warned me|promised)(?: (?:that|he|she|they|would|will|is going to|going to|could|can|to|if|i|leave|left|ever)){{0,6}} (?:to )?{_THREAT}",
+    r"threaten\w* (?:me|my life)(?! with (?:divorce|a breakup|leaving|breaking up)\b)",
+    r"(?:threaten\w*|swore|swears) (?:to )?(?:hurt|harm) (?:me|the kids|the children|my \w+)",
+    r"(?:said|says|told me|tells me|warned me|swore) (?:that )?(?:he|she|they) (?:would|will|is going to|going to|could|might) (?:\w+ )?hurt me",
+    r"threaten\w* to take (?:away )?(?:the|my|our) (?:kids|children|child|baby|son|daughter)",
+    r"(?:told|tells|telling|said) me to (?:go )?(?:kill (?:myself|yourself)|die)",
+    # fear of the partner
+    rf"(?:scared|afraid|terrified|frightened|fearful|petrified|fear) (?:of|for my life with|for my safety with|to go home to|to be alone with) (?:him|her|them|{WHO})(?! (?:\w+ing|reactions?|response|answers?|reply|mood|moods|opinion|family|friends|mom|mum|mother|dad|father|parents|silence|words|texts?|feelings|thoughts|judge?ments?|decision|not|ever|too|more|less|and me)\b)",
+    r"(?:scared|afraid|terrified|frightened|fearful) of (?:his|her|their|my \w+) (?:temper|rage|violence|fists|outbursts|threats|hands)",
+    r"(?:scared|afraid|terrified|frightened|worried|fear) (?:that )?(?:he|she|they) (?:will|would|is going to|going to|might|could|may) (?:\w+ )?(?:kill|hurt|hit|beat|harm|find me)",
+    r"(?:scared|afraid|terrified|fear|fearing) for my (?:life|safety)",
+    r"(?:scared|afraid|terrified) to go (?:back )?home",
+    r"live in fear",
+    r"(?:not|never|do not|no longer) (?:feel )?safe (?:at home|with (?:him|her|them|my \w+)|in my (?:own )?(?:home|house|bed)|around (?:him|her|them)|to go home)",
+    r"unsafe (?:at home|with (?:him|her|them|my \w+)|in my (?:own )?(?:home|house)|around (?:him|her|them))",
+    # control and coercion
+    r"(?:not|never) allowed to (?:leave|go out|go anywhere|see (?:my|anyone|friends|family)|talk to (?:my|anyone|friends|family|other)|have (?:money|friends|my own|a phone)|work|spend|use (?:my|the) (?:phone|car|money))",
+    r"(?:tracker|tracking app|spyware|airtag) (?:on|in) my",
+    r"(?:locked|locks|locking) me (?:in|out|up|inside)",
+    r"stalk\w* me",
+    r"(?:follows|followed|following) me (?:everywhere|home|to work)",
+    r"(?<!substance )(?<!drug )(?<!alcohol )abus(?:e|ed|es|ing|ive|er)(?! (?:of |to )?(?:alcohol|drugs|power|substances?|pills|the system)\b)",
+    r"(?:domestic|family|intimate partner|relationship|partner|sexual) violence",
+    r"violent (?:with|towards?|to) me",
+    r"(?:controls|controlled|controlling) (?:all )?(?:my|the|our) (?:money|finances|every move)",
+]
+
+# Wanting, or being about to, hurt someone else (usually the partner).
+_VIOLENT = any_of(
+    "kill", "murder", "stab(?! (?:him|her|them) in the back)", r"shoot(?! (?:him|her|them) (?:a|an|the|some|my|back)\b)",
+    "strangle", "choke", r"beat(?! (?:him|her|them) (?:at|in|to)\b)", "beat up", "punch", "smack", "slap",
+    r"hit(?! (?:him|her|them) up\b)", "attack", "suffocate", "poison", "run over", "unalive",
+)
+_NOT_MEANT = r"(?! with kindness| in the back)"
+HARM_OTHERS = [
+    rf"(?:want|wanted|wanting|going|about|ready|tempted|trying|tried|plan|planning|urge|need) (?:\w+ ){{0,2}}to (?:\w+ )?{_VIOLENT} {OBJ}{_NOT_MEANT}",
+    rf"(?:i|ill) (?:\w+ )?(?:could|will|would|might|am going to|going to|am about to|swear i will|feel like i could|can) (?:\w+ )?{_VIOLENT} {OBJ}{_NOT_MEANT}",
+    rf"(?:kill|murder|strangle|unalive) {OBJ}{_NOT_MEANT}",
+    r"run (?:him|her|them) over",
+    r"beat the (?:shit|crap|hell|life) out of (?:him|her|them)",
+    rf"(?<!not )(?<!never )(?<!not ever )(?:want|wanted|going|about|ready|tempted|urge) to (?:\w+ )?(?:hurt|harm) {OBJ}(?! (?:by|if i|when i|with (?:my )?words)\b)",
+    rf"i (?:could|will|would|might|am going to) (?:\w+ )?(?:hurt|harm) {OBJ}(?! (?:by|if i|when i)\b)",
+    rf"i (?:hit|slapped|punched|choked|strangled|kicked|beat|smacked|stabbed|attacked|bit) {OBJ}(?! (?:up|at|in|with (?:the truth|a text|a message|facts))\b)",
+    rf"i (?:pushed|shoved) {OBJ}(?! (?:away|to|into|for|on|about|harder|out of)\b)",
+    r"i (?:threw|throw) (?:a|the|my|his|her) \w+ at (?:him|her|them)",
+    r"make (?:him|her|them) (?:suffer|bleed|hurt)",
+    r"(?:snap|lose it|lose control|lost control|flip) and (?:\w+ )?(?:hit|hurt|kill|attack|strangle|choke|punch) (?:him|her|them|someone|somebody)",
+    r"(?:scared|afraid|worried|terrified) of what i (?:might|will|could|would) do (?:to (?:him|her|them)|next)",
+    r"(?:told|tell|telling) (?:him|her|them) to (?:go )?(?:kill (?:himself|herself|themselves|yourself)|die)",
+    r"kill yourself",
+    r"(?:thinking|thought|dream\w*|fantasi\w*|fantasy) (?:about|of) (?:killing|hurting|stabbing|strangling|murdering) (?:him|her|them|my)",
+]
+
+
+# ----------------------------------------------------------------- more certain patterns
+# Kinds the first tables missed, grouped as crisis services describe them.
+
+_MEDS = r"(?:pills|tablets|meds|medication|medicine|painkillers|pain killers|sleeping pills|sleeping tablets|paracetamol|tylenol|acetaminophen|ibuprofen|advil|aspirin|codeine|tramadol|oxy|oxycodone|xanax|valium|insulin|antidepressants|lithium|benadryl|diphenhydramine|opioids|percocet|vicodin|morphine|fentanyl|seroquel|zopiclone|melatonin)"
+_MANY = r"(?:[1-9]\d+|twenty|thirty|forty|fifty|sixty|hundred|a hundred|all|all of|a lot of|lots of|loads of|a bunch of|a handful of|handfuls of|the rest of|the whole|a whole|every|too many|way too many|enough|double|triple|two packs of|two boxes of|a bottle of|a box of|a pack of|packs of|boxes of|bottles of)"
+SUICIDE += [
+    # wishes and plans, in every inflection
+    r"(?:wish|wishes|wished|wishing|hope|hopes|hoped|hoping|pray|prays|prayed|praying) (?:\w+ ){0,2}(?:i|i could|i would|i will) (?:just )?(?:die|be dead|stop existing|not exist|disappear for ?ever|never wake up|not wake up|fall asleep and (?:never|not) wake up|go to sleep and (?:never|not) wake up)",
+    r"(?:wish|wishes|wished|wishing|hope|hoping|pray|praying) (?:that )?(?:i|i could|i would) (?:\w+ ){0,2}(?:was|were|would be|could be) (?:dead|gone for good|not alive|not here|not around|never born)",
+    r"(?:wish|wishes|wished|wishing|hope|hoping|pray|praying|want|wanted|wanting) (?:that )?(?:a |some |the |an )?(?:car|bus|truck|lorry|train|plane|someone|somebody|something|anyone|lightning|meteor|asteroid|stray bullet|drunk driver) (?:would |will |could |might |to |just )*(?:hit|hits|kill|kills|run me over|runs me over|shoot|shoots|crash into|crashes into|take me|end me|finish me)(?: me)?",
+    r"(?:hope|hoping|wish|wishing) i (?:get|got) (?:hit|run over|killed|shot|struck|cancer)",
+    r"(?:would not|do not|does not|would not even|will not) (?:mind|care) if i (?:died|did not wake up|never woke up|was gone|were gone|was dead|were dead|got hit|got killed|stopped existing|disappeared for ?ever)",
+    r"(?:sleep|go to sleep|fall asleep|close my eyes) (?:and|n) (?:\w+ )?(?:never|not|do not) (?:wake|open)",
+    r"(?:not|never) (?:to )?wake up (?:again|ever|tomorrow|in the morning)",
+    r"(?:thinking|thought|think|thoughts|dreaming|dream|fantasi\w*|fantasy) (?:a lot |so much |constantly |all the time )?(?:about|of) (?:dying|death|being dead|not being (?:here|alive|around)|ending (?:it all|my life|my own life|everything)|killing myself|taking my (?:own )?life|suicide|not existing|no longer existing|my own death|my funeral)",
+    r"(?:plan|plans|planned|planning|decided|deciding|decision|ready|prepared|going|about) (?:\w+ ){0,2}(?:to )?(?:end (?:it all|my life|everything)|kill myself|take my (?:own )?life|do it tonight|go through with it)",
+    r"(?:picked|chosen|chose|set|have|got) (?:a|the) (?:date|day|time|place|spot) (?:to|for|when) (?:i )?(?:do it|die|end it|go|kill myself|end my life)",
+    r"(?:painless|easiest|easy|quickest|quick|fastest|best|surest|most effective|least painful) (?:way|ways|method|methods) (?:to|of) (?:die|dying|go|end it|kill myself|end my life|not wake up|do it|suicide|commit)",
+    r"(?:looked|looking|look|searched|searching|search|googled|googling|researched|researching|research|read up) (?:up |into |on )?(?:how|ways|methods|what it takes) (?:to|of) (?:die|dying|kill myself|end it|end my life|hang|overdose|od|tie a noose|slit|not wake up)",
+    r"(?:ready|prepared|want|wanted|wanting|going|about) to (?:leave this world|go to sleep for ?ever|join (?:my|her|him) (?:in heaven|up there))",
+    r"(?:end|ending|ended) (?:this life|this existence|everything for good|my existence|the pain for good)",
+    r"(?:killed|kill|killing) myself (?:\w+ ){0,3}(?:before|once|last year|attempt)",
+    r"(?:tried|attempted|attempting|try) (?:\w+ ){0,2}(?:suicide|to kill myself|to end my life|to end it all|to take my life|to overdose|to hang myself)",
+    r"(?:i will not|i won t|i am not going to|will not) be (?:here|around|alive) (?:\w+ ){0,2}(?:by|for|next|to see|much longer|for long|after|tomorrow|christmas|my birthday)",
+    r"(?:do not|can not) see (?:myself|me) (?:being )?(?:alive|here|around) (?:in|by|next|for|much)",
+    r"(?:better off|happier|easier) (?:\w+ ){0,3}(?:without me|if i (?:was|were|was not|were not|had|died|disappeared|never|left for good|just died|stopped existing|was gone|were gone|was dead|were dead))",
+    r"(?:world|everyone|everybody|they|he|she|family|kids|people|my \w+) (?:\w+ ){0,3}(?:would|will|could) (?:all )?be (?:better|happier|fine|okay|ok) (?:\w+ )?without me",
+    r"(?:no one|nobody|no body|not a single person) (?:would|will|is going to|going to) (?:even )?(?:miss me|care if i (?:die|died|was gone|am gone)|notice if i (?:die|died|was gone|am gone|disappeared)|come to my funeral)",
+    r"(?:want|wanted|wanting|wish|need|needs) (?:\w+ ){0,2}(?:the|this|my) (?:pain|suffering|hurting|misery|life) to (?:stop|end|be over) (?:for ?ever|for good|permanently)",
+    r"(?:do not|does not|no longer|not) (?:want|wanna) to (?:be )?(?:alive|breathe|wake up|live any more|live any longer|exist|be here any more|be in this world)",
+    r"(?:i am|im|feel|feeling) (?:so |just )?(?:done|finished) (?:with )?(?:living|life|being alive|existing|this life)",
+    # method and means (crisis services' high-risk terms)
+    rf"(?:saving|saved|save|stockpiling|stockpiled|hoarding|hoarded|collecting|collected|counting|counted|stocking up on|stocked up on|storing|stored|gathering|gathered|stashing|stashed|hiding|hid|keeping) (?:up )?(?:all )?(?:my |the |some |enough |up )?(?:\w+ )?{_MEDS}",
+    rf"(?:took|take|taking|taken|swallow|swallowed|swallowing|down|downed|downing|ate|eat|eating|chug|chugged|chugging) (?:\w+ ){{0,2}}{_MANY} (?:of )?(?:my |the |his |her |these |those |mums |moms |dads )?(?:\w+ )?{_MEDS}",
+    rf"(?:how many|how much|what amount of|what dose of|which) (?:\w+ ){{0,4}}{_MEDS}(?: \w+){{0,8}} (?:to die|to kill|would kill|kill you|kill me|kill a person|does it take|would it take|is lethal|is fatal|is deadly|to overdose|to od|to not wake up|to never wake up|is too many|is an overdose|to end it|to be fatal|until you die|before you die|to stop breathing|is toxic|for an overdose)",
+    r"(?:lethal|fatal|deadly|toxic|overdose) (?:dose|doses|amount|quantity|level|number)",
+    rf"{_MEDS} (?:overdose|od|poisoning)",
+    rf"(?:mg|milligrams|grams) of (?:\w+ )?{_MEDS} (?:\w+ ){{0,4}}(?:kill|die|fatal|lethal|deadly|overdose)",
+    r"(?:rope|belt|cord|cable|scarf|sheet|ligature|noose|tie|leash) (?:\w+ ){0,2}(?:around|round|on|to) (?:my|his|her) (?:neck|throat)",
+    r"(?:ligature|ligatures)",
+    r"(?:strong|sturdy) enough to (?:hold|take) my weight",
+    r"(?:tie|tied|tying|tie up|hang|hung|hanging) (?:a |the |my )?(?:rope|belt|noose|cord|sheet) (?:\w+ ){0,3}(?:to|from|on|over) (?:the |a |my )?(?:ceiling|beam|door|doorknob|door handle|tree|rafter|banister|railing|closet|wardrobe|hook|pipe)",
+    r"(?:bought|buy|buying|got|get|have|found|tested|testing|ordered|picked out) (?:a |the |some |my )?(?:rope|noose) (?:\w+ ){0,3}(?:to|for|that|and|today|yesterday|strong|long enough|tonight)",
+    r"(?:jump|jumping|jumped|leap|leaping|leapt|fall|falling|throw myself|throwing myself) (?:\w+ ){0,2}(?:off|from|of|out of|in front of|under|onto) (?:\w+ ){0,3}(?:bridges?|buildings?|roofs?|rooftops?|balcony|balconies|cliffs?|towers?|car park|parking garage|parking lot|windows?|ledge|overpass|train|trains|tracks|subway|metro|tube|bus|truck|lorry|traffic|motorway|highway|dam|floor)",
+    r"(?:step|stepping|stepped|walk|walking|walked|lie|lay|lying|laying|stand|standing|stood) (?:\w+ )?(?:in front of|onto|on|under|into) (?:a |the |an )?(?:oncoming )?(?:train|trains|tracks|train tracks|railway|railway line|rail line|subway|traffic|motorway|highway|lorry|truck|bus)",
+    r"(?:walk|walking|walked|swim|swimming|swam|drive|driving|drove|go|going|went|run|running|ran) (?:\w+ )?(?:out )?into (?:the )?(?:sea|ocean|river|lake|water|waves) (?:and|until|till|to) (?:\w+ ){0,2}(?:never|not|die|drown|disappear|end)",
+    r"(?:standing|stood|stand|sitting|sat|sit|waiting|waited) (?:\w+ ){0,2}(?:on|at|near) (?:the |a )?(?:edge|ledge|railing|rail|parapet) (?:\w+ ){0,3}(?:bridge|roof|building|balcony|cliff|platform|tracks)",
+    r"(?:thinking|thought|think|thoughts|keep|kept) (?:about |of )?(?:jumping|stepping in front|throwing myself|driving off|crashing my car|the train|the bridge|the rope|the pills|the gun|hanging|drowning|overdosing|slitting)",
+    r"(?:car|engine) (?:\w+ ){0,2}running in (?:the|a|my) (?:garage|closed garage|shut garage)",
+    r"(?:exhaust|hose) (?:\w+ ){0,3}(?:into|in|through) (?:the |my )?(?:car|window)",
+    r"(?:carbon monoxide|co poisoning|exhaust fumes)",
+    r"(?:in|inside) (?:the|a|my) (?:car|garage) (?:\w+ ){0,5}(?:engine|motor) (?:running|on)",
+    r"(?:charcoal|bbq|barbecue|barbeque) (?:\w+ ){0,5}(?:room|tent|car|sealed|tape|bathroom|bedroom|closed|inside|indoors)",
+    r"(?:burn|burning|light|lighting|lit) (?:\w+ ){0,2}charcoal (?:in|inside)",
+    r"(?:gun|pistol|firearm|rifle|shotgun|revolver|handgun) (?:to|against|in) my (?:head|mouth|temple|chest)",
+    r"(?:keep|kept|keeps|been|sit|sat|sitting) (?:\w+ ){0,2}(?:looking at|thinking about|holding|staring at|touching) (?:the|my|his|her|a|dads|my dads|our) (?:gun|pistol|rifle|shotgun|pills|rope|noose|razor|blade|bottle of pills)",
+    r"(?:gun|pistol|firearm|rifle|shotgun|handgun) (?:\w+ ){0,5}(?:to end it|to do it|to kill myself|for myself|and i keep thinking|and i think about|on myself|end it all)",
+    r"(?:bought|buying|buy|got|get|loaded|loading|cleaned|cleaning|took out|take out) (?:a |my |the |his |her |dads |my dads )?(?:gun|pistol|rifle|shotgun|firearm|bullets|ammo)(?= (?:\.|$)| to | and | for | today| tonight| yesterday| last)",
+    # preparatory acts
+    r"(?:goodbye|good bye|farewell|suicide|final) (?:note|notes|letter|letters|video|videos|post|posts|message to (?:everyone|my family|my kids))",
+    r"(?:wrote|written|writing|write|left|leave|leaving|drafted|drafting|recorded|recording|sent|sending|send|typed|typing) (?:\w+ ){0,2}(?:goodbye|good bye|farewell) (?:to|for|note|notes|letter|letters|message|messages|texts?|video|post)",
+    r"(?:letters?|notes?|messages?) (?:\w+ )?for (?:everyone|my family|my kids|my parents|them|him|her) (?:\w+ ){0,3}(?:to find|to read|for when|after i|when i am gone|when they find)",
+    r"(?:this is|it is) (?:the|my) last (?:time|message|text|post) (?:you will|anyone will|you ll|i will|i am) (?:ever )?(?:hear|see|get|send|write)",
+    r"(?:you will|you ll|nobody will|no one will) (?:never|not) (?:hear from|see) me again",
+    r"(?:when|after|once|if) (?:i am|im) (?:gone|dead|no longer here|not here any more|not around any more)(?! for| on| to| in| at| away)",
+    r"(?:look after|take care of|care for|feed|raise|have|take|adopt|keep) (?:\w+ ){0,2}(?:dog|dogs|cat|cats|pets?|puppy|kitten|rabbit|bird|fish|kids|children|son|daughter|baby|plants) (?:\w+ ){0,4}(?:after i am gone|when i am gone|once i am gone|after i die|when i die|if i die|when i am dead|after i am dead|when i am not here|when i am no longer here)",
+    r"(?:giving|gave|give|given) away (?:\w+ )?(?:of )?(?:my|most of my|all my) (?:things|stuff|belongings|possessions|prized|favourite|favorite|most precious|treasured|guitar|games|art|jewelry|jewellery|savings)",
+    r"(?:giving|gave|give|given) (?:my |all my )?(?:things|stuff|belongings|possessions|pets?|dog|cat) away (?:to|because|so|since|before)",
+    r"(?:putting|put|getting|got|sorting|sorted) (?:all )?my (?:affairs|things|stuff) in order",
+    r"(?:tying|tie|tied) up (?:all )?(?:my )?loose ends",
+    r"(?:i am|i have been|been) (?:\w+ )?(?:a )?(?:huge |total |complete |such a |nothing but a )?burden (?:to|on|for) (?:everyone|everybody|my family|my kids|my parents|my partner|him|her|them|people|the people|all)",
+]
+
+SELF_HARM += [
+    r"(?:cut|cuts|cutting|cutted|slit|slitting|slice|sliced|slicing|carve|carved|carving|scratch|scratched|scratching|burn|burned|burnt|burning|stab|stabbed|stabbing|pierce|pierced|bruise|bruised|punch|punched|punching|hit|hitting|hurt|hurting|harm|harming|injure|injured|injuring|mark|marked) (?:myself|my (?:own )?(?:arms?|wrists?|legs?|thighs?|skin|stomach|belly|hips?|hands?|face|chest|ankles?|shoulders?)) (?:\w+ ){0,3}(?:on purpose|deliberately|again|until|till|with (?:a |the |my )?(?:razor|blade|knife|lighter|cigarette|scissors|glass|compass|pencil sharpener|sharpener|iron|hot)|to (?:cope|feel|punish|calm|forget|stop)|so i|because|when i|every)",
+    r"(?:with|using) (?:a |the |my )?(?:razor|blade|razor blade|lighter|cigarette|compass|box cutter|sharpener blade|pencil sharpener) (?:on|against|into|across) my (?:skin|arms?|wrists?|legs?|thighs?|hands?|stomach|hips?)",
+    r"(?:took|take|taking) (?:apart )?(?:a |the |my )?(?:pencil sharpener|sharpener|razor) (?:apart )?(?:to|for|so)",
+    r"(?:hide|hiding|hid|hidden|keep|kept|keeping|stash|stashed|stashing) (?:\w+ ){0,2}(?:razors?|blades?|razor blades?) (?:in|under|inside|behind|so|for|just in case)",
+    r"(?:hide|hiding|hid|cover|covering|covered|cover up|covering up) (?:up )?(?:my |the )?(?:fresh )?(?:cuts|wounds|self harm|sh scars|cut marks|burn marks|burns) ",
+    r"(?:fresh|new|deep|bleeding|open) (?:cuts|wounds|burns|cut marks) (?:on|all over|across) my",
+    r"(?:until|till|so that|so) (?:it|they|i|my skin|my arm|my arms) (?:bleeds?|bled|bleeding|started bleeding|scarred|scars|bruise|bruised|blistered)",
+    r"(?:hit|hitting|punch|punching|slap|slapping|bang|banging|banged|smack|smacking) (?:myself|my (?:own )?(?:head|face|legs?|thighs?|arms?|stomach|fists?)) (?:\w+ ){0,3}(?:until|till|so hard|on purpose|against the|into the|when i|because|to)",
+    r"(?:urge|urges|craving|cravings|need|want|wanted|wanting|tempted|tempting|itching) (?:\w+ ){0,2}to (?:cut|self harm|sh|burn myself|hurt myself|harm myself|relapse|bleed|scratch myself)(?! (?:him|her|them|it|off|out|back|down|ties|contact|corners|things|people|anyone|someone|my (?:hair|losses|hours|spending|ties))\b)",
+    r"(?:relapsed|relapsing|relapse|relapses) (?:\w+ ){0,2}(?:on |into |with )?(?:self harm|cutting|sh|burning|hurting myself)",
+    r"(?:self harm|cutting|sh) (?:relapse|relapsed|urges?|again|scars?|wounds?|cuts?|kit|box|tools?)",
+    r"(?:did|do|doing|does) sh (?:again|last|today|yesterday|tonight|this)",
+    r"(?:days|weeks|months|years) (?:\w+ )?(?:clean|free) (?:from|of) (?:self harm|sh|cutting|hurting myself)",
+    r"(?:punish|punishing|punished) (?:myself|my body) (?:\w+ ){0,3}(?:with (?:pain|cuts|a razor|the blade|a lighter|burns|hunger)|by (?:cutting|burning|hitting|starving|hurting))",
+    r"(?:pain|hurting myself|cutting|sh) (?:is )?(?:the only thing|all) that (?:helps|calms me|makes me feel|works)",
+]
+
+PARTNER_VIOLENCE += [
+    # passive voice: "i was choked", "got pushed down the stairs"
+    r"(?:i |i have |i had |i |me )?(?:was|got|been|being|get|gets|am|keep getting|kept getting) (?:\w+ )?(?:hit|slapped|punched|kicked|choked|strangled|beaten|beat up|smacked|shoved|raped|molested|assaulted|stabbed|dragged|pinned down|held down|bitten|thrown against|thrown into|thrown down|thrown across|pushed down|pushed against|pushed into|shoved down|shoved against|suffocated|smothered|headbutted|threatened|stalked|spat on|locked in|locked up)(?! (?:by (?:a|the|an) (?:car|bus|truck|ball|wave|dog|cat|horse|bee|wasp|bat|puck|stone|rock|branch|virus|flu|storm)|on\b|up on|out of (?:the|a|my) (?:bar|club|game|class|team|group|school|party)|at (?:chess|cards|tennis|football|the game|poker)|in (?:the|a) (?:game|match|final|race|traffic|rain)|with (?:a fine|a bill|the bill|a ticket|a parking|the flu|covid|fees|taxes)|by (?:the|my) (?:news|truth|reality|flu|traffic|heat|sun|boss at)|off (?:the|a) (?:team|list|project)|down by (?:the|a) (?:flu|cold|virus)|hard by)\b)",
+    r"(?:hit|slapped|punched|kicked|choked|strangled|beaten|beat up|pushed|shoved|raped|assaulted|attacked|stabbed|threatened|stalked|dragged|grabbed) by (?:my |his |her |an |the )?(?:ex|partner|husband|wife|boyfriend|girlfriend|bf|gf|fiance|fiancee|spouse|other half|man|date)",
+    # strangulation
+    r"(?:hand|hands|arm|arms|fingers|forearm|knee|belt|rope|cord|pillow) (?:\w+ )?(?:around|round|on|over|against|across|pressed on|pressed against) my (?:neck|throat|mouth and nose|face until)",
+    r"(?:squeezed|squeezing|squeezes|pressed|pressing|presses|held|holding|holds|grabbed|grabbing|grabs|pinned|pinning|pins|choked|choking|chokes|strangled|strangling|strangles) (?:\w+ ){0,4}(?:until|till|so hard|so tight|and) (?:i|i could|i literally) (?:could not|can not|couldnt|cant|was not able to|struggled to) (?:breathe|breath|talk|speak|scream)",
+    r"(?:could not|can not|could barely|can barely) (?:breathe|breath) (?:\w+ ){0,3}(?:(?:his|her|their) (?:hands?|arm|grip|weight)|(?:he|she|they) (?:was|were) (?:on top|choking|strangling|squeezing|holding))",
+    r"(?:chokehold|choke hold|headlock|sleeper hold)",
+    r"(?:chok|strangl)\w* (?:me )?(?:out|unconscious|until i passed out|until i blacked out)",
+    # sexual coercion
+    r"(?:made|makes|make|making|forced|forces|force|forcing|pressured|pressures|pressure|pressuring|pushed|pushes|pushing|guilted|guilts|guilting|coerced|coerces|manipulated|manipulates|bullied|bullies|talked|talks) me (?:\w+ ){0,2}(?:to |into )?(?:have sex|having sex|sex|sleep with|sleeping with|do (?:it|things|stuff|sexual|that)|doing (?:it|things|stuff|sexual)|perform|give (?:him|her|them) (?:head|oral)|have (?:oral|anal)|watch porn|send nudes|sending nudes|be intimate|do stuff i (?:did not|do not) want|do things i (?:did not|do not) want|film)",
+    r"(?:would not|will not|does not|did not|never|refuses to|refused to|won t) (?:take|accept|listen to|hear|respect) (?:my )?no(?: for an answer)?(?= (?:\.|$)| and| when| even| he| she| they| so| i)",
+    r"(?:even (?:though|when|after|if)|when|after|although|but) i (?:said|say|told (?:him|her|them)|tell (?:him|her|them)|kept saying|was saying|begged) (?:\w+ )?(?:no|stop|to stop|i did not want to|i do not want to|i was not ready)",
+    r"(?:did not|does not|would not|never|will not) (?:stop|listen) (?:\w+ ){0,2}when i (?:said|say|told (?:him|her|them)|tell (?:him|her|them)|begged|asked|cried)",
+    r"(?:touch\w*|grop\w*|has sex with|had sex with|have sex with|having sex with|does (?:stuff|things)|did (?:stuff|things)|starts? having sex|started having sex|undress\w*|films?|filmed|filming|photograph\w*|takes pictures of|took pictures of|gets on top of|got on top of) (?:\w+ ){0,4}(?:when|while|whilst|after) i (?:am|was|fall|fell) (?:\w+ )?(?:asleep|sleeping|passed out|unconscious|too drunk|drunk|out of it|high|half asleep)",
+    r"(?:when|while|whilst) i (?:am|was) (?:asleep|sleeping|passed out|unconscious|too drunk to) (?:\w+ ){0,2}(?:he|she|they) (?:touch\w*|grop\w*|has sex|had sex|does things|did things|starts|started|takes|took|films?|filmed|undress\w*)",
+    r"i (?:did not|do not|never) (?:want|wanted) (?:to|it|sex) (?:\w+ ){0,3}(?:but|and) (?:he|she|they) (?:made|makes|kept|keeps|forced|forces|insisted|insists|pressured|pressures|did it anyway|does it anyway|went ahead|carried on|would not stop|will not stop)",
+    r"(?:sex|sleep with (?:him|her|them)|do it|give in) (?:\w+ ){0,4}(?:or (?:else|he will|she will|they will|he gets|she gets|he would|she would)|to keep (?:the )?peace|so (?:he|she|they) (?:will not|does not|do not|would not) (?:get angry|get mad|yell|shout|hit|hurt|explode|leave|cheat))",
+    r"(?:owe|owed|owes) (?:him|her|them) sex",
+    r"(?:said|say|told (?:him|her|them)|tell (?:him|her|them)|kept saying|was saying) (?:no|stop)(?: (?:\w+ ){0,2})? (?:but|and) (?:he|she|they) (?:\w+ )?(?:kept going|kept on|carried on|did it anyway|does it anyway|did not stop|does not stop|would not stop|will not stop|continued|went ahead|still did|did not listen|does not listen|kept touching|kept trying|forced|made me)",
+    # stalking, monitoring
+    rf"{WHO} {GAP}(?:tracks|tracked|tracking|track|monitors|monitored|monitoring|watches|watched|watching|follows|followed|following|checks|checked|checking|logs|logged|records|recorded|recording) (?:all )?(?:of )?(?:my |where i )?(?:phone|location|every move|gps|whereabouts|movements|go|am|went|search history|browser history|browsing|emails|diary|journal|mail|dms|chats|whatsapp|snapchat|instagram|call log|calls|camera roll|photos|car|mileage|spending|steps)",
+    r"(?:put|puts|putting|installed|installs|installing|hid|hides|hidden|placed|planted|found|find|there is|there was) (?:an? |some |the |his )?(?:airtag|air tag|tracker|tracking device|gps tracker|gps|spyware|tracking app|stalkerware|spy app|hidden camera|hidden cameras|camera|cameras|keylogger|listening device|bug|app) (?:\w+ )?(?:on|in|under|inside|into|to) (?:my|our)",
+    r"airtag",
+    r"(?:find my|life360|location sharing|share my location|sharing my location|find my friends) (?:\w+ ){0,4}(?:or (?:else|he|she)|he makes|she makes|makes me|made me|forces|forced|demands|demanded|insists|gets angry|gets mad|at all times|all the time|24 7|every second)",
+    rf"{WHO} {GAP}(?:shows|showed|showing|turns|turned|turning|keeps showing|keeps turning|kept showing|kept turning|shows back|turned back) up (?:\w+ ){{0,3}}(?:at|outside|to) (?:my|the) (?:work|job|office|house|home|place|school|door|gym|parents|friends|flat|apartment|college|uni|workplace|car|hotel|new place|sisters|mums|moms)",
+    rf"{WHO} {GAP}(?:shows|showed|turns|turned|keeps showing|keeps turning) up (?:uninvited|unannounced|everywhere|wherever i (?:go|am)|out of nowhere)",
+    r"(?:waits|waiting|waited|parks|parked|parking|sits|sitting|sat|hangs around|hanging around|lurks|lurking|drives past|drove past|driving past|keeps driving past) (?:\w+ ){0,2}outside (?:my|the) (?:house|work|flat|apartment|office|home|place|school|door|window|gym|job)",
+    r"(?:made|makes|making|created|creates|creating|keeps making) (?:fake|new|another|other|multiple) (?:accounts?|profiles?|numbers?) (?:to|so (?:he|she) can) (?:message|contact|watch|follow|stalk|harass|text|find|reach|check on) me",
+    r"(?:knows|knew|finds out|found out) (?:exactly )?(?:everywhere|everything|where|who) i (?:go|am|was|went|have been|talk to|see|talked to|text) (?:\w+ ){0,3}(?:even|without|though|and i never|i never told)",
+    r"(?:keeps|kept|won t stop|will not stop|would not stop|does not stop) (?:calling|texting|messaging|emailing|showing up|following) (?:me )?(?:\w+ )?(?:after i (?:left|blocked|broke up|told)|even though i (?:blocked|left|said|told|asked)|from (?:new|different|other) numbers|hundreds of times|a hundred times|all night|every few minutes|nonstop|non stop)",
+    r"(?:reads|read|reading|checks|checked|checking|goes through|went through|going through|looks through|looked through|scrolls through) (?:all )?(?:of )?my (?:messages|texts|phone|emails|dms|chats|diary|journal|whatsapp|mail|browser|search history) (?:\w+ ){0,3}(?:every|each|all the|when i|while i|without|behind|while|at night)",
+    r"(?:demands|demanded|demanding|makes me (?:give|share|tell)|made me (?:give|share|tell)|forces me to (?:give|share)|has|knows|changed|changes) (?:all )?(?:of )?(?:my )?(?:passwords?|pin|passcode|phone code|login)",
+    # reproductive coercion
+    rf"{WHO} {GAP}(?:hid|hides|hidden|hiding|threw|throws|thrown|throwing|flushed|flushes|flushing|took|takes|taking|stole|steals|stealing|destroyed|destroys|messed with|messes with|tampered with|tampers with|swapped|swaps|replaced|replaces|switched|switches|stopped|stops|got rid of|gets rid of|threw away|throws away|throws out|threw out|binned|cut up|poked|removed|pulled out) (?:away |out )?(?:all )?(?:of )?(?:my |the |our )?(?:birth control|pills?|contraception|contraceptives?|contraceptive pills?|the pill|iud|coil|implant|patch|nuvaring|ring|condoms?|morning after pill|plan b|prep)",
+    r"(?:poked|poke|pokes|poking|put|puts|putting|made|makes|making|punched|pricked|pricking) (?:\w+ )?holes? in (?:the |a |our |my |his )?(?:condoms?|rubbers?)",
+    r"(?:took|takes|pulled|pulls|taking|pulling|slipped|slips|removed|removes|ripped|rips) (?:the |a |his )?condom off",
+    r"(?:stealthed|stealthing|stealths)",
+    r"(?:refuses|refused|refusing|will not|would not|won t|does not want|never) (?:to )?(?:wear|use|put on) (?:a |any )?(?:condom|condoms|protection)",
+    rf"{WHO} {GAP}(?:pressures|pressured|pressuring|pushes|pushed|pushing|forcing|forces|forced|insists|insisted|insisting|keeps trying to get|keeps trying to make|tries to get|tried to get|wants to get|trying to get|keeps begging|keeps pushing|guilts|guilted|nags|bullies|manipulates) (?:me )?(?:\w+ ){{0,2}}(?:to |into )?(?:get|getting|become|becoming|be|being|me) pregnant",
+    r"(?:will not|wont|does not|doesnt|did not|never|would not|refuses to|refused to) (?:let|lets|allow|allows|allowing) me (?:\w+ )?(?:use|take|get|go on|be on|have|keep|buy|start|see a doctor about) (?:any )?(?:protection|birth control|contraception|condoms?|the pill|my pill|my pills|an abortion|an iud|the implant|plan b|the morning after pill|contraceptives?)",
+    r"(?:made|makes|forced|forces|forcing|pressured|pressures|pressuring|pushed|pushes) me (?:to |into )?(?:have|get|getting|having) (?:an )?abortion",
+    r"(?:made|makes|forced|forces|forcing|will not let me) (?:me )?(?:to )?(?:keep|have) the baby",
+    r"(?:threatened|threatens|said (?:he|she) would|says (?:he|she) will|will) (?:\w+ ){0,3}(?:leave|hurt|kill|hit) me if i (?:do not |did not |refuse to )?(?:get|got|have|keep|become) (?:pregnant|an abortion|the baby|rid of it)",
+    # intimidation
+    rf"{WHO} {GAP}(?:punches|punched|punching|punch|kicks|kicked|kicking|smashes|smashed|smashing|hits|hitting|bangs|banging|headbutts|headbutted|puts|put|putting|makes|made) (?:a |his |her |their )?(?:fist |foot |head )?(?:holes? in |through |into )?(?:the |a |our |my )?(?:walls?|doors?|windows?|holes? in (?:the|our) walls?)",
+    rf"{WHO} {GAP}(?:smashes|smashed|smashing|breaks|broke|breaking|broken|destroys|destroyed|destroying|wrecks|wrecked|throws|threw|throwing|rips|ripped|ripping|tears|tore|tearing|burned|burns|burnt|cut up|cuts up) (?:up )?(?:all )?(?:of )?my (?:things|stuff|phone|laptop|belongings|glasses|car|keys|plates|tv|possessions|gifts|photos|furniture|guitar|computer|tablet|ipad|passport|documents)",
+    rf"{WHO} {GAP}(?:drives|drove|driving|drive|speeds|sped|speeding|swerves|swerved|swerving) (?:\w+ ){{0,4}}(?:recklessly|dangerously|really fast|so fast|too fast|like a maniac|like a madman|at \d+|into oncoming|off the road|with me in the car|to scare me|to frighten me|when (?:he|she|they) is angry|when we argue|when we fight)",
+    r"(?:to|just to|trying to|tries to|tried to|wants to|likes to|in order to) (?:scare|frighten|intimidate|terrify|threaten|control|punish) me",
+    rf"{WHO} {GAP}(?:stands|stood|standing|towers|towered|towering|looms|loomed|looming|leans|leaned|leaning|gets|got|getting|stands right) (?:over|above|in front of|right in|up in|in) (?:me|my face)(?! (?:about|with a smile|to hug)\b)",
+    r"(?:corners|cornered|cornering|barricades|barricaded) me",
+    r"(?:blocks|blocked|blocking|stands in|stood in|standing in) (?:the door|the doorway|my way out|the exit|my exit|me in|me from leaving|the door so i)",
+    r"(?:raises|raised|raising|lifts|lifted|shakes|shook|shaking|waves|waved) (?:his|her|their|a) (?:fist|fists|hand|hands) (?:at|to|in front of|over) me",
+    r"(?:acts|acted|pretends|pretended|pretending|makes|made|faked) (?:\w+ )?(?:like|as if|as though) (?:he|she|they) (?:is|was|were|are) (?:going|gonna|about) to (?:hit|punch|hurt|slap|kill|strangle) me",
+    r"(?:shows|showed|showing|flashes|flashed|waves|waved|waving|cleans|cleaned|cleaning|leaves|left|keeps|kept|points|pointed|pointing) (?:me )?(?:his|her|their|a|the) (?:gun|knife|knives|weapon|rifle|pistol|bat|machete) (?:\w+ ){0,3}(?:at me|to scare|to frighten|when we argue|when we fight|when (?:he|she) is angry|where i can see|in front of me|on the table|as a warning|after we argue|after we fight|to remind me)",
+    rf"{WHO} {GAP}(?:hurt|hurts|hurting|kicked|kicks|kicking|killed|kills|hits|hit|hitting|beat|beats|beating|threw|throws|throwing|strangled|choked|starved|starves|drowned|poisoned|tortures|tortured) (?:the |my |our )?(?:dog|dogs|cat|cats|pet|pets|puppy|kitten|rabbit|bird|hamster|horse)",
+    # fear of the partner
+    rf"(?:scared|afraid|terrified|frightened|fearful|petrified|nervous|dreading|dread|fear|worried) (?:of )?(?:what|how) (?:he|she|they|hell|shell|{WHO}) (?:\w+ )?(?:will|would|might|is going to|going to|could|may) do(?! (?:with|without|for|about|next (?:year|week|month)|after (?:college|school|graduation|uni))\b)",
+    rf"(?:scared|afraid|terrified|frightened|petrified|dreading|dread|fear|panic|panicking|shaking) (?:\w+ ){{0,3}}(?:when|until|for when|before|every time|whenever) (?:he|she|they|{WHO}) (?:\w+ )?(?:gets|comes|get|come|is|are|walks|arrives|pulls up|drives) (?:back )?(?:home|back|in the door|in drunk|in angry|in the driveway|drunk)",
+    r"(?:scared|afraid|terrified|frightened|petrified|dreading|dread|fear|worried) (?:of )?what (?:hell|shell|hed|shed) (?:\w+ )?(?:do|be like|say)",
+    r"(?:flinch|flinched|flinches|flinching|cower|cowered|cowering|freeze up|freezes up) (?:\w+ ){0,2}(?:when|every time|whenever|if) (?:he|she|they) (?:raises|moves|lifts|comes|walks|yells|shouts|gets angry|comes near|comes close|reaches)",
+    r"(?:hide|hiding|hid|lock myself|locked myself|locking myself) (?:\w+ ){0,2}(?:in the|in my|in our) (?:bathroom|bedroom|closet|car|room|wardrobe) (?:\w+ ){0,3}(?:from him|from her|from them|when he|when she|when they|until he|until she|until they|so he|so she|because he|because she)",
+    r"(?:need|needs|have|had|want|planning|plan|trying|tried) to (?:get away|escape|run away|flee) from (?:him|her|them|my (?:husband|wife|partner|boyfriend|girlfriend|ex|bf|gf|fiance|fiancee)) (?:\w+ ){0,3}(?:safely|before (?:he|she)|without (?:him|her) (?:knowing|finding)|but (?:he|she) (?:will|would|watches|tracks))",
+    r"(?:if (?:he|she|they) (?:can not|could not) have me (?:no one|nobody) (?:can|will|could|else can|else will))",
+    r"(?:no one|nobody) (?:would|will|is going to|could) (?:ever )?find (?:my|your|the) body",
+    r"(?:said|says|told me|tells me|threatened|threatens|warned|warns|swore|swears|texted|texts) (?:\w+ ){0,4}(?:i (?:will|would|am going to) (?:regret|be sorry|pay|end up)|i am dead|i was dead|you are dead|you will not survive|i will not survive|i will not live|end up dead|end up in (?:the )?hospital|six feet under|i would disappear|make me disappear|i will never see (?:the|my) (?:kids|children|baby) again|i will never see them again)",
+    # control: money, isolation, phone, papers
+    r"(?:gives|gave|giving|give) me (?:an |a )?(?:allowance|pocket money|weekly money|spending money)",
+    r"(?:have|has|had|need|needs) to (?:ask|beg|get permission from) (?:him|her|them|my \w+) (?:for|before) (?:money|every penny|anything|spending|buying|going|i go|seeing|leaving)",
+    r"(?:makes|made|forces|forced|making) me (?:account for|justify|show (?:him|her|them) )?(?:every|all) (?:penny|cent|dollar|pound|receipt|receipts|purchase|purchases|minute|hour|text)",
+    r"(?:makes|made|forces|forced|making) me (?:show|hand over|give (?:him|her|them)|share|send (?:him|her|them)) (?:my )?(?:receipts|bank statements|location|passwords?|phone|pin|messages)",
+    r"(?:took|takes|taking|has|holds|holding|kept|keeps|keeping|hid|hides|hidden|hiding|locked up|locks up|destroyed|burned|confiscated|stole|steals|will not give me back|won t give me back|would not give me back|refuses to give me|refused to give me) (?:\w+ )?my (?:passport|passports|id card|documents|papers|visa|green card|residence permit|birth certificate|driving licence|driver s license|drivers license|bank card|debit card|credit card|cards|car keys|keys|money|wallet|phone|paycheck|wages|salary|benefits)",
+    r"(?:not|never) (?:allowed|permitted) (?:to )?(?:go out|leave (?:the house|home|him|her|them|without)|see (?:my|anyone|friends|family)|talk to (?:my|anyone|friends|family|other|men|women|guys|people)|speak to (?:my|anyone|friends|family)|call (?:my|anyone)|visit (?:my|anyone|friends|family)|have (?:money|friends|my own|a phone|a job|a bank|access|my phone|my keys|the car|any money)|work|drive|use (?:my|the) (?:phone|car|money|bank)|spend (?:money|any)|wear (?:what|makeup|short|anything)|eat (?:without|unless|until|what)|go (?:anywhere|out|to work|to the doctor|to church|to the gym|home)|meet (?:my|friends|anyone)|text (?:my|anyone)|contact (?:my|anyone)|keep (?:my|any)|open (?:my|a bank)|get (?:a job|my own))",
+    r"(?:forbids|forbade|forbidden|bans|banned|stops|stopped|stopping|prevents|prevented|preventing) me (?:from )?(?:seeing|talking to|going|leaving|working|having|using|calling|visiting|contacting|getting|driving|spending)",
+    r"(?:cut|cuts|cutting|cutting me) me off from (?:all |my |everyone|everybody|the world|friends|family)",
+    rf"{WHO} {GAP}(?:gets|got|becomes|became|goes|went|flies|flew) (?:\w+ )?(?:furious|violent|crazy|insane|into a rage|ballistic|nuts|aggressive) (?:\w+ ){{0,3}}(?:if|when|whenever|every time) i (?:see|talk to|go out|go out with|text|call|visit|meet|speak to|leave|say no|go to) (?:\w+ )?(?:friends|family|mum|mom|mother|sister|brother|anyone|people|work|the gym|my|other)",
+    # threats to children or pets
+    r"(?:threaten\w*|says|said|told me|tells me|swore|swears|warned|warns) (?:\w+ ){0,5}(?:hurt|kill|harm|drown|get rid of|snatch|kidnap|never let me see|give away|put down) (?:the |my |our )?(?:kids|children|child|baby|son|daughter|dog|cat|pets?|puppy|kitten)",
+    r"(?:take|taking|took|snatch|kidnap) (?:the |my |our )?(?:kids|children|child|baby|son|daughter) (?:away|from me|out of the country|abroad|and disappear|and i will never)",
+]
+
+HARM_OTHERS += [
+    rf"(?:urge|urges|impulse|impulses|temptation|temptations|intrusive thoughts?|thoughts|thought|images|visions|fantasies|fantasy) (?:\w+ ){{0,2}}(?:to |of |about )?(?:hit|hitting|hurt|hurting|harm|harming|kill|killing|strangle|strangling|choke|choking|stab|stabbing|punch|punching|slap|slapping|shake|shaking|smother|smothering|drown|drowning|suffocate|suffocating|push|pushing|throw|throwing|poison|poisoning|run over|running over) {OBJ}",
+    rf"(?:scared|afraid|worried|terrified|frightened|fear|fearing|panicking|panicked) (?:\w+ ){{0,2}}(?:that |of what )?i (?:might|will|could|would|am going to|may) (?:\w+ ){{0,2}}(?:do to|hurt|harm|kill|hit|shake|smother|drown|snap and|lose it and|lose control and|strangle|choke|stab|attack) (?:{OBJ}|someone|somebody|my|the)",
+    rf"(?:scared|afraid|worried|terrified|frightened) (?:of myself|of what i am capable of|of my (?:own )?(?:anger|rage|temper|thoughts|hands)) (?:\w+ ){{0,3}}(?:around|with|near|towards?|when i am with) (?:{OBJ}|my|the)",
+    rf"(?:do not|can not|no longer) trust myself (?:\w+ )?(?:around|with|near|alone with) (?:{OBJ}|my|the|a) ?(?:\w+ )?(?:baby|kids|children|son|daughter|child|partner|husband|wife|him|her|them|anyone|people|knives|a knife|the knife)?",
+    rf"(?:almost|nearly|came close to|close to|about to) (?:\w+ )?(?:hit|hitting|hurt|hurting|slapped|slapping|punched|punching|strangled|strangling|choked|choking|shook|shaking|killed|killing|stabbed|stabbing|smothered|smothering|pushed|pushing|shoved|shoving|attacked|attacking) {OBJ}(?! (?:up|with (?:the truth|a text)|back)\b)",
+    r"i (?:shook|shoved|hit|slapped|grabbed|choked|pushed|kicked|punched|smacked|strangled|bit|scratched|threw (?:something|a \w+) at|spanked|hurt|attacked|beat) (?:my|the|our) (?:baby|kids|son|daughter|child|toddler|newborn|partner|wife|husband|girlfriend|boyfriend|gf|bf|fiance|fiancee|mum|mom|dad|mother|father|brother|sister)(?! (?:up|at|in|with (?:the truth|a text)|back|on|off)\b)",
+    rf"(?:picture|picturing|pictured|imagine|imagining|imagined|visualise|visualising|visualize|visualizing|fantasi\w*|dream\w*) (?:about )?(?:{OBJ}|him|her|them) (?:\w+ )?(?:dead|dying|bleeding|suffering|in pain|getting hurt|being hurt|choking|screaming)",
+    r"(?:going|want|wanted|plan|planning|planned|about) to (?:\w+ ){0,2}(?:get|buy|grab|bring|take) (?:a |the |my |his |her )?(?:gun|knife|weapon|bat|machete|hammer) (?:and|to|for|so i can) (?:\w+ ){0,3}(?:him|her|them|his|her|their|that|the)",
+    rf"(?:wish|wishing|hope|hoping|want|wanted) (?:that )?(?:he|she|they|{OBJ}) (?:was|were|would|will|to) (?:just )?(?:die|dead|drop dead|get hurt|suffer|be dead|get killed|be killed)",
+    r"(?:make|making|made|going to make) (?:him|her|them|that (?:guy|girl|woman|man)) (?:pay|suffer|bleed|hurt|regret it) (?:\w+ ){0,3}(?:with my (?:fists|hands)|physically|for real|i swear|when i (?:see|find|get))",
+    r"(?:want|wanted|wanting|going|need|about|ready|tempted) to (?:\w+ )?(?:hurt|harm|kill|attack|stab|shoot) (?:someone|somebody|anyone|people|everyone|a person)(?! (?:s feelings|by|with words)\b)",
+    r"(?:lose|lost|losing) (?:it|control|my temper|my shit) (?:\w+ ){0,3}(?:and (?:\w+ ){0,2}(?:hurt|hit|shake|shook|kill|harm|attack|strangle|choke)|with (?:the|my) (?:baby|kids|children|son|daughter|child))",
+    r"(?:shaking|shake|shook) (?:my|the|our) (?:baby|newborn|toddler|child|son|daughter) (?:\w+ ){0,2}(?:to make|until|so hard|because|when|to stop)",
+]
+
+# ----------------------------------------------------------------- the grey zone
+# Unsure: the service asks one direct, private question before it acts.
+
+UNSURE: dict[Category, list[str]] = {
+    "suicide": [
+        # "end it" with no object that makes it the relationship or life
+        r"(?:end|ending|ended|finish|finishing) it(?= (?:\.|$)| all| now| tonight| today| soon| already| for real| i| and| but| because| so| honestly| please| forever| for good| this time| properly| once and)",
+        r"(?:end|ending|finish|finishing) (?:everything|this|things)(?= (?:\.|$)| tonight| now| soon| for good| forever| once and)",
+        r"want (?:it|this|everything|all this|it all) to (?:be over|stop|end)(?= (?:\.|$)| now| already| soon| forever| for good| i| please)",
+        r"(?:it|this|everything) (?:will|would) (?:all )?be over (?:soon|tonight|tomorrow)",
+        r"(?:want|need|wish) (?:\w+ )?(?:the|this) (?:pain|hurting|suffering|misery) to (?:stop|end|go away)(?= (?:\.|$)| now| please| i| and| but)",
+        # no way out, can not go on
+        r"(?:no|not any|not a|can not see a|can not see any|do not see a|do not see any|there is no|there is not a) (?:\w+ )?way out(?! of (?:the|this) (?:building|car park|parking|room|maze|contract|lease|meeting|city|traffic)\b)",
+        r"(?:trapped|stuck) (?:\w+ ){0,2}(?:forever|with no way out|and there is no way out|and i can not get out|in my own life)",
+        r"can not (?:go on|keep going|carry on|do this any more|do it any more|take it any more|take this any more|take any more|cope any more|cope|handle (?:it|this|life) any more|live like this|bear (?:it|this)|keep doing this|do this|be here)(?= (?:\.|$)| any more| any longer| like this| i| and| but| honestly| please| with| without| no more| much longer)",
+        r"(?:i am|i am just|feel|feeling) (?:so )?(?:done|finished)(?= (?:\.|$)| with everything| with it all| i can not| honestly)",
+        r"(?:there is no|there s no|what is the|whats the|what is even the|no|not any) point(?= (?:\.|$)| any more| in anything| of anything| in trying| in going on| in me| of me| to anything| trying| i| to me| any longer| in any of (?:it|this)| of any of (?:it|this))",
+        r"(?:no|not any|do not have a|do not see a|can not see a|do not have any) (?:\w+ )?future (?:for me|left|any more|ahead of me)",
+        r"(?:nothing|no one|nobody) (?:left )?(?:to|for me to) (?:live|stay|hold on|keep going) for",
+        r"(?:i am|i feel like|feel like i am|i am just|i have become) (?:\w+ )?(?:a )?(?:huge |total |complete |such a |nothing but a )?burden(?= (?:\.|$)| to| on| for| and| i| honestly)",
+        r"(?:everyone|everybody|they|people|he|she|my family|my kids) (?:\w+ ){0,2}(?:would|will) be (?:better|happier|fine) (?:off )?(?:if i (?:left|disappeared|was not here|were not here))",
+        r"(?:i |just )?(?:want|wanted|wish|need) to (?:disappear|vanish)(?= (?:\.|$)| i| and| but| honestly| completely| forever| for good)",
+        r"(?:wish|wishing|wished) i (?:was|were) (?:not|never) (?:here|around|born|alive)",
+        r"(?:wish|wishing|wished) i (?:could )?(?:sleep|go to sleep) (?:for ever|forever|for a (?:very )?long time|for weeks|for months|for years|and not|and never)",
+        r"(?:i do not|i dont|do not) (?:care|mind) (?:if i|whether i) (?:live|die|wake up|make it|survive)",
+        r"(?:what is|whats) the point of (?:me|waking up|getting up|trying any more|living like this|carrying on|keeping going)",
+        r"(?:tired|sick|exhausted) of (?:everything|fighting to stay|being me|being here|waking up|trying|it all)(?= (?:\.|$)| i| and| honestly| any more)",
+        r"(?:i am|i m) (?:so )?(?:tired|exhausted)(?= (?:\.|$)) (?:\w+ )?(?:of|i) ",
+        # preparatory acts that may be ordinary
+        r"(?:wrote|written|writing|write|made|making|make|updated|updating|sorted|sorting|finished|did|doing|drew up|drawing up) (?:out )?(?:a |my )will(?= (?:\.|$)| and (?:a|my|the|wrote|left) | today| last night| yesterday| already| just in case| tonight)",
+        r"(?:wrote|written|writing|write|left|leave|leaving|sent|sending|send|recorded|recording) (?:a |my |the |some )?(?:final|last) (?:note|notes|letter|letters|message|messages|texts?|video|words)(?! to (?:my )?(?:ex|him|her) (?:before|and (?:then )?blocked))",
+        r"(?:saying|said|say|to say|said my|saying my) (?:my )?(?:goodbyes?|good byes?|bye) to (?:everyone|everybody|all|my family|my friends|the world|you all|people|my kids|my parents|my loved ones)",
+        r"(?:giving|gave|give|given) (?:away )?(?:\w+ )?(?:my|all my) (?:things|stuff|belongings|possessions|clothes|books|games|plants|pets?|dog|cat)(?: away)?(?= (?:\.|$)| to| because| so| since| i| and)",
+        r"(?:gave|giving|give|given) away (?:everything|all of it|all my stuff)",
+        r"(?:will not|wont|won t) (?:need|be needing) (?:this|it|them|my \w+|these|those|any of (?:this|it)) (?:any more|any longer|much longer|where i am going|soon|after)",
+        # a stressor-free question about means
+        rf"(?:how many|how much) (?:\w+ ){{0,3}}{_MEDS} (?:\w+ ){{0,3}}(?:too many|is safe|is dangerous|is deadly|can (?:kill|hurt)|would hurt|at once|all at once|together|in one go)",
+        r"(?:tallest|highest|high|tall|taller|higher) (?:\w+ ){0,3}(?:bridges?|buildings?|cliffs?|roofs?|rooftops?|towers?|parking garages?|car parks?) (?:\w+ ){0,4}(?:to jump|jump from|jump off|fall from|high enough|tall enough|that (?:would|could) kill|to die|i can get (?:on|to|onto)|with no (?:fence|railing|barrier)|without (?:a )?(?:fence|railing|barrier|net))",
+        r"(?:gun|pistol|firearm|rifle|shotgun|handgun) (?:\w+ ){0,4}(?:in the house|at home|in my (?:drawer|closet|car|room|nightstand|safe|house)|in the (?:drawer|closet|safe|garage|nightstand|wardrobe))(?! (?:for (?:protection|hunting|safety)|is locked)\b)",
+        # suicide in the past: it still deserves a question
+        r"(?:used to be|was|had been|have been) (?:\w+ )?suicidal",
+    ],
+    "self_harm": [
+        r"(?:i |just |so )?(?:relapsed|relapse|relapsing)(?= (?:\.|$)| again| last| today| yesterday| after| tonight| this| and| i| so| badly| hard)",
+        r"(?:my |the |old |fresh )?(?:scars|cuts) (?:on my|from|are showing|again|will show|keep|have|still|opened)",
+        r"(?:hide|hiding|hid|cover|covering|covered) (?:up )?(?:my )?(?:arms|wrists|thighs|scars) (?:\w+ ){0,3}(?:long sleeves|sleeves|bracelets|bands|jumper|hoodie|so no one|so nobody|in summer)",
+        r"(?:bang|banging|banged) my head (?:against|on|into) (?:the |a )?(?:wall|floor|door|desk|table)(?= (?:\.|$)| until| till| again| when| so| because| i| and| every)",
+        r"(?:punched|punch|punching|hit|hitting|kicked|kicking) (?:the |a )?(?:wall|walls|door|mirror|window) (?:\w+ ){0,3}(?:until|till|and) (?:my )?(?:hand|hands|knuckles|fist|fists) (?:bled|bleed|broke|was bleeding|were bleeding|bruised|swelled|split)",
+        r"(?:pull|pulling|pulled|rip|ripping|ripped|tear|tearing|tore) (?:out )?(?:my )?(?:own )?hair (?:out )?(?:\w+ ){0,3}(?:until|till|bald|patches|out in clumps|when i am)",
+        r"(?:starve|starving|starved|not eating|stopped eating|refusing to eat|skip meals|skipping meals) (?:\w+ ){0,3}(?:to punish|as a punishment|as punishment|because i do not deserve|because i deserve)",
+        r"(?:i )?(?:deserve|deserved) (?:the )?(?:pain|to be hurt|to hurt|it all|to suffer|to bleed)",
+    ],
+    "partner_violence": [
+        # fear, eggshells, leaving
+        r"(?:walk|walking|walked|tiptoe|tiptoeing|tip toe|tip toeing) on eggshells(?= (?:\.|$)| (?:around|with|near|because of) (?:him|her|them|my (?:partner|husband|wife|boyfriend|girlfriend|bf|gf|fiance|fiancee|spouse|ex))| at home| in my (?:own )?(?:home|house|relationship)| all the time| every day| because| so (?:he|she|they)| in case| constantly| 24 7)",
+        r"(?:scared|afraid|terrified|frightened) (?:to|of) (?:leave|leaving|go home|going home|be home|being home|be alone with|being alone with) (?:him|her|them|my (?:partner|husband|wife|boyfriend|girlfriend|bf|gf|fiance|fiancee|spouse))?(?= (?:\.|$)| because| he| she| they| i| what| in case)",
+        rf"(?:scared|afraid|terrified|frightened|nervous|worried) (?:of )?how (?:he|she|they|{WHO}) (?:will|would|might|is going to|going to) react",
+        r"(?:he|she|they) (?:has|had|have) (?:a )?(?:bad |scary |terrible |awful |violent )(?:temper|anger|rage|streak)(?= (?:\.|$)| and i| i| so i| when he| when she)",
+        # hyperbole that could be literal
+        rf"{WHO} {GAP}(?:will|would|is going to|going to|might|could) (?:literally |actually |seriously |honestly )?kill me (?:if|when|once) (?:he|she|they) (?:finds out|found out|find out|knew|knows|sees|saw|hears|heard|catches|caught)",
+        # control that may be ordinary jealousy
+        rf"{WHO} {GAP}(?:gets|got|becomes|became|goes|went) (?:\w+ )?(?:angry|mad|jealous|upset|furious) (?:\w+ ){{0,3}}(?:if|when|whenever|every time) i (?:see|talk to|go out with|text|call|visit|meet|speak to) (?:my )?(?:friends|family|mum|mom|mother|sister|brother|anyone|people)",
+        rf"{WHO} {GAP}(?:always|constantly|keeps|kept) (?:wants|wanting|needs|needing|asks|asking|demands|demanding) to know where i (?:am|was|go|went) (?:\w+ ){{0,3}}(?:every|all|at all|each)",
+        # someone else's experience, or the past
+        rf"(?:he|she|they|{WHO}) {GAP}(?:hits|hit|beats|beat|chokes|choked|strangles|strangled|slaps|slapped|punches|punched|kicks|kicked|pushes|pushed|abuses|abused|rapes|raped|threatens|threatened|hurts|hurt) (?:her|him|them|my (?:mom|mum|mother|dad|father|sister|brother|friend|aunt|cousin|grandma|nan))(?! (?:up|back|with (?:the truth|a text|facts)|s feelings|feelings|where it hurts)\b)",
+        r"(?:my|a|her|his) (?:friend|friends|sister|sisters|brother|brothers|mum|mom|mother|dad|father|cousin|aunt|neighbour|neighbor|coworker|colleague|daughter|son|best friend)s? (?:husband|wife|boyfriend|girlfriend|partner|bf|gf|ex|fiance|fiancee)? ?(?:\w+ ){0,2}(?:is|was|being|been|gets|got) (?:abused|beaten|hit|hurt|raped|strangled|choked|stalked|controlled|threatened)",
+        r"(?:grew up|growing up) (?:in|with) (?:a |an )?(?:violent|abusive|scary|dangerous) (?:home|house|family|household|dad|father|mum|mom|mother|parents)",
+        r"(?:abus\w*|violence|violent|hit|beaten|beat) (?:\w+ ){0,3}(?:when i was (?:a |little|young|small|younger|\d+|a kid|a child|in school)|as a (?:kid|child|teen|teenager|little girl|little boy)|growing up|in my childhood|years ago)",
+    ],
+    "harm_others": [
+        rf"(?:so |really |sometimes )?(?:angry|mad|furious|enraged|livid) (?:\w+ ){{0,3}}(?:i|that i) (?:could|want to|wanted to|feel like i could|might) (?:\w+ )?(?:hit|hurt|punch|slap|kill|strangle|choke|smash) (?:{OBJ}|something|someone|things)",
+        rf"(?:do not|can not) trust myself (?:\w+ )?(?:around|with|near|alone with) (?:{OBJ}|my|the|a)",
+        r"(?:i am )?(?:scared|afraid|worried|terrified) (?:of what|that) i (?:might|will|could|would|may) (?:do|snap|lose it|lose control)(?= (?:\.|$)| if| when| next| one day| to| i| and| because)",
+        r"(?:make|making|made|going to make|will make|i will make) (?:him|her|them|that (?:guy|girl|woman|man)) (?:pay|suffer|regret it)(?= (?:\.|$)| for| i| and| if| when| one day)",
+    ],
+}
+
+# ----------------------------------------------------------------- what is not crisis language
+
+# Negation of the crisis words in the same clause: blanked out before matching. Never "can
+# not" or "could not" ("i can not kill myself because of my kids" stays), and never the
+# words that are themselves a crisis ("not wake up", "not want to live", "not be here").
+_NEGATION = r"(?<!can )(?<!could )(?:not|never|no longer|not ever|nt)"
+_NEGATION_GAP = r"(?:(?:really|ever|actually|seriously|at all|going to|gonna|want to|wanting to|planning to|planning on|thinking of|thinking about|have|had|be|been|being|feeling|feel|trying to|try to|would|do|ever be|and|or|even|likely to|about to|intending to|intend to|gonna be|any more|so|that|remotely|in danger of|considering|considered|thought about|thinking|that i would) ){0,4}"
+_NEGATED_TARGET = r"(?:suicidal|suicide|sewerslide|unalive\w*|kill myself|killing myself|end my (?:own )?life|ending my (?:own )?life|end it all|ending it all|take my (?:own )?life|taking my (?:own )?life|hurt myself|hurting myself|harm myself|harming myself|self harm\w*|cut myself|cutting myself|cut again|die|dying|do anything stupid|do anything to myself|act on (?:it|them|those thoughts|my thoughts)|hurt (?:him|her|them|anyone|anybody|someone|somebody|my (?:\w+ )?(?:kids|children|baby|son|daughter|partner|husband|wife|girlfriend|boyfriend|family))|harm (?:him|her|them|anyone|anybody|someone|somebody)|hit (?:him|her|them|anyone|my (?:kids|children|partner|wife|husband|girlfriend|boyfriend))|kill (?:him|her|them|anyone|anybody|someone|somebody)|lay a (?:hand|finger) on (?:him|her|them|anyone))"
+NEGATED = [
+    rf"{_NEGATION} {_NEGATION_GAP}{_NEGATED_TARGET}",
+    r"no (?:suicidal|self harm|sh) (?:thoughts|feelings|plans|urges|ideas|intent|intentions)(?: at all)?",
+    r"no (?:thoughts|plans|intention|intentions|intent|desire|wish|urge) (?:of|to|about) (?:suicide|killing myself|kill myself|hurting myself|hurt myself|dying|die|ending my life|end my life|self harm|harming (?:myself|anyone|him|her))",
+    r"(?:nothing|no one|nobody) (?:is going to|will|would|could) (?:ever )?make me (?:kill myself|hurt myself|do that)",
+    r"(?:suicidal|suicide) (?:thoughts )?(?:is|are|was|were) (?:never|not) (?:an option|on the table|something i)",
+]
+
+# Not violence done to the person, though the words look like it: grief, idiom, hyperbole,
+# a wish to die (that is suicide, not violence). Blanked out before the violence tables run.
+NOT_VIOLENCE = [
+    r"(?:losing|lost|loss of|death of|passing of|the death|the loss|the passing|funeral|missing|grief|grieving|miss|missing) (?:\w+ ){0,4}(?:hit|hits|hitting|shook|shakes|crushed|crushes|destroyed|wrecked|floored|broke|breaks|killed|kills|gutted|knocked) me(?: (?:\w+ ){0,3}(?:hard|harder|hardest|badly|bad|like a|so much|really|out of nowhere|again|today|last|this))?",
+    r"(?:hit|hits|hitting|shook|shakes) me (?:hard|harder|the hardest|really hard|so hard|like a (?:truck|train|ton of bricks|wave|brick)|out of nowhere|all at once|in waves)(?! (?:in|on|across|with|until|and i (?:fell|bled|could not))\b)",
+    r"(?:will|would|is going to|going to|gonna|is gonna) (?:literally |actually |totally |absolutely )?(?:kill|murder|strangle) me (?:for (?:\w+ing|being late|the mess|this|that|not|buying|spending|eating|the bill|the dishes)|if i (?:am|was|get|got) (?:late|home late|back late)|if i (?:forget|forgot|spend|eat|break|lose|miss|do not (?:call|text|clean|finish|come))|when (?:she|he|they) (?:sees?|notices?) (?:the|this|my|how much|what i (?:spent|bought|ate)))",
+    r"(?:wish|wishes|wished|wishing|hope|hopes|hoped|hoping|pray|praying|want|wanted|wanting) (?:that )?(?:a |some |the |an )?(?:car|bus|truck|lorry|train|plane|someone|somebody|something|anyone|lightning|meteor|asteroid|drunk driver) (?:would |will |could |might |to |just )*(?:hit|hits|kill|kills|run me over|runs me over|shoot|shoots|crash into|crashes into|take me|end me|finish me)(?: me)?",
+    r"(?:hit|hits|hitting) me up",
+    r"(?:kills|killing|killed) me (?:inside|slowly|every day|that|how|when|to see|to know|to think|with)",
+    r"(?:hit|hits) me (?:that|how|right in the feels|in the feels|with (?:the|a|an|his|her|some) (?:news|truth|question|look|comment|text|silence|guilt))",
+]
+
+# A violence match in a clause like these (and none about now) is unsure at most.
+PAST = [
+    r"when i was (?:a |little|young|small|younger|\d+|in (?:school|high school|college|middle school|primary|elementary)|a kid|a child|a teen|a teenager|growing up|pregnant with)",
+    r"as a (?:kid|child|teen|teenager|little girl|little boy|young girl|young boy|baby)",
+    r"(?:growing up|grew up|in my childhood|my childhood|childhood|years ago|long ago|a long time ago|decades ago|ages ago|back then|in the past|in my past|back in the day|once upon a time)",
+    r"(?:my )?(?:last|previous|old|first|former) (?:relationship|marriage|partner|boyfriend|girlfriend|husband|wife|bf|gf)",
+    r"used to",
+    r"when we were (?:together|married|dating|living together|still together)",
+    r"my ex (?:\w+ ){0,3}(?:was|used to|did|would|had)",
+    r"before (?:i left|we split|we broke up|the divorce|i got out|i escaped)",
+]
+PRESENT = [
+    r"(?:again|still|now|right now|last night|tonight|today|this morning|this evening|this week|yesterday|every day|every night|currently|at the moment|keeps|just now|recently|lately|these days|any more)",
+]
+
+# A violence match in a clause about a story is unsure at most.
+MEDIA = [
+    r"(?:film|films|movie|movies|show|shows|tv|series|documentary|documentaries|book|books|novel|novels|article|articles|podcast|podcasts|episode|episodes|story|stories|news|headline|headlines|character|characters|game|video game|song|lyrics|scene|play|musical|true crime|netflix|season|chapter|thriller|horror|murder mystery|crime drama|soap|reading about|read about|watched|watching)",
+]
+
+# A loss or blow in one sentence, a question about heights in another: unsure suicide.
+STRESSOR = [
+    r"(?:lost|lose|losing) (?:my|the|our) (?:job|work|house|home|flat|apartment|wife|husband|partner|girlfriend|boyfriend|kids|children|baby|son|daughter|mum|mom|mother|dad|father|best friend|everything|scholarship|business|savings|money|visa|case|custody)",
+    r"(?:got|been|was|am|just got) (?:fired|sacked|laid off|let go|dumped|evicted|kicked out|expelled|rejected|diagnosed|arrested|deported|cheated on|left)",
+    r"(?:broke up with me|dumped me|left me|divorcing me|divorced me|cheated on me|kicked me out|fired me|laid me off|let me go)",
+    r"(?:failed|failing|flunked) (?:my|the|all my|every) (?:exams?|class|classes|course|degree|bar|test|year)",
+    r"(?:bankrupt|bankruptcy|foreclosure|eviction|evicted|in debt|drowning in debt|can not pay (?:the |my )?(?:rent|bills|mortgage))",
+    r"(?:died|passed away|passed|killed|committed suicide|took (?:his|her|their) own life)",
+    r"(?:everything is|my life is) (?:falling apart|ruined|over|a mess)",
+]
+HEIGHTS = [
+    r"(?:bridges?|buildings?|skyscrapers?|roofs?|rooftops?|towers?|cliffs?|parking garages?|car parks?|multi storey|overpasses?|dams?|balconies|balcony|viaducts?) (?:\w+ ){0,5}(?:tall|taller|high|higher|highest|tallest|height|feet|ft|metres|meters|\d+ ?m|\d+ ?ft|stor(?:e)?ys?|floors?|drop|fall|jump|access|open to the public|can i get (?:on|to|onto)|to climb|over water)",
+    r"(?:tallest|highest|tall|high|taller|higher) (?:\w+ ){0,3}(?:bridges?|buildings?|skyscrapers?|roofs?|rooftops?|towers?|cliffs?|parking garages?|car parks?|overpasses?|dams?|places)",
+    r"how (?:high|tall|far down) (?:is|are) (?:the |a )?(?:\w+ ){0,3}(?:bridge|building|tower|cliff|roof|drop|fall)",
+    r"(?:train|trains|subway|metro|railway|tube) (?:\w+ ){0,3}(?:schedule|times|timetable|pass|passes|go through|fastest|express|do not stop|that does not stop)",
+    rf"(?:where|how) (?:can i|to|do i|could i) (?:buy|get|find) (?:a |an |some )?(?:gun|rope|{_MEDS}|charcoal|helium|a lot of)",
+]
+
+TABLES: dict[Category, list[str]] = {
+    "suicide": SUICIDE,
+    "self_harm": SELF_HARM,
+    "partner_violence": PARTNER_VIOLENCE,
+    "harm_others": HARM_OTHERS,
+}
+
+
+def pattern_words() -> set[str]:
+    """Every plain word the tables use (the normaliser squeezes "killlll" to a known one)."""
+    every = [*NEGATED, *NOT_VIOLENCE, *STRESSOR, *HEIGHTS]
+    every += [pattern for table in (*TABLES.values(), *UNSURE.values()) for pattern in table]
+    return {word for pattern in every for word in re.findall(r"[a-z]+", pattern)}
