@@ -8,6 +8,15 @@ from typing import Any
 
 from bot.engine.state import Attachment
 
+PLAN_HEADINGS = {
+    "warning_signs": "Warning signs",
+    "on_my_own": "Things I can do on my own",
+    "people_places": "People and places that help me feel better",
+    "ask_for_help": "People I can ask for help",
+    "professionals": "Professionals and lines (my own)",
+    "safer": "Making my surroundings safer",
+}
+
 
 def export_files(data: dict[str, Any], titles: dict[str, str], now: datetime) -> tuple[Attachment, Attachment]:
     stamp = now.strftime("%Y-%m-%d")
@@ -49,10 +58,20 @@ def markdown(data: dict[str, Any], titles: dict[str, str], now: datetime) -> str
         elif entry["kind"] == "entry":
             parts = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in value.items() if v not in (None, ""))
             lines.append(f"- {when}, {title(entry['flow_id'])}, summary ({entry['name']}): {parts or '(empty)'}")
-        elif entry["kind"] == "safety":
+        elif entry["kind"] == "safety" and entry["name"] == "crisis":
             lines.append(f"- {when}, crisis support was shown ({', '.join(value)}); your words were not kept")
+        elif entry["kind"] == "safety" and entry["name"] == "asked":
+            lines.append(f"- {when}, I asked what a message meant ({', '.join(value)}); your words were not kept")
+        elif entry["kind"] == "safety":
+            lines.append(f"- {when}, safety note: {entry['name'].replace('-', ' ')}")
         else:
             lines.append(f"- {when}, {title(entry['flow_id'])} counted as homework done")
+    plan = data.get("safety_plan")
+    if plan:
+        lines += ["", "## Your safety plan", ""]
+        for key, heading in PLAN_HEADINGS.items():
+            lines.append(f"- {heading}: {plan.get(key) or '(empty)'}")
+        lines.append(f"- Last changed: {plan['updated_at'][:16].replace('T', ' ')} UTC")
     lines += ["", "## Conversations", ""]
     for session in data["sessions"]:
         started = session["started_at"][:16].replace("T", " ")

@@ -1,28 +1,46 @@
-"""Safety before everything else: crisis language, partner violence, escalation, help lines.
+"""Safety before everything else: crisis language, the clarifying question, partner
+violence, the safety plan, escalation, help lines.
 
 The coach calls in here before the engine sees free text (`crisis`), whenever it starts
-or moves a flow (`redirect`), after a check-in (`escalation`), and to pick a person's
-help lines (`resources_for`). What was written is never stored; only that a crisis
-signal of some kinds was seen, at which step.
+or moves a flow (`redirect`, `facts`), after a check-in (`escalation`), and to pick a
+person's help lines (`resources_for`). What was written is never stored; only that a
+crisis signal of some kinds was seen (or asked about), at which step.
+
+A certain signal shows the lines at once and starts the crisis path of its kind (flows
+tagged `crisis-path`). An unsure one (`certain=False`) asks one direct question first
+(`clarify`); an answer meaning danger, or "not sure", comes back as a `ConfirmCrisis`
+effect and starts the same path (`confirmed`). Only a certain partner-violence message, or
+the person's own "I'm not safe", notes violence; "That's not what I meant" in the crisis
+path lifts a note that the same message set (`undo`), and the lines stay one /sos away.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from bot.dialogue.model import NOT_SAFE_VAR
 from bot.engine.engine import NO_REDIRECT, Redirect
-from bot.engine.state import Reply, SessionState
+from bot.engine.state import ConfirmCrisis, Reply, SessionState, UndoSafety
 from bot.safety.crisis import CrisisSignal
 from bot.safety.resources import Resources, country_from_language, load_resources, resources_for
 from bot.storage import ChatTx
+from bot.storage.models import PLAN_SECTIONS
 
 if TYPE_CHECKING:
     from bot.service import Coach
 
-CRISIS_FLOW = "crisis"  # grounding after crisis language, on top of whatever was open
+CRISIS_FLOW = "crisis"  # suicide and self-harm; also the path for any kind without its own
+CLARIFY_FLOW = "clarify"  # one direct question in the grey zone
+PLAN_FLOW = "safety-plan"  # /plan, and offered from the crisis paths
 VIOLENCE_FLOW = "violence-support"  # runs instead of exercises that move toward a partner
 GATED_TAG = "moves-toward-partner"
+PATH_TAG = "crisis-path"  # a flow's tag: the crisis kinds it is the path for
+# When one message touches several kinds, the path of the first of them runs (every kind's
+# lines are shown).
+KIND_ORDER = ("suicide", "self_harm", "harm_others", "partner_violence")
+VIOLENCE = "partner_violence"
+FROM_MESSAGE = "violence-from-message"  # journal event: a message (not an answer) noted violence
 # Escalation: when most check-ins of two weeks are this intense, suggest a professional.
 ESCALATION_WINDOW = timedelta(days=14)
 ESCALATION_LEVEL = 8
@@ -33,26 +51,116 @@ class Safeguards:
     def __init__(self, coach: Coach) -> None:
         self.coach = coach
         engine = coach.engine
-        engine.flow(CRISIS_FLOW)  # fail at start, not in front of someone in crisis
-        engine.flow(VIOLENCE_FLOW)
+        for flow_id in (CRISIS_FLOW, CLARIFY_FLOW, PLAN_FLOW, VIOLENCE_FLOW):
+            engine.flow(flow_id)  # fail at start, not in front of someone in crisis
         self.gated = frozenset(f for f, c in engine.flows.items() if c.flow.tags.get(GATED_TAG) is True)
+        self.paths: dict[str, str] = {}
+        for flow_id, compiled in sorted(engine.flows.items()):
+            for kind in compiled.flow.tags.get(PATH_TAG) or ():
+                self.paths.setdefault(str(kind), flow_id)
+        self.support = frozenset({CLARIFY_FLOW, CRISIS_FLOW, *self.paths.values()})
         self.resources = load_resources()
 
+    # ------------------------------------------------------------------ crisis language
+
     def crisis(self, tx: ChatTx, state: SessionState | None, signal: CrisisSignal, locale: str | None) -> list[Reply]:
-        """Crisis language pauses the flow: what was written is not taken as an answer, the
-        person gets resources and a grounding step, and can then carry on where they were.
-        The event is recorded without the text."""
-        categories = sorted(signal.categories)
+        """Crisis language pauses the flow: what was written is not taken as an answer. A
+        certain signal gets resources and the crisis path of its kind at once; an unsure one
+        a direct question first. Either way the event is recorded without the text."""
+        kinds = sorted(signal.categories, key=_rank)
         flow_id, step_id = (state.flow_id, state.step_id) if state else ("-", "-")
-        tx.record_safety_event(flow_id, step_id, categories)
-        if "partner_violence" in signal.categories:
+        if not signal.certain:
+            return self.clarify(tx, state, kinds)
+        tx.record_safety_event(flow_id, step_id, sorted(kinds))
+        set_here = False
+        if VIOLENCE in kinds and not tx.violence_noted:
             tx.note_violence(True)  # from now on, no exercise moves them toward a partner
-        resources = self.coach.say("crisis", resources=self.resources_for(tx, locale), categories=categories)
-        if state is not None and state.flow_id == CRISIS_FLOW:
-            return [resources, *self.coach.engine.show(state).replies]  # already in crisis support
-        result = self.coach.engine.interrupt(state, CRISIS_FLOW)
+            tx.record_event("safety", FROM_MESSAGE)  # so "not what I meant" can lift this one
+            set_here = True
+        return self.crisis_path(tx, state, kinds, locale, set_here)
+
+    def clarify(self, tx: ChatTx, state: SessionState | None, kinds: list[str]) -> list[Reply]:
+        flow_id, step_id = (state.flow_id, state.step_id) if state else ("-", "-")
+        tx.record_safety_event(flow_id, step_id, sorted(kinds), name="asked")
+        if state is not None and state.status == "active" and state.flow_id in self.support:
+            return self.coach.engine.show(state).replies  # already asking, or already in support
+        result = self.coach.engine.interrupt(
+            state, CLARIFY_FLOW, {"clarify_kind": kinds[0], NOT_SAFE_VAR: tx.violence_noted}
+        )
         self.coach.save(tx, state, result)
-        return [resources, *result.replies]
+        return result.replies
+
+    def confirmed(self, tx: ChatTx, state: SessionState, effect: ConfirmCrisis, locale: str | None) -> list[Reply]:
+        """The clarifying question was answered with danger or "not sure": the crisis path of
+        that kind. A "no, I'm not safe" notes violence (not liftable by "not what I meant")."""
+        kind = str(effect.kind) if effect.kind in KIND_ORDER else "suicide"
+        tx.record_safety_event(effect.flow_id, effect.step_id, [kind])
+        if kind == VIOLENCE and not tx.violence_noted:
+            tx.note_violence(True)
+        return self.crisis_path(tx, state, [kind], locale, set_here=False)
+
+    def crisis_path(
+        self, tx: ChatTx, state: SessionState | None, kinds: list[str], locale: str | None, set_here: bool
+    ) -> list[Reply]:
+        resources = self.resources_for(tx, locale)
+        lines = self.coach.say("crisis", resources=resources, categories=kinds)
+        if state is not None and state.status == "active" and state.flow_id in self.paths.values():
+            return [lines, *self.coach.engine.show(state).replies]  # already in crisis support
+        if state is not None and state.status == "active" and state.flow_id == CLARIFY_FLOW:
+            state = _under(state) if state.stack else None  # the question gives way to the path itself
+        path = self.paths.get(kinds[0], CRISIS_FLOW)
+        variables = {**self.facts(tx, path, locale), "crisis_kind": kinds[0], "flag_set_here": set_here}
+        result = self.coach.engine.interrupt(state, path, variables, redirect=self.redirect(tx))
+        self.coach.save(tx, state, result)
+        return [lines, *result.replies]
+
+    def undo(self, tx: ChatTx, effect: UndoSafety) -> None:
+        """"That's not what I meant": lift a not-safe note set by the message that started
+        this support (recorded as an event when it was set), never one the person gave."""
+        if effect.set_here is not True or not tx.violence_noted:
+            return
+        if tx.last_event("safety", FROM_MESSAGE) == tx.violence_noted_at:
+            tx.note_violence(False)
+            tx.record_event("safety", "violence-lifted")
+
+    # ------------------------------------------------------------------ variables and lines
+
+    def facts(self, tx: ChatTx, flow_id: str, locale: str | None = None) -> dict[str, Any]:
+        """What the bot fills for a flow: `not_safe` always; the emergency number, the safety
+        plan and the country's lines for flows that declare them."""
+        declared = self.coach.engine.flow(flow_id).vars
+        facts: dict[str, Any] = {NOT_SAFE_VAR: tx.violence_noted}
+        if "emergency" in declared or "plan_lines" in declared:
+            resources = self.resources_for(tx, locale)
+            if "emergency" in declared:
+                facts["emergency"] = resources.emergency
+            if "plan_lines" in declared:
+                facts["plan_lines"] = plan_lines(resources)
+        if "has_plan" in declared:
+            facts.update(self.plan_vars(tx, with_lines=False))
+        return facts
+
+    def plan_vars(self, tx: ChatTx, locale: str | None = None, with_lines: bool = True) -> dict[str, Any]:
+        plan = tx.safety_plan()
+        facts: dict[str, Any] = {"has_plan": plan is not None}
+        facts.update({f"plan_{name}": (plan or {}).get(name) for name in PLAN_SECTIONS})
+        if with_lines:
+            facts["plan_lines"] = plan_lines(self.resources_for(tx, locale))
+        return facts
+
+    def sos(self, tx: ChatTx, locale: str | None, categories: tuple[str, ...] | list[str] = ()) -> Reply:
+        """The lines for the person's country, and their safety plan if they have one."""
+        return self.coach.say("sos", resources=self.resources_for(tx, locale), categories=categories,
+                              **self.plan_vars(tx, locale))
+
+    def refresh(self, tx: ChatTx, state: SessionState | None) -> SessionState | None:
+        """The session with `not_safe` as it stands now (it may have changed since it started)."""
+        if state is None or state.vars.get(NOT_SAFE_VAR) == tx.violence_noted:
+            return state
+        return SessionState(state.flow_id, state.flow_version, state.step_id,
+                            {**state.vars, NOT_SAFE_VAR: tx.violence_noted}, state.stack, state.seq, state.status)
+
+    # ------------------------------------------------------------------ the rest
 
     def escalation(self, tx: ChatTx, locale: str | None) -> list[Reply]:
         """After a check-in: if most check-ins of the last two weeks were 8 or more out of
@@ -68,7 +176,7 @@ class Safeguards:
             return []
         tx.record_event("safety", "escalation")
         return [self.coach.say("escalation", count=len(levels), high=high, resources=self.resources_for(tx, locale),
-                         categories=())]
+                               categories=(), not_safe=tx.violence_noted)]
 
     def redirect(self, tx: ChatTx) -> Redirect:
         """For someone not safe with a partner, exercises that move them toward one are
@@ -86,9 +194,27 @@ class Safeguards:
         with_tx = tx.load_session()
         if was or with_tx is None or with_tx.flow_id != VIOLENCE_FLOW or not replies:
             return replies
-        lines = self.coach.say("sos", resources=self.resources_for(tx, locale), categories=["partner_violence"])
-        return [*replies[:-1], lines, replies[-1]]
+        return [*replies[:-1], self.sos(tx, locale, [VIOLENCE]), replies[-1]]
 
     def resources_for(self, tx: ChatTx, locale: str | None) -> Resources:
         """The lines for the country the person chose, else the one their language names."""
         return resources_for(tx.country or country_from_language(locale), self.resources)
+
+
+def plan_lines(resources: Resources) -> str:
+    """The country's lines in one line of a safety plan: name and how to reach it."""
+    parts = [f"emergency {resources.emergency}"]
+    for line in (*resources.crisis, *resources.violence):
+        how = ", ".join(x for x in (line.phone, f"text {line.text}" if line.text else None) if x) or line.url
+        parts.append(f"{line.name} ({how})")
+    return "; ".join(parts)
+
+
+def _rank(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def _under(state: SessionState) -> SessionState:
+    """The session as it was before the clarifying question was put on top of it."""
+    frame = state.stack[-1]
+    return SessionState(frame.flow_id, frame.flow_version, frame.step_id, state.vars, state.stack[:-1], state.seq)

@@ -29,6 +29,7 @@ from bot.engine.state import (
     Attachment,
     Choice,
     Command,
+    ConfirmCrisis,
     Effect,
     EraseData,
     Event,
@@ -38,16 +39,18 @@ from bot.engine.state import (
     RecordAnswer,
     RecordJournal,
     Reply,
+    SavePlan,
     ScheduleFollowUp,
     SessionState,
     SetCountry,
     SetFollowUps,
     Share,
     Text,
+    UndoSafety,
 )
 from bot.export import export_files
 from bot.progress import summarize, week_facts
-from bot.safeguards import Safeguards
+from bot.safeguards import PLAN_FLOW, Safeguards
 from bot.safety.crisis import detect
 from bot.schedule import due_time, offset_from_clock, quiet_until
 from bot.storage import ChatKey, ChatTx, DueFollowUp, Store
@@ -258,9 +261,14 @@ class Coach:
     def dispatch(
         self, tx: ChatTx, state: SessionState | None, event: Event, locale: str | None = None
     ) -> tuple[list[Reply], str]:
+        state = self.safety.refresh(tx, state)  # `not_safe` as it stands now
         if isinstance(event, Command) and event.name == "sos":
             where = self.engine.show(state).replies if state else []
-            return [self.say("sos", resources=self.safety.resources_for(tx, locale), categories=()), *where], "sos"
+            return [self.safety.sos(tx, locale), *where], "sos"
+        if isinstance(event, Command) and event.name == "plan":
+            result = self.engine.interrupt(state, PLAN_FLOW, self.safety.facts(tx, PLAN_FLOW, locale))
+            self.save(tx, state, result)
+            return result.replies, "plan"
         if isinstance(event, Command | Choice) and self.practice.handles(event):
             done = self.practice.command(tx, state, event)
             return done.replies, done.outcome
@@ -271,6 +279,11 @@ class Coach:
             return [self.say("no_session", kind=kind)], "no-session"
         result = self.engine.handle(state, event, self.safety.redirect(tx))
         extra = self.save(tx, state, result)
+        confirmed = next((e for e in result.effects if isinstance(e, ConfirmCrisis)), None)
+        if confirmed is not None:
+            # Danger, in answer to the clarifying question: the crisis path, not the old question.
+            said = [r for r in result.replies if r.step_id is None]
+            return [*said, *self.safety.confirmed(tx, result.state, confirmed, locale)], "crisis"
         if any(isinstance(e, FlowEnded) and e.flow_id == "checkin" for e in result.effects):
             return [*result.replies, *extra, *self.safety.escalation(tx, locale)], "moved"
         if any(isinstance(e, EraseData) for e in result.effects):
@@ -372,7 +385,8 @@ class Coach:
     def facts(self, tx: ChatTx, flow_id: str) -> dict[str, Any]:
         """What a flow is started with from the person's own records (their week, for the
         weekly review); nothing for most flows."""
-        return week_facts(tx.journal(), self.clock()) if flow_id == REVIEW_FLOW else {}
+        facts = self.safety.facts(tx, flow_id)
+        return {**facts, **week_facts(tx.journal(), self.clock())} if flow_id == REVIEW_FLOW else facts
 
     def save(self, tx: ChatTx, before: SessionState | None, result: Result) -> list[Reply]:
         """Store the new state and carry out its effects; replies some effects add (a
@@ -416,6 +430,10 @@ class Coach:
             tx.erase()
         elif isinstance(effect, NoteSafety):
             tx.note_violence(effect.unsafe)
+        elif isinstance(effect, UndoSafety):
+            self.safety.undo(tx, effect)
+        elif isinstance(effect, SavePlan):
+            tx.save_plan({k: v if isinstance(v, str) and v.strip() else None for k, v in effect.sections.items()})
         elif isinstance(effect, SetCountry):
             code = str(effect.country or "").upper()
             tx.set_country(code if code in self.safety.resources else None)

@@ -175,10 +175,11 @@ def test_crisis_words_are_recorded_as_an_event_never_as_text(coach: Coach, store
     replies = coach.handle(Incoming(chat, Text(words), locale="en-US"))
     text = " ".join(r.text for r in replies)
     assert "911" in text and "988" in text and "1-800-799-7233" in text
-    assert ask(replies).step_id == "ground"
+    assert ask(replies).step_id == "safe-now"
     with store.chat(chat) as tx:
         rows = tx.journal()
-    assert [(r.kind, r.value) for r in rows] == [("safety", ["partner_violence", "suicide"])]
+    assert [(r.kind, r.name, r.value) for r in rows] == [
+        ("safety", "crisis", ["partner_violence", "suicide"]), ("safety", "violence-from-message", True)]
     with store.engine.connect() as connection:
         for table in ("chat", "session", "journal", "processed_update", "followup"):
             dump = str(connection.execute(sa.text(f"SELECT * FROM {table}")).all())
@@ -283,6 +284,8 @@ def test_export_gives_everything_and_delete_erases_it_from_every_table(engine: E
         coach.handle(Incoming(key, Text("Away from them"), update_id=int(key.address)))
         coach.handle(Incoming(key, Text(f"{SECRET_ANSWER}-{key.address}"), update_id=int(key.address) + 1))
         coach.handle(Incoming(key, Text("I want to die"), update_id=int(key.address) + 2))  # a safety event
+        with store.chat(key, NOW) as tx:  # a safety plan, in their words
+            tx.save_plan({"warning_signs": f"I stop eating {key.address}", "safer": "keep pills at my sister's"})
     with store.chat(chat, NOW) as tx:
         chat_id = tx.chat_id
 
@@ -293,6 +296,8 @@ def test_export_gives_everything_and_delete_erases_it_from_every_table(engine: E
     assert "Sorry, I was miles away" in markdown_file.content.decode()
     assert f"{SECRET_ANSWER}-5150".encode() in json_file.content
     assert b"6160" not in json_file.content
+    assert "Warning signs: I stop eating 5150" in markdown_file.content.decode()
+    assert b'"safer": "keep pills at my sister\'s"' in json_file.content
 
     confirm = ask(coach.handle(Incoming(chat, Command("delete"))))
     assert confirm.step_id == "confirm"

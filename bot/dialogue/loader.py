@@ -40,7 +40,7 @@ AFTER_RE = re.compile(r"^(\d+)(m|h|d)$|^(evening|tomorrow|sunday)$")
 MAX_ID = 64
 
 FLOW_KEYS = ("flow", "version", "title", "summary", "tags", "start", "vars", "steps", "migrations")
-STEP_KEYS = ("say", "choices", "ask", "scale", "call", "next", "effects", "end")
+STEP_KEYS = ("tags", "say", "choices", "ask", "scale", "call", "next", "effects", "end")
 CHOICE_KEYS = ("id", "label", "goto", "set")
 EACH_FLOW_KEYS = ("tagged", "set", "title")
 ASK_KEYS = ("var", "max_length", "skippable")
@@ -49,7 +49,7 @@ ROUTE_KEYS = ("when", "goto")
 MIGRATION_KEYS = ("version", "steps", "vars")
 EFFECT_KINDS = (
     "journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe", "set_followups",
-    "assign", "share", "set_country",
+    "assign", "share", "set_country", "confirm_crisis", "undo_unsafe", "save_plan",
 )
 OUTCOMES = ("completed", "stopped")
 RESERVED_VARS = frozenset({"loop", "self", "range", "true", "false", "none"})
@@ -332,9 +332,11 @@ class _FlowReader:
                 # Reported once here; kept as an end so no loose-end errors pile on top.
                 self.err("HH004", node.line_of("end"), f"'end' in {where} must be completed or stopped",
                          "Use 'end: completed' or 'end: stopped'.")
+        tags = self.mapping(node["tags"], node.line_of("tags"), f"'tags' of {where}") if "tags" in node else None
         step = Step(
             id=step_id, line=line, say=say, choices=choices, ask=ask, scale=scale, call=call,
             call_line=node.line_of("call"), next=routes, effects=effects, end=end, flow_choices=self.flow_choices,
+            tags=dict(tags or {}),
         )
         self.consistency(step, node, where)
         return step

@@ -13,7 +13,7 @@ from typing import Any, Literal
 Outcome = Literal["completed", "stopped"]
 EffectKind = Literal[
     "journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe", "set_followups",
-    "assign", "share", "set_country",
+    "assign", "share", "set_country", "confirm_crisis", "undo_unsafe", "save_plan",
 ]
 # Effects whose parameters name variables: kind -> (required, optional) parameter names.
 VARIABLE_EFFECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -24,7 +24,20 @@ VARIABLE_EFFECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "share": (("level",), ()),
     # Where the person is (an ISO country code, or "default"): the crisis lines they see.
     "set_country": (("country",), ()),
+    # The person answered a clarifying question with danger (or "not sure"): the crisis
+    # path of that kind (suicide, self_harm, partner_violence, harm_others) starts.
+    "confirm_crisis": (("kind",), ()),
+    # "That's not what I meant": lifts a not-safe note only when `set_here` is true (the
+    # message that started this crisis support set it).
+    "undo_unsafe": (("set_here",), ()),
+    # The personal safety plan (Stanley-Brown): each section from a variable; sections not
+    # named are left as they were.
+    "save_plan": ((), ("warning_signs", "on_my_own", "people_places", "ask_for_help", "professionals", "safer")),
 }
+# The variable the bot fills in every flow: true while the person is noted as not safe
+# with a partner. Steps tagged `toward-partner` must be gated on it (HH025).
+NOT_SAFE_VAR = "not_safe"
+TOWARD_PARTNER_TAG = "toward-partner"
 
 # Telegram limits the checker enforces.
 MAX_LABEL = 40  # characters a button shows without being cut on a phone
@@ -132,6 +145,12 @@ class Step:
     effects: tuple[EffectDef, ...] = ()
     end: Outcome | None = None
     flow_choices: FlowChoices | None = None  # expanded into `choices` by the loader
+    tags: Mapping[str, Any] = field(default_factory=dict)  # e.g. {"toward-partner": True}
+
+    @property
+    def toward_partner(self) -> bool:
+        """The step addresses the partner or moves the person toward them."""
+        return self.tags.get(TOWARD_PARTNER_TAG) is True
 
     @property
     def waits(self) -> bool:

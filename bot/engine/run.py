@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.dialogue.model import SKIP_CHOICE, Flow, Step
+from bot.dialogue.model import NOT_SAFE_VAR, SKIP_CHOICE, Flow, Step
 from bot.engine.machines import NEXT, CompiledFlow, Cursor, choose
 from bot.engine.state import (
     Assign,
     Button,
     Choice,
+    ConfirmCrisis,
     Effect,
     EraseData,
     FlowEnded,
@@ -28,11 +29,13 @@ from bot.engine.state import (
     RecordAnswer,
     RecordJournal,
     Reply,
+    SavePlan,
     ScheduleFollowUp,
     SessionState,
     SetCountry,
     SetFollowUps,
     Share,
+    UndoSafety,
 )
 
 if TYPE_CHECKING:
@@ -167,7 +170,9 @@ class Run:
             step = flow.steps[cursor.state]
             seq += 1
             text = compiled.prompts[step.id].render(cursor.vars) if step.id in compiled.prompts else ""
-            self.effects.extend(self.step_effects(flow, step, cursor.vars))
+            entered = self.step_effects(flow, step, cursor.vars)
+            self.effects.extend(entered)
+            self.note_safety(entered, cursor.vars)
             if step.waits:
                 self.state = SessionState(
                     flow.id, flow.version, step.id, cursor.vars, tuple(stack), seq, "active"
@@ -203,6 +208,11 @@ class Run:
                 cursor.state = frame.step_id
                 if frame.resume:  # back to the question that was interrupted
                     resumed = compiled.flow.steps[frame.step_id]
+                    if (resumed.toward_partner and cursor.vars.get(NOT_SAFE_VAR) and resumed.next
+                            and compiled.fire(cursor, NEXT)):
+                        # Not for someone not safe with their partner (they may have said so
+                        # during the interruption): passed by, as its own routes allow.
+                        continue
                     self.state = SessionState(
                         frame.flow_id, frame.flow_version, resumed.id, cursor.vars, tuple(stack), seq, "active"
                     )
@@ -241,9 +251,27 @@ class Run:
                 effects.append(Share(flow.id, step.id, variables.get(effect.params["level"])))
             elif effect.kind in ("note_unsafe", "clear_unsafe"):
                 effects.append(NoteSafety(flow.id, step.id, unsafe=effect.kind == "note_unsafe"))
+            elif effect.kind == "confirm_crisis":
+                effects.append(ConfirmCrisis(flow.id, step.id, variables.get(effect.params["kind"])))
+            elif effect.kind == "undo_unsafe":
+                effects.append(UndoSafety(flow.id, step.id, variables.get(effect.params["set_here"])))
+            elif effect.kind == "save_plan":
+                effects.append(SavePlan(flow.id, step.id, {k: variables.get(v) for k, v in effect.params.items()}))
             else:
                 effects.append(MarkHomeworkDone(flow.id, step.id))
         return effects
+
+    def note_safety(self, effects: list[Effect], variables: dict[str, Any]) -> None:
+        """A step that notes or lifts "not safe with a partner" changes what the rest of this
+        run shows: the variable the bot fills, and (when lifted) the redirect."""
+        for effect in effects:
+            if isinstance(effect, NoteSafety):
+                variables[NOT_SAFE_VAR] = effect.unsafe
+                if not effect.unsafe:
+                    self.redirect = {}
+            elif isinstance(effect, UndoSafety) and effect.set_here is True:
+                variables[NOT_SAFE_VAR] = False
+                self.redirect = {}
 
     # ------------------------------------------------------------------ replies
 

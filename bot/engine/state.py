@@ -217,6 +217,35 @@ class SetCountry:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfirmCrisis:
+    """A clarifying question was answered with danger (or "not sure"): start the crisis
+    path of `kind` (a crisis category)."""
+
+    flow_id: str
+    step_id: str
+    kind: Any
+
+
+@dataclass(frozen=True, slots=True)
+class UndoSafety:
+    """"That's not what I meant": lift a not-safe note, if `set_here` (the message that
+    started this crisis support set it)."""
+
+    flow_id: str
+    step_id: str
+    set_here: Any
+
+
+@dataclass(frozen=True, slots=True)
+class SavePlan:
+    """Sections of the personal safety plan, in the person's words (None: left empty)."""
+
+    flow_id: str
+    step_id: str
+    sections: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class FlowEnded:
     """The outermost flow ended with `outcome`."""
 
@@ -226,5 +255,5 @@ class FlowEnded:
 
 Effect = (
     RecordAnswer | RecordJournal | ScheduleFollowUp | MarkHomeworkDone | EraseData | NoteSafety | SetFollowUps
-    | Assign | Share | SetCountry | FlowEnded
+    | Assign | Share | SetCountry | ConfirmCrisis | UndoSafety | SavePlan | FlowEnded
 )

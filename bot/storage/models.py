@@ -220,4 +220,26 @@ class HomeworkDone(SQLModel, table=True):
     done_at: datetime = Field(sa_type=UTCDateTime)
 
 
-TABLES = (Chat, Session, Journal, ProcessedUpdate, FollowUp, Therapist, TherapistInvite, Assignment, HomeworkDone)
+class SafetyPlan(SQLModel, table=True):
+    """A person's own safety plan (Stanley and Brown): six parts in their own words, any of
+    them empty. One per chat; erased with it."""
+
+    __tablename__ = "safety_plan"
+
+    chat_id: int = Field(
+        sa_column=sa.Column(sa.ForeignKey("chat.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    )
+    warning_signs: str | None = Field(default=None, sa_type=sa.Text)
+    on_my_own: str | None = Field(default=None, sa_type=sa.Text)  # things I can do to take my mind off things
+    people_places: str | None = Field(default=None, sa_type=sa.Text)  # people and places that help me feel better
+    ask_for_help: str | None = Field(default=None, sa_type=sa.Text)  # people I can ask for help
+    professionals: str | None = Field(default=None, sa_type=sa.Text)  # their own; the country's lines are added on show
+    safer: str | None = Field(default=None, sa_type=sa.Text)  # making my surroundings safer
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+PLAN_SECTIONS = ("warning_signs", "on_my_own", "people_places", "ask_for_help", "professionals", "safer")
+
+TABLES = (Chat, Session, Journal, ProcessedUpdate, FollowUp, Therapist, TherapistInvite, Assignment, HomeworkDone,
+          SafetyPlan)

@@ -28,7 +28,7 @@ from bot.engine.state import Frame, SessionState
 from bot.errors import DatabaseUnavailable
 from bot.storage import db
 from bot.storage.db import Busy
-from bot.storage.models import utcnow
+from bot.storage.models import PLAN_SECTIONS, SafetyPlan, utcnow
 from bot.storage.statements import CHAT, FOLLOWUP, JOURNAL, PROCESSED, SESSION, Statements
 
 SEEN_PRECISION = timedelta(minutes=5)  # SQLite: how stale chat.last_seen_at may get before it is rewritten
@@ -172,6 +172,7 @@ class Store:
                     sql.touch_chat.run(cursor, {"b_id": chat_id, "b_now": now})
                 tx = ChatTx(self, connection, key, chat_id, timezone, now, cursor)
                 tx.violence_noted = violence_noted_at is not None
+                tx.violence_noted_at = violence_noted_at
                 tx.followups = followups
                 tx.country = country
                 tx.created = created
@@ -204,6 +205,7 @@ class ChatTx:
         self._loaded = False
         self.created = False  # this transaction made the chat row: the first event ever
         self.violence_noted = False  # the person said they are not safe with a partner
+        self.violence_noted_at: datetime | None = None
         self.followups = "any"  # when follow-ups are welcome: any, daytime, none
         self.country: str | None = None  # chosen by the person, for the crisis lines
         self.session_updated_at: datetime | None = None  # when the loaded session last moved
@@ -317,9 +319,10 @@ class ChatTx:
     def record_entry(self, flow_id: str, step_id: str, entry: str, values: dict[str, object]) -> None:
         self._journal(flow_id, step_id, "entry", entry, values)
 
-    def record_safety_event(self, flow_id: str, step_id: str, categories: list[str]) -> None:
-        """That crisis language was noticed, and of which kinds: never the words themselves."""
-        self._journal(flow_id, step_id, "safety", "crisis", categories)
+    def record_safety_event(self, flow_id: str, step_id: str, categories: list[str], name: str = "crisis") -> None:
+        """That crisis language was noticed ("crisis"), or a clarifying question asked about
+        it ("asked"), and of which kinds: never the words themselves."""
+        self._journal(flow_id, step_id, "safety", name, categories)
 
     def record_homework_done(self, flow_id: str, step_id: str) -> None:
         self._journal(flow_id, step_id, "homework", flow_id, True)
@@ -342,6 +345,27 @@ class ChatTx:
             sa.update(CHAT).where(CHAT.c.id == self.chat_id).values(violence_noted_at=self.now if noted else None)
         )
         self.violence_noted = noted
+        self.violence_noted_at = self.now if noted else None
+
+    # ------------------------------------------------------------------ the safety plan
+
+    def safety_plan(self) -> dict[str, str | None] | None:
+        """The person's safety plan, part by part, or None if they have none."""
+        row = self.connection.execute(sa.select(PLAN).where(PLAN.c.chat_id == self.chat_id)).first()
+        return None if row is None else {name: row._mapping[name] for name in PLAN_SECTIONS}
+
+    def save_plan(self, sections: dict[str, str | None]) -> None:
+        """Write the parts given (None empties one); a plan with every part empty is removed."""
+        current = self.safety_plan() or dict.fromkeys(PLAN_SECTIONS)
+        plan = {**current, **{k: v for k, v in sections.items() if k in PLAN_SECTIONS}}
+        where = PLAN.c.chat_id == self.chat_id
+        if not any(plan.values()):
+            self.connection.execute(sa.delete(PLAN).where(where))
+        elif self.safety_plan() is None:
+            self.connection.execute(sa.insert(PLAN).values(
+                chat_id=self.chat_id, created_at=self.now, updated_at=self.now, **plan))
+        else:
+            self.connection.execute(sa.update(PLAN).where(where).values(updated_at=self.now, **plan))
 
     def set_followups(self, when: str, timezone: str | None) -> None:
         """Store when follow-ups are welcome and, if known, the person's time zone."""
@@ -383,6 +407,7 @@ class ChatTx:
             "sessions": sessions,
             "journal": journal,
             "followups": rows(FOLLOWUP, FOLLOWUP.c.id),
+            "safety_plan": next(iter(rows(PLAN, PLAN.c.chat_id)), None),
             "messages_handled": updates,
         }
 
@@ -422,6 +447,9 @@ class ChatTx:
             .order_by(FOLLOWUP.c.due_at)
         )
         return [FollowUpRow(r.source_flow, r.source_step, r.target_flow, r.due_at, r.status) for r in rows]
+
+
+PLAN = SafetyPlan.__table__  # type: ignore[attr-defined]
 
 
 def _plain(value: Any) -> Any:

@@ -12,6 +12,7 @@ MENU = (
     ("progress", "How the last weeks went"),
     ("review", "Look back at your week"),
     ("sos", "People to talk to, right now"),
+    ("plan", "Your safety plan for hard moments"),
     ("safety", "Exercises toward your partner: on or off"),
     ("country", "Which country's help lines you see"),
     ("reminders", "When I may check in on you"),
