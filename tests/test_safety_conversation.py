@@ -198,3 +198,17 @@ def test_a_check_in_later_is_opt_in(coach: Coach) -> None:
     press(coach, chat, later, "Yes, check on me")
     with coach.transaction(chat) as tx:
         assert [f.target_flow for f in tx.pending_followups()] == ["crisis-checkin"]
+
+
+@pytest.mark.parametrize("not_safe", [False, True])
+def test_the_professional_help_suggestion_proposes_no_couples_work_to_someone_not_safe(
+    coach: Coach, not_safe: bool
+) -> None:
+    chat = ChatKey("telegram", "9109")
+    with coach.transaction(chat) as tx:
+        for _ in range(3):
+            tx.record_answer("checkin", "intensity", "intensity", 9)
+        tx.note_violence(not_safe)
+        [suggestion] = coach.safety.escalation(tx, "en-US")
+    assert ("as a couple" in suggestion.text) is not not_safe
+    assert ("Gottman" in suggestion.text) is not not_safe

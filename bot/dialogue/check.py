@@ -17,8 +17,10 @@ import jinja2
 from bot.dialogue.diagnostics import Report
 from bot.dialogue.loader import flow_files, load_library
 from bot.dialogue.model import (
+    GATED_TAG,
     MAX_LABEL,
     MAX_PAYLOAD,
+    NOT_SAFE_VAR,
     SKIP_CHOICE,
     VARIABLE_EFFECTS,
     Flow,
@@ -84,6 +86,7 @@ class _Checker:
             self.template_file(name, self.library.prompts[0] / name, 1)
         for flow in self.library.flows.values():
             self.structure(flow)
+            self.toward_partner(flow)
         cyclic = self.call_cycles()
         for flow in self.call_order(cyclic):
             self.variables(flow)
@@ -198,6 +201,54 @@ class _Checker:
                                 f"step '{looped}' is part of a loop of steps that never wait for an answer",
                                 "Add a question (choices, ask or scale) somewhere in the loop.")
                 return
+
+    def toward_partner(self, flow: Flow) -> None:
+        """HH025: a step tagged `toward-partner` must be out of reach for someone not safe with
+        their partner: behind a route on `not_safe`, or in a flow that is replaced whole."""
+        steps = flow.steps
+        if flow.tags.get(GATED_TAG) is True or flow.start not in steps:
+            return
+        for step in steps.values():
+            if step.toward_partner and step.waits and not step.next:
+                self.report.add("HH025", flow.path, step.line,
+                                f"step '{step.id}' is tagged toward-partner but has no 'next'",
+                                "Give it a 'next:' (where someone not safe goes if they come back to it after a "
+                                "pause, e.g. crisis support): its buttons can keep their own 'goto'.")
+        came_from: dict[str, str] = {flow.start: ""}
+        pending = [flow.start]
+        while pending:
+            sid = pending.pop()
+            step = steps[sid]
+            if step.toward_partner:
+                way = f"from step '{came_from[sid]}'" if came_from[sid] else "as the flow's start"
+                self.report.add("HH025", flow.path, step.line,
+                                f"step '{sid}' is tagged toward-partner, and someone not safe with their partner "
+                                f"reaches it {way}",
+                                f"Route around it: make '- when: {NOT_SAFE_VAR}' (with a goto for them) the first "
+                                f"entry of the 'next:' that leads here, or tag the flow '{GATED_TAG}: true' so "
+                                "violence support runs instead.")
+                continue
+            for target in self.unsafe_targets(step):
+                if target in steps and target not in came_from:
+                    came_from[target] = sid
+                    pending.append(target)
+
+    def unsafe_targets(self, step: Step) -> list[str]:
+        """Where a person noted as not safe can go from this step: every button, and the
+        routes whose conditions on `not_safe` alone let them through."""
+        targets = [c.goto for c in step.choices if c.goto is not None]
+        for route in step.next:
+            if route.when is None:
+                targets.append(route.goto)
+                break
+            uses = self.condition_uses(route.when)
+            if uses != {NOT_SAFE_VAR}:
+                targets.append(route.goto)  # may hold for them: followed
+                continue
+            if self.templates.condition(route.when).holds({NOT_SAFE_VAR: True}):
+                targets.append(route.goto)
+                break  # always taken for them: nothing after it is
+        return targets
 
     def migrations(self, flow: Flow) -> None:
         seen: set[int] = set()

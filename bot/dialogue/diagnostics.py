@@ -50,6 +50,7 @@ RULES: dict[str, Rule] = {
         Rule("HH022", "unreachable route after an unconditional one", Severity.WARNING),
         Rule("HH023", "migration version out of order"),
         Rule("HH024", "steps loop without asking anything"),
+        Rule("HH025", "a step toward the partner is reachable for someone not safe"),
     )
 }
 

@@ -38,6 +38,7 @@ VARIABLE_EFFECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # with a partner. Steps tagged `toward-partner` must be gated on it (HH025).
 NOT_SAFE_VAR = "not_safe"
 TOWARD_PARTNER_TAG = "toward-partner"
+GATED_TAG = "moves-toward-partner"  # a flow tag: the whole flow is replaced for someone not safe
 
 # Telegram limits the checker enforces.
 MAX_LABEL = 40  # characters a button shows without being cut on a phone
