@@ -130,22 +130,18 @@ class Safeguards:
         plan and the country's lines for flows that declare them."""
         declared = self.coach.engine.flow(flow_id).vars
         facts: dict[str, Any] = {NOT_SAFE_VAR: tx.violence_noted}
-        if "emergency" in declared or "plan_lines" in declared:
-            resources = self.resources_for(tx, locale)
-            if "emergency" in declared:
-                facts["emergency"] = resources.emergency
-            if "plan_lines" in declared:
-                facts["plan_lines"] = plan_lines(resources)
-        if "has_plan" in declared:
-            facts.update(self.plan_vars(tx, with_lines=False))
+        if "emergency" in declared:
+            facts["emergency"] = self.resources_for(tx, locale).emergency
+        if "has_plan" in declared or "plan_lines" in declared:  # the plan, also for a flow that calls it
+            facts.update(self.plan_vars(tx, locale))
         return facts
 
-    def plan_vars(self, tx: ChatTx, locale: str | None = None, with_lines: bool = True) -> dict[str, Any]:
+    def plan_vars(self, tx: ChatTx, locale: str | None = None) -> dict[str, Any]:
+        """The saved plan as the safety-plan flow's variables, with the country's lines."""
         plan = tx.safety_plan()
         facts: dict[str, Any] = {"has_plan": plan is not None}
         facts.update({f"plan_{name}": (plan or {}).get(name) for name in PLAN_SECTIONS})
-        if with_lines:
-            facts["plan_lines"] = plan_lines(self.resources_for(tx, locale))
+        facts["plan_lines"] = plan_lines(self.resources_for(tx, locale))
         return facts
 
     def sos(self, tx: ChatTx, locale: str | None, categories: tuple[str, ...] | list[str] = ()) -> Reply:
