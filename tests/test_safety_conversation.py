@@ -144,7 +144,7 @@ def test_not_what_i_meant_keeps_a_flag_set_before(coach: Coach) -> None:
         assert tx.violence_noted
 
 
-@pytest.mark.parametrize("sentence", ["i just want it all to end", "honestly i want to end it"])
+@pytest.mark.parametrize("sentence", ["I just want to end it", "honestly i want to end it"])
 def test_end_it_typed_in_a_check_in_is_asked_about(coach: Coach, sentence: str) -> None:
     signal = detect(sentence)
     if signal is None or signal.certain:
