@@ -409,8 +409,8 @@ class Coach:
         elif isinstance(effect, RecordJournal):
             tx.record_entry(effect.flow_id, effect.step_id, effect.entry, effect.values)
         elif isinstance(effect, ScheduleFollowUp):
-            if tx.followups == "none":
-                return  # they asked for no follow-ups
+            if tx.followups == "none" and self.engine.flow(effect.target_flow).tags.get("opt-in") is not True:
+                return  # they asked for no follow-ups (an opt-in one they just said yes to)
             now = self.clock()
             due = due_time(effect.after, now, tx.timezone)
             tx.schedule_followup(

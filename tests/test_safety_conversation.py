@@ -212,3 +212,15 @@ def test_the_professional_help_suggestion_proposes_no_couples_work_to_someone_no
         [suggestion] = coach.safety.escalation(tx, "en-US")
     assert ("as a couple" in suggestion.text) is not not_safe
     assert ("Gottman" in suggestion.text) is not not_safe
+
+
+def test_a_check_later_they_said_yes_to_comes_even_with_follow_ups_off(coach: Coach) -> None:
+    chat = ChatKey("telegram", "9110")
+    at_trigger(coach, chat)
+    with coach.transaction(chat) as tx:
+        tx.set_followups("none", None)
+    path = coach.handle(Incoming(chat, Text("i want to die"), locale="en-US"))
+    later = press(coach, chat, press(coach, chat, path, "I'm safe for now"), "Carry on where I was")
+    press(coach, chat, later, "Yes, check on me")
+    with coach.transaction(chat) as tx:
+        assert [f.target_flow for f in tx.pending_followups()] == ["crisis-checkin"]
