@@ -85,17 +85,18 @@ class Safeguards:
         if state is not None and state.status == "active" and state.flow_id in self.support:
             return self.coach.engine.show(state).replies  # already asking, or already in support
         result = self.coach.engine.interrupt(
-            state, CLARIFY_FLOW, {"clarify_kind": kinds[0], NOT_SAFE_VAR: tx.violence_noted}
+            state, CLARIFY_FLOW, {"clarify_kind": kinds[0], "clarify_sure": True, NOT_SAFE_VAR: tx.violence_noted}
         )
         self.coach.save(tx, state, result)
         return result.replies
 
     def confirmed(self, tx: ChatTx, state: SessionState, effect: ConfirmCrisis, locale: str | None) -> list[Reply]:
         """The clarifying question was answered with danger or "not sure": the crisis path of
-        that kind. A "no, I'm not safe" notes violence (not liftable by "not what I meant")."""
+        that kind. Only a sure "no, I'm not safe" notes violence (not liftable by "not what I
+        meant"); "not sure" shows the path and its lines and notes nothing."""
         kind = str(effect.kind) if effect.kind in KIND_ORDER else "suicide"
         tx.record_safety_event(effect.flow_id, effect.step_id, [kind])
-        if kind == VIOLENCE and not tx.violence_noted:
+        if kind == VIOLENCE and effect.sure is True and not tx.violence_noted:
             tx.note_violence(True)
         return self.crisis_path(tx, state, [kind], locale, set_here=False)
 

@@ -108,6 +108,14 @@ def test_a_weak_violence_match_asks_privately_and_sets_nothing_until_the_answer(
     assert ask(back).step_id == "trigger"
     with coach.transaction(chat) as tx:
         assert not tx.violence_noted
+    # "Not sure": the violence path and its lines, but no permanent note.
+    path = press(coach, chat, unsure(coach, chat, "partner_violence"), "I'm not sure")
+    assert "1-800-799-7233" in words(path) and coach.peek(chat).flow_id == "crisis-violence"  # type: ignore[union-attr]
+    back = press(coach, chat, press(coach, chat, press(coach, chat, path, "Skip"), "Carry on where I was"),
+                 "No, thank you")
+    assert ask(back).step_id == "trigger"
+    with coach.transaction(chat) as tx:
+        assert not tx.violence_noted
     # Asked again, and this time the answer is "not safe": noted, and "not what I meant" in
     # the crisis support that follows does not lift what the person said themselves.
     path = press(coach, chat, unsure(coach, chat, "partner_violence"), "No, I'm not safe")

@@ -26,7 +26,9 @@ VARIABLE_EFFECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "set_country": (("country",), ()),
     # The person answered a clarifying question with danger (or "not sure"): the crisis
     # path of that kind (suicide, self_harm, partner_violence, harm_others) starts.
-    "confirm_crisis": (("kind",), ()),
+    # `sure`: true when they said so ("No, I'm not safe"), false for "not sure"; only a sure
+    # answer notes partner violence.
+    "confirm_crisis": (("kind",), ("sure",)),
     # "That's not what I meant": lifts a not-safe note only when `set_here` is true (the
     # message that started this crisis support set it).
     "undo_unsafe": (("set_here",), ()),

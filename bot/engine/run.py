@@ -252,7 +252,8 @@ class Run:
             elif effect.kind in ("note_unsafe", "clear_unsafe"):
                 effects.append(NoteSafety(flow.id, step.id, unsafe=effect.kind == "note_unsafe"))
             elif effect.kind == "confirm_crisis":
-                effects.append(ConfirmCrisis(flow.id, step.id, variables.get(effect.params["kind"])))
+                sure = variables.get(effect.params["sure"]) if "sure" in effect.params else True
+                effects.append(ConfirmCrisis(flow.id, step.id, variables.get(effect.params["kind"]), sure))
             elif effect.kind == "undo_unsafe":
                 effects.append(UndoSafety(flow.id, step.id, variables.get(effect.params["set_here"])))
             elif effect.kind == "save_plan":

@@ -224,6 +224,7 @@ class ConfirmCrisis:
     flow_id: str
     step_id: str
     kind: Any
+    sure: Any = True
 
 
 @dataclass(frozen=True, slots=True)
