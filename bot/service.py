@@ -153,7 +153,8 @@ class Coach:
                 free_text = isinstance(event, Text) and not self.engine.names_a_button(state, event.text)
                 signal = detect(event.text) if free_text and isinstance(event, Text) else None
                 if signal is not None:
-                    replies, outcome = self.safety.crisis(tx, state, signal, incoming.locale), "crisis"
+                    replies = self.safety.crisis(tx, state, signal, incoming.locale)
+                    outcome = "crisis" if signal.certain else "asked"  # the grey zone: asked first
                 else:
                     replies, outcome = self.dispatch(tx, state, incoming.event, incoming.locale)
                 replies = self.safety.support_if_redirected(tx, state, replies, incoming.locale)
