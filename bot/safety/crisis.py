@@ -88,6 +88,7 @@ class _Compiled:
     media: re.Pattern[str]
     stressor: re.Pattern[str]
     heights: re.Pattern[str]
+    recovered: re.Pattern[str]
 
 
 _TABLES: list[_Compiled] = []
@@ -109,6 +110,7 @@ def _tables() -> _Compiled:
                         media=_compile(patterns.MEDIA),
                         stressor=_compile(patterns.STRESSOR),
                         heights=_compile(patterns.HEIGHTS),
+                        recovered=_compile(patterns.RECOVERED),
                     )
                 )
     return _TABLES[0]
@@ -137,15 +139,22 @@ def _clause(plain: str, start: int, end: int, before: int = 0) -> str:
     return plain[left : len(plain) if right < 0 else right + 1] + " "
 
 
-def _violence(tables: _Compiled, plain: str, match: re.Match[str]) -> bool | None:
-    """How sure a violence match is: True; False (unsure) in a sentence about the past with
-    nothing in it about now, or about a story that touches the person ("me", "my"); None
-    for a story about others ("a documentary about domestic violence")."""
+def _context(tables: _Compiled, category: Category, plain: str, match: re.Match[str]) -> bool | None:
+    """How sure a match is, given its sentence. Violence: unsure in a sentence about the past
+    with nothing in it about now, or about a story that touches the person ("me", "my");
+    nothing for a story about others ("a documentary about domestic violence"). Self-harm:
+    nothing when it is past and recovered from, unsure when it is past."""
+    if category == "suicide":
+        return True
     here = _clause(plain, match.start(), match.end())
-    if tables.media.search(here):
+    if category != "self_harm" and tables.media.search(here):
         return False if _PERSONAL.search(match.group(0) + " ") else None
     past = tables.past.search(_clause(plain, match.start(), match.end(), before=1))
-    return not (past and not tables.present.search(here))
+    if not past or tables.present.search(here):
+        return True
+    if category == "self_harm":
+        return None if tables.recovered.search(here) else False
+    return category == "harm_others"
 
 
 def detect_patterns(text: str) -> CrisisSignal | None:
@@ -158,7 +167,7 @@ def detect_patterns(text: str) -> CrisisSignal | None:
         violence = category in ("partner_violence", "harm_others")
         seen = tables.not_violence.sub(_BLANK, plain) if violence else plain
         for match in table.finditer(seen):
-            sure = _violence(tables, seen, match) if violence else True
+            sure = _context(tables, category, seen, match)
             if sure:
                 certain.add(category)
                 break

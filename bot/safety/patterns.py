@@ -378,6 +378,24 @@ SUICIDE += [
     r"(?:putting|put|getting|got|sorting|sorted) (?:all )?my (?:affairs|things|stuff) in order",
     r"(?:tying|tie|tied) up (?:all )?(?:my )?loose ends",
     r"(?:i am|i have been|been) (?:\w+ )?(?:a )?(?:huge |total |complete |such a |nothing but a )?burden (?:to|on|for) (?:everyone|everybody|my family|my kids|my parents|my partner|him|her|them|people|the people|all)",
+    r"(?:why|how come) (?:can not|could not|do not|cant) i (?:just )?(?:die|be dead|stop existing|not wake up|disappear for ?ever)",
+    r"(?:let me|i need to|i have to|i deserve to|time for me to|time to) (?:just )?die(?! (?:down|of|laughing|for)\b)",
+    r"(?:would|will|could) (?:all )?be (?:relieved|glad|free|lighter|fine|okay|ok|better off|happier|better) (?:\w+ ){0,2}(?:if i (?:was|were) (?:not here|gone|dead|not around|not alive)|without me|when i am gone|if i (?:died|disappeared|was not here|were not here|did not exist))",
+    r"(?:who|would anyone|does anyone|will anyone|would anybody|no one|nobody) (?:\w+ ){0,2}(?:care|notice|miss me|even care|even notice) if i (?:was|were|am|died|die|disappeared|was gone|were gone|killed myself|was dead|were dead|did not wake up|never came back)",
+    r"no (?:real )?reason (?:\w+ ){0,3}(?:to|for) (?:keep living|live|go on|keep going|be alive|stay alive|exist|carry on|stay|wake up)",
+    r"(?:if i|i could|i would|i want to|i wish i could|to) (?:just )?(?:stopped|stop|cease|ceased) (?:existing|living|being alive|breathing|to exist)",
+    r"(?:easier|better|simpler|a relief|kinder|best) (?:for (?:everyone|everybody|them|all) )?if i (?:just )?(?:died|was dead|were dead|did not exist|never existed|stopped existing|killed myself|was not alive)",
+    rf"(?:[1-9]\d+|twenty|thirty|forty|fifty|a hundred) (?:of )?(?:my |the |these )?(?:\w+ )?{_MEDS} (?:\w+ ){{0,3}}(?:enough|be enough|do it|kill|to die|lethal|fatal|too many|would do|will do)",
+    rf"(?:stash|stockpile|supply|collection|hoard|pile|box full|bag full|drawer full) of (?:\w+ )?{_MEDS}",
+    r"(?:swallowed|took|taken|downed|ate|take|taking|swallow|swallowing) (?:everything|all|the whole|whatever|every pill|every tablet|all the pills|all the tablets) (?:\w+ ){0,3}(?:medicine cabinet|medicine cupboard|first aid|bathroom cabinet|pill box|pill bottle|bottle|cabinet|cupboard|i could find|i had|in the house)",
+    r"(?:how long|how quickly|how fast) (?:\w+ ){0,5}(?:to die|to bleed out|until you die|before you die|to lose consciousness|to pass out|until death) (?:from|by|of|if|when|with|after)",
+    r"(?:die|dying|death) (?:from|by|of) (?:hanging|an overdose|overdose|overdosing|drowning|jumping|bleeding out|carbon monoxide|pills|suffocation|strangulation|a gunshot)",
+    r"(?:does|would|will|is) (?:\w+ )?(?:hanging|drowning|jumping|an overdose|overdosing|bleeding out|slitting) (?:\w+ )?(?:hurt|be painful|painful|be quick|quick|be fast|work)",
+    r"(?:pills|tablets|meds|rope|noose|gun|pistol) (?:\w+ ){0,2}(?:lined up|laid out|counted out|in front of me|in my hand|on the table in front of me|next to me on|ready to go|all ready)",
+    r"(?:say|said|saying) (?:my )?goodbyes? (?:\w+ ){0,4}before i (?:go|leave|do it|die|am gone)",
+    r"(?:you|nobody|no one|they|he|she|everyone|people) (?:will not|will never|never|do not|wont|will not ever) (?:have to|need to|ever have to|ever need to) (?:worry about|deal with|put up with|see|bother with|take care of|look after|hear from) me (?:again|any more|any longer|much longer|after tonight|after today|soon|for long)",
+    r"(?:they|he|she|someone|somebody|my \w+|you|people) (?:will|would|is going to|are going to) find (?:me|my body) (?:tomorrow|in the morning|when|after|later|soon|tonight|dead)",
+    r"(?:imagine|imagining|picture|picturing|pictured|thinking about|think about) (?:\w+ )?(?:my own death|my own funeral|my funeral|being dead|killing myself|ending my life|not being alive)",
 ]
 
 SELF_HARM += [
@@ -396,6 +414,8 @@ SELF_HARM += [
     r"(?:days|weeks|months|years) (?:\w+ )?(?:clean|free) (?:from|of) (?:self harm|sh|cutting|hurting myself)",
     r"(?:punish|punishing|punished) (?:myself|my body) (?:\w+ ){0,3}(?:with (?:pain|cuts|a razor|the blade|a lighter|burns|hunger)|by (?:cutting|burning|hitting|starving|hurting))",
     r"(?:pain|hurting myself|cutting|sh) (?:is )?(?:the only thing|all) that (?:helps|calms me|makes me feel|works)",
+    r"(?:hit|hitting|hits|punch|punching|punched|slap|slapping|slapped|smack|smacking|bang|banging|banged) (?:my (?:own )?(?:head|face|legs?|thighs?|arms?|stomach)|myself) (?:\w+ )?(?:with (?:my |a |the )?(?:fists?|hands?|hairbrush|belt|book|phone)|against (?:the |a )?(?:wall|floor|door|desk))",
+    r"(?:used to|started|start|keep|kept) (?:\w+ )?(?:self harming|cutting myself|burning myself|hurting myself|harming myself)(?! (?:as a teen|years ago|in school)\b)",
 ]
 
 PARTNER_VIOLENCE += [
@@ -478,6 +498,21 @@ PARTNER_VIOLENCE += [
     # threats to children or pets
     r"(?:threaten\w*|says|said|told me|tells me|swore|swears|warned|warns) (?:\w+ ){0,5}(?:hurt|kill|harm|drown|get rid of|snatch|kidnap|never let me see|give away|put down) (?:the |my |our )?(?:kids|children|child|baby|son|daughter|dog|cat|pets?|puppy|kitten)",
     r"(?:take|taking|took|snatch|kidnap) (?:the |my |our )?(?:kids|children|child|baby|son|daughter) (?:away|from me|out of the country|abroad|and disappear|and i will never)",
+    rf"{WHO} {GAP}(?:gets|got|getting|becomes|became|turns|turned|goes|went) (?:\w+ )?physical(?! (?:with (?:the|his|her) (?:kids|dog)|affection|therapy|education|exam|check|activity|work)\b)",
+    r"(?:grabbed|grabs|grabbing|held|holds|holding|squeezed|squeezes|squeezing|clutched|seized|had|gripped|grips) (?:me by )?(?:my|the) (?:throat|neck)",
+    r"(?:pressed|presses|pressing|held|holds|holding|put|puts|shoved|forced|smothered) (?:a |the |his |her |their )?(?:pillow|hand|hands|bag|plastic bag|towel|blanket|cushion) (?:over|on|against|into) my (?:face|mouth|nose|head)",
+    r"(?:smothered|smothers|smothering|suffocated|suffocates|suffocating|tried to smother|tried to suffocate|tried to strangle|tried to choke|tried to drown) me",
+    r"(?:sleep with|have sex with|had sex with|sex with|do it with|give in to) (?:him|her|them) (?:\w+ ){0,3}(?:because|or|so|otherwise|or else) (?:he|she|they) (?:\w+ ){0,2}(?:gets|will get|would get|get|becomes|is|goes) (?:\w+ )?(?:scary|angry|mad|violent|aggressive|mean|cruel|nasty|crazy|furious)",
+    r"(?:only|just) (?:sleep with|have sex with|do it with) (?:him|her|them) (?:because|so|to keep|out of fear|since i am scared)",
+    rf"{WHO} {GAP}(?:follows|followed|following|tails|tailed|tailing|trails|trailed) me (?:when i (?:go|went|leave|left|am)|whenever i|every time i|to (?:work|school|the shop|my friends|the gym|my)|in (?:his|her|their|the) car|out)",
+    r"(?:texts|texted|texting|calls|called|calling|rings|ringing|messages|messaged|messaging|emails|emailed|contacts|contacted) me (?:\w+ ){0,4}from (?:different|new|other|fake|unknown|blocked|withheld|private|burner) (?:numbers|accounts|profiles|phones|emails)",
+    rf"{WHO} {GAP}(?:showed|shows|showing|flashed|flashes|pulled|pulls|pulling|waved|waves|brandished|pointed|points|took out|takes out|got out|gets out) (?:me )?(?:his|her|their|a|the) (?:gun|knife|knives|weapon|rifle|pistol|machete|blade|shotgun)(?! (?:set|collection|sharpener|block)\b)",
+    r"(?:made|makes|forced|forces|pressured|pressures|pushed|pushes|bullied) me (?:to |into )?(?:quit|quitting|leave|leaving|give up|giving up|stop|stopping) (?:my )?(?:job|work|studies|school|college|uni|university|career|course|friends|hobbies|gym)",
+    r"so (?:that )?i (?:have to )?(?:depend|rely|am dependent|am stuck) on (?:him|her|them)",
+    r"(?:tell|telling|call|calling|report|reporting|ring|ringing) (?:me to )?(?:\w+ )?(?:social services|cps|child services|child protective services|family court) (?:\w+ ){0,8}(?:take|took|taken|lose|remove|removed) (?:the|my|our) (?:baby|kids|children|child|son|daughter)",
+    r"(?:says|said|threatens|threatened|threatening|told me|tells me|keeps saying) (?:\w+ ){0,6}(?:social services|cps|child services|child protective services|custody) (?:\w+ ){0,8}(?:take|took|lose|never see|away)",
+    rf"{WHO} {GAP}(?:hurts|hurt|hurting|hits|hit|hitting|beats|beat|beating|kicks|kicked|slaps|slapped|smacks|smacked|shakes|shook|threw|throws|locks|locked|chokes|choked|punches|punched|burns|burned) (?:the|my|our) (?:kids|children|son|daughter|baby|child|boy|girl|toddler|little one)",
+    r"(?:grabbed|grabs) my (?:throat|neck) and",
 ]
 
 HARM_OTHERS += [
@@ -494,6 +529,13 @@ HARM_OTHERS += [
     r"(?:want|wanted|wanting|going|need|about|ready|tempted) to (?:\w+ )?(?:hurt|harm|kill|attack|stab|shoot) (?:someone|somebody|anyone|people|everyone|a person)(?! (?:s feelings|by|with words)\b)",
     r"(?:lose|lost|losing) (?:it|control|my temper|my shit) (?:\w+ ){0,3}(?:and (?:\w+ ){0,2}(?:hurt|hit|shake|shook|kill|harm|attack|strangle|choke)|with (?:the|my) (?:baby|kids|children|son|daughter|child))",
     r"(?:shaking|shake|shook) (?:my|the|our) (?:baby|newborn|toddler|child|son|daughter) (?:\w+ ){0,2}(?:to make|until|so hard|because|when|to stop)",
+    rf"(?:imagine|imagining|imagined|picture|picturing|pictured|fantasi\w*|dream\w* (?:about|of)|think about|thinking about|thought about|thoughts of|thoughts about) (?:\w+ )?(?:stabbing|killing|hurting|strangling|choking|smothering|shooting|poisoning|drowning|beating|hitting|punching|running over|murdering|suffocating) (?:him|her|them|my|the|someone|somebody|{OBJ})",
+    r"(?:knife|gun|weapon|bat|machete|hammer|pistol|rifle) (?:\w+ ){0,6}(?:going to|heading to|on my way to|go to|driving to|waiting (?:for|outside)|outside) (?:his|her|their|the|that) (?:place|house|flat|apartment|work|office|door|home)",
+    r"(?:want|wanted|wish|need|wanting) (?:him|her|them|my ex|my \w+|that (?:guy|girl|man|woman)) (?:dead|to die|gone for good|in the ground|six feet under|to suffer|to bleed)",
+    rf"(?:snap|lose it|lose control|lost control|flip|losing it) (?:\w+ )?and (?:\w+ )?(?:hit|hurt|kill|attack|strangle|choke|punch|shake|harm) {OBJ}",
+    r"(?:get|grab|take|bring|use|got|grabbed|took|brought) (?:my |his |her |my dads |dads |the |a )?(?:gun|rifle|pistol|knife|weapon|shotgun) (?:\w+ ){0,2}(?:and|to) (?:show|teach|make|scare|get|hurt|shoot|kill|go after|deal with|sort out|finish) (?:them|him|her|those|that|everyone|people|\w+ a lesson)",
+    rf"(?:going to|gonna|will|want to|about to|i am going to|i will) (?:\w+ ){{0,5}}(?:and|then) (?:\w+ )?{_VIOLENT} (?:him|her|them)",
+    r"(?:beat|kick|punch|stab|hit) (?:him|her|them) (?:half )?(?:to death|to a pulp|senseless|black and blue|within an inch)",
 ]
 
 # ----------------------------------------------------------------- the grey zone
@@ -537,6 +579,25 @@ UNSURE: dict[Category, list[str]] = {
         r"(?:gun|pistol|firearm|rifle|shotgun|handgun) (?:\w+ ){0,4}(?:in the house|at home|in my (?:drawer|closet|car|room|nightstand|safe|house)|in the (?:drawer|closet|safe|garage|nightstand|wardrobe))(?! (?:for (?:protection|hunting|safety)|is locked)\b)",
         # suicide in the past: it still deserves a question
         r"(?:used to be|was|had been|have been) (?:\w+ )?suicidal",
+        r"(?:i am|i m|am|being|who is not|who is|i have become|i feel like|feel like|i was|is not) (?:\w+ ){0,3}burden(?! of (?:proof|debt|the)\b)",
+        r"burden (?:to|on|for) (?:everyone|everybody|my|them|him|her|people|the people|all)",
+        r"(?:i )?(?:just )?want out(?= (?:\.|$)| of (?:everything|this life|life|it all|here|all of (?:it|this)))",
+        r"(?:end|ends|ending|ended|finish|finished) everything",
+        r"(?:it is|its|maybe it is|maybe its) (?:time|about time) (?:for me )?(?:i |to )?(?:just )?(?:end|go|leave|say goodbye|gave up|give up|stop)",
+        r"(?:how|when|where) i (?:would|will|could|am going to|might) do it",
+        r"(?:hidden|hid|hide|hiding|stashed|keep|kept) (?:\w+ ){0,4}just in case",
+        r"(?:tallest|highest|high|tall) (?:\w+ ){0,4}(?:bridges?|buildings?|roofs?|rooftops?|towers?|parking garages?|car parks?|cliffs?|floor|floors|places?) (?:\w+ ){0,4}(?:around here|near me|nearby|in my area|close to me|i can get (?:to|on|onto|into)|i can access|you can get (?:to|on|onto)|open at night|without (?:a )?(?:fence|railing|barrier))",
+        r"(?:wish|wishing|wished) (?:my )?(?:mum|mom|mother|parents|dad|father|they) (?:had )?never (?:had me|gave birth to me|had kids|adopted me)",
+        r"(?:will not|wont|won t) (?:need|be needing) (?:it|them|this|these|those|my \w+|any of (?:it|this|them)|anything|it all)(?= (?:\.|$)| any more| where| soon| after| for| now)",
+        r"(?:calling|called|call|texting|texted|messaging|messaged|visiting|visited|seeing|saw|writing to|wrote to|hugging|hugged) (?:\w+ ){0,2}(?:everyone|everybody|my family|my friends|people|all of them|them all) (?:\w+ ){0,2}to say (?:goodbye|bye|good bye|i love (?:them|you)|sorry|thank you|thanks)",
+        r"my (?:last|final) (?:message|text|post|words|goodbye)(?! to (?:you|him|her|my ex|them)\b)",
+        r"(?:wrote|written|writing|left|leaving|leave|write) (?:\w+ )?(?:letters|notes|cards) (?:to|for) (?:everyone|everybody|each of|all of|my family|my kids|the people i love|all my|my friends)",
+        r"(?:wrote|written|writing|left|leaving|leave|write) (?:a |my )?(?:note|letter) for (?:my )?(?:mum|mom|mother|dad|father|parents|family|kids|children|wife|husband|partner|sister|brother|friends|son|daughter|everyone)(?= (?:\.|$)| to find| for when| in case| explaining| saying sorry| to read)",
+        r"(?:closed|closing|cancelled|canceled|cancelling|canceling|deleted|deleting) (?:all )?(?:of )?my (?:accounts|bank accounts|subscriptions|social media|savings account)",
+        r"if anything (?:happens|should happen|were to happen|ever happens|happened) to me",
+        r"(?:passwords|pin|pins|bank details|accounts|instructions|insurance|affairs|paperwork) (?:\w+ ){0,4}for (?:after|afterwards|when i am gone|when i am not here|once i am gone)(?= (?:\.|$)| i| when| just)",
+        r"(?:say|tell|hear|see|hug|hold|talk to|love) (?:\w+ ){0,4}one (?:last|final|more) time(?= (?:\.|$)| before| goodbye| i)",
+        r"(?:better|happier|better off|at peace) (?:off )?dead",
     ],
     "self_harm": [
         r"(?:i |just |so )?(?:relapsed|relapse|relapsing)(?= (?:\.|$)| again| last| today| yesterday| after| tonight| this| and| i| so| badly| hard)",
@@ -564,12 +625,15 @@ UNSURE: dict[Category, list[str]] = {
         r"(?:my|a|her|his) (?:friend|friends|sister|sisters|brother|brothers|mum|mom|mother|dad|father|cousin|aunt|neighbour|neighbor|coworker|colleague|daughter|son|best friend)s? (?:husband|wife|boyfriend|girlfriend|partner|bf|gf|ex|fiance|fiancee)? ?(?:\w+ ){0,2}(?:is|was|being|been|gets|got) (?:abused|beaten|hit|hurt|raped|strangled|choked|stalked|controlled|threatened)",
         r"(?:grew up|growing up) (?:in|with) (?:a |an )?(?:violent|abusive|scary|dangerous) (?:home|house|family|household|dad|father|mum|mom|mother|parents)",
         r"(?:abus\w*|violence|violent|hit|beaten|beat) (?:\w+ ){0,3}(?:when i was (?:a |little|young|small|younger|\d+|a kid|a child|in school)|as a (?:kid|child|teen|teenager|little girl|little boy)|growing up|in my childhood|years ago)",
+        r"(?:scared|afraid|terrified|frightened|too scared|too afraid) (?:to|of) (?:tell|telling|say|saying|ask|asking) (?:him|her|them) (?:\w+ ){0,3}(?:leave|leaving|break up|divorce|want out|it is over|no)",
+        r"(?:texts|texted|texting|calls|called|calling|messages|messaged|messaging) me (?:\w+ ){0,3}(?:[2-9]\d|\d{3,}|hundreds of|dozens of|fifty|a hundred) times",
     ],
     "harm_others": [
         rf"(?:so |really |sometimes )?(?:angry|mad|furious|enraged|livid) (?:\w+ ){{0,3}}(?:i|that i) (?:could|want to|wanted to|feel like i could|might) (?:\w+ )?(?:hit|hurt|punch|slap|kill|strangle|choke|smash) (?:{OBJ}|something|someone|things)",
         rf"(?:do not|can not) trust myself (?:\w+ )?(?:around|with|near|alone with) (?:{OBJ}|my|the|a)",
         r"(?:i am )?(?:scared|afraid|worried|terrified) (?:of what|that) i (?:might|will|could|would|may) (?:do|snap|lose it|lose control)(?= (?:\.|$)| if| when| next| one day| to| i| and| because)",
         r"(?:make|making|made|going to make|will make|i will make) (?:him|her|them|that (?:guy|girl|woman|man)) (?:pay|suffer|regret it)(?= (?:\.|$)| for| i| and| if| when| one day)",
+        r"(?:all i (?:can )?think about is|planning|plan|want|wanting|going to get|will get|get my) revenge(?= (?:\.|$)| on| i| and)",
     ],
 }
 
@@ -582,6 +646,7 @@ _NEGATION = r"(?<!can )(?<!could )(?:not|never|no longer|not ever|nt)"
 _NEGATION_GAP = r"(?:(?:really|ever|actually|seriously|at all|going to|gonna|want to|wanting to|planning to|planning on|thinking of|thinking about|have|had|be|been|being|feeling|feel|trying to|try to|would|do|ever be|and|or|even|likely to|about to|intending to|intend to|gonna be|any more|so|that|remotely|in danger of|considering|considered|thought about|thinking|that i would) ){0,4}"
 _NEGATED_TARGET = r"(?:suicidal|suicide|sewerslide|unalive\w*|kill myself|killing myself|end my (?:own )?life|ending my (?:own )?life|end it all|ending it all|take my (?:own )?life|taking my (?:own )?life|hurt myself|hurting myself|harm myself|harming myself|self harm\w*|cut myself|cutting myself|cut again|die|dying|do anything stupid|do anything to myself|act on (?:it|them|those thoughts|my thoughts)|hurt (?:him|her|them|anyone|anybody|someone|somebody|my (?:\w+ )?(?:kids|children|baby|son|daughter|partner|husband|wife|girlfriend|boyfriend|family))|harm (?:him|her|them|anyone|anybody|someone|somebody)|hit (?:him|her|them|anyone|my (?:kids|children|partner|wife|husband|girlfriend|boyfriend))|kill (?:him|her|them|anyone|anybody|someone|somebody)|lay a (?:hand|finger) on (?:him|her|them|anyone))"
 NEGATED = [
+    r"(?:he|she|they|my (?:\w+ )?(?:friend|coworker|colleague|neighbour|neighbor|cousin|uncle|aunt|classmate|boss|teacher)|a (?:\w+ )?(?:friend|coworker|colleague|neighbour|neighbor|classmate|celebrity|student|man|woman|boy|girl)|someone (?:at|from|in) (?:work|school|my \w+)) (?:\w+ ){0,2}(?:attempted|committed|died by|died of|died from|lost (?:\w+ )?to) suicide",
     rf"{_NEGATION} {_NEGATION_GAP}{_NEGATED_TARGET}",
     r"no (?:suicidal|self harm|sh) (?:thoughts|feelings|plans|urges|ideas|intent|intentions)(?: at all)?",
     r"no (?:thoughts|plans|intention|intentions|intent|desire|wish|urge) (?:of|to|about) (?:suicide|killing myself|kill myself|hurting myself|hurt myself|dying|die|ending my life|end my life|self harm|harming (?:myself|anyone|him|her))",
@@ -599,6 +664,10 @@ NOT_VIOLENCE = [
     r"(?:hit|hits|hitting) me up",
     r"(?:kills|killing|killed) me (?:inside|slowly|every day|that|how|when|to see|to know|to think|with)",
     r"(?:hit|hits) me (?:that|how|right in the feels|in the feels|with (?:the|a|an|his|her|some) (?:news|truth|question|look|comment|text|silence|guilt))",
+    r"(?:kill|murder|strangle|throttle|smack|slap) (?:him|her|them|my \w+) (?:for (?:\w+ing|being|not|the|that|this|his|her|their)|if (?:he|she|they) (?:\w+ ){0,2}(?:leaves|forgets|eats|says that|does that|is late|keeps|again|one more time))",
+    r"(?:has never|never|has not ever|has not|did not|does not|would never|will never|never once|not once) (?:ever )?(?:\w+ )?(?:hit|hurt|touched|laid a (?:hand|finger) on|pushed|slapped|threatened|hits|hurts|choked|abused|raped) me",
+    r"(?:threw|throws|throwing|thrown|chucked|tossed) (?:a |the |my |his |her |some )?(?:pillow|cushion|sock|socks|paper|towel|ball|teddy|toy|popcorn|grape|grapes|snowball|water|blanket|jumper|shirt|tissue|napkin|crumb) at me",
+    r"(?:as a joke|jokingly|playfully|play fighting|play fight|messing around|mucking about|tickl\w+|pillow fight)",
 ]
 
 # A violence match in a clause like these (and none about now) is unsure at most.
@@ -614,6 +683,12 @@ PAST = [
 ]
 PRESENT = [
     r"(?:again|still|now|right now|last night|tonight|today|this morning|this evening|this week|yesterday|every day|every night|currently|at the moment|keeps|just now|recently|lately|these days|any more)",
+]
+
+# Self-harm in the past with recovery in the same sentence ("i used to self harm as a teen but
+# im five years free") is not a crisis now.
+RECOVERED = [
+    r"(?:free|clean|recovered|in recovery|proud|stopped|quit|gave up|behind me|healed|better now|doing well|have not since|not since|no longer)",
 ]
 
 # A violence match in a clause about a story is unsure at most.
@@ -649,6 +724,6 @@ TABLES: dict[Category, list[str]] = {
 
 def pattern_words() -> set[str]:
     """Every plain word the tables use (the normaliser squeezes "killlll" to a known one)."""
-    every = [*NEGATED, *NOT_VIOLENCE, *STRESSOR, *HEIGHTS]
+    every = [*NEGATED, *NOT_VIOLENCE, *STRESSOR, *HEIGHTS, *RECOVERED]
     every += [pattern for table in (*TABLES.values(), *UNSURE.values()) for pattern in table]
     return {word for pattern in every for word in re.findall(r"[a-z]+", pattern)}
