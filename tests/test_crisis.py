@@ -453,3 +453,20 @@ def test_a_broken_resources_file_names_itself_and_the_problem(tmp_path: Path, br
 def test_a_missing_resources_file_names_itself(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"nowhere\.yaml"):
         load_resources(tmp_path / "nowhere.yaml")
+
+
+def test_warming_up_compiles_the_patterns_and_loads_the_model() -> None:
+    code = "from bot.safety import crisis, semantic\ncrisis.warm()\nprint(semantic._LAYER[0] is not None)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i used to cut when i was a teen but im 4 years clean now",
+     "my uncle took his own life when i was small and i still miss him",
+     "she threw a cushion at me as a joke"],
+)
+def test_the_past_recovered_from_and_play_are_not_a_crisis_now(text: str) -> None:
+    signal = detect(text)
+    assert signal is None, signal

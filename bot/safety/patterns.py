@@ -13,7 +13,10 @@ the rules that keep meaning in view:
   a car would hit me") are blanked out before the violence tables run.
 - `PAST` and `PRESENT`: a violence match in a clause about the past or childhood, with
   nothing in it about now, is unsure ("my dad used to hit me when i was a kid").
-- `MEDIA`: a violence match in a clause about a film, book or the news is unsure.
+- `MEDIA`: a violence match in a clause about a film, book or the news is unsure when it
+  touches the person ("me", "my"), and nothing when it does not.
+- `RECOVERED`: self-harm in the past with recovery in the same sentence is no crisis now;
+  in the past alone it is unsure.
 - `STRESSOR` plus `HEIGHTS`: a loss in one sentence and a question about bridges or tall
   buildings in another is unsure suicide, anywhere in the message.
 
