@@ -33,4 +33,5 @@ def build_coach(settings: Settings, engine: Engine | None = None, store: Store |
     store = store or Store.open(settings.database_url)
     coach = Coach(engine, store, settings.default_flow, log_salt=settings.log_salt)
     coach.practice.link_lifetime = timedelta(days=settings.homework_link_days)
+    store.lease = timedelta(seconds=settings.outbox_lease)
     return coach

@@ -146,7 +146,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     coach = build_coach(settings, engine=build_engine(settings))
     try:
-        asyncio.run(telegram.serve(coach, token, settings.telegram_api_base_url, webhook=webhook))
+        asyncio.run(telegram.serve(coach, token, settings.telegram_api_base_url, webhook=webhook,
+                                   crash_at=settings.test_crash_at))
     finally:
         coach.store.close()
     return 0

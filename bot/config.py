@@ -12,6 +12,8 @@
 | TELEGRAM_BOT_TOKEN       | (none)                                    | needed by `hedgehog run` only      |
 | TELEGRAM_API_BASE_URL    | https://api.telegram.org                  | a self-hosted Bot API server       |
 | TELEGRAM_WEBHOOK_SECRET  | derived from the token                    | webhook secret header value        |
+| HEDGEHOG_OUTBOX_LEASE    | 15                                        | seconds a sender holds replies     |
+| HEDGEHOG_TEST_CRASH_AT   | (none)                                    | tests: `after-commit:N` self-kill  |
 
 Values in the environment win over `.env`. Secrets are kept out of `repr`.
 """
@@ -63,6 +65,8 @@ class Settings:
     telegram_api_base_url: str | None = None
     telegram_webhook_secret: str | None = field(default=None, repr=False)
     homework_link_days: int = 7  # how long a therapist's homework link works
+    outbox_lease: float = 15.0  # seconds a sender holds the outbox rows it claimed
+    test_crash_at: str | None = None  # the chaos test's aimed kills ("after-commit:3")
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
@@ -80,7 +84,16 @@ class Settings:
         link_days = get("HEDGEHOG_HOMEWORK_LINK_DAYS") or "7"
         if not link_days.isdigit() or not 1 <= int(link_days) <= 90:
             raise ConfigError(f"HEDGEHOG_HOMEWORK_LINK_DAYS is '{link_days}'; use a whole number of days from 1 to 90.")
+        lease = get("HEDGEHOG_OUTBOX_LEASE") or "15"
+        try:
+            lease_seconds = float(lease)
+        except ValueError:
+            lease_seconds = -1.0
+        if not 0.2 <= lease_seconds <= 600:
+            raise ConfigError(f"HEDGEHOG_OUTBOX_LEASE is '{lease}'; use a number of seconds from 0.2 to 600.")
         return cls(
+            outbox_lease=lease_seconds,
+            test_crash_at=get("HEDGEHOG_TEST_CRASH_AT"),
             homework_link_days=int(link_days),
             database_url=get("HEDGEHOG_DATABASE_URL"),
             dialogues_dir=Path(get("HEDGEHOG_DIALOGUES_DIR") or PROJECT_ROOT / "dialogues"),

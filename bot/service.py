@@ -4,9 +4,10 @@
 
 Everything for one event happens in one database transaction that holds the chat's
 lock: claim the update id (exactly once), load the session, run the engine, save the
-new state and carry out its effects. Only after the commit are the replies returned,
-so a crash at any point either loses nothing or leaves the update to be processed
-again when Telegram resends it.
+new state, carry out its effects and put its replies in the outbox. After the commit the
+transport sends the claimed outbox rows and marks each one sent, so a crash at any point
+either loses nothing (the update comes again) or leaves rows that the redelivered update,
+the chat's next update or a restart sends.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -53,7 +54,7 @@ from bot.progress import summarize, week_facts
 from bot.safeguards import PLAN_FLOW, Safeguards
 from bot.safety.crisis import detect
 from bot.schedule import due_time, offset_from_clock, quiet_until
-from bot.storage import ChatKey, ChatTx, DueFollowUp, Store
+from bot.storage import ChatKey, ChatTx, Delivery, DueFollowUp, Store
 from bot.storage.therapy import therapist_of
 from bot.therapy import HOMEWORK_FLOW, Practice
 
@@ -74,6 +75,7 @@ SERVICE_PROMPTS = {
     "export": "system/export.j2",
     "escalation": "system/escalation.j2",
     "progress": "system/progress.j2",
+    "sorry": "system/sorry.j2",  # a message that failed every time it was tried
 }
 DELETE_FLOW = "delete"
 ONBOARDING_FLOW = "onboarding"  # a new person's first conversation; ends with an "onboarding" entry
@@ -83,7 +85,10 @@ BUSY_WINDOW = timedelta(hours=2)
 # ...it waits this long and tries again.
 POSTPONE = timedelta(minutes=30)
 # The exactly-once ledger keeps an update id this long: far past Telegram's 24-hour resends.
+# Outbox rows and the tombstones of erasing updates go with it.
 LEDGER_KEEP = timedelta(days=7)
+# /hide: Telegram lets a bot delete messages of a private chat for 48 hours; a margin.
+HIDE_WINDOW = timedelta(hours=47)
 REMINDERS_FLOW = "reminders"  # /reminders: when the bot's check-ins are welcome
 COUNTRY_FLOW = "country"  # /country: whose help lines the person sees
 REVIEW_FLOW = "weekly-review"  # started with the person's last seven days as its wk_* variables
@@ -96,14 +101,18 @@ class Incoming:
     event: Event
     update_id: int | None = None
     locale: str | None = None  # e.g. Telegram's language_code "en-GB": picks crisis lines
+    message_id: int | None = None  # the person's own message on Telegram (for /hide)
 
 @dataclass(frozen=True, slots=True)
 class Handled:
-    """What became of an event: the replies to show, and an outcome for transports and logs:
-    moved, stayed (re-asked), duplicate, started, resumed, stopped, help, no-session, ..."""
+    """What became of an event: the replies it made, an outcome for transports and logs
+    (moved, stayed (re-asked), duplicate, started, resumed, stopped, help, no-session, ...),
+    and what to send now: the chat's claimed outbox rows, oldest first (anything left
+    unsent before, then these replies; for a duplicate, whatever of it is still unsent)."""
 
     replies: list[Reply]
     outcome: str
+    deliveries: list[Delivery] = field(default_factory=list)
 
 
 class Coach:
@@ -136,17 +145,26 @@ class Coach:
     # ------------------------------------------------------------------ entry points
 
     def handle(self, incoming: Incoming) -> list[Reply]:
-        return self.process(incoming).replies
+        """`process`, for a caller that shows the replies itself, at once (the terminal, tests)."""
+        return self.shown(self.process(incoming))
+
+    def shown(self, handled: Handled) -> list[Reply]:
+        """Mark every delivery sent (shown in this process: no message ids); their replies."""
+        for delivery in handled.deliveries:
+            self.store.outbox_sent(delivery, [], self.clock())
+        return [d.reply for d in handled.deliveries if d.reply is not None]
 
     def process(self, incoming: Incoming) -> Handled:
         started = time.perf_counter()
         outcome = "ok"
         with self.transaction(incoming.chat) as tx:
-            if incoming.update_id is not None and not tx.claim_update(incoming.update_id):
-                # Already handled (Telegram resent it): show where the person is, change nothing.
-                state = tx.load_session()
-                replies = self.engine.show(state).replies if state else []
-                outcome = "duplicate"
+            if incoming.update_id is not None and not tx.claim_update(incoming.update_id, incoming.message_id):
+                # Handled before (Telegram resent it): change nothing; what it said and was
+                # not sent yet goes out below, the rest is not said twice.
+                state, replies, outcome = None, [], "duplicate"
+                if tx.was_erased(incoming.update_id):
+                    tx.forget_new_chat()  # it erased this chat: it re-creates nothing
+                    outcome = "erased-before"
             else:
                 state = tx.load_session()
                 event = incoming.event
@@ -158,8 +176,10 @@ class Coach:
                 else:
                     replies, outcome = self.dispatch(tx, state, incoming.event, incoming.locale)
                 replies = self.safety.support_if_redirected(tx, state, replies, incoming.locale)
+                tx.queue(replies, incoming.update_id)
+            deliveries = tx.claim_outbox()
         self.log(incoming, state, outcome, started)
-        return Handled(replies, outcome)
+        return Handled(replies, outcome, self.store.claimed(deliveries))
 
     def group_notice(self, chat: ChatKey) -> Reply | None:
         """The words for a group the bot was added to, the first time only; afterwards None."""
@@ -224,17 +244,30 @@ class Coach:
                 self.save(tx, state, result)
                 source = self.engine.flow(due.source_flow).title if due.source_flow in self.engine.flows else ""
                 replies = [self.say("followup", source=source, target=due.target_flow), *result.replies]
+            tx.queue(replies)
+            deliveries = tx.claim_outbox()
         self.log(Incoming(due.chat, Command("follow-up")), state, due.kind, started)
-        return Handled(replies, "follow-up")
+        return Handled(replies, "follow-up", self.store.claimed(deliveries))
+
+    def unsent(self, chat: ChatKey) -> list[Delivery]:
+        """The chat's outbox rows nobody is sending (a crash left them, or a send failed),
+        claimed for this process, oldest first."""
+        return self.store.claim_outbox(chat, self.clock())
+
+    def waiting(self, transport: str) -> list[ChatKey]:
+        """Chats with outbox rows nobody is sending."""
+        return self.store.outbox_waiting(self.clock(), transport)
 
     def open(self, chat: ChatKey, flow_id: str | None = None) -> list[Reply]:
-        """Begin a conversation: a follow-up that fell due while away, else resume the open
-        session, or start `flow_id` (or the default)."""
+        """Begin a conversation: what a crash left unsent, then a follow-up that fell due
+        while away, else resume the open session, or start `flow_id` (or the default).
+        The replies are taken as shown (the terminal prints them at once)."""
+        left = self.shown(Handled([], "unsent", self.unsent(chat)))
         if flow_id is None:
             for due in self.due_followups(chat=chat)[:1]:
                 handled = self.follow_up(due)
                 if handled is not None:
-                    return handled.replies
+                    return [*left, *self.shown(handled)]
         started = time.perf_counter()
         with self.transaction(chat) as tx:
             state = tx.load_session()
@@ -249,8 +282,10 @@ class Coach:
             else:
                 replies = self.begin(tx, state, flow_id or self.default_flow, asked=flow_id is not None)
                 outcome = "started"
+            tx.queue(replies)
+            deliveries = tx.claim_outbox()
         self.log(Incoming(chat, Command("open")), state, outcome, started)
-        return replies
+        return [*left, *self.shown(Handled(replies, outcome, self.store.claimed(deliveries)))]
 
     def peek(self, chat: ChatKey) -> SessionState | None:
         """The chat's open session, read-only (for tests and tools)."""
@@ -339,6 +374,11 @@ class Coach:
             result = self.engine.interrupt(state, DELETE_FLOW)
             self.save(tx, state, result)
             return result.replies, "delete-asked"
+        if name == "hide":
+            # Quick exit: the chat's recent messages, theirs and the bot's, go from the
+            # screen (the data stays: /delete is for that). Nothing is said after it.
+            tx.queue_delete(tx.recent_messages(self.clock() - HIDE_WINDOW), tx.update_id)
+            return [], "hidden"
         if name == "checkin":
             return self.begin(tx, state, "checkin"), "started"
         if name == "review":

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.dialogue.model import button_target
 from bot.engine.state import Assign, Button, Choice, Command, Reply, SessionState, Share
 from bot.homework import (
     LINK_LIFETIME,
@@ -194,11 +195,11 @@ class Practice:
 
     def button(self, tx: ChatTx, state: SessionState | None, event: Choice) -> Outcome:
         step = event.step_id or ""
-        target = step.rpartition("-")[2]
         where = self.coach.engine.show(state).replies if state else []
-        if step.startswith(SHARE_BUTTON) and target.isdigit() and event.choice_id in (*SHARE_LEVELS, "revoked"):
+        share, unassign = button_target(step, SHARE_BUTTON), button_target(step, UNASSIGN_BUTTON)
+        if share is not None and event.choice_id in (*SHARE_LEVELS, "revoked"):
             mine = {a.id: a for a in rows.client_assignments(tx)}
-            a = mine.get(int(target))
+            a = mine.get(share)
             if a is None or a.sharing == "deleted":
                 return Outcome([self.say("sharing_changed", a=None), *where], "stale")
             rows.set_sharing(tx, a.id, event.choice_id)
@@ -208,10 +209,10 @@ class Practice:
                 self.schedule_reminder(tx, rows.client_assignments(tx, open_only=True), a.id)
             return Outcome([self.say("sharing_changed", a=a, level=event.choice_id,
                                      title=self.titles().get(a.flow_id, a.flow_id)), *where], "sharing-changed")
-        if step.startswith(UNASSIGN_BUTTON) and target.isdigit():
+        if unassign is not None:
             therapist = rows.therapist_of(tx)
             mine_ = {a.id: a for a in rows.therapist_assignments(tx, therapist.id)} if therapist else {}
-            a = mine_.get(int(target))
+            a = mine_.get(unassign)
             if a is None:
                 return Outcome([self.say("therapist_only", name="unassign")], "refused")
             rows.end_assignment(tx, a.id)

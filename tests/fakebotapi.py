@@ -62,6 +62,13 @@ class _Chat:
     id: int
     type: str
     messages: list[BotMessage] = field(default_factory=list)
+    theirs: list[int] = field(default_factory=list)  # the person's messages still in the chat
+    last_id: int = 0  # message ids count up per chat, never reused (a deleted one stays gone)
+    deleted: list[int] = field(default_factory=list)
+
+    def next_id(self) -> int:
+        self.last_id += 1
+        return self.last_id
 
 
 class FakeBotAPI:
@@ -82,6 +89,7 @@ class FakeBotAPI:
         self._closing = False
         self._server: tornado.httpserver.HTTPServer | None = None
         self.url = ""
+        self._methods = {name[5:].lower(): name[5:] for name in dir(self) if name.startswith("_api_")}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -138,9 +146,11 @@ class FakeBotAPI:
         return data
 
     def _incoming(self, chat_id: int, chat_type: str, **fields: Any) -> dict[str, Any]:
-        self._chat(chat_id, chat_type)
+        chat = self._chat(chat_id, chat_type)
+        message_id = chat.next_id()
+        chat.theirs.append(message_id)
         return {
-            "message_id": 10_000 + self._next_update,
+            "message_id": message_id,
             "date": int(time.time()),
             "chat": self._chat_json(chat_id),
             "from": self._person(chat_id),
@@ -184,6 +194,7 @@ class FakeBotAPI:
 
     def edit_text(self, chat_id: int, message_id: int, text: str) -> int:
         edited = self._incoming(chat_id, "private", text=text, edit_date=int(time.time()))
+        self._chat(chat_id).theirs.remove(edited["message_id"])  # the same message, changed
         edited["message_id"] = message_id
         return self._enqueue({"edited_message": edited})
 
@@ -210,6 +221,13 @@ class FakeBotAPI:
 
     def messages(self, chat_id: int) -> list[BotMessage]:
         return list(self._chat(chat_id).messages)
+
+    def their_messages(self, chat_id: int) -> list[int]:
+        """Ids of the person's own messages still in the chat."""
+        return list(self._chat(chat_id).theirs)
+
+    def deleted(self, chat_id: int) -> list[int]:
+        return list(self._chat(chat_id).deleted)
 
     def last_message(self, chat_id: int) -> BotMessage:
         return self._chat(chat_id).messages[-1]
@@ -265,11 +283,15 @@ class FakeBotAPI:
             data["reply_markup"] = message.reply_markup
         return data
 
-    async def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    async def answer(self, method: str, params: dict[str, Any],
+                     gone: Callable[[], bool] = lambda: False) -> tuple[int, dict[str, Any]]:
+        method = self._methods.get(method.lower(), method)  # Telegram's method names are case-insensitive
         self.calls.append(Call(method, params, time.monotonic()))
         delays = self._slow.get(method)
         if delays:
             await asyncio.sleep(delays.pop(0))
+            if gone():  # the caller hung up (was killed) while this was slow: never done
+                return _error(499, "client went away")
         failures = self._failures.get(method)
         if failures:
             failure = failures[0]
@@ -325,14 +347,14 @@ class FakeBotAPI:
             return _error(400, "Bad Request: message text is empty")
         if len(text.encode("utf-16-le")) // 2 > 4096:
             return _error(400, "Bad Request: message is too long")
-        message = BotMessage(chat.id, len(chat.messages) + 1, text, params.get("parse_mode"),
+        message = BotMessage(chat.id, chat.next_id(), text, params.get("parse_mode"),
                              params.get("reply_markup"), html=str(params.get("text", "")), entities=entities)
         chat.messages.append(message)
         return _ok(self._message_json(message))
 
     async def _send_file(self, params: dict[str, Any], kind: str) -> tuple[int, dict[str, Any]]:
         chat = self._chat(int(params["chat_id"]))
-        message = BotMessage(chat.id, len(chat.messages) + 1, str(params.get("_filename", "")), None,
+        message = BotMessage(chat.id, chat.next_id(), str(params.get("_filename", "")), None,
                              params.get("reply_markup"), kind=kind)
         chat.messages.append(message)
         return _ok(self._message_json(message))
@@ -373,6 +395,32 @@ class FakeBotAPI:
         message.reply_markup = markup
         message.edits += 1
         return _ok(self._message_json(message))
+
+    async def _api_deleteMessage(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat = self._chat(int(params["chat_id"]))
+        if not self._delete(chat, int(params["message_id"])):
+            return _error(400, "Bad Request: message to delete not found")
+        return _ok(True)
+
+    async def _api_deleteMessages(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Telegram's: 1 to 100 ids; the ones that cannot be found are skipped."""
+        chat = self._chat(int(params["chat_id"]))
+        ids = params.get("message_ids")
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+            return _error(400, "Bad Request: message_ids must be a list of 1 to 100 ids")
+        for message_id in ids:
+            self._delete(chat, int(message_id))
+        return _ok(True)
+
+    @staticmethod
+    def _delete(chat: _Chat, message_id: int) -> bool:
+        before = len(chat.messages) + len(chat.theirs)
+        chat.messages = [m for m in chat.messages if m.message_id != message_id]
+        chat.theirs = [m for m in chat.theirs if m != message_id]
+        gone = len(chat.messages) + len(chat.theirs) < before
+        if gone:
+            chat.deleted.append(message_id)
+        return gone
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         return _ok(True)
@@ -493,7 +541,9 @@ class _Handler(tornado.web.RequestHandler):
         if token != self.api.token:
             status, body = _error(401, "Unauthorized")
         else:
-            status, body = await self.api.answer(method, self._params())
+            stream = self.request.connection.stream if self.request.connection else None  # type: ignore[attr-defined]
+            status, body = await self.api.answer(method, self._params(),
+                                                 gone=lambda: stream is not None and stream.closed())
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(body))

@@ -56,11 +56,36 @@ def callback_payload(step_id: str, seq: int, choice_id: str) -> str:
     return f"{step_id}|{seq}|{choice_id}"
 
 
-def parse_callback_payload(data: str) -> tuple[str, int, str] | None:
-    parts = data.split("|")
-    if len(parts) != 3 or not parts[1].isdigit():
+_DIGITS = frozenset("0123456789")  # ASCII only: str.isdigit() also takes "²" and "٣", which int() refuses
+
+
+def _number(text: str, digits: int) -> int | None:
+    if not text or len(text) > digits or not set(text) <= _DIGITS:
         return None
-    return parts[0], int(parts[1]), parts[2]
+    return int(text)
+
+
+def parse_callback_payload(data: str) -> tuple[str, int, str] | None:
+    """`step|seq|choice` back from a button, or None for anything else: the one parser for
+    every kind of button (a flow's, and the service's `@share-…`/`@unassign-…`). Telegram
+    caps the data at 64 bytes; a forged one can hold anything."""
+    if len(data) > MAX_PAYLOAD or len(data.encode("utf-8", "replace")) > MAX_PAYLOAD or "\x00" in data:
+        return None
+    parts = data.split("|")
+    if len(parts) != 3:
+        return None
+    step_id, seq, choice_id = parts
+    number = _number(seq, MAX_SEQ_DIGITS)
+    if number is None or not step_id or not choice_id:
+        return None
+    return step_id, number, choice_id
+
+
+def button_target(step_id: str, prefix: str) -> int | None:
+    """The row id a service-level button names after its prefix ("@share-12" -> 12), or None."""
+    if not step_id.startswith(prefix):
+        return None
+    return _number(step_id[len(prefix):], 12)
 
 
 def worst_case_payload(step_id: str, choice_id: str) -> str:

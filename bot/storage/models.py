@@ -115,6 +115,63 @@ class ProcessedUpdate(SQLModel, table=True):
     update_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
     chat_id: int = Field(sa_column=sa.Column(sa.ForeignKey("chat.id", ondelete="CASCADE"), nullable=False))
     processed_at: datetime = Field(sa_type=UTCDateTime)
+    # The person's own message, when the update was one: /hide deletes it from the chat.
+    message_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
+
+
+class Outbox(SQLModel, table=True):
+    """What the bot is to send, written in the same transaction as the step that said it,
+    sent after the commit and then marked sent (its text cleared, its Telegram message ids
+    kept for /hide). Keyed by the chat's address, not its row: the last words of /delete
+    outlive the chat row. `kind`: "message" (a `Reply` as JSON) or "delete" (message ids
+    to remove from the chat, /hide). `status`: queued, sent, failed. A queued row is
+    claimable when `claimed_until` is empty or past (a sender's lease, or a retry's wait)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        sa.Index("ix_outbox_chat_status", "transport", "address", "status"),
+        sa.Index("ix_outbox_status_created", "status", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    transport: str = Field(max_length=32)
+    address: str = Field(max_length=128)
+    update_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
+    position: int = Field(default=0)
+    kind: str = Field(default="message", max_length=16)
+    payload: str = Field(sa_type=sa.Text)
+    status: str = Field(default="queued", max_length=16)
+    attempts: int = Field(default=0)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    message_ids: str = Field(default="[]", sa_type=sa.Text)
+
+
+class ErasedUpdate(SQLModel, table=True):
+    """The update that erased a chat (/delete, or onboarding's "No" answers): an id and a
+    time, nothing personal. A redelivery of it re-creates nothing."""
+
+    __tablename__ = "erased_update"
+
+    transport: str = Field(primary_key=True, max_length=32)
+    update_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    erased_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class QuarantinedUpdate(SQLModel, table=True):
+    """An update whose handling failed every time it was tried: confirmed anyway, so it
+    holds up no one, and kept here for the operator by id, kind and error class (never
+    its text)."""
+
+    __tablename__ = "quarantined_update"
+
+    transport: str = Field(primary_key=True, max_length=32)
+    update_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    kind: str = Field(max_length=32)
+    error: str = Field(max_length=64)
+    tries: int
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
 class FollowUp(SQLModel, table=True):
@@ -198,6 +255,9 @@ class Assignment(SQLModel, table=True):
     token_expires_at: datetime = Field(sa_type=UTCDateTime)
     token_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sharing: str = Field(max_length=16, default="pending")
+    # Counts the client's sharing changes: a consent button carries the version it was
+    # shown with, and a stale one (an older /sharing message, a replayed press) is refused.
+    sharing_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     notify: bool = Field(default=True)  # tell the therapist when homework is done
     created_at: datetime = Field(sa_type=UTCDateTime)
     accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -242,4 +302,4 @@ class SafetyPlan(SQLModel, table=True):
 PLAN_SECTIONS = ("warning_signs", "on_my_own", "people_places", "ask_for_help", "professionals", "safer")
 
 TABLES = (Chat, Session, Journal, ProcessedUpdate, FollowUp, Therapist, TherapistInvite, Assignment, HomeworkDone,
-          SafetyPlan)
+          SafetyPlan, Outbox, ErasedUpdate, QuarantinedUpdate)

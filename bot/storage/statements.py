@@ -10,13 +10,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.storage.models import Chat, FollowUp, Journal, ProcessedUpdate, Session
+from bot.storage.models import Chat, ErasedUpdate, FollowUp, Journal, Outbox, ProcessedUpdate, Session, UTCDateTime
 
 CHAT = Chat.__table__  # type: ignore[attr-defined]
 SESSION = Session.__table__  # type: ignore[attr-defined]
 JOURNAL = Journal.__table__  # type: ignore[attr-defined]
 PROCESSED = ProcessedUpdate.__table__  # type: ignore[attr-defined]
 FOLLOWUP = FollowUp.__table__  # type: ignore[attr-defined]
+OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
+ERASED = ErasedUpdate.__table__  # type: ignore[attr-defined]
 
 # `status = 'active'` as a literal, not a parameter: with a parameter SQLite re-plans the
 # statement on every run to find out whether the one-active-session partial index applies.
@@ -27,6 +29,9 @@ SESSION_COLUMNS = (SESSION.c.id, SESSION.c.flow_id, SESSION.c.flow_version, SESS
                    SESSION.c.stack, SESSION.c.seq, SESSION.c.status, SESSION.c.updated_at)
 SESSION_VALUES = ("flow_id", "flow_version", "step_id", "vars", "stack", "seq", "status", "updated_at", "ended_at")
 JOURNAL_VALUES = ("chat_id", "session_id", "flow_id", "step_id", "kind", "name", "value", "created_at")
+OUTBOX_VALUES = ("transport", "address", "update_id", "position", "kind", "payload", "status", "created_at")
+OUTBOX_CLAIMED = (OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.payload, OUTBOX.c.message_ids, OUTBOX.c.update_id,
+                  OUTBOX.c.attempts)
 FOLLOWUP_VALUES = ("chat_id", "session_id", "source_flow", "source_step", "target_flow", "due_at", "status",
                    "dedupe_key", "created_at", "kind", "assignment_id")
 
@@ -100,6 +105,11 @@ class Statements:
         bind = sa.bindparam
         where = (CHAT.c.transport == bind("b_transport"), CHAT.c.address == bind("b_address"))
         self.joined = dialect.name != "postgresql"
+
+        def typed(value: Any, type_: Any) -> Any:
+            # PostgreSQL needs a SELECT list's parameters typed; SQLite's CAST would change them.
+            return value if self.joined else sa.cast(value, type_)
+
         if self.joined:
             # SQLite's BEGIN IMMEDIATE already holds the write lock: one read gives the chat
             # and its active session, and the chat row is touched only when `last_seen_at`
@@ -130,12 +140,48 @@ class Statements:
             dialect, ("transport", "address", "created_at", "last_seen_at", "active"),
         )
         # RETURNING says whether the row went in: psycopg reports no rowcount for these.
+        # An update that erased its chat left a tombstone instead of its ledger row (the
+        # erase took that): it is not claimed again either, in the same one statement.
         self.claim = Raw(
             insert(PROCESSED)
+            .from_select(
+                ["transport", "update_id", "chat_id", "processed_at", "message_id"],
+                sa.select(
+                    typed(bind("b_transport"), PROCESSED.c.transport.type),
+                    typed(bind("b_update"), sa.BigInteger()),
+                    typed(bind("b_chat"), sa.Integer()),
+                    typed(bind("b_now", type_=UTCDateTime()), UTCDateTime()),
+                    typed(bind("b_message"), sa.BigInteger()),
+                ).where(~sa.exists().where(ERASED.c.transport == bind("b_transport"),
+                                           ERASED.c.update_id == bind("b_update"))),
+            )
             .on_conflict_do_nothing(index_elements=["transport", "update_id"])
             .returning(PROCESSED.c.update_id),
-            dialect, ("transport", "update_id", "chat_id", "processed_at"),
+            dialect,
         )
+        # The outbox: a step's replies go in with the step, and are claimed (leased to this
+        # sender for a while) in order, with whatever of the chat's was left unsent.
+        self.insert_outbox = Raw(sa.insert(OUTBOX), dialect, OUTBOX_VALUES)
+        self.claim_outbox = Raw(
+            sa.update(OUTBOX)
+            .where(OUTBOX.c.transport == bind("b_transport"), OUTBOX.c.address == bind("b_address"),
+                   OUTBOX.c.status == sa.literal_column("'queued'"),
+                   sa.or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until <= bind("b_now")))
+            .values(claimed_until=bind("b_until"), attempts=OUTBOX.c.attempts + sa.literal_column("1"))
+            .returning(*OUTBOX_CLAIMED),
+            dialect,
+        )
+        # Sent: the words are cleared (they live in the journal, or nowhere), the ids kept.
+        self.outbox_sent = Raw(
+            sa.update(OUTBOX).where(OUTBOX.c.id == bind("b_id"))
+            .values(status=sa.literal_column("'sent'"), sent_at=bind("b_now"), message_ids=bind("b_ids"),
+                    payload=sa.literal_column("'{}'"), claimed_until=sa.null()),
+            dialect,
+        )
+        self.outbox_progress = Raw(
+            sa.update(OUTBOX).where(OUTBOX.c.id == bind("b_id")).values(message_ids=bind("b_ids")), dialect,
+        )
+        self.outbox_forget = Raw(sa.delete(OUTBOX).where(OUTBOX.c.id == bind("b_id")), dialect)
         self.active_session = Raw(
             sa.select(*SESSION_COLUMNS).where(SESSION.c.chat_id == bind("b_chat"), SESSION.c.status == ACTIVE),
             dialect,

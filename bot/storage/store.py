@@ -24,16 +24,20 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
-from bot.engine.state import Frame, SessionState
+from bot.engine.state import Frame, Reply, SessionState
 from bot.errors import DatabaseUnavailable
 from bot.storage import db
 from bot.storage.db import Busy
-from bot.storage.models import PLAN_SECTIONS, SafetyPlan, utcnow
-from bot.storage.statements import CHAT, FOLLOWUP, JOURNAL, PROCESSED, SESSION, Statements
+from bot.storage.models import PLAN_SECTIONS, QuarantinedUpdate, SafetyPlan, utcnow
+from bot.storage.outbox import DELETE, MESSAGE, Delivery, decode, encode, encode_delete
+from bot.storage.statements import CHAT, ERASED, FOLLOWUP, JOURNAL, OUTBOX, PROCESSED, SESSION, Statements
 
 SEEN_PRECISION = timedelta(minutes=5)  # SQLite: how stale chat.last_seen_at may get before it is rewritten
+LEASE = timedelta(seconds=30)  # how long a sender holds the outbox rows it claimed before others may take them
+QUARANTINED = QuarantinedUpdate.__table__  # type: ignore[attr-defined]
 __all__ = [
-    "CHAT", "FOLLOWUP", "JOURNAL", "Busy", "ChatKey", "ChatTx", "DueFollowUp", "FollowUpRow", "JournalRow", "Store",
+    "CHAT", "FOLLOWUP", "JOURNAL", "Busy", "ChatKey", "ChatTx", "Delivery", "DueFollowUp", "FollowUpRow",
+    "JournalRow", "Store",
 ]
 
 
@@ -81,6 +85,10 @@ class Store:
         self.display_url = db.shown(url)
         self.dialect = engine.dialect.name
         self.sql = Statements(postgresql.insert if self.dialect == "postgresql" else sqlite.insert, engine.dialect)
+        self.lease = LEASE
+        # Outbox rows this process claimed and is sending now: a claim never hands them out
+        # twice in one process, even when a slow send outlasts the lease.
+        self.sending: set[int] = set()
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -97,6 +105,12 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @staticmethod
+    def transient(exc: BaseException) -> bool:
+        """The database is away or busy (down, restarting, locked, read-only for now): worth
+        trying the same thing again later, not the fault of what was being done."""
+        return isinstance(exc, DatabaseUnavailable | Busy | OperationalError | sa.exc.InterfaceError)
 
     @property
     def local(self) -> bool:
@@ -138,9 +152,104 @@ class Store:
         ]
 
     def prune_processed(self, before: datetime) -> int:
-        """Forget update ids processed before `before`; how many."""
+        """Forget update ids processed (or erased) before `before`, and outbox rows made
+        before then (sent or given up long ago: `before` is days past Telegram's 24-hour
+        resends and 48-hour deletes); how many ledger rows went."""
         with self.engine.begin() as connection:
+            connection.execute(sa.delete(ERASED).where(ERASED.c.erased_at < before))
+            connection.execute(sa.delete(OUTBOX).where(OUTBOX.c.created_at < before))
             return connection.execute(sa.delete(PROCESSED).where(PROCESSED.c.processed_at < before)).rowcount
+
+    # ------------------------------------------------------------------ the outbox, after the commit
+
+    def claimed(self, deliveries: list[Delivery]) -> list[Delivery]:
+        """Deliveries a transaction claimed, once it committed: those this process is not
+        already sending, now marked as being sent by it."""
+        fresh = [d for d in deliveries if d.id not in self.sending]
+        self.sending.update(d.id for d in fresh)
+        return fresh
+
+    def claim_outbox(self, key: ChatKey, now: datetime) -> list[Delivery]:
+        """The chat's unsent rows, oldest first, leased to this process (no chat row needed:
+        the last words of /delete outlive it)."""
+        with self.engine.connect() as connection, connection.begin():
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                deliveries = _claim(self.sql, cursor, key, now, self.lease)
+            finally:
+                cursor.close()
+        return self.claimed(deliveries)
+
+    def outbox_waiting(self, now: datetime, transport: str, limit: int = 100) -> list[ChatKey]:
+        """Chats with unsent rows nobody holds (a crash, a failed send, another replica gone)."""
+        query = (
+            sa.select(OUTBOX.c.address).distinct()
+            .where(OUTBOX.c.status == "queued", OUTBOX.c.transport == transport,
+                   sa.or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until <= now))
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [ChatKey(transport, address) for address in connection.execute(query).scalars()]
+
+    def outbox_sent(self, delivery: Delivery, message_ids: list[int], now: datetime) -> None:
+        """Sent: mark it so (the ids kept for /hide), or drop it if its chat was erased."""
+        with self.engine.connect() as connection, connection.begin():
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                if delivery.forget:
+                    self.sql.outbox_forget.run(cursor, {"b_id": delivery.id})
+                else:
+                    self.sql.outbox_sent.run(cursor, {"b_id": delivery.id, "b_now": now,
+                                                      "b_ids": json.dumps(message_ids)})
+            finally:
+                cursor.close()
+        self.sending.discard(delivery.id)
+
+    def outbox_progress(self, delivery: Delivery, message_ids: list[int]) -> None:
+        """Some parts of a long reply are out: a resend starts after them."""
+        with self.engine.connect() as connection, connection.begin():
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                self.sql.outbox_progress.run(cursor, {"b_id": delivery.id, "b_ids": json.dumps(message_ids)})
+            finally:
+                cursor.close()
+
+    def outbox_retry(self, deliveries: list[Delivery], until: datetime) -> None:
+        """Not sent (Telegram away): tried again from `until`, by whichever sender claims them."""
+        if deliveries:
+            with self.engine.begin() as connection:
+                connection.execute(sa.update(OUTBOX).where(OUTBOX.c.id.in_([d.id for d in deliveries]))
+                                   .values(claimed_until=until))
+        self.sending.difference_update(d.id for d in deliveries)
+
+    def outbox_failed(self, deliveries: list[Delivery], now: datetime) -> None:
+        """Never to be sent (Telegram refused it, the person blocked the bot, too many tries)."""
+        if deliveries:
+            gone = [d.id for d in deliveries if d.forget]
+            kept = [d.id for d in deliveries if not d.forget]
+            with self.engine.begin() as connection:
+                connection.execute(sa.delete(OUTBOX).where(OUTBOX.c.id.in_(gone)))
+                connection.execute(sa.update(OUTBOX).where(OUTBOX.c.id.in_(kept))
+                                   .values(status="failed", sent_at=now, payload="{}", claimed_until=None))
+        self.sending.difference_update(d.id for d in deliveries)
+
+    # ------------------------------------------------------------------ updates that kept failing
+
+    def quarantine(self, transport: str, update_id: int, kind: str, error: str, tries: int, now: datetime) -> None:
+        values = {"transport": transport, "update_id": update_id, "kind": kind[:32], "error": error[:64],
+                  "tries": tries, "at": now}
+        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        with self.engine.begin() as connection:
+            connection.execute(insert(QUARANTINED).values(**values).on_conflict_do_update(
+                index_elements=["transport", "update_id"], set_={"tries": tries, "error": values["error"], "at": now}
+            ))
+
+    def quarantined(self, limit: int = 20) -> tuple[int, list[dict[str, Any]]]:
+        """How many updates were given up on, and the latest: id, kind, error class, tries, when."""
+        with self.engine.connect() as connection:
+            count = connection.execute(sa.select(sa.func.count()).select_from(QUARANTINED)).scalar_one()
+            rows = connection.execute(sa.select(QUARANTINED).order_by(QUARANTINED.c.at.desc()).limit(limit))
+            return count, [dict(r._mapping) for r in rows]
 
     @contextmanager
     def chat(self, key: ChatKey, now: datetime | None = None) -> Iterator[ChatTx]:
@@ -210,17 +319,74 @@ class ChatTx:
         self.country: str | None = None  # chosen by the person, for the crisis lines
         self.session_updated_at: datetime | None = None  # when the loaded session last moved
         self.saved_session_id: int | None = None  # the session row save_session last wrote
+        self.update_id: int | None = None  # the update this transaction claimed
+        self.erased = False  # this transaction erased the chat
 
     # ------------------------------------------------------------------ exactly once
 
-    def claim_update(self, update_id: int) -> bool:
-        """False if this update was already claimed, by this process or any other."""
+    def claim_update(self, update_id: int, message_id: int | None = None) -> bool:
+        """False if this update was already claimed, by this process or any other, or
+        erased its chat (see `was_erased`). `message_id`: the person's message, for /hide."""
+        self.update_id = update_id
         claimed = self.sql.claim.first(
             self.cursor,
-            {"transport": self.key.transport, "update_id": update_id, "chat_id": self.chat_id,
-             "processed_at": self.now},
+            {"b_transport": self.key.transport, "b_update": update_id, "b_chat": self.chat_id, "b_now": self.now,
+             "b_message": message_id},
         )
         return claimed is not None
+
+    def was_erased(self, update_id: int) -> bool:
+        """This update erased its chat before (its tombstone is there): nothing to do again."""
+        row = self.connection.execute(
+            sa.select(ERASED.c.update_id).where(ERASED.c.transport == self.key.transport,
+                                                ERASED.c.update_id == update_id)
+        ).first()
+        return row is not None
+
+    def forget_new_chat(self) -> None:
+        """Undo the chat row this transaction made (a tombstoned update re-creates nothing)."""
+        if self.created:
+            self.connection.execute(sa.delete(CHAT).where(CHAT.c.id == self.chat_id))
+
+    # ------------------------------------------------------------------ the outbox
+
+    def queue(self, replies: list[Reply], update_id: int | None = None) -> None:
+        """Put replies in the outbox, in order, in this transaction. After an erase they are
+        the chat's last words: dropped once sent."""
+        rows = [(MESSAGE, encode(r, forget=self.erased)) for r in replies]
+        self._queue(rows, update_id)
+
+    def queue_delete(self, message_ids: list[int], update_id: int | None = None) -> None:
+        self._queue([(DELETE, encode_delete(message_ids))], update_id)
+
+    def _queue(self, rows: list[tuple[str, str]], update_id: int | None) -> None:
+        for position, (kind, payload) in enumerate(rows):
+            self.sql.insert_outbox.run(
+                self.cursor,
+                {"transport": self.key.transport, "address": self.key.address, "update_id": update_id,
+                 "position": position, "kind": kind, "payload": payload, "status": "queued", "created_at": self.now},
+            )
+
+    def claim_outbox(self) -> list[Delivery]:
+        """The chat's unsent rows (this step's and any left before), oldest first, leased to
+        this process. Hand them to `Store.claimed` once committed."""
+        return _claim(self.sql, self.cursor, self.key, self.now, self.store.lease)
+
+    def recent_messages(self, since: datetime) -> list[int]:
+        """Telegram message ids in this chat since then: the bot's (from the outbox) and the
+        person's (from the ledger), for /hide."""
+        bot = self.connection.execute(
+            sa.select(OUTBOX.c.message_ids).where(
+                OUTBOX.c.transport == self.key.transport, OUTBOX.c.address == self.key.address,
+                OUTBOX.c.status == "sent", OUTBOX.c.kind == MESSAGE, OUTBOX.c.sent_at >= since)
+        ).scalars()
+        theirs = self.connection.execute(
+            sa.select(PROCESSED.c.message_id).where(
+                PROCESSED.c.chat_id == self.chat_id, PROCESSED.c.message_id.is_not(None),
+                PROCESSED.c.processed_at >= since)
+        ).scalars()
+        ids = {int(i) for ids in bot for i in json.loads(ids)} | {int(i) for i in theirs}
+        return sorted(ids)
 
     # ------------------------------------------------------------------ sessions
 
@@ -381,8 +547,18 @@ class ChatTx:
         self.country = country
 
     def erase(self) -> None:
-        """Delete the chat and, by cascade, every row about it in every table."""
+        """Delete the chat and, by cascade, every row about it in every table; and what it
+        had in the outbox. The update doing it leaves a tombstone (its id and the time,
+        nothing personal), so a redelivery of it re-creates nothing."""
         self.connection.execute(sa.delete(CHAT).where(CHAT.c.id == self.chat_id))
+        self.connection.execute(
+            sa.delete(OUTBOX).where(OUTBOX.c.transport == self.key.transport, OUTBOX.c.address == self.key.address)
+        )
+        if self.update_id is not None:
+            self.connection.execute(
+                sa.insert(ERASED).values(transport=self.key.transport, update_id=self.update_id, erased_at=self.now)
+            )
+        self.erased = True
         self._session_id = None
         self._prefetched = None
 
@@ -450,6 +626,13 @@ class ChatTx:
 
 
 PLAN = SafetyPlan.__table__  # type: ignore[attr-defined]
+
+
+def _claim(sql: Statements, cursor: Any, key: ChatKey, now: datetime, lease: timedelta) -> list[Delivery]:
+    rows = sql.claim_outbox.all(
+        cursor, {"b_transport": key.transport, "b_address": key.address, "b_now": now, "b_until": now + lease}
+    )
+    return [decode(row) for row in sorted(rows)]
 
 
 def _plain(value: Any) -> Any:

@@ -3,6 +3,10 @@
 A line the person types becomes an `Incoming` event: a number picks the numbered
 button, `/word` is a command, anything else is text (which also matches a button's
 label). Replies are shown as plain text with buttons as `[1] Label`.
+
+The terminal delivers from the outbox too, at once: a step's replies are committed with
+it and marked sent as they are handed back to be printed (`Coach.handle`); whatever a
+crash left unsent is shown first the next time the chat opens (`Coach.open`).
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ class TerminalChat:
         return self.remember(self.coach.handle(Incoming(self.chat, self.parse(line), locale=self.locale)))
 
     def parse(self, line: str) -> Event:
+        line = line.replace("\x00", "")  # a NUL cannot be stored in PostgreSQL text
         text = line.strip()
         if text.startswith("/") and len(text) > 1:
             name, _, argument = text[1:].partition(" ")

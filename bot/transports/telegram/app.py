@@ -17,7 +17,7 @@ from telegram.request import BaseRequest
 
 from bot.errors import ConfigError, HedgehogError
 from bot.service import Coach
-from bot.transports.telegram.bot import FOLLOWUP_INTERVAL, PerChatProcessor, TelegramBot
+from bot.transports.telegram.bot import FOLLOWUP_INTERVAL, RESEND_INTERVAL, PerChatProcessor, TelegramBot
 from bot.transports.telegram.menu import MENU
 from bot.transports.telegram.webhook import Webhook, listen
 
@@ -72,11 +72,13 @@ def build_application(
 async def serve(
     coach: Coach, token: str, api_base: str | None, stopping: asyncio.Event | None = None,
     webhook: Webhook | None = None, followup_interval: float = FOLLOWUP_INTERVAL,
+    resend_interval: float | None = None, crash_at: str | None = None,
 ) -> None:
     """Run until SIGTERM or SIGINT (or `stopping` is set); updates in flight finish and
-    are confirmed first. Long polling, or a webhook server when `webhook` is given."""
+    are confirmed first. Long polling, or a webhook server when `webhook` is given.
+    `crash_at`: the chaos test's aimed self-kill (HEDGEHOG_TEST_CRASH_AT)."""
     application = build_application(token, api_base)
-    bot = TelegramBot(coach, application)
+    bot = TelegramBot(coach, application, crash_at=crash_at)
     if stopping is not None:
         bot.stopping = stopping
     shown_base = api_base or "https://api.telegram.org"
@@ -107,7 +109,10 @@ async def serve(
         await application.start()
         mode = "polling" if webhook is None else "webhook"
         log.info("bot started", extra={"fields": {"username": application.bot.username, "mode": mode}})
-        followups = asyncio.create_task(bot.dispatch_followups(followup_interval))
+        # Resends look as often as the lease allows, so a restart's leftovers go out soon.
+        resend_every = resend_interval or min(RESEND_INTERVAL, max(coach.store.lease.total_seconds() / 2, 0.1))
+        loops = [asyncio.create_task(bot.dispatch_followups(followup_interval)),
+                 asyncio.create_task(bot.resend_outbox(resend_every))]
         try:
             if webhook is None:
                 await bot.poll()
@@ -115,7 +120,7 @@ async def serve(
                 await bot.stopping.wait()
         finally:
             bot.stopping.set()
-            await followups
+            await asyncio.gather(*loops)
     finally:
         if server is not None:
             server.stop()

@@ -13,6 +13,7 @@ MENU = (
     ("review", "Look back at your week"),
     ("sos", "People to talk to, right now"),
     ("plan", "Your safety plan for hard moments"),
+    ("hide", "Clear this chat from the screen, fast"),
     ("safety", "Exercises toward your partner: on or off"),
     ("country", "Which country's help lines you see"),
     ("reminders", "When I may check in on you"),

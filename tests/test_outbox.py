@@ -1,0 +1,269 @@
+"""Nothing lost after the commit: the outbox, poison updates, loops that survive, /hide.
+
+The real PTB Application against the fake Bot API on loopback, real SQLite (and
+PostgreSQL where the database's own rules matter). Kills of a real `hedgehog run` are in
+test_telegram_process.py and test_chaos.py."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bot.app import build_coach
+from bot.config import Settings
+from bot.dialogue.model import button_target, parse_callback_payload
+from bot.engine.state import Choice, Command, Text
+from bot.service import Coach, Incoming
+from bot.storage import ChatKey
+from bot.therapy import SHARE_BUTTON
+from bot.transports.telegram import TelegramBot, Webhook, build_application, serve
+from tests.fakebotapi import FakeBotAPI
+from tests.test_telegram import CHAT, Running, already_onboarded, buttons
+
+OTHER = 5151
+
+
+def coach_for(url: str, lease: float = 15) -> Coach:
+    settings = Settings.load(environ={"HEDGEHOG_DATABASE_URL": url, "HEDGEHOG_OUTBOX_LEASE": str(lease)},
+                             dotenv=Path("/nonexistent"))
+    coach = build_coach(settings)
+    already_onboarded(coach)
+    already_onboarded(coach, OTHER)
+    return coach
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI() as api:
+        yield api
+
+
+@pytest.fixture
+async def running(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[Running]:
+    coach = coach_for(sqlite_url)
+    stopping = asyncio.Event()
+    task = asyncio.create_task(serve(coach, fake.token, fake.url, stopping))
+    await fake.wait_for(lambda: bool(fake.calls_to("getUpdates")) or task.done())
+    try:
+        yield Running(fake, coach)
+    finally:
+        stopping.set()
+        await asyncio.wait_for(task, timeout=30)
+        coach.store.close()
+
+
+def rows(coach: Coach, query: str) -> list[tuple[object, ...]]:
+    with coach.store.engine.connect() as connection:
+        return [tuple(r) for r in connection.execute(sa.text(query)).all()]
+
+
+# ---------------------------------------------------------------------------- the outbox
+
+
+def test_replies_are_committed_with_their_step_and_marked_sent_once_shown(sqlite_url: str) -> None:
+    coach = coach_for(sqlite_url)
+    try:
+        key = ChatKey("telegram", str(CHAT))
+        handled = coach.process(Incoming(key, Command("checkin"), update_id=1))
+        # Committed, claimed by this process, not sent yet: a crash now leaves them queued.
+        assert [d.reply.text for d in handled.deliveries if d.reply] == [r.text for r in handled.replies]
+        assert {s for (s,) in rows(coach, "SELECT status FROM outbox")} == {"queued"}
+        # The same update again (Telegram resent it) while this process still sends: nothing twice.
+        assert coach.process(Incoming(key, Command("checkin"), update_id=1)).deliveries == []
+        coach.shown(handled)
+        assert {s for (s,) in rows(coach, "SELECT status FROM outbox")} == {"sent"}
+        assert all(p == "{}" for (p,) in rows(coach, "SELECT payload FROM outbox"))  # the words are not kept
+        assert coach.process(Incoming(key, Command("checkin"), update_id=1)).deliveries == []
+    finally:
+        coach.store.close()
+
+
+def test_what_a_dead_sender_left_goes_out_first_and_in_order_once_its_lease_is_over(sqlite_url: str) -> None:
+    dead = coach_for(sqlite_url, lease=30)
+    key = ChatKey("telegram", str(CHAT))
+    left = dead.process(Incoming(key, Text("I want to die"), update_id=1))  # committed; never sent
+    dead.store.close()
+    alive = coach_for(sqlite_url, lease=30)
+    try:
+        assert alive.unsent(key) == []  # still the dead one's, for its lease
+        clock = [datetime.now(UTC) + timedelta(seconds=31)]
+        alive.clock = lambda: clock[0]
+        handled = alive.process(Incoming(key, Command("help"), update_id=2))
+        said = [d.reply.text for d in handled.deliveries if d.reply]
+        assert said[: len(left.replies)] == [r.text for r in left.replies]  # the crisis lines first
+        assert "crisis service" in said[0] and "/checkin start a check-in" in said[-1]
+    finally:
+        alive.store.close()
+
+
+@pytest.mark.parametrize(("flow", "label"), [("delete", "Yes, delete everything"), ("onboarding", "No thanks"),
+                                             ("onboarding", "No, I'm younger")])
+def test_an_update_that_erased_the_chat_erases_again_as_nothing(db_url: str, flow: str, label: str) -> None:
+    coach = coach_for(db_url)
+    key = ChatKey("telegram", "6262")
+    try:
+        question = next(r for r in reversed(coach.handle(Incoming(key, Command(flow if flow == "delete" else "start"),
+                                                                  update_id=1)))
+                        if r.step_id is not None)
+        while label not in [b.label for b in question.buttons]:  # onboarding: through to the question
+            first = question.buttons[0]
+            question = next(r for r in reversed(coach.handle(Incoming(
+                key, Choice(first.id, question.step_id, question.seq), update_id=question.seq + 10)))
+                if r.step_id is not None)
+        choice = next(b for b in question.buttons if b.label == label)
+        press = Incoming(key, Choice(choice.id, question.step_id, question.seq), update_id=99)
+        erased = coach.process(press)  # erased and committed; the goodbye not sent yet
+        again = coach.process(press)  # Telegram sends the press again
+        assert again.outcome == "erased-before" and again.deliveries == []  # being sent by the first
+        coach.shown(erased)
+        assert coach.handle(press) == []  # and once it was sent, nothing more
+        assert rows(coach, "SELECT count(*) FROM chat WHERE address = '6262'") == [(0,)]  # not re-created
+        assert rows(coach, "SELECT count(*) FROM processed_update WHERE update_id = 99") == [(0,)]
+        assert rows(coach, "SELECT count(*) FROM outbox WHERE address = '6262'") == [(0,)]
+        assert rows(coach, "SELECT update_id FROM erased_update") == [(99,)]  # an id and a time, nothing else
+    finally:
+        coach.store.close()
+
+
+async def test_the_same_update_on_two_replicas_sends_its_replies_once(
+    fake: FakeBotAPI, sqlite_url: str, unused_tcp_port_factory: object
+) -> None:
+    ports = [unused_tcp_port_factory(), unused_tcp_port_factory()]  # type: ignore[operator]
+    coaches = [coach_for(sqlite_url), coach_for(sqlite_url)]
+    stopping = asyncio.Event()
+    tasks = [asyncio.create_task(serve(c, fake.token, fake.url, stopping,
+                                       webhook=Webhook("https://bot.example.org/tg", "127.0.0.1", p, "s3cret")))
+             for c, p in zip(coaches, ports, strict=True)]
+    try:
+        await fake.wait_for(lambda: len(fake.calls_to("setWebhook")) == 2)
+        update = fake.send_command(CHAT, "/checkin")
+        codes = await asyncio.gather(*(fake.post_webhook(f"http://127.0.0.1:{p}/tg", update, "s3cret")
+                                       for p in ports))
+        assert codes == [200, 200]
+        await fake.wait_for(lambda: any(m.reply_markup for m in fake.messages(CHAT)))
+        await asyncio.sleep(0.5)
+        texts = [m.text for m in fake.messages(CHAT)]
+        assert len(texts) == len(set(texts)) == 2  # the check-in's opening and its first question, once
+    finally:
+        stopping.set()
+        await asyncio.gather(*tasks)
+        for coach in coaches:
+            coach.store.close()
+
+
+# ---------------------------------------------------------------------------- poison updates
+
+
+@pytest.mark.parametrize("data", ["urge|²|away", "urge|٣|away", "urge|-1|away", "urge||away", "|2|away",
+                                  "urge|2|", "urge|2", "a|1|b|c", "urge|12345678|away", "x" * 70 + "|1|a",
+                                  "urge|1\x00|away"])
+def test_forged_button_data_is_refused_by_the_one_parser(data: str) -> None:
+    assert parse_callback_payload(data) is None
+
+
+def test_service_buttons_name_their_row_in_ascii_digits_only() -> None:
+    assert button_target(f"{SHARE_BUTTON}12", SHARE_BUTTON) == 12
+    for forged in ("²", "٣", "", "1e3", "-1", "9" * 13, " 1"):
+        assert button_target(f"{SHARE_BUTTON}{forged}", SHARE_BUTTON) is None
+
+
+async def test_a_forged_button_gets_a_kind_word_and_holds_up_no_one(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/checkin")
+    urge = await running.question(containing="toward your partner")
+    shown = running.count()
+    for data in ("urge|²|away", f"{SHARE_BUTTON}²|0|answers", "@unassign-٣|0|end"):
+        fake.press(CHAT, urge.message_id, data)
+    help_ = fake.send_command(OTHER, "/help")  # someone else, behind the forged presses
+    await fake.wait_for(lambda: any("/checkin" in (m.text or "") for m in fake.messages(OTHER)))
+    await fake.wait_for(lambda: fake.confirmed_offset > help_)
+    assert all("button" in (m.text or "") or m.reply_markup for m in fake.messages(CHAT)[shown:])
+    assert running.state().step_id == "urge"  # type: ignore[union-attr]
+
+
+async def test_an_update_that_fails_every_time_is_confirmed_after_three_tries_and_recorded(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = running.fake
+    caplog.set_level(logging.INFO)
+    # A press on a message sent "via" the bot (inline): no chat to answer in; handling it fails.
+    bad = fake.send_update({"callback_query": {"id": "77", "from": {"id": 9, "is_bot": False, "first_name": "X"},
+                                               "chat_instance": "9", "data": "urge|1|away",
+                                               "inline_message_id": "AAAA"}})
+    fake.send_command(OTHER, "/help")
+    await fake.wait_for(lambda: any("/checkin" in (m.text or "") for m in fake.messages(OTHER)), timeout=30)
+    await fake.wait_for(lambda: fake.confirmed_offset > bad, timeout=30)
+    assert rows(running.coach, "SELECT update_id, kind, error, tries FROM quarantined_update") == [
+        (bad, "callback_query", "AssertionError", 3)]
+    assert sum(r.getMessage() == "update failed" for r in caplog.records) == 3
+
+
+async def test_an_update_python_telegram_bot_cannot_read_is_skipped(running: Running) -> None:
+    fake = running.fake
+    unreadable = fake.send_update({"message": 7})
+    also = fake.send_update({"message": {"chat": "nowhere"}})
+    fake.send_command(OTHER, "/help")
+    await fake.wait_for(lambda: any("/checkin" in (m.text or "") for m in fake.messages(OTHER)), timeout=30)
+    await fake.wait_for(lambda: fake.confirmed_offset > max(unreadable, also), timeout=30)
+    fake.send_command(CHAT, "/help")  # and polling goes on
+    await fake.wait_for(lambda: any("/checkin" in (m.text or "") for m in fake.messages(CHAT)), timeout=30)
+
+
+# ---------------------------------------------------------------------------- loops that survive
+
+
+async def test_the_follow_up_loop_survives_a_database_fault_and_sends_once_it_is_back(
+    fake: FakeBotAPI, sqlite_url: str
+) -> None:
+    coach = coach_for(sqlite_url)
+    key = ChatKey("telegram", str(CHAT))
+    with coach.transaction(key) as tx:
+        tx.schedule_followup(source_flow="break", source_step="done", target_flow="checkin",
+                             due_at=datetime.now(UTC) - timedelta(minutes=1), dedupe_key="due-now")
+    application = build_application(fake.token, fake.url)
+    await application.initialize()
+    bot = TelegramBot(coach, application)
+    with coach.store.engine.begin() as connection:  # the table is gone for a while: every look fails
+        connection.execute(sa.text("ALTER TABLE followup RENAME TO followup_away"))
+    loop = asyncio.create_task(bot.dispatch_followups(0.05))
+    try:
+        await fake.wait_for(lambda: bot.health["followups"].failures >= 2, timeout=30)
+        assert bot.health["followups"].last_error == "OperationalError" and not loop.done()
+        with coach.store.engine.begin() as connection:
+            connection.execute(sa.text("ALTER TABLE followup_away RENAME TO followup"))
+        await fake.wait_for(lambda: any("I said I'd check in" in (m.text or "") for m in fake.messages(CHAT)),
+                            timeout=30)
+        await fake.wait_for(lambda: bot.health["followups"].failures == 0)
+        assert bot.health["followups"].last_success is not None
+    finally:
+        bot.stopping.set()
+        await asyncio.wait_for(loop, timeout=30)
+        await application.shutdown()
+        coach.store.close()
+
+
+# ---------------------------------------------------------------------------- quick exit
+
+
+async def test_hide_clears_the_chat_on_telegram_and_keeps_the_data(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/checkin")
+    urge = await running.question(containing="toward your partner")
+    fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    await running.question(containing="body", after=running.count())
+    fake.send_text(CHAT, "my chest is so tight right now")
+    await running.question(containing="0 (calm)", after=running.count())
+    assert fake.messages(CHAT) and fake.their_messages(CHAT)
+    fake.send_command(CHAT, "/hide")
+    await fake.wait_for(lambda: not fake.messages(CHAT) and not fake.their_messages(CHAT))
+    await asyncio.sleep(0.3)
+    assert fake.messages(CHAT) == []  # not even a line about it
+    assert running.state().step_id == "intensity"  # type: ignore[union-attr]
+    fake.send_command(CHAT, "/resume")  # and everything is still there
+    await running.question(containing="0 (calm)", after=0)
