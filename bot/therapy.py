@@ -63,6 +63,7 @@ THERAPY_PROMPTS = {
     "homework_reminder": "system/homework-reminder.j2",
     "homework_notice": "system/homework-notice.j2",
     "unassign": "system/unassign.j2",
+    "sharing_stale": "system/sharing-stale.j2",
 }
 THERAPIST_COMMANDS = frozenset({"assign", "clients", "client", "unassign"})
 CLIENT_COMMANDS = frozenset({"sharing", "therapist"})
@@ -189,7 +190,8 @@ class Practice:
                 text=self.words["sharing_item"].render({"a": a, "titles": self.titles(), "cadence": cadence_text}),
                 buttons=(Button("completion", "Only whether I did it"), Button("answers", "That and my answers"),
                          Button("revoked", "Stop sharing")),
-                expects="choice", step_id=f"{SHARE_BUTTON}{a.id}", seq=0,
+                # The version the choice had when shown: a press from an older message is refused.
+                expects="choice", step_id=f"{SHARE_BUTTON}{a.id}", seq=a.sharing_version,
             ))
         return Outcome(replies, "sharing")
 
@@ -202,6 +204,8 @@ class Practice:
             a = mine.get(share)
             if a is None or a.sharing == "deleted":
                 return Outcome([self.say("sharing_changed", a=None), *where], "stale")
+            if event.seq != a.sharing_version:  # an older /sharing message, or a replayed press
+                return Outcome([self.say("sharing_stale"), *where], "stale")
             rows.set_sharing(tx, a.id, event.choice_id)
             if event.choice_id == "revoked":
                 rows.end_assignment(tx, a.id)

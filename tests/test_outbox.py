@@ -267,3 +267,128 @@ async def test_hide_clears_the_chat_on_telegram_and_keeps_the_data(running: Runn
     assert running.state().step_id == "intensity"  # type: ignore[union-attr]
     fake.send_command(CHAT, "/resume")  # and everything is still there
     await running.question(containing="0 (calm)", after=0)
+
+
+# ---------------------------------------------------------------------------- bounded input
+
+HOSTILE = "&<>\"' " * 100  # a person's answer that grows five-fold when escaped
+
+
+@pytest.mark.parametrize("limit", [4096, 300, 40])
+def test_splitting_never_cuts_a_tag_or_an_entity_and_counts_as_telegram_does(limit: int) -> None:
+    from markupsafe import escape as escape_html
+
+    from bot.transports.telegram.render import split_text
+    from tests.fakebotapi import parse_html
+
+    text = "\n\n".join(
+        f"<b>Step {n}</b>: <i>{escape_html(HOSTILE)} 😭 and <a href=\"https://example.org/?a=1&amp;b=2\">this</a></i>"
+        for n in range(30))
+    pieces = split_text(text, limit)
+    assert len(pieces) > 1
+    shown = []
+    for piece in pieces:
+        visible, _ = parse_html(piece)  # raises on a cut tag or an unclosed one, as Telegram answers 400
+        assert 0 < len(visible.encode("utf-16-le")) // 2 <= limit
+        shown.append(visible)
+    whole, _ = parse_html(text)
+    assert "".join(shown).replace(" ", "").replace("\n", "") == whole.replace(" ", "").replace("\n", "")
+
+
+async def test_a_long_read_back_full_of_escapes_still_shows_the_question_and_resume_works(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/checkin")
+    urge = await running.question(containing="toward your partner")
+    fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    await running.question(containing="body", after=running.count())
+    fake.send_text(CHAT, HOSTILE[:300])
+    intensity = await running.question(containing="0 (calm)", after=running.count())
+    fake.press(CHAT, intensity.message_id, buttons(intensity)["4"])
+    await running.question(containing="What just happened", after=running.count())
+    fake.send_text(CHAT, HOSTILE[:500])
+    await running.question(containing="tell yourself", after=running.count())
+    fake.send_text(CHAT, "They <don't> care & I'm \"never\" enough " + HOSTILE[:460])
+    deeper = await running.question(containing="go a little deeper", after=running.count())
+    assert "&amp;&lt;&gt;" in (deeper.html or "")  # their words, escaped, read back in full
+    fake.send_command(CHAT, "/resume")
+    again = await running.question(containing="go a little deeper", after=running.count())
+    assert again.message_id > deeper.message_id
+
+
+async def _raw_post(port: int, headers: str, body: bytes = b"") -> bytes:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(f"POST /tg HTTP/1.1\r\nHost: bot.example.org\r\n{headers}\r\n".encode() + body)
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(200), timeout=15)
+    finally:
+        writer.close()
+
+
+async def test_the_webhook_refuses_before_reading_and_answers_400_to_what_is_not_an_update(
+    fake: FakeBotAPI, sqlite_url: str, unused_tcp_port: int
+) -> None:
+    coach = coach_for(sqlite_url)
+    stopping = asyncio.Event()
+    hook = Webhook("https://bot.example.org/tg", "127.0.0.1", unused_tcp_port, "s3cret")
+    task = asyncio.create_task(serve(coach, fake.token, fake.url, stopping, webhook=hook))
+    try:
+        await fake.wait_for(lambda: bool(fake.calls_to("setWebhook")))
+        huge = "Content-Type: application/json\r\nContent-Length: 99614720\r\n"  # 95 MB announced, none sent
+        assert (await _raw_post(unused_tcp_port, huge)).startswith(b"HTTP/1.1 403")  # answered unread
+        wrong = huge + "X-Telegram-Bot-Api-Secret-Token: guess\r\n"
+        assert (await _raw_post(unused_tcp_port, wrong)).startswith(b"HTTP/1.1 403")
+        right = huge + "X-Telegram-Bot-Api-Secret-Token: s3cret\r\n"
+        assert (await _raw_post(unused_tcp_port, right)).startswith(b"HTTP/1.1 413")
+        import httpx
+
+        url = f"http://127.0.0.1:{unused_tcp_port}/tg"
+        secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret", "Content-Type": "application/json"}
+        async with httpx.AsyncClient() as client:
+            for body in ("[1, 2]", '"hello"', "null", '{"update_id": 5, "message": 7}', "[" * 100_000 + "]" * 100_000,
+                         '{"message": {"text": "no id"}}', "not json at all", '{"update_id": 6, "message": {}}'):
+                response = await client.post(url, content=body, headers=secret)
+                assert response.status_code == 400, body[:40]
+                assert "Traceback" not in response.text
+            update = fake.send_command(CHAT, "/help")  # and a real one still works
+            assert await fake.post_webhook(url, update, "s3cret") == 200
+        assert any("/checkin" in (m.text or "") for m in fake.messages(CHAT))
+    finally:
+        stopping.set()
+        await asyncio.wait_for(task, timeout=30)
+        coach.store.close()
+
+
+# ---------------------------------------------------------------------------- stale consent buttons
+
+
+def test_a_stale_consent_button_is_refused_and_changes_nothing(sqlite_url: str) -> None:
+    from bot.storage import therapy
+    from tests.test_therapy import ANA, CLIENT, People
+
+    coach = coach_for(sqlite_url)
+    try:
+        for chat in (ANA, CLIENT):
+            already_onboarded_key(coach, chat)
+        therapy.add_therapist(coach.store, ANA, "Ana Ruiz", datetime.now(UTC))
+        people = People(coach, [datetime.now(UTC)])
+        people.accept(CLIENT, people.assign(ANA, "Cleo"), level="Only whether I did it")
+        people.say(CLIENT, "/sharing")
+        old = list(people.shown[CLIENT])  # an older /sharing message, its buttons still live on the phone
+        people.press(CLIENT, "Stop sharing")
+        people.shown[CLIENT] = old
+        said = people.press(CLIENT, "That and my answers")  # the replayed press
+        assert "older message" in said
+        with coach.store.engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT sharing FROM assignment")).scalar_one() == "revoked"
+        people.say(CLIENT, "/sharing")  # the current message works
+        assert "older message" not in people.press(CLIENT, "That and my answers")
+        with coach.store.engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT sharing FROM assignment")).scalar_one() == "answers"
+    finally:
+        coach.store.close()
+
+
+def already_onboarded_key(coach: Coach, chat: ChatKey) -> None:
+    with coach.transaction(chat) as tx:
+        tx.record_entry("onboarding", "done", "onboarding", {"lean": "unsure", "unsafe": False})

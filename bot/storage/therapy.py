@@ -51,6 +51,7 @@ class AssignmentRow:
     created_at: datetime
     accepted_at: datetime | None
     ended_at: datetime | None
+    sharing_version: int = 0  # counts the client's sharing changes (a consent button carries it)
     done: tuple[datetime, ...] = ()  # when each completion happened, oldest first
 
 
@@ -230,7 +231,7 @@ def therapist_assignments(tx: ChatTx, therapist_id: int) -> list[AssignmentRow]:
 
 def set_sharing(tx: ChatTx, assignment_id: int, level: str) -> bool:
     """The client's choice; only the client the assignment is bound to can make it."""
-    values: dict[str, Any] = {"sharing": level}
+    values: dict[str, Any] = {"sharing": level, "sharing_version": ASSIGNMENT.c.sharing_version + 1}
     if level in ("completion", "answers"):
         values["accepted_at"] = tx.now
     return tx.connection.execute(

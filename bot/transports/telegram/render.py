@@ -1,7 +1,12 @@
-"""Replies as Telegram shows them: HTML split under 4,096 characters, inline keyboards
-whose buttons carry `step|seq|choice`, the progress line."""
+"""Replies as Telegram shows them: HTML split under 4,096 characters (as Telegram counts
+them, never inside a tag or an entity), inline keyboards whose buttons carry
+`step|seq|choice`, the progress line."""
 
 from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
@@ -9,19 +14,81 @@ from telegram.constants import MessageLimit
 from bot.dialogue.model import callback_payload
 from bot.engine.state import Button, Reply
 
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{0,31});")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*>")
+_BREAKS = ("\n\n", "\n", " ")  # where a piece would rather end: paragraph, line, word
+
+
+@dataclass(frozen=True, slots=True)
+class _Atom:
+    raw: str
+    units: int  # what Telegram counts: UTF-16 code units of the text shown
+    tag: str | None = None  # a tag's name
+    closing: bool = False
+
+
+def _atoms(html: str) -> list[_Atom]:
+    """Telegram HTML as pieces no split may cut: a tag, an entity, one character."""
+    atoms: list[_Atom] = []
+    at = 0
+    while at < len(html):
+        char = html[at]
+        match = _TAG.match(html, at) if char == "<" else _ENTITY.match(html, at) if char == "&" else None
+        if match is None:
+            atoms.append(_Atom(char, 2 if ord(char) > 0xFFFF else 1))
+            at += 1
+        elif char == "<":
+            atoms.append(_Atom(match.group(0), 0, match.group(2).lower(), bool(match.group(1))))
+            at = match.end()
+        else:
+            shown = htmllib.unescape(match.group(0))
+            atoms.append(_Atom(match.group(0), max(len(shown.encode("utf-16-le")) // 2, 1)))
+            at = match.end()
+    return atoms
+
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split at paragraph, then line, then word boundaries so no piece is over `limit`."""
+    """Split Telegram HTML into messages Telegram takes: each at most `limit` characters
+    as Telegram counts them (the text shown, in UTF-16 units: `&amp;` is one, an emoji
+    two), at a paragraph, else a line, else a word boundary in the second half of the
+    limit. No piece cuts a tag or an entity; a tag open at a split is closed at the end
+    of its piece and opened again at the start of the next."""
+    atoms = _atoms(text)
+    if sum(a.units for a in atoms) <= limit:
+        return [text] if text.strip() else []
     pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = next(
-            (at for at in (rest.rfind(sep, 0, limit) for sep in ("\n\n", "\n", " ")) if at > limit // 2), limit
-        )
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    pieces.append(rest)
-    return [p for p in pieces if p]
+    carried: list[_Atom] = []  # the tags open where this piece starts
+    start = 0
+    while start < len(atoms):
+        count, end = 0, start
+        best: dict[str, int] = {}
+        while end < len(atoms) and count + atoms[end].units <= limit:
+            atom = atoms[end]
+            if atom.raw in ("\n", " ") and count > limit // 2:
+                kind = "\n\n" if atom.raw == "\n" and end + 1 < len(atoms) and atoms[end + 1].raw == "\n" else atom.raw
+                best[kind] = end
+            count += atom.units
+            end += 1
+        if end < len(atoms):
+            end = next((best[k] for k in _BREAKS if k in best), max(end, start + 1))
+        stack = list(carried)
+        for atom in atoms[start:end]:
+            if atom.tag is not None and atom.closing:
+                for index in range(len(stack) - 1, -1, -1):
+                    if stack[index].tag == atom.tag:
+                        del stack[index]
+                        break
+            elif atom.tag is not None and atom.tag != "br":
+                stack.append(atom)
+        body = "".join(a.raw for a in atoms[start:end])
+        piece = "".join(a.raw for a in carried) + body.rstrip() + "".join(f"</{a.tag}>" for a in reversed(stack))
+        if htmllib.unescape(_TAG.sub("", piece)).strip():
+            pieces.append(piece)
+        carried = stack
+        start = end
+        while start < len(atoms) and atoms[start].raw in ("\n", " "):
+            start += 1
+    return pieces
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
