@@ -5,11 +5,14 @@ person's button still works, every committed reply arrives once, and a /delete s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from bot.config import PROJECT_ROOT
@@ -22,6 +25,20 @@ CHAT = 31337
 def buttons(message: BotMessage) -> dict[str, str]:
     assert message.reply_markup is not None
     return {b["text"]: b["callback_data"] for row in message.reply_markup["inline_keyboard"] for b in row}
+
+
+STARTED: list[asyncio.subprocess.Process] = []
+
+
+@pytest.fixture(autouse=True)
+def no_process_left() -> Iterator[None]:
+    """A failing test leaves no `hedgehog run` behind."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
 
 
 async def start_bot(fake: FakeBotAPI, tmp_path: Path, **extra: str) -> asyncio.subprocess.Process:
@@ -39,6 +56,7 @@ async def start_bot(fake: FakeBotAPI, tmp_path: Path, **extra: str) -> asyncio.s
         sys.executable, "-m", "bot", "run", env=env, cwd=PROJECT_ROOT,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
+    STARTED.append(process)
     await fake.wait_for(lambda: len(fake.calls_to("getUpdates")) > before, timeout=60)
     return process
 
