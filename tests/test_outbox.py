@@ -392,3 +392,42 @@ def test_a_stale_consent_button_is_refused_and_changes_nothing(sqlite_url: str) 
 def already_onboarded_key(coach: Coach, chat: ChatKey) -> None:
     with coach.transaction(chat) as tx:
         tx.record_entry("onboarding", "done", "onboarding", {"lean": "unsure", "unsafe": False})
+
+
+@pytest.mark.postgres
+async def test_a_nul_byte_in_what_someone_types_is_no_database_error(fake: FakeBotAPI, postgres_url: str) -> None:
+    from bot.storage import therapy
+
+    coach = coach_for(postgres_url)
+    therapy.add_therapist(coach.store, ChatKey("telegram", str(CHAT)), "Ana Ruiz", datetime.now(UTC))
+    stopping = asyncio.Event()
+    task = asyncio.create_task(serve(coach, fake.token, fake.url, stopping))
+    running = Running(fake, coach)
+
+    async def press(label: str) -> None:
+        await fake.wait_for(lambda: any(m.reply_markup and label in buttons(m) for m in fake.messages(CHAT)))
+        message = next(m for m in reversed(fake.messages(CHAT)) if m.reply_markup and label in buttons(m))
+        count = running.count()
+        fake.press(CHAT, message.message_id, buttons(message)[label])
+        await fake.wait_for(lambda: running.count() > count)
+
+    try:
+        await fake.wait_for(lambda: bool(fake.calls_to("getUpdates")))
+        fake.send_command(CHAT, "/assign")
+        for label in ("Take a break", "Once", "No due date"):
+            await press(label)
+        count = running.count()
+        fake.send_command(CHAT, "/skip")
+        await fake.wait_for(lambda: running.count() > count)
+        count = running.count()
+        fake.send_text(CHAT, "Sam\x00 B.")  # a NUL: PostgreSQL refuses it in text (DataError)
+        await fake.wait_for(lambda: running.count() > count)
+        for label in ("Yes, tell me", "Create the link"):
+            await press(label)
+        await fake.wait_for(lambda: any("t.me/" in (m.text or "") for m in fake.messages(CHAT)))
+        assert rows(coach, "SELECT alias FROM assignment") == [("Sam B.",)]
+        assert rows(coach, "SELECT count(*) FROM quarantined_update") == [(0,)]
+    finally:
+        stopping.set()
+        await asyncio.wait_for(task, timeout=30)
+        coach.store.close()
