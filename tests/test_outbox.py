@@ -431,3 +431,23 @@ async def test_a_nul_byte_in_what_someone_types_is_no_database_error(fake: FakeB
         stopping.set()
         await asyncio.wait_for(task, timeout=30)
         coach.store.close()
+
+
+def test_the_terminal_shows_what_a_crash_left_unsent_when_it_opens(sqlite_url: str) -> None:
+    from bot.transports.terminal import TerminalChat
+
+    coach = coach_for(sqlite_url, lease=0.2)
+    try:
+        chat = TerminalChat(coach, "kim")
+        already_onboarded_key(coach, chat.chat)
+        chat.open("checkin")
+        # Committed, then the terminal died before printing (nothing marked it shown).
+        coach.process(Incoming(chat.chat, Text("Away from them")))
+        coach.store.sending.clear()  # a new process: it holds nothing
+        coach.clock = lambda: datetime.now(UTC) + timedelta(seconds=1)  # the dead one's lease is over
+        again = TerminalChat(coach, "kim").open()
+        texts = [r.text for r in again]
+        assert any("body" in t for t in texts[:1])  # the reply it never showed comes first
+        assert texts[1].startswith("Welcome back")
+    finally:
+        coach.store.close()
