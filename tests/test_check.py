@@ -160,3 +160,83 @@ def test_each_flow_makes_one_button_per_tagged_flow(
             ("a-flow", "Alpha", {"chosen": "a-flow", "chosen_title": "Alpha"}),
             ("b-flow", "Beta", {"chosen": "b-flow", "chosen_title": "Beta"}),
         ]
+
+
+FLOW_HEAD = (
+    "flow: f\nversion: 1\ntitle: F\nsummary: S\nstart: one\nsteps:\n  one:\n    say: Hello\n    end: completed\n"
+)
+
+
+def _laughs() -> str:
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for previous, name in zip("abcdefghi", "bcdefghij", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("tail", "code", "line"),
+    [
+        ("deep: " + "[" * 100_000 + "]" * 100_000 + "\n", "HH026", 10),
+        ("deep:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 3000)), "HH026", 50),
+        ("deep: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n", "HH026", 10),
+        ("loop: &me\n  - again\n  - *me\n", "HH028", 12),
+        ("loop: &me {inner: [*me]}\n", "HH028", 10),
+        (_laughs(), "HH028", 14),
+        ("note: \"a \x00 b\"\n", "HH027", 10),
+        ("note: ok\nmore: \"a\x1b[31m red\"\n", "HH027", 11),
+        ("note: \"\x7f\"\n", "HH027", 10),
+    ],
+    ids=["flow-nesting", "block-nesting", "mapping-nesting", "recursive-alias", "alias-in-itself",
+         "billion-laughs", "nul", "escape-sequence", "delete-character"],
+)
+def test_a_hostile_file_is_one_coded_problem_with_its_line_and_a_hint(
+    tmp_path: Path, tail: str, code: str, line: int
+) -> None:
+    flow = tmp_path / "f.yaml"
+    flow.write_text(FLOW_HEAD + tail, encoding="utf-8")
+    [problem] = check_paths([flow], PROMPTS).report.items
+    assert (problem.code, problem.line) == (code, line)
+    assert problem.hint
+    assert problem.file == flow
+
+
+def test_a_nul_byte_is_reported_by_the_command_not_raised(tmp_path: Path) -> None:
+    flow = tmp_path / "f.yaml"
+    flow.write_bytes(FLOW_HEAD.encode() + b"note: hi\x00there\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "check", str(flow)],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
+    )
+    assert run.returncode == 1
+    assert f"{flow}:10: error HH027: the file has a NUL character" in run.stdout
+    assert "hint: " in run.stdout
+    assert "Traceback" not in run.stderr
+
+
+def test_anchors_and_merge_keys_still_work() -> None:
+    from bot.dialogue import yamlnodes
+
+    data = yamlnodes.load("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\nlist: &l [on, 'no']\nagain: *l\n")
+    assert data["m"] == {"x": 1, "y": 3}
+    assert data["again"] == ["on", "no"]
+    assert data["m"].duplicates == []
+
+
+def test_a_flow_of_twelve_thousand_steps_loads_and_checks(tmp_path: Path) -> None:
+    """Checking grew with steps times steps (4,000 steps took 30 s, 8,000 far longer);
+    now it grows with the steps, so this finishes well inside the suite's timeout."""
+    lines = ["flow: big", "version: 1", "title: Big", "summary: Many steps.", "start: s0", "steps:"]
+    steps = 12_000
+    for i in range(0, steps, 2):
+        words = f"You wrote {{{{ v{i - 1} }}}}." if i % 10 == 2 else f"Step {i}"
+        lines += [f"  s{i}:", f"    say: \"{words}\"", "    choices:",
+                  f"      - {{id: a, label: A, set: {{picked: a}}, goto: s{i + 1}}}",
+                  f"      - {{id: b, label: B, set: {{picked: b}}, goto: s{i + 1}}}",
+                  f"  s{i + 1}:", f"    say: Write {i + 1}", f"    ask: {{var: v{i + 1}}}", f"    next: s{i + 2}"]
+    lines += [f"  s{steps}:", "    say: \"Done: {{ picked }}\"", "    end: completed"]
+    flow = tmp_path / "big.yaml"
+    flow.write_text("\n".join(lines) + "\n")
+    result = check_paths([flow], PROMPTS)
+    assert result.report.items == []
+    assert len(result.library["big"].steps) == steps + 1

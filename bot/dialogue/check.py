@@ -80,6 +80,9 @@ class _Checker:
         self.broken_templates: set[str] = set()
         self.checked_templates: dict[str, frozenset[str] | None] = {}
         self.exit_vars: dict[str, frozenset[str]] = {}
+        self.said: dict[Say, frozenset[str] | None] = {}
+        self.conditions: dict[str, frozenset[str] | None] = {}
+        self.flow_uses: dict[str, frozenset[str]] = {}
 
     def run(self, required_templates: Iterable[str]) -> None:
         for name in required_templates:
@@ -88,6 +91,11 @@ class _Checker:
             self.structure(flow)
             self.toward_partner(flow)
         cyclic = self.call_cycles()
+        for flow in self.library.flows.values():
+            self.flow_uses[flow.id] = frozenset().union(
+                *(uses for step in flow.steps.values() for uses, _, _ in self.step_uses(step)),
+                *(self.condition_uses(r.when) or () for step in flow.steps.values() for r in step.next if r.when),
+            )
         for flow in self.call_order(cyclic):
             self.variables(flow)
 
@@ -163,15 +171,17 @@ class _Checker:
             if step.id not in seen and flow.start in steps and not dangling:
                 self.report.add("HH010", flow.path, step.line, f"step '{step.id}' can never be reached",
                                 f"Point a choice or 'next' at it, or remove it. Flows begin at '{flow.start}'.")
-        ends = {sid for sid, s in steps.items() if s.end or any(t not in steps for t in s.targets())}
-        can_end = set(ends)
-        changed = True
-        while changed:
-            changed = False
-            for sid, step in steps.items():
-                if sid not in can_end and any(t in can_end for t in step.targets()):
-                    can_end.add(sid)
-                    changed = True
+        comes_from: dict[str, list[str]] = {}
+        for sid, step in steps.items():
+            for target in step.targets():
+                comes_from.setdefault(target, []).append(sid)
+        pending = [sid for sid, s in steps.items() if s.end or any(t not in steps for t in s.targets())]
+        can_end = set(pending)
+        while pending:
+            for earlier in comes_from.get(pending.pop(), ()):
+                if earlier not in can_end:
+                    can_end.add(earlier)
+                    pending.append(earlier)
         for sid in sorted(seen - can_end, key=lambda s: steps[s].line):
             self.report.add("HH011", flow.path, steps[sid].line,
                             f"from step '{sid}' the flow can never end",
@@ -180,27 +190,27 @@ class _Checker:
 
     def message_loops(self, flow: Flow) -> None:
         """A cycle of steps that ask nothing would spin forever without the person."""
-        passive = [sid for sid, s in flow.steps.items() if not s.waits and not s.end and not s.call]
-        state: dict[str, int] = {}
-
-        def visit(sid: str) -> str | None:
-            state[sid] = 1
-            for target in flow.steps[sid].targets():
-                if target not in passive:
-                    continue
-                if state.get(target) == 1:
-                    return target
-                if target not in state and (found := visit(target)):
-                    return found
-            state[sid] = 2
-            return None
-
-        for sid in passive:
-            if sid not in state and (looped := visit(sid)):
-                self.report.add("HH024", flow.path, flow.steps[looped].line,
-                                f"step '{looped}' is part of a loop of steps that never wait for an answer",
-                                "Add a question (choices, ask or scale) somewhere in the loop.")
-                return
+        passive = {sid for sid, s in flow.steps.items() if not s.waits and not s.end and not s.call}
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+        for first in flow.steps:
+            if first not in passive or first in state:
+                continue
+            state[first] = 1
+            path = [(first, iter(flow.steps[first].targets()))]  # an explicit stack: no recursion limit
+            while path:
+                sid, targets = path[-1]
+                target = next((t for t in targets if t in passive and state.get(t) != 2), None)
+                if target is None:
+                    state[sid] = 2
+                    path.pop()
+                elif state.get(target) == 1:
+                    self.report.add("HH024", flow.path, flow.steps[target].line,
+                                    f"step '{target}' is part of a loop of steps that never wait for an answer",
+                                    "Add a question (choices, ask or scale) somewhere in the loop.")
+                    return
+                else:
+                    state[target] = 1
+                    path.append((target, iter(flow.steps[target].targets())))
 
     def toward_partner(self, flow: Flow) -> None:
         """HH025: a step tagged `toward-partner` must be out of reach for someone not safe with
@@ -271,13 +281,19 @@ class _Checker:
     def say(self, flow: Flow, say: Say) -> frozenset[str] | None:
         if say.is_file:
             return self.template_file(say.source, flow.path, say.line)
-        try:
-            return self.templates.inline_prompt(say.source).uses - self.globals
-        except jinja2.TemplateSyntaxError as exc:
-            self.report.add("HH013", flow.path, say.line + max((exc.lineno or 1) - 1, 0),
-                            f"the words of this step do not parse: {exc.message}",
-                            "Check that every '{{' has its '}}' and every '{% if %}' its '{% endif %}'.")
-            return None
+        if say in self.said:
+            return self.said[say]
+        uses: frozenset[str] | None = frozenset()
+        if "{" in say.source:  # plain words need no compiling (a long flow is mostly plain words)
+            try:
+                uses = self.templates.inline_prompt(say.source).uses - self.globals
+            except jinja2.TemplateSyntaxError as exc:
+                uses = None
+                self.report.add("HH013", flow.path, say.line + max((exc.lineno or 1) - 1, 0),
+                                f"the words of this step do not parse: {exc.message}",
+                                "Check that every '{{' has its '}}' and every '{% if %}' its '{% endif %}'.")
+        self.said[say] = uses
+        return uses
 
     def template_file(self, name: str, where: Path, line: int) -> frozenset[str] | None:
         if name in self.checked_templates:
@@ -351,17 +367,25 @@ class _Checker:
     # ------------------------------------------------------------------ variables
 
     def variables(self, flow: Flow) -> None:
-        """Forward must-analysis: a variable counts as set at a step only if every path sets it."""
+        """Forward must-analysis: a variable counts as set at a step only if every path sets it.
+
+        Only live variables are carried (read at a step, or later before a step sets them
+        again; at an end, those the flow's callers read), so a long flow costs time in
+        proportion to its steps, not to steps times variables."""
         steps = flow.steps
         if flow.start not in steps:
             return
-        known: dict[str, frozenset[str]] = {flow.start: frozenset(flow.vars)}
+        gains = {sid: self.gains(step) for sid, step in steps.items()}
+        live = self.liveness(flow, gains)
+        known: dict[str, frozenset[str]] = {flow.start: frozenset(flow.vars) & live[flow.start]}
         pending = [flow.start]
         while pending:
             sid = pending.pop()
-            for target, out in self.edges(steps[sid], known[sid]):
+            here = known[sid]
+            for target, gained in gains[sid]:
                 if target not in steps:
                     continue
+                out = (here | gained) & live[target] if gained else here & live[target]
                 merged = out if target not in known else known[target] & out
                 if known.get(target) != merged:
                     known[target] = merged
@@ -370,55 +394,91 @@ class _Checker:
             if sid not in known:
                 continue
             here = known[sid]
-            if step.say is not None:
-                uses = self.say(flow, step.say) if not step.say.is_file else self.checked_templates.get(step.say.source)
-                self.unset(flow, step, uses, here, step.say.line, "its words")
-            for effect in step.effects:
-                if effect.kind == "journal":
-                    self.unset(flow, step, frozenset(effect.params["vars"]), here, effect.line, "its journal entry")
-                elif effect.kind in VARIABLE_EFFECTS:
-                    uses = frozenset(effect.params.values())
-                    self.unset(flow, step, uses, here, effect.line, f"its '{effect.kind}' effect")
-            for route, available in self.route_inputs(step, here):
+            for uses, line, what in self.step_uses(step):
+                self.unset(flow, step, uses, here, line, what)
+            for route, gained in self.route_gains(step):
                 if route.when is not None:
-                    self.unset(flow, step, self.condition_uses(route.when), available, route.line, "a condition")
+                    self.unset(flow, step, self.condition_uses(route.when), here | gained, route.line, "a condition")
         ends = [known[sid] for sid, s in steps.items() if s.end and sid in known]
         self.exit_vars[flow.id] = frozenset.intersection(*ends) if ends else frozenset()
 
-    def edges(self, step: Step, here: frozenset[str]) -> list[tuple[str, frozenset[str]]]:
+    def liveness(self, flow: Flow, gains: Mapping[str, list[tuple[str, frozenset[str]]]]) -> dict[str, frozenset[str]]:
+        """For each step, the variables whose being set there can still matter."""
+        steps = flow.steps
+        callers = [f for f in self.library.flows.values() if any(s.call == flow.id for s in f.steps.values())]
+        exported = frozenset().union(*(self.flow_uses.get(f.id, frozenset()) for f in callers))
+        live: dict[str, frozenset[str]] = {}
+        comes_from: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        for sid, step in steps.items():
+            here: set[str] = set(exported) if step.end else set()
+            for uses, _, _ in self.step_uses(step):
+                here |= uses
+            for route, gained in self.route_gains(step):
+                if route.when is not None:
+                    here |= (self.condition_uses(route.when) or frozenset()) - gained
+            live[sid] = frozenset(here)
+            for target, gained in gains[sid]:
+                comes_from.setdefault(target, []).append((sid, gained))
+        pending = list(steps)
+        while pending:
+            target = pending.pop()
+            for sid, gained in comes_from.get(target, ()):
+                carried = live[target] - gained if gained else live[target]
+                if not carried <= live[sid]:
+                    live[sid] = live[sid] | carried
+                    pending.append(sid)
+        return live
+
+    def step_uses(self, step: Step) -> list[tuple[frozenset[str], int, str]]:
+        """What a step reads as it is entered: its words and its effects."""
+        uses: list[tuple[frozenset[str], int, str]] = []
+        if step.say is not None:
+            said = self.said.get(step.say) if not step.say.is_file else self.checked_templates.get(step.say.source)
+            uses.append((said or frozenset(), step.say.line, "its words"))
+        for effect in step.effects:
+            if effect.kind == "journal":
+                uses.append((frozenset(effect.params["vars"]), effect.line, "its journal entry"))
+            elif effect.kind in VARIABLE_EFFECTS:
+                uses.append((frozenset(effect.params.values()), effect.line, f"its '{effect.kind}' effect"))
+        return uses
+
+    def gains(self, step: Step) -> list[tuple[str, frozenset[str]]]:
+        """Each way on from a step, with the variables set on the way."""
         result: list[tuple[str, frozenset[str]]] = []
         for choice in step.choices:
-            out = here | frozenset(choice.set)
+            gained = frozenset(choice.set)
             if choice.goto is not None:
-                result.append((choice.goto, out))
+                result.append((choice.goto, gained))
             else:
-                result.extend((r.goto, out) for r in step.next)
-        result.extend((route.goto, out) for route, out in self.route_inputs(step, here))
+                result.extend((r.goto, gained) for r in step.next)
+        result.extend((route.goto, gained) for route, gained in self.route_gains(step))
         return result
 
-    def route_inputs(self, step: Step, here: frozenset[str]) -> list[tuple[Route, frozenset[str]]]:
-        """Each 'next' route with the variables known when it is taken."""
+    def route_gains(self, step: Step) -> list[tuple[Route, frozenset[str]]]:
+        """Each 'next' route with the variables the step sets before it is taken."""
         if step.end or (step.choices and not step.ask and not step.next):
             return []
-        out = here
+        gained: frozenset[str] = frozenset()
         if step.choices and step.ask is None:
             # Left only by a button: what every button that goes on to 'next' sets is known.
             onward = [frozenset(c.set) for c in step.choices if c.goto is None]
-            out = here | frozenset.intersection(*onward) if onward else here
+            gained = frozenset.intersection(*onward) if onward else gained
         elif step.ask is not None:
-            out = here | {step.ask.var}
+            gained = frozenset({step.ask.var})
         elif step.scale is not None:
-            out = here | {step.scale.var}
+            gained = frozenset({step.scale.var})
         elif step.call is not None:
             callee = self.library.flows.get(step.call)
-            out = here | self.exit_vars.get(step.call, frozenset()) | frozenset(callee.vars if callee else ())
-        return [(route, out) for route in step.next]
+            gained = self.exit_vars.get(step.call, frozenset()) | frozenset(callee.vars if callee else ())
+        return [(route, gained) for route in step.next]
 
     def condition_uses(self, source: str) -> frozenset[str] | None:
-        try:
-            return self.templates.condition(source).uses - self.globals
-        except jinja2.TemplateSyntaxError:
-            return None  # already reported as HH014
+        if source not in self.conditions:
+            try:
+                self.conditions[source] = self.templates.condition(source).uses - self.globals
+            except jinja2.TemplateSyntaxError:
+                self.conditions[source] = None  # already reported as HH014
+        return self.conditions[source]
 
     def unset(self, flow: Flow, step: Step, uses: frozenset[str] | None, known: frozenset[str],
               line: int, what: str) -> None:

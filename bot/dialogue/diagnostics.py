@@ -51,6 +51,9 @@ RULES: dict[str, Rule] = {
         Rule("HH023", "migration version out of order"),
         Rule("HH024", "steps loop without asking anything"),
         Rule("HH025", "a step toward the partner is reachable for someone not safe"),
+        Rule("HH026", "nested too deeply"),
+        Rule("HH027", "a character that does not belong in text"),
+        Rule("HH028", "an alias that never ends or repeats too much"),
     )
 }
 

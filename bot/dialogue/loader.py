@@ -137,6 +137,9 @@ def load_flow(file: Path, report: Report) -> Flow | None:
     try:
         data = yamlnodes.load(text)
     except yamlnodes.YAMLSyntaxError as exc:
+        if exc.code != "HH002":
+            report.add(exc.code, file, exc.line, exc.message, exc.hint)
+            return None
         report.add(
             "HH002", file, exc.line, f"YAML cannot be parsed: {exc.message}",
             "Check indentation (spaces, not tabs) and quote text that contains ': ' or '#'.",
