@@ -96,12 +96,20 @@ async def test_a_check_in_with_buttons_and_free_text(running: Running) -> None:
     urge = await running.question(containing="toward your partner")
     assert "about 5 minutes" in fake.messages(CHAT)[0].text
     assert urge.parse_mode == "HTML" and "1 of about" in urge.text
+    # The edit that shows the choice goes out alongside the next question, after the commit,
+    # so either may land first (here the edit is slowed to make it last): wait for what the
+    # person would see, the tapped message without its keyboard, not for the next question.
+    fake.slow_next("editMessageText", 0.5)
     fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
     body = await running.question(containing="body", after=2)
-    pressed = next(m for m in fake.messages(CHAT) if m.message_id == urge.message_id)
-    assert pressed.reply_markup is None and "→ <b>Away from them</b>" in (pressed.html or "")
-    assert (pressed.text or "").startswith("Right now, which way")  # the question itself kept intact
-    assert fake.calls_to("answerCallbackQuery")
+
+    def pressed() -> BotMessage:
+        return next(m for m in fake.messages(CHAT) if m.message_id == urge.message_id)
+
+    await fake.wait_for(lambda: pressed().reply_markup is None)
+    assert "→ <b>Away from them</b>" in (pressed().html or "")
+    assert (pressed().text or "").startswith("Right now, which way")  # the question itself kept intact
+    await fake.wait_for(lambda: bool(fake.calls_to("answerCallbackQuery")))
     fake.send_text(CHAT, "my jaw is clenched <tight> & hot")
     intensity = await running.question(containing="0 (calm)", after=running.count())
     assert set(buttons(intensity)) >= {str(n) for n in range(11)}
