@@ -236,6 +236,7 @@ class Coach:
                 assignment, words = reminder
                 result = self.engine.interrupt(state, due.target_flow, redirect=self.safety.redirect(tx))
                 self.save(tx, state, result)
+                self.practice.started(tx, assignment.id, due.target_flow)
                 self.practice.schedule_reminder(tx, [assignment], assignment.id)
                 replies = [Reply(text=words), *result.replies]
             else:
@@ -329,6 +330,7 @@ class Coach:
         if ended.flow_id == HOMEWORK_FLOW and ended.status != "active" and ended.vars.get("hw_start") == "now":
             # They agreed and want to begin now: the homework itself starts.
             extra = [*extra, *self.begin(tx, None, str(ended.vars["hw_flow"]), asked=True)]
+            self.practice.started(tx, ended.vars.get("hw_id"), str(ended.vars["hw_flow"]))
         return [*result.replies, *extra], "moved" if result.moved else "stayed"
 
     def command(self, tx: ChatTx, state: SessionState | None, event: Command) -> tuple[list[Reply], str]:
@@ -465,7 +467,7 @@ class Coach:
             )
         elif isinstance(effect, MarkHomeworkDone):
             tx.record_homework_done(effect.flow_id, effect.step_id)
-            self.practice.homework_done(tx, effect.flow_id, tx.saved_session_id)
+            self.practice.homework_done(tx, effect.flow_id, tx.saved_session_id, effect.called)
         elif isinstance(effect, EraseData):
             self.practice.forget(tx)  # therapists keep only that it was deleted
             tx.erase()

@@ -11,6 +11,12 @@ The rules, in one place:
   and a choice of what to share (completion, completion and answers, or decline).
   Nothing is shared before that choice, and every view a therapist has is computed from
   the consent as it is *now*, so revoking hides everything at once.
+- Only a run started from the assignment counts: its link's "Start now" or one of its
+  reminders starts the assigned flow and records that session (`started`); reaching the
+  flow's `homework_done` there counts once, and only the answers of that run are shown.
+  The same flow done on one's own, or called by another (a check-in at 9 calls the
+  break), counts for nothing and shows nothing. When the total is reached the
+  assignment closes: no more reminders, and the therapist sees it done.
 - Reminders and "homework done" notices are durable follow-ups (kinds "homework" and
   "notice"), so they survive restarts and go once with several processes.
 """
@@ -18,7 +24,7 @@ The rules, in one place:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -165,10 +171,22 @@ class Practice:
             answers = []
             if a.sharing == "answers" and a.client_chat_id is not None:
                 flows = frozenset(self.coach.engine.reachable_flows(a.flow_id)) - PRIVATE_FLOWS
-                answers = rows.shared_answers(tx, a.id, flows)
+                answers = [replace(done, answers=tuple(self.readable(done.answers)))
+                           for done in rows.shared_answers(tx, a.id, flows)]
             items.append((a, answers))
         return Outcome([self.say("client", alias=found[0].alias, items=items, names=[], titles=self.titles(),
                                  status=status, total=total, cadence=cadence_text, now=tx.now)], "client")
+
+    def readable(self, answers: Iterable[tuple[str, str, str, Any]]) -> Iterable[tuple[str, Any]]:
+        """(step, answer) as the client saw it: the label of the button they pressed
+        ("Find the bad guy"), not the value it stored ("bad-guy"); typed words as typed."""
+        flows = self.coach.engine.flows
+        for flow_id, step_id, variable, value in answers:
+            compiled = flows.get(flow_id)
+            step = compiled.flow.steps.get(step_id) if compiled else None
+            pressed = next((c.label for c in step.choices if variable in c.set and c.set[variable] == value), None) \
+                if step is not None else None
+            yield step_id, pressed if pressed is not None else value
 
     def unassign(self, mine: list[AssignmentRow], alias: str, now: datetime) -> Outcome:
         wanted = " ".join(alias.split()).casefold()
@@ -273,15 +291,30 @@ class Practice:
         else:
             self.schedule_reminder(tx, rows.client_assignments(tx, open_only=True), assignment_id)
 
-    def homework_done(self, tx: ChatTx, flow_id: str, session_id: int | None) -> None:
-        """A flow's work is done: count it against every open, consented assignment of it."""
+    def started(self, tx: ChatTx, assignment_id: object, flow_id: str) -> None:
+        """The assigned flow was just started from the assignment (a link's "Start now", a
+        reminder): this run, in the session just saved, is the one that will count."""
+        session_id = tx.saved_session_id
+        if not isinstance(assignment_id, int) or session_id is None:
+            return
         for a in rows.client_assignments(tx, open_only=True):
-            if a.flow_id != flow_id or a.sharing not in SHARE_LEVELS:
+            if a.id == assignment_id and a.flow_id == flow_id and a.sharing in SHARE_LEVELS:
+                rows.start_run(tx, a.id, session_id)
+
+    def homework_done(self, tx: ChatTx, flow_id: str, session_id: int | None, called: bool = False) -> None:
+        """A flow's work is done: it counts for the assignment whose run this is (started
+        from it, in this session), never when another flow called it."""
+        if called or session_id is None:
+            return
+        for a in rows.client_assignments(tx, open_only=True):
+            if a.flow_id != flow_id or a.sharing not in SHARE_LEVELS or a.run_session_id != session_id:
                 continue
-            rows.record_done(tx, a.id, session_id)
+            if len(a.done) >= total(a):
+                continue
+            rows.record_done(tx, a, session_id)
             done = len(a.done) + 1
             if done >= total(a):
-                rows.cancel_reminders(tx, a.id)
+                rows.end_assignment(tx, a.id)  # complete: closed, and its reminders stop
             therapist_chat = rows.therapist_chat_id(tx, a.therapist_id)
             if a.notify and therapist_chat is not None:
                 rows.schedule(tx, chat_id=therapist_chat, kind="notice", assignment_id=a.id, flow_id=a.flow_id,

@@ -56,10 +56,16 @@ def test_chat_survives_ctrl_c_and_resumes(env: dict[str, str]) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True, env=env, cwd=env["CWD"],
     )
-    assert process.stdin is not None
+    assert process.stdin is not None and process.stdout is not None
     process.stdin.write("1\n/skip\n")
     process.stdin.flush()
-    time.sleep(3)  # let it answer and wait on the next line
+    # Wait for the question it then waits on (not for a moment: on a busy machine it may
+    # still be starting, before its Ctrl-C handling is in place).
+    seen = ""
+    while "0 (calm) to 10" not in seen:
+        line = process.stdout.readline()
+        assert line, f"chat ended before asking: {seen!r}"
+        seen += line
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 0, err

@@ -66,11 +66,11 @@ class People:
         assert found, said
         return found.group(1)
 
-    def accept(self, client: ChatKey, token: str, level: str = "That and my answers") -> None:
+    def accept(self, client: ChatKey, token: str, level: str = "That and my answers", start: str = "Later") -> str:
         said = self.say(client, f"/start {token}")
         assert "What would you like" in said, said
         self.press(client, level)
-        self.press(client, "Later")
+        return self.press(client, start)
 
 
 @pytest.fixture
@@ -155,8 +155,7 @@ def test_a_link_cannot_be_reused_used_late_or_guessed(people: People, monkeypatc
 
 def test_answers_only_with_the_answers_consent(people: People) -> None:
     token = people.assign(ANA, "Cleo", flow_label="Check-in")
-    people.accept(CLIENT, token, level="Only whether I did it")
-    people.say(CLIENT, "/checkin")
+    people.accept(CLIENT, token, level="Only whether I did it", start="Start now")
     people.press(CLIENT, "Away from them")
     people.say(CLIENT, "my shoulders are up by my ears")
     people.say(CLIENT, "5")
@@ -327,3 +326,69 @@ def test_the_operator_sets_how_long_links_work(db_url: str) -> None:
         built.store.close()
     with pytest.raises(ConfigError, match="HEDGEHOG_HOMEWORK_LINK_DAYS"):
         Settings.load(environ={"HEDGEHOG_HOMEWORK_LINK_DAYS": "forever"}, dotenv=Path("/nonexistent"))
+
+
+def _take_the_break(people: People, how_long: str, soothe: str) -> None:
+    people.press(CLIENT, "OK, let's pause")
+    people.press(CLIENT, how_long)
+    people.press(CLIENT, "They know already")
+    people.press(CLIENT, soothe)
+    if soothe == "Slow breathing":
+        people.press(CLIENT, "I've done a few")
+        people.press(CLIENT, "Done")
+    people.press(CLIENT, "I'll try")
+
+
+def _flooded_check_in(people: People, body: str) -> None:
+    """A check-in of the person's own at intensity 9: it calls the break."""
+    people.say(CLIENT, "/checkin")
+    people.press(CLIENT, "Away from them")
+    people.say(CLIENT, body)
+    people.say(CLIENT, "9")
+    _take_the_break(people, "1 hour", "A short walk")
+    people.say(CLIENT, "/stop")
+
+
+def _pending_reminders(people: People) -> int:
+    with people.coach.store.engine.connect() as connection:
+        return int(connection.execute(
+            sa.text("SELECT count(*) FROM followup WHERE kind = 'homework' AND status = 'pending'")
+        ).scalar_one())
+
+
+def test_only_the_assigned_run_counts_and_shows_and_the_total_closes_it(people: People) -> None:
+    """Assigned the break once: done from the link, then two check-ins of their own at 9
+    that call the break. The therapist sees 1 of 1, done, and only that run's answers."""
+    people.accept(CLIENT, people.assign(ANA, "Cleo"), start="Start now")
+    _take_the_break(people, "20 minutes", "Slow breathing")
+    assert "1 of 1 done (done)" in people.say(ANA, "/client Cleo")
+    assert _pending_reminders(people) == 0  # complete: no more reminders
+
+    _flooded_check_in(people, "My chest is SO tight right now 😣")
+    _flooded_check_in(people, "jaw clenched, hands shaking")
+    seen = people.say(ANA, "/client Cleo")
+    assert "1 of 1 done (done)" in seen and "3 of 1" not in seen and "2 of 1" not in seen
+    assert "How long: 20 minutes" in seen and "Soothe: Slow breathing" in seen  # labels, not ids
+    assert "slow breathing" not in seen  # the label pressed, not the value it stored
+    assert "1 hour" not in seen and "A short walk" not in seen and "chest" not in seen
+    assert "done, 1 of 1 done" in people.say(ANA, "/clients")
+    assert "Cleo" not in people.say(ANA, "/unassign")  # nothing left open to end
+
+
+def test_a_break_called_by_a_check_in_is_not_the_assigned_break_but_a_reminder_run_is(people: People) -> None:
+    people.accept(CLIENT, people.assign(ANA, "Cleo"))  # "Later"
+    assert _pending_reminders(people) == 1
+    _flooded_check_in(people, "i cant breathe properly, we had a huge fight")
+    assert "0 of 1 done" in people.say(ANA, "/client Cleo")
+    assert _pending_reminders(people) == 1  # still waiting for the homework itself
+
+    people.clock[0] += timedelta(days=2)
+    [due] = [d for d in people.coach.due_followups() if d.kind == "homework"]
+    handled = people.coach.follow_up(due)
+    assert handled is not None
+    people.shown[CLIENT] = handled.replies
+    _take_the_break(people, "30 minutes", "A short walk")
+    seen = people.say(ANA, "/client Cleo")
+    assert "1 of 1 done (done)" in seen
+    assert "How long: 30 minutes" in seen and "huge fight" not in seen and "1 hour" not in seen
+    assert _pending_reminders(people) == 0

@@ -170,7 +170,8 @@ class Run:
             step = flow.steps[cursor.state]
             seq += 1
             text = compiled.prompts[step.id].render(cursor.vars) if step.id in compiled.prompts else ""
-            entered = self.step_effects(flow, step, cursor.vars)
+            called = bool(stack) and not stack[-1].resume
+            entered = self.step_effects(flow, step, cursor.vars, called)
             self.effects.extend(entered)
             self.note_safety(entered, cursor.vars)
             if step.waits:
@@ -226,7 +227,9 @@ class Run:
         self.state = SessionState(flow.id, flow.version, cursor.state, cursor.vars, (), seq, "stopped")
         self.effects.append(FlowEnded(flow.id, "stopped"))
 
-    def step_effects(self, flow: Flow, step: Step, variables: Mapping[str, Any]) -> list[Effect]:
+    def step_effects(
+        self, flow: Flow, step: Step, variables: Mapping[str, Any], called: bool = False
+    ) -> list[Effect]:
         effects: list[Effect] = []
         for effect in step.effects:
             if effect.kind == "journal":
@@ -259,7 +262,7 @@ class Run:
             elif effect.kind == "save_plan":
                 effects.append(SavePlan(flow.id, step.id, {k: variables.get(v) for k, v in effect.params.items()}))
             else:
-                effects.append(MarkHomeworkDone(flow.id, step.id))
+                effects.append(MarkHomeworkDone(flow.id, step.id, called))
         return effects
 
     def note_safety(self, effects: list[Effect], variables: dict[str, Any]) -> None:

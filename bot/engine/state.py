@@ -152,10 +152,12 @@ class ScheduleFollowUp:
 
 @dataclass(frozen=True, slots=True)
 class MarkHomeworkDone:
-    """The flow reached a step that counts as doing the homework."""
+    """The flow reached a step that counts as doing the homework. `called`: the flow was
+    called by another (a check-in calling the break), not started or interrupted into."""
 
     flow_id: str
     step_id: str
+    called: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -262,6 +262,10 @@ class Assignment(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The run under way: the session a link ("start now") or a reminder started the
+    # assigned flow in, and the journal's last row id then. Only that run counts.
+    run_session_id: int | None = Field(default=None)
+    run_journal_id: int | None = Field(default=None)
 
 
 class HomeworkDone(SQLModel, table=True):
@@ -278,6 +282,9 @@ class HomeworkDone(SQLModel, table=True):
         default=None, sa_column=sa.Column(sa.ForeignKey("session.id", ondelete="SET NULL"), nullable=True)
     )
     done_at: datetime = Field(sa_type=UTCDateTime)
+    # The journal rows of this run (after `from`, up to `to`): all a therapist may see.
+    from_journal_id: int | None = Field(default=None)
+    to_journal_id: int | None = Field(default=None)
 
 
 class SafetyPlan(SQLModel, table=True):

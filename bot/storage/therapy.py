@@ -53,12 +53,14 @@ class AssignmentRow:
     ended_at: datetime | None
     sharing_version: int = 0  # counts the client's sharing changes (a consent button carries it)
     done: tuple[datetime, ...] = ()  # when each completion happened, oldest first
+    run_session_id: int | None = None  # the session the assigned flow was last started in from here
+    run_journal_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SharedAnswers:
     done_at: datetime
-    answers: tuple[tuple[str, Any], ...]  # (step id, value), skipped answers left out
+    answers: tuple[tuple[str, str, str, Any], ...]  # (flow, step, variable, value), skipped ones left out
 
 
 _ASSIGNMENT_COLUMNS = (*ASSIGNMENT.c, THERAPIST.c.name.label("therapist_name"))
@@ -257,9 +259,29 @@ def cancel_reminders(tx: ChatTx, assignment_id: int) -> None:
     )
 
 
-def record_done(tx: ChatTx, assignment_id: int, session_id: int | None) -> None:
+def _last_journal_id(tx: ChatTx) -> int:
+    return int(tx.connection.execute(
+        sa.select(sa.func.coalesce(sa.func.max(JOURNAL.c.id), 0)).where(JOURNAL.c.chat_id == tx.chat_id)
+    ).scalar_one())
+
+
+def start_run(tx: ChatTx, assignment_id: int, session_id: int) -> None:
+    """The assigned flow was started from the assignment (its link's "start now", or a
+    reminder) in `session_id`: the next completion there counts, with what comes after now."""
     tx.connection.execute(
-        sa.insert(DONE).values(assignment_id=assignment_id, session_id=session_id, done_at=tx.now)
+        sa.update(ASSIGNMENT).where(ASSIGNMENT.c.id == assignment_id, ASSIGNMENT.c.client_chat_id == tx.chat_id)
+        .values(run_session_id=session_id, run_journal_id=_last_journal_id(tx))
+    )
+
+
+def record_done(tx: ChatTx, assignment: AssignmentRow, session_id: int) -> None:
+    """The run under way is done: one completion, with the journal rows of that run only."""
+    tx.connection.execute(
+        sa.insert(DONE).values(assignment_id=assignment.id, session_id=session_id, done_at=tx.now,
+                               from_journal_id=assignment.run_journal_id, to_journal_id=_last_journal_id(tx))
+    )
+    tx.connection.execute(
+        sa.update(ASSIGNMENT).where(ASSIGNMENT.c.id == assignment.id).values(run_session_id=None, run_journal_id=None)
     )
 
 
@@ -286,19 +308,23 @@ def shared_answers(tx: ChatTx, assignment_id: int, flows: frozenset[str]) -> lis
     """The answers given in each completed homework session, from the client's journal,
     limited to `flows` (the homework flow and what it calls). The caller checks consent."""
     done = tx.connection.execute(
-        sa.select(DONE.c.session_id, DONE.c.done_at).where(DONE.c.assignment_id == assignment_id).order_by(DONE.c.id)
+        sa.select(DONE.c.session_id, DONE.c.done_at, DONE.c.from_journal_id, DONE.c.to_journal_id)
+        .where(DONE.c.assignment_id == assignment_id).order_by(DONE.c.id)
     ).all()
     result: list[SharedAnswers] = []
-    for session_id, done_at in done:
-        answers: tuple[tuple[str, Any], ...] = ()
-        if session_id is not None:
+    for session_id, done_at, after, upto in done:
+        answers: tuple[tuple[str, str, str, Any], ...] = ()
+        # A completion counted before runs were recorded (no bounds) shows no answers:
+        # its session may hold other things the person did.
+        if session_id is not None and after is not None and upto is not None:
             rows = tx.connection.execute(
-                sa.select(JOURNAL.c.step_id, JOURNAL.c.value)
-                .where(JOURNAL.c.session_id == session_id, JOURNAL.c.kind == "answer", JOURNAL.c.flow_id.in_(flows))
+                sa.select(JOURNAL.c.flow_id, JOURNAL.c.step_id, JOURNAL.c.name, JOURNAL.c.value)
+                .where(JOURNAL.c.session_id == session_id, JOURNAL.c.kind == "answer", JOURNAL.c.flow_id.in_(flows),
+                       JOURNAL.c.id > after, JOURNAL.c.id <= upto)
                 .order_by(JOURNAL.c.id)
             )
-            values = ((r.step_id, json.loads(r.value)) for r in rows)
-            answers = tuple((step, value) for step, value in values if value is not None)
+            values = ((r.flow_id, r.step_id, r.name, json.loads(r.value)) for r in rows)
+            answers = tuple(answer for answer in values if answer[3] is not None)
         result.append(SharedAnswers(done_at, answers))
     return result
 
@@ -311,7 +337,7 @@ def forget_client(tx: ChatTx) -> None:
     tx.connection.execute(sa.delete(DONE).where(DONE.c.assignment_id.in_(ids)))
     tx.connection.execute(
         sa.update(ASSIGNMENT).where(ASSIGNMENT.c.id.in_(ids))
-        .values(sharing="deleted", client_chat_id=None,
+        .values(sharing="deleted", client_chat_id=None, run_session_id=None, run_journal_id=None,
                 ended_at=sa.func.coalesce(ASSIGNMENT.c.ended_at, sa.bindparam("b_now", tx.now, type_=UTCDateTime())))
     )
     for assignment_id in ids:
