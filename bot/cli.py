@@ -19,6 +19,7 @@ import getpass
 import logging
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from bot.errors import ConfigError, HedgehogError
 
 EXIT_PROBLEMS = 1  # `check` found errors
 EXIT_FAILURE = 2  # a setting, file or database problem
+MAX_NAME = 80  # a therapist's name as clients see it (the column's length)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -224,23 +226,34 @@ def _therapist(args: argparse.Namespace, settings: Settings) -> int:
     def chat_key(text: str) -> ChatKey:
         transport, _, address = text.rpartition(":")
         transport = transport or "telegram"
-        if transport not in ("telegram", "terminal") or not address or (
-            transport == "telegram" and not address.lstrip("-").isdigit()
+        if transport not in ("telegram", "terminal") or not address or len(address) > 128 or _unprintable(text) or (
+            transport == "telegram" and not (address.lstrip("-").isascii() and address.lstrip("-").isdigit())
         ):
-            raise ConfigError(f"'{text}' is not a chat: give a Telegram chat id (a number) or terminal:NAME.")
+            shown = text[:40].encode("unicode_escape").decode()
+            raise ConfigError(f"'{shown}' is not a chat: give a Telegram chat id (a number) or terminal:NAME.")
         return ChatKey(transport, address)
+
+    def client_name(text: str) -> str:
+        if _unprintable(text):
+            raise ConfigError("--name cannot hold control characters, NUL bytes or bytes that are not UTF-8 text: "
+                              "type the name as clients will see it.")
+        name = " ".join(text.split())
+        if not name or len(name) > MAX_NAME:
+            raise ConfigError(f"--name needs 1 to {MAX_NAME} characters (this one has {len(name)}): "
+                              "the name clients will see.")
+        return name
 
     now = datetime.now(UTC)
     store = Store.open(settings.database_url)
     try:
         if args.action == "add":
-            name = " ".join(args.name.split())
-            if not name or len(name) > 80:
-                raise ConfigError("--name needs 1 to 80 characters: the name clients will see.")
-            new = rows.add_therapist(store, chat_key(args.chat), name, now)
+            name = client_name(args.name)
+            key = chat_key(args.chat)
+            new = rows.add_therapist(store, key, name, now, menu=key.transport == "telegram")
             print(f"{args.chat} is {'now' if new else 'still'} a therapist, shown to clients as {name}.")
         elif args.action == "remove":
-            gone = rows.remove_therapist(store, chat_key(args.chat))
+            key = chat_key(args.chat)
+            gone = rows.remove_therapist(store, key, now, menu=key.transport == "telegram")
             print(f"{args.chat} is no longer a therapist." if gone else f"{args.chat} was not a therapist.")
             return 0 if gone else EXIT_FAILURE
         elif args.action == "list":
@@ -251,13 +264,19 @@ def _therapist(args: argparse.Namespace, settings: Settings) -> int:
             if not found:
                 print("No therapists yet: hedgehog therapist invite --name NAME")
         else:
+            name = client_name(args.name)
             if not 1 <= args.days <= 90:
                 raise ConfigError("--days must be between 1 and 90.")
             code, code_hash = new_secret()
             assert digest(code) == code_hash
-            rows.create_invite(store, code_hash, " ".join(args.name.split()), now, now + timedelta(days=args.days))
-            print(f"Invite for {args.name}, single use, valid {args.days} days. They send the bot:\n\n"
+            rows.create_invite(store, code_hash, name, now, now + timedelta(days=args.days))
+            print(f"Invite for {name}, single use, valid {args.days} days. They send the bot:\n\n"
                   f"/therapist {code}\n")
     finally:
         store.close()
     return 0
+
+
+def _unprintable(text: str) -> bool:
+    """NUL and other control characters (PostgreSQL refuses NUL in text; none belongs in a name)."""
+    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)

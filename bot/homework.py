@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,12 @@ MAX_NOTE = 500
 SHARE_LEVELS = ("completion", "answers")
 CADENCES = {"once": 1, "daily": 7, "weekly": 1, "twice-weekly": 2, "three-weekly": 3}
 DUE_DELAYS = {"3d": 3, "1w": 7, "2w": 14}
+
+
+def printable(text: str) -> str:
+    """Text without NUL and other control characters (line breaks and tabs stay):
+    PostgreSQL refuses NUL in text, and none of them can be shown in a chat."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
 def new_secret() -> tuple[str, str]:
@@ -96,7 +103,7 @@ def plan(values: dict[str, Any], now: datetime) -> dict[str, Any] | None:
     cadence = values.get("cadence")
     if cadence not in CADENCES:
         return None
-    alias = " ".join(str(values.get("alias") or "").split())[:MAX_ALIAS]
+    alias = " ".join(printable(str(values.get("alias") or "")).split())[:MAX_ALIAS]
     if not alias:
         return None
     weeks = values.get("weeks") if cadence != "once" else 1
@@ -111,6 +118,6 @@ def plan(values: dict[str, Any], now: datetime) -> dict[str, Any] | None:
         "per_week": CADENCES[cadence] if cadence.endswith("weekly") else 1,
         "weeks": weeks,
         "due_at": now + timedelta(days=delay) if delay else None,
-        "note": str(note)[:MAX_NOTE] if note else None,
+        "note": printable(str(note))[:MAX_NOTE] or None if note else None,
         "notify": values.get("notify") is not False,
     }

@@ -212,6 +212,10 @@ class Coach:
         started = time.perf_counter()
         now = self.clock()
         with self.transaction(due.chat) as tx:
+            if due.kind == "menu":  # the operator changed the role: the transport redraws the menu
+                if not tx.take_followup(due.id):
+                    return None
+                return Handled([], "menu-therapist" if therapist_of(tx) is not None else "menu-client")
             state = tx.load_session()
             busy = tx.session_updated_at is not None and now - tx.session_updated_at < BUSY_WINDOW
             if state is not None and busy:

@@ -190,3 +190,40 @@ def test_output_cut_short_by_a_pipe_ends_quietly(env: dict[str, str]) -> None:
     run = subprocess.run(["bash", "-c", command], input=answers, capture_output=True, text=True, env=env,
                          cwd=env["CWD"], timeout=60, check=False)
     assert run.stdout.strip() and "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["invite", "--name", "D" * 100], "--name needs 1 to 80 characters (this one has 100)"),
+        (["add", "1001", "--name", "Dana " * 20], "--name needs 1 to 80 characters (this one has 99)"),
+        (["invite", "--name", "Dana\x1b[2J Levi"], "--name cannot hold control characters"),
+        (["add", "1001", "--name", "Dana\x07"], "--name cannot hold control characters"),
+        (["invite", "--name", os.fsdecode(b"Dana \xff\xfe")], "not UTF-8 text"),
+        (["invite", "--name", "   "], "--name needs 1 to 80 characters"),
+        (["add", "terminal:" + "k" * 200, "--name", "Dana"], "is not a chat"),
+        (["add", "١٢٣", "--name", "Dana"], "is not a chat"),  # Arabic-Indic digits are digits to Python
+        (["remove", "terminal:ro\x01bin"], "is not a chat"),
+    ],
+    ids=["invite-100", "add-99", "escape", "bell", "not-utf8", "blank", "long-chat", "arabic-digits", "control-chat"],
+)
+def test_operator_input_gets_one_clear_sentence_on_every_database(
+    env: dict[str, str], db_url: str, args: list[str], says: str
+) -> None:
+    env = {**env, "HEDGEHOG_DATABASE_URL": db_url}
+    run = hedgehog("therapist", *args, env=env)
+    assert run.returncode == 2
+    line = one_sentence(run.stderr)
+    assert line.startswith("hedgehog: ") and says in line
+    assert "DataError" not in line and "\x1b" not in line
+
+
+def test_operator_input_that_fits_is_kept_as_typed(env: dict[str, str], db_url: str) -> None:
+    env = {**env, "HEDGEHOG_DATABASE_URL": db_url}
+    name = "Dr. Zoë  O\u2019Brien-Łukasiewicz 🌱"
+    added = hedgehog("therapist", "add", "1001", "--name", name, env=env)
+    assert added.returncode == 0, added.stderr
+    invited = hedgehog("therapist", "invite", "--name", "D" * 80, env=env)
+    assert invited.returncode == 0, invited.stderr
+    listed = hedgehog("therapist", "list", env=env)
+    assert "telegram:1001\tDr. Zoë O\u2019Brien-Łukasiewicz 🌱\t0 open" in listed.stdout

@@ -392,3 +392,24 @@ def test_a_break_called_by_a_check_in_is_not_the_assigned_break_but_a_reminder_r
     assert "1 of 1 done (done)" in seen
     assert "How long: 30 minutes" in seen and "huge fight" not in seen and "1 hour" not in seen
     assert _pending_reminders(people) == 0
+
+
+def test_a_nul_or_control_character_in_an_alias_or_note_is_dropped_not_an_error(people: People) -> None:
+    """On PostgreSQL a NUL in text is a DataError that would fail the update every time it
+    is redelivered; here it is dropped where the value is stored, on both databases."""
+    people.say(ANA, "/assign")
+    people.press(ANA, "Take a break")
+    people.press(ANA, "Once")
+    people.press(ANA, "No due date")
+    people.say(ANA, "Try it\x00 after\x1b[31m dinner")
+    people.say(ANA, "Sa\x00m\x07 🙂")
+    people.press(ANA, "Yes, tell me")
+    said = people.press(ANA, "Create the link")
+    assert "/start " in said
+    seen = people.say(ANA, "/clients")
+    assert "Sam 🙂" in seen and "\x00" not in seen and "\x07" not in seen
+    with people.coach.transaction(ANA) as tx:
+        ana = rows.therapist_of(tx)
+        assert ana is not None
+        [given] = rows.therapist_assignments(tx, ana.id)
+    assert (given.alias, given.note) == ("Sam 🙂", "Try it after[31m dinner")

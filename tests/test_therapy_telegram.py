@@ -4,7 +4,11 @@ fake Bot API, a real database, and a clock the test moves forward a day at a tim
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,13 +17,13 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_coach
-from bot.config import Settings
+from bot.config import PROJECT_ROOT, Settings
 from bot.homework import digest, new_secret
 from bot.service import Coach
 from bot.storage import ChatKey, Store
 from bot.storage import therapy as rows
 from bot.transports.telegram import serve
-from tests.fakebotapi import BotMessage, FakeBotAPI
+from tests.fakebotapi import BotMessage, Call, FakeBotAPI
 from tests.test_telegram import already_onboarded, buttons
 
 THERAPIST, CLIENT = 1001, 2002
@@ -213,3 +217,33 @@ async def test_a_link_works_once_and_not_for_the_therapist(world: World) -> None
     await world.said(CLIENT, "What would you like Dana Levi to see?")
     said = await world.command(3003, "/start", token)
     assert "already been used" in said[0]
+
+
+async def test_the_operator_adding_and_removing_a_therapist_changes_their_menu(world: World, db_url: str) -> None:
+    """`hedgehog therapist add` has no bot to call: the running bot redraws the chat's
+    menu on its next round, and `remove` takes the therapist commands away again."""
+    fake = world.fake
+
+    def operator(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "HEDGEHOG_DATABASE_URL": db_url, "HEDGEHOG_TELEGRAM_TOKEN": ""}
+        return subprocess.run([sys.executable, "-m", "bot", "therapist", *args], capture_output=True, text=True,
+                              env=env, cwd=PROJECT_ROOT, check=False)
+
+    def scoped_to_dana(call: Call) -> bool:
+        return '"chat_id": 1001' in json.dumps(call.params.get("scope"))
+
+    added = await asyncio.to_thread(operator, "add", str(THERAPIST), "--name", "Dana Levi")
+    assert added.returncode == 0, added.stderr
+    await world.tick(datetime.now(UTC) + timedelta(minutes=1))  # the row is stamped with the real time
+    await fake.wait_for(lambda: any(scoped_to_dana(c) for c in fake.calls_to("setMyCommands")))
+    [menu] = [c for c in fake.calls_to("setMyCommands") if scoped_to_dana(c)]
+    assert {"assign", "clients", "client", "unassign", "checkin"} <= {c["command"] for c in menu.params["commands"]}
+    assert not fake.calls_to("deleteMyCommands")
+
+    removed = await asyncio.to_thread(operator, "remove", str(THERAPIST))
+    assert removed.returncode == 0, removed.stderr
+    await world.tick(datetime.now(UTC) + timedelta(minutes=2))
+    await fake.wait_for(lambda: any(scoped_to_dana(c) for c in fake.calls_to("deleteMyCommands")))
+    assert len([c for c in fake.calls_to("setMyCommands") if scoped_to_dana(c)]) == 1  # applied once each
+    said = await world.command(THERAPIST, "/clients")
+    assert "is for therapists" in said[0]

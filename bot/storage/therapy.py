@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -89,22 +89,39 @@ def _assignments(connection: sa.Connection, *where: Any) -> list[AssignmentRow]:
 # ---------------------------------------------------------------------------- the operator
 
 
-def add_therapist(store: Store, chat: ChatKey, name: str, now: datetime) -> bool:
+def add_therapist(store: Store, chat: ChatKey, name: str, now: datetime, menu: bool = False) -> bool:
     """Enable `chat` as a therapist shown to clients as `name`; False if it already was
-    (the name is updated)."""
+    (the name is updated). `menu`: have the running bot give the chat the therapist menu."""
     with store.chat(chat, now) as tx:
-        return _make_therapist(tx, name)
+        new = _make_therapist(tx, name)
+        if menu:
+            _menu_due(tx.connection, tx.chat_id, now)
+        return new
 
 
-def remove_therapist(store: Store, chat: ChatKey) -> bool:
-    """Disable a therapist: their assignments end, their clients' reminders stop."""
+def remove_therapist(store: Store, chat: ChatKey, now: datetime | None = None, menu: bool = False) -> bool:
+    """Disable a therapist: their assignments end, their clients' reminders stop; with
+    `menu`, the running bot takes the therapist menu away."""
     with store.engine.begin() as connection:
         chat_id = connection.execute(
             sa.select(CHAT.c.id).where(CHAT.c.transport == chat.transport, CHAT.c.address == chat.address)
         ).scalar_one_or_none()
         if chat_id is None:
             return False
-        return connection.execute(sa.delete(THERAPIST).where(THERAPIST.c.chat_id == chat_id)).rowcount > 0
+        gone = connection.execute(sa.delete(THERAPIST).where(THERAPIST.c.chat_id == chat_id)).rowcount > 0
+        if gone and menu:
+            _menu_due(connection, chat_id, now or datetime.now(UTC))
+        return gone
+
+
+def _menu_due(connection: sa.Connection, chat_id: int, now: datetime) -> None:
+    """A follow-up of kind "menu": the running bot redraws the chat's command menu from
+    the role as it is when the row is taken (a CLI command has no bot to call)."""
+    connection.execute(sa.insert(FOLLOWUP).values(
+        chat_id=chat_id, session_id=None, source_flow="menu", source_step="menu", target_flow="menu", due_at=now,
+        status="pending", dedupe_key=f"menu:{chat_id}:{now.isoformat()}", created_at=now, kind="menu",
+        assignment_id=None,
+    ))
 
 
 def list_therapists(store: Store) -> list[tuple[TherapistRow, int]]:

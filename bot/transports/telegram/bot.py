@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from telegram import BotCommand, BotCommandScopeChat, CallbackQuery, InputFile, Message, Update
+from telegram import CallbackQuery, InputFile, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
@@ -40,7 +40,7 @@ from bot.engine.state import Choice, Command, Event, Text, Unsupported
 from bot.service import Coach, Handled, Incoming
 from bot.storage import ChatKey, Delivery
 from bot.storage.store import Busy
-from bot.transports.telegram.menu import MENU, THERAPIST_MENU
+from bot.transports.telegram.menu import follow_role
 from bot.transports.telegram.render import escape, keyboard, split_text, with_progress
 
 log = logging.getLogger("hedgehog.telegram")
@@ -311,9 +311,7 @@ class TelegramBot:
         self._crash.at("after-commit")
         if handled.outcome == "therapist":  # an invite was just redeemed: their menu grows
             with contextlib.suppress(TelegramError):
-                await self._send(lambda: self.app.bot.set_my_commands(
-                    [BotCommand(n, t) for n, t in (*MENU, *THERAPIST_MENU)], scope=BotCommandScopeChat(chat.id)
-                ))
+                await self._send(lambda: follow_role(self.app.bot, chat.id, therapist=True))
         # After a button, three requests and none waits for another: the new messages go
         # out in order, while the spinner is stopped and the pressed message (above them in
         # the chat) is edited to show the choice. Whichever lands first, the chat reads the
@@ -458,6 +456,13 @@ class TelegramBot:
         processor = self.app.update_processor
         return (processor if isinstance(processor, PerChatProcessor) else self._own).hold(chat_id)
 
+    async def follow_role(self, chat_id: int, therapist: bool) -> None:
+        """The operator added or removed a therapist: their menu follows."""
+        try:
+            await self._send(lambda: follow_role(self.app.bot, chat_id, therapist))
+        except TelegramError as exc:
+            log.warning("menu not changed", extra={"fields": {"error": type(exc).__name__}})
+
     async def dispatch_followups(self, interval: float) -> None:
         """Every `interval` seconds, start the follow-ups that fell due (each is taken once
         in the database, so several processes can run this side by side); hourly, forget
@@ -472,7 +477,9 @@ class TelegramBot:
             for due in await asyncio.to_thread(self.coach.due_followups, TRANSPORT):
                 async with self.hold(int(due.chat.address)):
                     handled = await asyncio.to_thread(self.coach.follow_up, due)
-                    if handled is not None:
+                    if handled is not None and handled.outcome in ("menu-therapist", "menu-client"):
+                        await self.follow_role(int(due.chat.address), handled.outcome == "menu-therapist")
+                    elif handled is not None:
                         await self.deliver(due.chat, int(due.chat.address), handled.deliveries)
 
         while not self.stopping.is_set():

@@ -1,6 +1,13 @@
-"""The commands Telegram's menu lists: everyone's, and the therapists' extra ones."""
+"""The commands Telegram's menu lists: everyone's, and the therapists' extra ones.
+
+A therapist's chat has its own menu (`BotCommandScopeChat`); taking it away leaves the
+chat with everyone's. It follows the role: an invite redeemed here, or `hedgehog therapist
+add/remove` (which records a "menu" follow-up the running bot applies on its next round).
+"""
 
 from __future__ import annotations
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
 
 # setMyCommands: what people see in Telegram's menu. Only commands that work are listed.
 MENU = (
@@ -30,3 +37,12 @@ THERAPIST_MENU = (
     ("unassign", "End a piece of homework"),
 )
 
+
+
+async def follow_role(bot: Bot, chat_id: int, therapist: bool) -> None:
+    """Give a chat the therapist menu, or take it away (back to everyone's)."""
+    scope = BotCommandScopeChat(chat_id)
+    if therapist:
+        await bot.set_my_commands([BotCommand(n, t) for n, t in (*MENU, *THERAPIST_MENU)], scope=scope)
+    else:
+        await bot.delete_my_commands(scope=scope)
