@@ -16,6 +16,7 @@ from bot.app import build_engine
 from bot.config import Settings
 from bot.engine.engine import Engine
 from bot.engine.state import Choice, Command, Reply, SessionState, Text, Unsupported
+from bot.homework import digest
 from bot.logs import configure
 from bot.service import Coach, Incoming
 from bot.storage import ChatKey, Store
@@ -272,14 +273,18 @@ def test_export_gives_everything_and_delete_erases_it_from_every_table(engine: E
         for n in range(2):
             rows.create_assignment(tx, ana.id, {
                 "flow_id": "turn-toward", "alias": f"client {n}", "cadence": "daily", "per_week": 1, "weeks": 1,
-                "due_at": None, "note": None, "notify": True, "token_hash": f"hash-{n}",
+                "due_at": None, "note": None, "notify": True, "token_hash": digest(f"token-{n}"),
                 "token_expires_at": NOW + timedelta(days=7)})
     for n, key in enumerate((chat, other)):
-        with store.chat(key, NOW) as tx:  # homework accepted, answers shared
-            [assignment] = [a for a in rows.therapist_assignments(tx, ana.id) if a.alias == f"client {n}"]
-            assert not isinstance(rows.claim_link(tx, f"hash-{n}"), str)
-            rows.set_sharing(tx, assignment.id, "answers")
-        finish_turn_toward(coach, key)  # answers, a journal entry, homework done, a follow-up, a notice
+        with store.chat(key, NOW) as tx:
+            tx.record_entry("onboarding", "done", "onboarding", {"lean": "unsure", "unsafe": False})
+        # The link opened, answers shared, and the homework started from it ("Start now").
+        coach.handle(Incoming(key, Command("start", f"token-{n}")))
+        coach.handle(Incoming(key, Text("That and my answers")))
+        coach.handle(Incoming(key, Text("Start now")))
+        for line in ("Yes, I feel safe", "Answer a bid", "Use this one", "Now"):
+            coach.handle(Incoming(key, Text(line)))  # answers, a journal entry, homework done, a follow-up, a notice
+        assert coach.peek(key) is None
         coach.open(key, "checkin")
         coach.handle(Incoming(key, Text("Away from them"), update_id=int(key.address)))
         coach.handle(Incoming(key, Text(f"{SECRET_ANSWER}-{key.address}"), update_id=int(key.address) + 1))
