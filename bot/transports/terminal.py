@@ -105,18 +105,18 @@ def run(
     show = _printer(stdout)
     show(chat.open(flow_id))
     while True:
+        # Ctrl-C anywhere here ends the chat cleanly, while reading or while answering: each
+        # step is committed before it is shown, and an unfinished one rolls back whole.
         try:
             if interactive:
                 stdout.write("> ")
                 stdout.flush()
             line = stdin.readline()
+            if not line or line.strip().lstrip("/").lower() in QUIT:
+                break
+            show(chat.send(line.rstrip("\r\n")))
         except KeyboardInterrupt:
             break
-        if not line:
-            break
-        if line.strip().lstrip("/").lower() in QUIT:
-            break
-        show(chat.send(line.rstrip("\r\n")))
     if interactive:
         stdout.write("\nYour place is saved. Run `hedgehog chat` again to pick up where you left off.\n")
     return 0
