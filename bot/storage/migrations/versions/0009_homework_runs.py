@@ -6,7 +6,7 @@ reminder started the assigned flow in, and the journal's last row id at that mom
 a therapist with "answers" consent sees those answers and nothing else the person did.
 
 Revision ID: 0009_homework_runs
-Revises: 0007_safety_plan
+Revises: 0008_outbox
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_homework_runs"
-down_revision = "0007_safety_plan"
+down_revision = "0008_outbox"
 branch_labels = None
 depends_on = None
 
