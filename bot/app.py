@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from bot.config import Settings
 from bot.dialogue.check import load_checked
 from bot.dialogue.model import Library
 from bot.engine.engine import SYSTEM_PROMPTS, Engine
+from bot.safety import crisis
 from bot.service import SERVICE_PROMPTS, Coach
 from bot.storage import Store
 from bot.therapy import THERAPY_PROMPTS
@@ -35,3 +37,10 @@ def build_coach(settings: Settings, engine: Engine | None = None, store: Store |
     coach.practice.link_lifetime = timedelta(days=settings.homework_link_days)
     store.lease = timedelta(seconds=settings.outbox_lease)
     return coach
+
+
+def warm_detector() -> None:
+    """Compile the crisis patterns and load the semantic model in the background (about a
+    second), so the first person who writes does not wait for them; a message that comes
+    sooner waits for the load, never goes unchecked."""
+    threading.Thread(target=crisis.warm, name="warm-detector", daemon=True).start()

@@ -112,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot import logs
-    from bot.app import build_coach, build_engine
+    from bot.app import build_coach, build_engine, warm_detector
     from bot.transports import terminal
 
     logs.configure(settings.log_level or "WARNING")
@@ -120,6 +120,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     if args.flow is not None:
         engine.flow(args.flow)
     coach = build_coach(settings, engine=engine)
+    warm_detector()
     try:
         name = args.name or getpass.getuser()
         locale = os.environ.get("LC_ALL") or os.environ.get("LANG")
@@ -132,7 +133,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
     from bot import logs
-    from bot.app import build_coach, build_engine
+    from bot.app import build_coach, build_engine, warm_detector
     from bot.transports import telegram
 
     token = telegram.check_token(settings.telegram_token)
@@ -147,6 +148,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     coach = build_coach(settings, engine=build_engine(settings))
+    warm_detector()
     try:
         asyncio.run(telegram.serve(coach, token, settings.telegram_api_base_url, webhook=webhook,
                                    crash_at=settings.test_crash_at))
