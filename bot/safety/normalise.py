@@ -40,7 +40,8 @@ _WORDS = {
     "tryna": "trying to", "ima": "i am going to", "imma": "i am going to", "iam": "i am", "u": "you",
     "ya": "you", "ur": "your", "r": "are", "n": "and", "pls": "please", "plz": "please", "bc": "because",
     "cuz": "because", "cos": "because", "coz": "because", "rn": "right now", "idk": "i do not know",
-    "istg": "i swear", "tbh": "to be honest", "anymore": "any more", "hubby": "husband", "wifey": "wife",
+    "istg": "i swear", "tbh": "to be honest", "ngl": "not going to lie", "anymore": "any more", "hubby": "husband",
+    "wifey": "wife",
     "boyf": "boyfriend", "girlf": "girlfriend", "bae": "partner", "kms": "kill myself", "kys": "kill yourself",
     "killmyself": "kill myself", "kilmyself": "kill myself", "killmyslef": "kill myself", "kil": "kill",
     "kll": "kill", "kiil": "kill", "unalived": "unalive", "unaliving": "unalive", "ded": "dead",
@@ -156,6 +157,11 @@ _END_WORD = " qqendqq "
 _END_RUNS = re.compile(r"(?: \.)+(?= )")
 
 
+# Words people add around what they mean ("tbh", "ngl", "lol"): dropped, so a pattern that
+# looks for the end of a clause finds it, and "not going to lie" is no negation.
+_FILLER = re.compile(r" (?:to be honest|honestly|not going to lie|lol|lmao|lmfao|haha|hahaha|tho)(?= )")
+
+
 def normalise(text: str, sentences: bool = False) -> str:
     """Lowercase words separated by single spaces, with one space at each end; with
     `sentences`, each sentence end inside the text is kept as the word "."."""
@@ -183,6 +189,8 @@ def normalise(text: str, sentences: bool = False) -> str:
     if _REPEATED.search(plain):  # rare: stretched letters ("dieeee"), so squeeze and look up again
         plain = _squeeze_all(plain)
     plain = f" {plain} ".replace(" my self ", " myself ")
+    if _FILLER.search(plain):  # "i just want it all to end tbh": the filler hides where the clause ends
+        plain = _FILLER.sub("", plain)
     if sentences:
         plain = _END_RUNS.sub(" .", plain.replace(" qqendqq ", " . ").replace(" qqendqq ", " . "))
         plain = plain.removeprefix(" .").removesuffix(" . ") or " "
