@@ -39,8 +39,12 @@ def build_coach(settings: Settings, engine: Engine | None = None, store: Store |
     return coach
 
 
-def warm_detector() -> None:
+def warm_detector() -> threading.Thread:
     """Compile the crisis patterns and load the semantic model in the background (about a
     second), so the first person who writes does not wait for them; a message that comes
-    sooner waits for the load, never goes unchecked."""
-    threading.Thread(target=crisis.warm, name="warm-detector", daemon=True).start()
+    sooner waits for the load, never goes unchecked. Join the thread before the process
+    exits: onnxruntime aborts the process ("terminate called without an active exception")
+    if the interpreter ends while it is still loading."""
+    thread = threading.Thread(target=crisis.warm, name="warm-detector", daemon=True)
+    thread.start()
+    return thread

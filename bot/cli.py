@@ -120,13 +120,14 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     if args.flow is not None:
         engine.flow(args.flow)
     coach = build_coach(settings, engine=engine)
-    warm_detector()
+    warming = warm_detector()
     try:
         name = args.name or getpass.getuser()
         locale = os.environ.get("LC_ALL") or os.environ.get("LANG")
         return terminal.run(terminal.TerminalChat(coach, name, locale), args.flow)
     finally:
         coach.store.close()
+        warming.join()
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -148,12 +149,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     coach = build_coach(settings, engine=build_engine(settings))
-    warm_detector()
+    warming = warm_detector()
     try:
         asyncio.run(telegram.serve(coach, token, settings.telegram_api_base_url, webhook=webhook,
                                    crash_at=settings.test_crash_at))
     finally:
         coach.store.close()
+        warming.join()
     return 0
 
 
