@@ -6,11 +6,17 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from bot.app import build_engine
+from bot.config import Settings
+from bot.engine.engine import Engine
+from bot.engine.state import Reply
+from bot.service import Coach
 from bot.storage import Store
 
 POSTGRES_ADMIN = os.environ.get("HEDGEHOG_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -61,3 +67,23 @@ def store(db_url: str) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+# ------------------------------------------------------------------ a coach on a real store
+
+COACH_NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)  # the clock of the `coach` fixture
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return build_engine(Settings.load(environ={}, dotenv=Path("/nonexistent")))
+
+
+@pytest.fixture
+def coach(engine: Engine, store: Store) -> Iterator[Coach]:
+    yield Coach(engine, store, "checkin", clock=lambda: COACH_NOW, log_salt="test-salt")
+
+
+def ask(replies: list[Reply]) -> Reply:
+    """The reply that asks the person something (the step they are on)."""
+    return next(r for r in reversed(replies) if r.step_id is not None)

@@ -8,35 +8,15 @@ run once the detector calls them so."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
 
-from bot.app import build_engine
-from bot.config import Settings
-from bot.engine.engine import Engine
 from bot.engine.state import Choice, Command, Reply, Text
 from bot.safety.crisis import CrisisSignal, detect
 from bot.service import Coach, Incoming
-from bot.storage import ChatKey, Store
+from bot.storage import ChatKey
+from tests.conftest import COACH_NOW, ask
 
-NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return build_engine(Settings.load(environ={}, dotenv=Path("/nonexistent")))
-
-
-@pytest.fixture
-def coach(engine: Engine, store: Store) -> Iterator[Coach]:
-    yield Coach(engine, store, "checkin", clock=lambda: NOW, log_salt="test-salt")
-
-
-def ask(replies: list[Reply]) -> Reply:
-    return next(r for r in reversed(replies) if r.step_id is not None)
+NOW = COACH_NOW
 
 
 def words(replies: list[Reply]) -> str:

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from bot.app import build_engine
-from bot.config import Settings
 from bot.engine.engine import Engine
 from bot.engine.state import Choice, Command, Reply, SessionState, Text, Unsupported
 from bot.homework import digest
@@ -22,23 +19,10 @@ from bot.service import Coach, Incoming
 from bot.storage import ChatKey, Store
 from bot.storage import therapy as rows
 from bot.storage.models import TABLES
+from tests.conftest import COACH_NOW, ask
 
-NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+NOW = COACH_NOW
 SECRET_ANSWER = "the-private-words-9f2c"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return build_engine(Settings.load(environ={}, dotenv=Path("/nonexistent")))
-
-
-@pytest.fixture
-def coach(engine: Engine, store: Store) -> Iterator[Coach]:
-    yield Coach(engine, store, "checkin", clock=lambda: NOW, log_salt="test-salt")
-
-
-def ask(replies: list[Reply]) -> Reply:
-    return next(r for r in reversed(replies) if r.step_id is not None)
 
 
 CHAT = ChatKey("telegram", "1001")
