@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import subprocess
 import sys
 from dataclasses import replace
@@ -26,6 +28,7 @@ from bot.engine.state import (
     Text,
     Unsupported,
 )
+from bot.logs import configure
 
 GOOD = Path(__file__).parent / "dialogues" / "good"
 
@@ -175,6 +178,22 @@ def test_a_session_on_a_vanished_step_is_told_and_keeps_its_answers(engine: Engi
     assert result.state.step_id == "urge"
     assert result.state.vars["intensity"] == 4
     assert "updated since you were last here" in words(result)
+
+
+def test_the_engine_logs_flow_and_step_ids_in_the_line_never_the_answers(engine: Engine) -> None:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    configure("INFO", stream=stream)
+    try:
+        engine.handle(SessionState("sample", 1, "gone-step", {"feeling": "a secret 7c1e"}, seq=5), Text("hush 9b2a"))
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    line = stream.getvalue()
+    assert "session step missing after migration" in line
+    assert "flow=sample version=1->2 step=gone-step" in line
+    assert "7c1e" not in line and "9b2a" not in line
 
 
 def test_a_session_in_a_flow_that_no_longer_exists_ends_kindly(engine: Engine) -> None:

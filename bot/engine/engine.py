@@ -181,7 +181,9 @@ class Engine:
                         variables.setdefault(name, value)
             if step_id not in flow.steps:
                 lost = True
-                log.warning("session step missing after migration", extra={"flow": flow.id})
+                log.warning("session step missing after migration", extra={"fields": {
+                    "flow": flow.id, "version": f"{frame.flow_version}->{flow.version}", "step": step_id,
+                }})
                 step_id = flow.start
             migrated.append(Frame(flow.id, flow.version, step_id, frame.resume))
         run = Run(self, state)

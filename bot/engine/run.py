@@ -154,7 +154,7 @@ class Run:
     def fire(self, compiled: CompiledFlow, cursor: Cursor, trigger: str) -> None:
         if not compiled.fire(cursor, trigger):
             # Only a flow that failed `hedgehog check` can get here; stay put, kindly.
-            log.error("no transition", extra={"flow": compiled.flow.id, "step": cursor.state})
+            log.error("no transition", extra={"fields": {"flow": compiled.flow.id, "step": cursor.state}})
             self.effects = [e for e in self.effects if not isinstance(e, RecordAnswer)]
             self.ask_again(compiled, compiled.flow.steps[self.state.step_id], note="reask_choice")
             return
@@ -222,7 +222,7 @@ class Run:
                     return
             if not compiled.fire(cursor, NEXT):
                 break
-        log.error("flow did not come to rest", extra={"flow": compiled.flow.id, "step": cursor.state})
+        log.error("flow did not come to rest", extra={"fields": {"flow": compiled.flow.id, "step": cursor.state}})
         flow = compiled.flow
         self.state = SessionState(flow.id, flow.version, cursor.state, cursor.vars, (), seq, "stopped")
         self.effects.append(FlowEnded(flow.id, "stopped"))
