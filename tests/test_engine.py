@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import logging
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.engine.run
 from bot.app import build_engine
 from bot.config import PROJECT_ROOT, Settings
 from bot.dialogue.check import load_checked
@@ -227,6 +229,12 @@ def test_importing_the_engine_pulls_in_neither_telegram_nor_the_database() -> No
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == ""
 
+
+
+def test_a_run_is_handed_the_compiled_flows_and_never_imports_the_engine() -> None:
+    tree = ast.parse(Path(bot.engine.run.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not imported & {"bot.engine", "bot.engine.engine"}
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
 """One event's run through the flows: match the event to the waiting step, enter steps
 until one waits for the person, and collect the replies and effects on the way.
 
-`Engine` (in `engine.py`) is the public face; a `Run` lives for one event.
+`Engine` (in `engine.py`) is the public face; a `Run` lives for one event and is handed
+what it reads: the compiled flows and the engine's own words. It never sees the `Engine`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.dialogue.model import NOT_SAFE_VAR, SKIP_CHOICE, Flow, Step
+from bot.dialogue.templates import Prompt
 from bot.engine.machines import NEXT, CompiledFlow, Cursor, choose
 from bot.engine.state import (
     Assign,
@@ -38,9 +40,6 @@ from bot.engine.state import (
     UndoSafety,
 )
 
-if TYPE_CHECKING:
-    from bot.engine.engine import Engine
-
 log = logging.getLogger("bot.engine.engine")
 
 MAX_HOPS = 200  # steps entered for one event; more means a loop of messages
@@ -64,8 +63,15 @@ class Result:
 class Run:
     """The work for one event: collects replies and effects, ends with a new state."""
 
-    def __init__(self, engine: Engine, state: SessionState, redirect: Redirect = NO_REDIRECT) -> None:
-        self.engine = engine
+    def __init__(
+        self,
+        flows: Mapping[str, CompiledFlow],
+        system: Mapping[str, Prompt],
+        state: SessionState,
+        redirect: Redirect = NO_REDIRECT,
+    ) -> None:
+        self.flows = flows
+        self.system = system
         self.state = state
         self.redirect = redirect
         self.replies: list[Reply] = []
@@ -76,7 +82,7 @@ class Run:
         return Result(self.state, self.replies, self.effects, moved)
 
     def say(self, key: str, context: Mapping[str, Any]) -> None:
-        self.replies.append(Reply(text=self.engine.system[key].render(context)))
+        self.replies.append(Reply(text=self.system[key].render(context)))
 
     # ------------------------------------------------------------------ input
 
@@ -184,7 +190,7 @@ class Run:
                 self.replies.append(Reply(text=text))
             if step.call is not None:
                 stack.append(Frame(flow.id, flow.version, step.id))
-                compiled = self.engine.flows[self.redirect.get(step.call, step.call)]
+                compiled = self.flows[self.redirect.get(step.call, step.call)]
                 for name, value in compiled.flow.vars.items():
                     cursor.vars.setdefault(name, value)
                 cursor.state = compiled.flow.start
@@ -200,12 +206,12 @@ class Run:
                 if frame.flow_id in self.redirect:
                     # Switched off for this person since it began (say, partner violence told
                     # during the interruption): its replacement runs in its place.
-                    compiled = self.engine.flows[self.redirect[frame.flow_id]]
+                    compiled = self.flows[self.redirect[frame.flow_id]]
                     for name, value in compiled.flow.vars.items():
                         cursor.vars.setdefault(name, value)
                     cursor.state = compiled.flow.start
                     continue
-                compiled = self.engine.flows[frame.flow_id]
+                compiled = self.flows[frame.flow_id]
                 cursor.state = frame.step_id
                 if frame.resume:  # back to the question that was interrupted
                     resumed = compiled.flow.steps[frame.step_id]
