@@ -16,27 +16,18 @@ from typing import Any
 
 from bot.dialogue.model import NOT_SAFE_VAR, SKIP_CHOICE, Flow, Step
 from bot.dialogue.templates import Prompt
+from bot.engine.effects import build
 from bot.engine.machines import NEXT, CompiledFlow, Cursor, choose
 from bot.engine.state import (
-    Assign,
     Button,
     Choice,
-    ConfirmCrisis,
     Effect,
-    EraseData,
     FlowEnded,
     Frame,
-    MarkHomeworkDone,
     NoteSafety,
     RecordAnswer,
-    RecordJournal,
     Reply,
-    SavePlan,
-    ScheduleFollowUp,
     SessionState,
-    SetCountry,
-    SetFollowUps,
-    Share,
     UndoSafety,
 )
 
@@ -236,40 +227,7 @@ class Run:
     def step_effects(
         self, flow: Flow, step: Step, variables: Mapping[str, Any], called: bool = False
     ) -> list[Effect]:
-        effects: list[Effect] = []
-        for effect in step.effects:
-            if effect.kind == "journal":
-                names = effect.params["vars"]
-                values = {name: variables.get(name) for name in names}
-                effects.append(RecordJournal(flow.id, step.id, effect.params["entry"], values))
-            elif effect.kind == "follow_up":
-                effects.append(
-                    ScheduleFollowUp(flow.id, step.id, effect.params["flow"], effect.params["after"])
-                )
-            elif effect.kind == "delete_my_data":
-                effects.append(EraseData(flow.id, step.id))
-            elif effect.kind == "set_followups":
-                when, local = effect.params["when"], effect.params.get("local_time")
-                local_time = variables.get(local) if local else None
-                effects.append(SetFollowUps(flow.id, step.id, variables.get(when), local_time))
-            elif effect.kind == "assign":
-                effects.append(Assign(flow.id, step.id, {k: variables.get(v) for k, v in effect.params.items()}))
-            elif effect.kind == "set_country":
-                effects.append(SetCountry(flow.id, step.id, variables.get(effect.params["country"])))
-            elif effect.kind == "share":
-                effects.append(Share(flow.id, step.id, variables.get(effect.params["level"])))
-            elif effect.kind in ("note_unsafe", "clear_unsafe"):
-                effects.append(NoteSafety(flow.id, step.id, unsafe=effect.kind == "note_unsafe"))
-            elif effect.kind == "confirm_crisis":
-                sure = variables.get(effect.params["sure"]) if "sure" in effect.params else True
-                effects.append(ConfirmCrisis(flow.id, step.id, variables.get(effect.params["kind"]), sure))
-            elif effect.kind == "undo_unsafe":
-                effects.append(UndoSafety(flow.id, step.id, variables.get(effect.params["set_here"])))
-            elif effect.kind == "save_plan":
-                effects.append(SavePlan(flow.id, step.id, {k: variables.get(v) for k, v in effect.params.items()}))
-            else:
-                effects.append(MarkHomeworkDone(flow.id, step.id, called))
-        return effects
+        return [build(effect, flow.id, step.id, variables, called) for effect in step.effects]
 
     def note_safety(self, effects: list[Effect], variables: dict[str, Any]) -> None:
         """A step that notes or lifts "not safe with a partner" changes what the rest of this
