@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.dialogue.diagnostics import Diagnostic
+    from bot.dialogue import Diagnostic
 
 
 class HedgehogError(Exception):

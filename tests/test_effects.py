@@ -11,12 +11,19 @@ from typing import get_args
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.dialogue.check import check_paths, load_checked
-from bot.dialogue.effects import EFFECTS, AllGiven, Called, Const, Given
-from bot.dialogue.model import EffectDef
-from bot.engine import state
-from bot.engine.effects import VALUES, build
-from bot.engine.engine import SYSTEM_PROMPTS, Engine
+from bot.dialogue import EFFECTS, EffectDef, check_paths, load_checked
+from bot.dialogue.effects import AllGiven, Called, Const, Given
+from bot.engine import (
+    EFFECT_VALUES,
+    SYSTEM_PROMPTS,
+    ConfirmCrisis,
+    Effect,
+    Engine,
+    SavePlan,
+    SetFollowUps,
+    Text,
+)
+from bot.engine.effects import build
 from bot.errors import UnknownEffectError
 
 GOOD = Path(__file__).parent / "dialogues" / "good"
@@ -31,8 +38,8 @@ def own_fields(cls: type) -> set[str]:
 @pytest.mark.parametrize("kind", list(EFFECTS))
 def test_each_definition_names_a_value_class_and_fills_exactly_its_fields(kind: str) -> None:
     spec = EFFECTS[kind]
-    assert spec.value in VALUES, f"{kind}: there is no effect class {spec.value} in engine/state.py"
-    value = VALUES[spec.value]
+    assert spec.value in EFFECT_VALUES, f"{kind}: there is no effect class {spec.value} in engine/state.py"
+    value = EFFECT_VALUES[spec.value]
     assert set(spec.fields) == own_fields(value), f"{kind}: the fields of {spec.value} and its definition differ"
     params = {p.name for p in spec.params}
     for source in spec.fields.values():
@@ -42,8 +49,8 @@ def test_each_definition_names_a_value_class_and_fills_exactly_its_fields(kind: 
 
 
 def test_every_effect_class_a_flow_can_cause_has_a_definition() -> None:
-    classes = {cls.__name__ for cls in get_args(state.Effect)}
-    assert classes == set(VALUES)
+    classes = {cls.__name__ for cls in get_args(Effect)}
+    assert classes == set(EFFECT_VALUES)
     assert {spec.value for spec in EFFECTS.values()} == classes - MADE_BY_THE_ENGINE
 
 
@@ -74,11 +81,11 @@ def test_each_kind_builds_its_value_from_the_variables_its_parameters_name(kind:
 
 def test_an_optional_parameter_left_out_takes_its_default() -> None:
     crisis = build(EffectDef("confirm_crisis", {"kind": "k"}, 1), "f", "s", {"k": "suicide"}, called=False)
-    assert crisis == state.ConfirmCrisis("f", "s", "suicide", True)
+    assert crisis == ConfirmCrisis("f", "s", "suicide", True)
     times = build(EffectDef("set_followups", {"when": "w"}, 1), "f", "s", {"w": "any"}, called=False)
-    assert times == state.SetFollowUps("f", "s", "any", None)
+    assert times == SetFollowUps("f", "s", "any", None)
     plan = build(EffectDef("save_plan", {"safer": "s1"}, 1), "f", "s", {"s1": "a walk"}, called=False)
-    assert plan == state.SavePlan("f", "s", {"safer": "a walk"})
+    assert plan == SavePlan("f", "s", {"safer": "a walk"})
 
 
 def test_an_unknown_kind_in_a_file_is_a_coded_problem_with_a_suggestion(tmp_path: Path) -> None:
@@ -98,8 +105,8 @@ def test_an_unknown_kind_that_reaches_the_engine_raises_and_never_becomes_anothe
     done = replace(sample.steps["done"], effects=(EffectDef("teleport", {}, 1),))
     odd = replace(sample, steps={**sample.steps, "done": done})
     engine = Engine(replace(library, flows={**library.flows, "sample": odd}))
-    at_feeling = engine.handle(engine.handle(engine.start("sample").state, state.Text("away")).state,
-                               state.Text("3"))
+    at_feeling = engine.handle(engine.handle(engine.start("sample").state, Text("away")).state,
+                               Text("3"))
     with pytest.raises(UnknownEffectError) as raised:
-        engine.handle(at_feeling.state, state.Text("calm"))
+        engine.handle(at_feeling.state, Text("calm"))
     assert (raised.value.kind, raised.value.flow_id, raised.value.step_id) == ("teleport", "sample", "done")

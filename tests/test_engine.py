@@ -15,16 +15,18 @@ import pytest
 import bot.engine.run
 from bot.app import build_engine
 from bot.config import PROJECT_ROOT, Settings
-from bot.dialogue.check import load_checked
-from bot.engine.engine import SYSTEM_PROMPTS, Engine, Result
-from bot.engine.state import (
+from bot.dialogue import load_checked
+from bot.engine import (
+    SYSTEM_PROMPTS,
     Choice,
     Command,
+    Engine,
     Event,
     FlowEnded,
     MarkHomeworkDone,
     RecordAnswer,
     RecordJournal,
+    Result,
     ScheduleFollowUp,
     SessionState,
     Text,
@@ -222,7 +224,7 @@ def test_a_redirected_flow_started_on_its_own_runs_in_place_of_the_one_asked_for
 
 def test_importing_the_engine_pulls_in_neither_telegram_nor_the_database() -> None:
     code = (
-        "import sys, bot.engine.engine, bot.dialogue.check, bot.dialogue.graph;"
+        "import sys, bot.engine, bot.dialogue;"
         "bad = [m for m in ('telegram', 'sqlalchemy', 'sqlmodel', 'bot.storage', 'bot.service')"
         " if m in sys.modules]; print(','.join(bad))"
     )

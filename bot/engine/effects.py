@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, get_args
 
-from bot.dialogue.effects import EFFECTS
-from bot.dialogue.model import EffectDef
+from bot.dialogue import EFFECTS, EffectDef
 from bot.engine.state import Effect
 from bot.errors import UnknownEffectError
 

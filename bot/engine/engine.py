@@ -15,8 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from bot.dialogue.model import Flow, Library
-from bot.dialogue.templates import Templates
+from bot.dialogue import Flow, Library, Templates
 from bot.engine.machines import CompiledFlow, Cursor, compile_flow
 from bot.engine.run import NO_REDIRECT, Redirect, Result, Run, comparable
 from bot.engine.state import (

@@ -17,8 +17,7 @@ from typing import Any
 
 from transitions import EventData, Machine
 
-from bot.dialogue.model import Flow, Route, Step
-from bot.dialogue.templates import Condition, Prompt, Templates
+from bot.dialogue import Condition, Flow, Prompt, Route, Step, Templates
 
 # transitions logs every transition at INFO: far too chatty for a per-message path.
 logging.getLogger("transitions").setLevel(logging.WARNING)

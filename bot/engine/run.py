@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.dialogue.model import NOT_SAFE_VAR, SKIP_CHOICE, Flow, Step
-from bot.dialogue.templates import Prompt
+from bot.dialogue import NOT_SAFE_VAR, SKIP_CHOICE, Flow, Prompt, Step
 from bot.engine.effects import build
 from bot.engine.machines import NEXT, CompiledFlow, Cursor, choose
 from bot.engine.state import (
