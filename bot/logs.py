@@ -17,7 +17,7 @@ from typing import TextIO
 
 
 class KeyValueFormatter(logging.Formatter):
-    converter = time.gmtime
+    converter = staticmethod(time.gmtime)  # a function of the time, as the base class types it
 
     def format(self, record: logging.LogRecord) -> str:
         stamp = self.formatTime(record, "%Y-%m-%dT%H:%M:%S")

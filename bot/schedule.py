@@ -22,10 +22,11 @@ QUIET_END = time(9, 0)  # ...until here, in the person's time
 def zone(name: str | None) -> tzinfo:
     """An IANA name ("Europe/Berlin"), or a fixed offset worked out from the person's clock
     ("UTC+05:30"); anything else is UTC."""
-    offset = _OFFSET.match(name or "")
+    text = name or ""
+    offset = _OFFSET.match(text)
     if offset:
         sign = -1 if offset.group(1) == "-" else 1
-        return timezone(sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3))), name)
+        return timezone(sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3))), text)
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):

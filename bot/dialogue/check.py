@@ -356,7 +356,7 @@ class _Checker:
         def visit(fid: str) -> None:
             done.add(fid)
             for step in self.library.flows[fid].steps.values():
-                if step.call in self.library.flows and step.call not in done and step.call not in cyclic:
+                if step.call is not None and step.call in self.library.flows and step.call not in done | cyclic:
                     visit(step.call)
             order.append(self.library.flows[fid])
 

@@ -27,6 +27,7 @@ from bot.dialogue.model import (
     FlowChoices,
     Library,
     Migration,
+    Outcome,
     Route,
     Say,
     ScaleDef,
@@ -239,7 +240,9 @@ class _FlowReader:
             self.err("HH004", data.line_of("version"), "'version' must be 1 or more")
         title = self.text(data, "title", "the flow")
         summary = self.text(data, "summary", "the flow")
-        tags = self.mapping(data.get("tags", YMap()), data.line_of("tags"), "'tags'") if "tags" in data else {}
+        tags: Mapping[str, Any] | None = (
+            self.mapping(data.get("tags", YMap()), data.line_of("tags"), "'tags'") if "tags" in data else {}
+        )
         start_line = data.line_of("start")
         start = self.ident(data["start"], start_line, "start step") if "start" in data else None
         if "start" not in data:
@@ -324,7 +327,7 @@ class _FlowReader:
             call = self.ident(node["call"], node.line_of("call"), "called flow")
         routes = self.read_next(node, where)
         effects = self.read_effects(node, where)
-        end = None
+        end: Outcome | None = None
         if "end" in node:
             end = node["end"] if node["end"] in OUTCOMES else "stopped"
             if node["end"] not in OUTCOMES:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from transitions import EventData, Machine
 
@@ -100,7 +100,7 @@ def _routes(trigger: str, step: Step, templates: Templates) -> list[dict[str, An
 
 def _condition(condition: Condition) -> Any:
     def holds(event: EventData) -> bool:
-        return condition.holds(event.model.vars)
+        return condition.holds(cast(Cursor, event.model).vars)
 
     return holds
 

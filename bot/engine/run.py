@@ -21,6 +21,7 @@ from bot.engine.state import (
     Button,
     Choice,
     Effect,
+    Expects,
     FlowEnded,
     Frame,
     NoteSafety,
@@ -246,7 +247,7 @@ class Run:
         buttons = tuple(Button(c.id, c.label) for c in step.choices)
         if step.ask is not None and step.ask.skippable:
             buttons += (Button(SKIP_CHOICE, "Skip"),)
-        expects = "scale" if step.scale else "text" if step.ask else "choice"
+        expects: Expects = "scale" if step.scale else "text" if step.ask else "choice"
         scale = (step.scale.low, step.scale.high) if step.scale else None
         return Reply(
             text=text, buttons=buttons, expects=expects, step_id=step.id, seq=self.state.seq,
