@@ -570,6 +570,8 @@ class _FlowReader:
     def read_param(self, body: YMap, param: Param, spec: EffectSpec, where: str) -> Any:
         """A parameter's value as written, or None (reported) when it is missing or malformed."""
         key, at, kind = param.name, body.line_of(param.name), spec.kind
+        if key not in body and not param.required:
+            return None
         if param.type == "vars":
             names = body.get(key, YList())
             if not isinstance(names, list) or not names:
