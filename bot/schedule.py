@@ -22,11 +22,10 @@ QUIET_END = time(9, 0)  # ...until here, in the person's time
 def zone(name: str | None) -> tzinfo:
     """An IANA name ("Europe/Berlin"), or a fixed offset worked out from the person's clock
     ("UTC+05:30"); anything else is UTC."""
-    text = name or ""
-    offset = _OFFSET.match(text)
+    offset = _OFFSET.match(name or "")
     if offset:
         sign = -1 if offset.group(1) == "-" else 1
-        return timezone(sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3))), text)
+        return timezone(sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3))), offset.group(0))
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
