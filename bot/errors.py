@@ -3,6 +3,7 @@
     HedgehogError                 one clear sentence for the person running the command
     ├── ConfigError               a setting (environment, .env) is missing or malformed
     ├── DialogueError             the dialogue files do not load; carries the diagnostics
+    ├── UnknownEffectError        an effect kind with no definition reached the engine
     ├── UnknownFlowError          a flow id that no dialogue file defines
     ├── EvalSetError              the safety evaluation set has a broken line, or a refused request
     └── StorageError              the database cannot be used
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.dialogue.diagnostics import Diagnostic
+    from bot.dialogue import Diagnostic
 
 
 class HedgehogError(Exception):
@@ -40,6 +41,20 @@ class DialogueError(HedgehogError):
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(
             f"The dialogue files have errors: {first}{more}. Run `hedgehog check` for every problem and hint."
+        )
+
+
+class UnknownEffectError(HedgehogError):
+    """An effect kind that `bot.dialogue.effects.EFFECTS` does not define reached the engine
+    (the loader refuses one in a file, so only a flow built another way can)."""
+
+    def __init__(self, kind: str, flow_id: str, step_id: str) -> None:
+        self.kind = kind
+        self.flow_id = flow_id
+        self.step_id = step_id
+        super().__init__(
+            f"Step '{step_id}' of flow '{flow_id}' has an effect '{kind}' that no definition describes. "
+            "Define it in bot/dialogue/effects.py, or load flows with `hedgehog check` first."
         )
 
 

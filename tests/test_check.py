@@ -11,8 +11,7 @@ import pytest
 
 from bot.app import REQUIRED_TEMPLATES
 from bot.config import PROJECT_ROOT
-from bot.dialogue.check import check_paths
-from bot.dialogue.diagnostics import RULES
+from bot.dialogue import RULES, check_paths
 
 HERE = Path(__file__).parent
 BAD = HERE / "dialogues" / "bad"

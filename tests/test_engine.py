@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import io
+import logging
 import subprocess
 import sys
 from dataclasses import replace
@@ -9,23 +12,27 @@ from pathlib import Path
 
 import pytest
 
+import bot.engine.run
 from bot.app import build_engine
 from bot.config import PROJECT_ROOT, Settings
-from bot.dialogue.check import load_checked
-from bot.engine.engine import SYSTEM_PROMPTS, Engine, Result
-from bot.engine.state import (
+from bot.dialogue import load_checked
+from bot.engine import (
+    SYSTEM_PROMPTS,
     Choice,
     Command,
+    Engine,
     Event,
     FlowEnded,
     MarkHomeworkDone,
     RecordAnswer,
     RecordJournal,
+    Result,
     ScheduleFollowUp,
     SessionState,
     Text,
     Unsupported,
 )
+from bot.logs import configure
 
 GOOD = Path(__file__).parent / "dialogues" / "good"
 
@@ -177,6 +184,22 @@ def test_a_session_on_a_vanished_step_is_told_and_keeps_its_answers(engine: Engi
     assert "updated since you were last here" in words(result)
 
 
+def test_the_engine_logs_flow_and_step_ids_in_the_line_never_the_answers(engine: Engine) -> None:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    configure("INFO", stream=stream)
+    try:
+        engine.handle(SessionState("sample", 1, "gone-step", {"feeling": "a secret 7c1e"}, seq=5), Text("hush 9b2a"))
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    line = stream.getvalue()
+    assert "session step missing after migration" in line
+    assert "flow=sample version=1->2 step=gone-step" in line
+    assert "7c1e" not in line and "9b2a" not in line
+
+
 def test_a_session_in_a_flow_that_no_longer_exists_ends_kindly(engine: Engine) -> None:
     old = SessionState("retired", 3, "somewhere", {"x": 1})
     result = engine.show(old)
@@ -208,6 +231,12 @@ def test_importing_the_engine_pulls_in_neither_telegram_nor_the_database() -> No
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == ""
 
+
+
+def test_a_run_is_handed_the_compiled_flows_and_never_imports_the_engine() -> None:
+    tree = ast.parse(Path(bot.engine.run.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not imported & {"bot.engine", "bot.engine.engine"}
 
 
 @pytest.fixture(scope="module")

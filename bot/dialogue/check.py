@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from bot.dialogue.diagnostics import Report
+from bot.dialogue.effects import EFFECTS
 from bot.dialogue.loader import flow_files, load_library
 from bot.dialogue.model import (
     GATED_TAG,
@@ -22,7 +23,6 @@ from bot.dialogue.model import (
     MAX_PAYLOAD,
     NOT_SAFE_VAR,
     SKIP_CHOICE,
-    VARIABLE_EFFECTS,
     Flow,
     Library,
     Route,
@@ -130,11 +130,12 @@ class _Checker:
                     f"step '{step.id}' calls flow '{step.call}', which does not exist",
                     self.suggest(step.call, self.library.flows))
             for effect in step.effects:
-                target = effect.params.get("flow")
-                if effect.kind == "follow_up" and target not in self.library.flows:
-                    add("HH009", flow.path, effect.line,
-                        f"follow-up in step '{step.id}' names flow '{target}', which does not exist",
-                        self.suggest(str(target), self.library.flows))
+                for _, target in EFFECTS[effect.kind].flows(effect.params):
+                    if target not in self.library.flows:
+                        add("HH009", flow.path, effect.line,
+                            f"{EFFECTS[effect.kind].name} in step '{step.id}' names flow '{target}', "
+                            "which does not exist",
+                            self.suggest(str(target), self.library.flows))
             if step.say is not None:
                 self.say(flow, step.say)
         self.reachability(flow, dangling=any(t not in steps for s in steps.values() for t in s.targets()))
@@ -355,7 +356,7 @@ class _Checker:
         def visit(fid: str) -> None:
             done.add(fid)
             for step in self.library.flows[fid].steps.values():
-                if step.call in self.library.flows and step.call not in done and step.call not in cyclic:
+                if step.call is not None and step.call in self.library.flows and step.call not in done | cyclic:
                     visit(step.call)
             order.append(self.library.flows[fid])
 
@@ -436,10 +437,10 @@ class _Checker:
             said = self.said.get(step.say) if not step.say.is_file else self.checked_templates.get(step.say.source)
             uses.append((said or frozenset(), step.say.line, "its words"))
         for effect in step.effects:
-            if effect.kind == "journal":
-                uses.append((frozenset(effect.params["vars"]), effect.line, "its journal entry"))
-            elif effect.kind in VARIABLE_EFFECTS:
-                uses.append((frozenset(effect.params.values()), effect.line, f"its '{effect.kind}' effect"))
+            spec = EFFECTS[effect.kind]
+            reads = spec.reads(effect.params)
+            if reads:
+                uses.append((reads, effect.line, f"its {spec.name}"))
         return uses
 
     def gains(self, step: Step) -> list[tuple[str, frozenset[str]]]:

@@ -15,11 +15,11 @@ from typing import Any
 
 from bot.dialogue import yamlnodes
 from bot.dialogue.diagnostics import Report
+from bot.dialogue.effects import EFFECTS, EffectSpec, Param
 from bot.dialogue.model import (
     DEFAULT_MAX_LENGTH,
     LIMIT_MAX_LENGTH,
     SKIP_CHOICE,
-    VARIABLE_EFFECTS,
     AskDef,
     ChoiceDef,
     EffectDef,
@@ -27,6 +27,7 @@ from bot.dialogue.model import (
     FlowChoices,
     Library,
     Migration,
+    Outcome,
     Route,
     Say,
     ScaleDef,
@@ -47,10 +48,6 @@ ASK_KEYS = ("var", "max_length", "skippable")
 SCALE_KEYS = ("var", "min", "max")
 ROUTE_KEYS = ("when", "goto")
 MIGRATION_KEYS = ("version", "steps", "vars")
-EFFECT_KINDS = (
-    "journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe", "set_followups",
-    "assign", "share", "set_country", "confirm_crisis", "undo_unsafe", "save_plan",
-)
 OUTCOMES = ("completed", "stopped")
 RESERVED_VARS = frozenset({"loop", "self", "range", "true", "false", "none"})
 
@@ -243,7 +240,9 @@ class _FlowReader:
             self.err("HH004", data.line_of("version"), "'version' must be 1 or more")
         title = self.text(data, "title", "the flow")
         summary = self.text(data, "summary", "the flow")
-        tags = self.mapping(data.get("tags", YMap()), data.line_of("tags"), "'tags'") if "tags" in data else {}
+        tags: Mapping[str, Any] | None = (
+            self.mapping(data.get("tags", YMap()), data.line_of("tags"), "'tags'") if "tags" in data else {}
+        )
         start_line = data.line_of("start")
         start = self.ident(data["start"], start_line, "start step") if "start" in data else None
         if "start" not in data:
@@ -328,7 +327,7 @@ class _FlowReader:
             call = self.ident(node["call"], node.line_of("call"), "called flow")
         routes = self.read_next(node, where)
         effects = self.read_effects(node, where)
-        end = None
+        end: Outcome | None = None
         if "end" in node:
             end = node["end"] if node["end"] in OUTCOMES else "stopped"
             if node["end"] not in OUTCOMES:
@@ -537,57 +536,64 @@ class _FlowReader:
         return tuple(effects)
 
     def read_effect(self, item: Any, line: int, where: str) -> EffectDef | None:
-        if item == "homework_done":
-            return EffectDef(kind="homework_done", params={}, line=line)
+        """One effect, read by its definition in `effects.EFFECTS`."""
+        if isinstance(item, str) and item in EFFECTS and EFFECTS[item].bare:
+            return EffectDef(kind=item, params={}, line=line)
         if not isinstance(item, YMap) or len(item) != 1:
-            self.err("HH004", line, f"an effect in {where} must be one of {', '.join(EFFECT_KINDS)}",
+            self.err("HH004", line, f"an effect in {where} must be one of {', '.join(EFFECTS)}",
                      "Write e.g. '- follow_up: {flow: checkin, after: 2h}'.")
             return None
-        kind, params = next(iter(item.items()))
-        if kind not in EFFECT_KINDS:
-            self.keys(item, EFFECT_KINDS, f"effects of {where}")
+        kind, written = next(iter(item.items()))
+        spec = EFFECTS.get(kind)
+        if spec is None:
+            self.keys(item, tuple(EFFECTS), f"effects of {where}")
             return None
-        if kind in ("homework_done", "delete_my_data", "note_unsafe", "clear_unsafe"):
-            if params is not True:
+        if spec.flag:
+            if written is not True:
                 self.err("HH004", line, f"'{kind}' takes 'true'", f"Write '- {kind}: true'.")
                 return None
             return EffectDef(kind=kind, params={}, line=line)
-        body = self.mapping(params, line, f"'{kind}'")
+        body = self.mapping(written, line, f"'{kind}'")
         if body is None:
             return None
-        if kind in VARIABLE_EFFECTS:
-            required, optional = VARIABLE_EFFECTS[kind]
-            self.keys(body, required + optional, f"'{kind}' in {where}")
-            missing = [k for k in required if k not in body]
-            for key in missing:
-                self.err("HH003", body.line, f"'{kind}' has no '{key}'", f"Add '{key}: <variable>'.")
-            names = {k: self.var_name(body[k], body.line_of(k), "variable") for k in required + optional if k in body}
-            if missing or None in names.values():
-                return None
-            return EffectDef(kind=kind, params=names, line=line)
-        if kind == "journal":
-            self.keys(body, ("entry", "vars"), f"'journal' in {where}")
-            entry = self.text(body, "entry", f"'journal' in {where}")
-            names = body.get("vars", YList())
+        self.keys(body, tuple(p.name for p in spec.params), f"'{kind}' in {where}")
+        params: dict[str, Any] = {}
+        ok = True
+        for param in spec.params:
+            value = self.read_param(body, param, spec, where)
+            if value is None and (param.name in body or param.required):
+                ok = False
+            elif value is not None:
+                params[param.name] = value
+        return EffectDef(kind=kind, params=params, line=line) if ok else None
+
+    def read_param(self, body: YMap, param: Param, spec: EffectSpec, where: str) -> Any:
+        """A parameter's value as written, or None (reported) when it is missing or malformed."""
+        key, at, kind = param.name, body.line_of(param.name), spec.kind
+        if key not in body and not param.required:
+            return None
+        if param.type == "vars":
+            names = body.get(key, YList())
             if not isinstance(names, list) or not names:
-                self.err("HH004", body.line_of("vars"), "'vars' of 'journal' must list variable names")
+                self.err("HH004", at, f"'{key}' of '{kind}' must list variable names")
                 return None
-            valid = [n for n in names if self.var_name(n, body.line_of("vars"), "variable")]
-            if entry is None or len(valid) != len(names):
+            valid = [n for n in names if self.var_name(n, at, "variable")]
+            return tuple(valid) if len(valid) == len(names) else None
+        if param.type in ("text", "delay"):
+            text = self.text(body, key, f"'{kind}' in {where}", required=param.required)
+            if text is not None and param.type == "delay" and not AFTER_RE.match(text):
+                self.err("HH004", at, f"'{key}: {text}' is not a delay I understand",
+                         "Use minutes, hours or days like 20m, 2h, 1d, or 'evening', 'tomorrow' or 'sunday'.")
                 return None
-            return EffectDef(kind="journal", params={"entry": entry, "vars": tuple(valid)}, line=line)
-        self.keys(body, ("flow", "after"), f"'follow_up' in {where}")
-        target = self.ident(body.get("flow"), body.line_of("flow"), "follow-up flow") if "flow" in body else None
-        if "flow" not in body:
-            self.err("HH003", body.line, "'follow_up' has no 'flow'", "Add 'flow: <flow id>'.")
-        after = self.text(body, "after", f"'follow_up' in {where}")
-        if after is not None and not AFTER_RE.match(after):
-            self.err("HH004", body.line_of("after"), f"'after: {after}' is not a delay I understand",
-                     "Use minutes, hours or days like 20m, 2h, 1d, or 'evening', 'tomorrow' or 'sunday'.")
+            return text
+        if key not in body:
+            if param.required:
+                what = "<flow id>" if param.type == "flow" else "<variable>"
+                self.err("HH003", body.line, f"'{kind}' has no '{key}'", f"Add '{key}: {what}'.")
             return None
-        if target is None or after is None:
-            return None
-        return EffectDef(kind="follow_up", params={"flow": target, "after": after}, line=line)
+        if param.type == "flow":
+            return self.ident(body[key], at, f"{spec.noun or repr(kind)} flow")
+        return self.var_name(body[key], at, "variable")
 
     # ------------------------------------------------------------------ migrations
 

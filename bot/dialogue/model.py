@@ -11,31 +11,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 Outcome = Literal["completed", "stopped"]
-EffectKind = Literal[
-    "journal", "follow_up", "homework_done", "delete_my_data", "note_unsafe", "clear_unsafe", "set_followups",
-    "assign", "share", "set_country", "confirm_crisis", "undo_unsafe", "save_plan",
-]
-# Effects whose parameters name variables: kind -> (required, optional) parameter names.
-VARIABLE_EFFECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "set_followups": (("when",), ("local_time",)),
-    # A therapist's /assign: creates the assignment and its link.
-    "assign": (("flow", "cadence", "alias"), ("weeks", "due", "note")),
-    # A client's answer to homework: what they share with the therapist.
-    "share": (("level",), ()),
-    # Where the person is (an ISO country code, or "default"): the crisis lines they see.
-    "set_country": (("country",), ()),
-    # The person answered a clarifying question with danger (or "not sure"): the crisis
-    # path of that kind (suicide, self_harm, partner_violence, harm_others) starts.
-    # `sure`: true when they said so ("No, I'm not safe"), false for "not sure"; only a sure
-    # answer notes partner violence.
-    "confirm_crisis": (("kind",), ("sure",)),
-    # "That's not what I meant": lifts a not-safe note only when `set_here` is true (the
-    # message that started this crisis support set it).
-    "undo_unsafe": (("set_here",), ()),
-    # The personal safety plan (Stanley-Brown): each section from a variable; sections not
-    # named are left as they were.
-    "save_plan": ((), ("warning_signs", "on_my_own", "people_places", "ask_for_help", "professionals", "safer")),
-}
 # The variable the bot fills in every flow: true while the person is noted as not safe
 # with a partner. Steps tagged `toward-partner` must be gated on it (HH025).
 NOT_SAFE_VAR = "not_safe"
@@ -141,7 +116,10 @@ class ScaleDef:
 
 @dataclass(frozen=True, slots=True)
 class EffectDef:
-    kind: EffectKind
+    """An effect as a step writes it: its kind (a key of `effects.EFFECTS`) and its
+    parameters as written (variable names, texts, flow ids)."""
+
+    kind: str
     params: Mapping[str, Any]
     line: int
 

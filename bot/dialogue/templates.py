@@ -7,7 +7,7 @@ compiled with `Environment.compile_expression`, never Python `eval`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,9 @@ from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 
-def make_environment(search_path: Sequence[Path]) -> jinja2.Environment:
+def make_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
     return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
+        loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
@@ -70,14 +70,15 @@ class Templates:
 
     def __init__(self, *search_path: Path) -> None:
         self.search_path = search_path
-        self.env = make_environment(search_path)
+        self.loader = jinja2.FileSystemLoader([str(p) for p in search_path])
+        self.env = make_environment(self.loader)
         self._files: dict[str, Prompt] = {}
 
     def file_prompt(self, name: str) -> Prompt:
         """Raises jinja2.TemplateNotFound or jinja2.TemplateSyntaxError."""
         prompt = self._files.get(name)
         if prompt is None:
-            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            source, _, _ = self.loader.get_source(self.env, name)
             template = self.env.get_template(name)
             prompt = Prompt(template, self.variables_in(source, name))
             self._files[name] = prompt
@@ -105,6 +106,6 @@ class Templates:
                 if ref is None or ref in seen:
                     continue
                 seen.add(ref)
-                child, _, _ = self.env.loader.get_source(self.env, ref)  # type: ignore[union-attr]
+                child, _, _ = self.loader.get_source(self.env, ref)
                 pending.append(self.env.parse(child))
         return frozenset(used)

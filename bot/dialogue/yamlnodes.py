@@ -65,7 +65,7 @@ MAX_ALIAS_NODES = 10_000
 # no control character. Found before parsing so the diagnostic can name the line.
 _NOT_TEXT = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 try:
-    from yaml.cyaml import CParser as _CParser
+    from yaml._yaml import CParser as _CParser
     _Parser: Any = _CParser
 except ImportError:  # PyYAML built without libyaml
     _Parser = None

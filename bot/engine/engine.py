@@ -15,8 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from bot.dialogue.model import Flow, Library
-from bot.dialogue.templates import Templates
+from bot.dialogue import Flow, Library, Templates
 from bot.engine.machines import CompiledFlow, Cursor, compile_flow
 from bot.engine.run import NO_REDIRECT, Redirect, Result, Run, comparable
 from bot.engine.state import (
@@ -58,6 +57,10 @@ class Engine:
         }
         self.system = {key: self.templates.file_prompt(name) for key, name in SYSTEM_PROMPTS.items()}
 
+    def _run(self, state: SessionState, redirect: Redirect = NO_REDIRECT) -> Run:
+        """The work for one event, handed the compiled flows and the engine's own words."""
+        return Run(self.flows, self.system, state, redirect)
+
     # ------------------------------------------------------------------ public
 
     def flow(self, flow_id: str) -> Flow:
@@ -84,7 +87,7 @@ class Engine:
         `redirect` replaces flows that must not run for this person (see `Redirect`)."""
         flow = self.flow(redirect.get(flow_id, flow_id))
         cursor = Cursor(flow.start, {**flow.vars, **(variables or {})})
-        run = Run(self, SessionState(flow.id, flow.version, flow.start, seq=seq), redirect)
+        run = self._run(SessionState(flow.id, flow.version, flow.start, seq=seq), redirect)
         run.enter(self.flows[flow.id], cursor)
         return run.result(moved=True)
 
@@ -99,7 +102,7 @@ class Engine:
         state, _ = self.upgrade(state)
         flow = self.flow(redirect.get(flow_id, flow_id))
         frame = Frame(state.flow_id, state.flow_version, state.step_id, resume=True)
-        run = Run(self, replace(state, stack=(*state.stack, frame)), redirect)
+        run = self._run(replace(state, stack=(*state.stack, frame)), redirect)
         cursor = Cursor(flow.start, dict(state.vars))
         for name, value in flow.vars.items():
             cursor.vars.setdefault(name, value)
@@ -122,7 +125,7 @@ class Engine:
         if result is not None:
             return result
         compiled = self.flows[upgraded.flow_id]
-        run = Run(self, upgraded)
+        run = self._run(upgraded)
         run.ask_again(compiled, compiled.flow.steps[upgraded.step_id], note=None)
         return run.result(moved=upgraded != state)
 
@@ -132,7 +135,7 @@ class Engine:
             return upgraded
         compiled = self.flows[state.flow_id]
         step = compiled.flow.steps[state.step_id]
-        run = Run(self, state, redirect)
+        run = self._run(state, redirect)
         if isinstance(event, Choice):
             run.on_choice(compiled, step, event)
         elif isinstance(event, Text):
@@ -181,10 +184,12 @@ class Engine:
                         variables.setdefault(name, value)
             if step_id not in flow.steps:
                 lost = True
-                log.warning("session step missing after migration", extra={"flow": flow.id})
+                log.warning("session step missing after migration", extra={"fields": {
+                    "flow": flow.id, "version": f"{frame.flow_version}->{flow.version}", "step": step_id,
+                }})
                 step_id = flow.start
             migrated.append(Frame(flow.id, flow.version, step_id, frame.resume))
-        run = Run(self, state)
+        run = self._run(state)
         if not migrated:
             run.say("flow_gone", {})
             run.state = replace(state, status="stopped")

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from transitions import EventData, Machine
 
-from bot.dialogue.model import Flow, Route, Step
-from bot.dialogue.templates import Condition, Prompt, Templates
+from bot.dialogue import Condition, Flow, Prompt, Route, Step, Templates
 
 # transitions logs every transition at INFO: far too chatty for a per-message path.
 logging.getLogger("transitions").setLevel(logging.WARNING)
@@ -101,7 +100,7 @@ def _routes(trigger: str, step: Step, templates: Templates) -> list[dict[str, An
 
 def _condition(condition: Condition) -> Any:
     def holds(event: EventData) -> bool:
-        return condition.holds(event.model.vars)
+        return condition.holds(cast(Cursor, event.model).vars)
 
     return holds
 

@@ -1,7 +1,8 @@
 """One event's run through the flows: match the event to the waiting step, enter steps
 until one waits for the person, and collect the replies and effects on the way.
 
-`Engine` (in `engine.py`) is the public face; a `Run` lives for one event.
+`Engine` (in `engine.py`) is the public face; a `Run` lives for one event and is handed
+what it reads: the compiled flows and the engine's own words. It never sees the `Engine`.
 """
 
 from __future__ import annotations
@@ -11,35 +12,24 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.dialogue.model import NOT_SAFE_VAR, SKIP_CHOICE, Flow, Step
+from bot.dialogue import NOT_SAFE_VAR, SKIP_CHOICE, Flow, Prompt, Step
+from bot.engine.effects import build
 from bot.engine.machines import NEXT, CompiledFlow, Cursor, choose
 from bot.engine.state import (
-    Assign,
     Button,
     Choice,
-    ConfirmCrisis,
     Effect,
-    EraseData,
+    Expects,
     FlowEnded,
     Frame,
-    MarkHomeworkDone,
     NoteSafety,
     RecordAnswer,
-    RecordJournal,
     Reply,
-    SavePlan,
-    ScheduleFollowUp,
     SessionState,
-    SetCountry,
-    SetFollowUps,
-    Share,
     UndoSafety,
 )
-
-if TYPE_CHECKING:
-    from bot.engine.engine import Engine
 
 log = logging.getLogger("bot.engine.engine")
 
@@ -64,8 +54,15 @@ class Result:
 class Run:
     """The work for one event: collects replies and effects, ends with a new state."""
 
-    def __init__(self, engine: Engine, state: SessionState, redirect: Redirect = NO_REDIRECT) -> None:
-        self.engine = engine
+    def __init__(
+        self,
+        flows: Mapping[str, CompiledFlow],
+        system: Mapping[str, Prompt],
+        state: SessionState,
+        redirect: Redirect = NO_REDIRECT,
+    ) -> None:
+        self.flows = flows
+        self.system = system
         self.state = state
         self.redirect = redirect
         self.replies: list[Reply] = []
@@ -76,7 +73,7 @@ class Run:
         return Result(self.state, self.replies, self.effects, moved)
 
     def say(self, key: str, context: Mapping[str, Any]) -> None:
-        self.replies.append(Reply(text=self.engine.system[key].render(context)))
+        self.replies.append(Reply(text=self.system[key].render(context)))
 
     # ------------------------------------------------------------------ input
 
@@ -154,7 +151,7 @@ class Run:
     def fire(self, compiled: CompiledFlow, cursor: Cursor, trigger: str) -> None:
         if not compiled.fire(cursor, trigger):
             # Only a flow that failed `hedgehog check` can get here; stay put, kindly.
-            log.error("no transition", extra={"flow": compiled.flow.id, "step": cursor.state})
+            log.error("no transition", extra={"fields": {"flow": compiled.flow.id, "step": cursor.state}})
             self.effects = [e for e in self.effects if not isinstance(e, RecordAnswer)]
             self.ask_again(compiled, compiled.flow.steps[self.state.step_id], note="reask_choice")
             return
@@ -184,7 +181,7 @@ class Run:
                 self.replies.append(Reply(text=text))
             if step.call is not None:
                 stack.append(Frame(flow.id, flow.version, step.id))
-                compiled = self.engine.flows[self.redirect.get(step.call, step.call)]
+                compiled = self.flows[self.redirect.get(step.call, step.call)]
                 for name, value in compiled.flow.vars.items():
                     cursor.vars.setdefault(name, value)
                 cursor.state = compiled.flow.start
@@ -200,12 +197,12 @@ class Run:
                 if frame.flow_id in self.redirect:
                     # Switched off for this person since it began (say, partner violence told
                     # during the interruption): its replacement runs in its place.
-                    compiled = self.engine.flows[self.redirect[frame.flow_id]]
+                    compiled = self.flows[self.redirect[frame.flow_id]]
                     for name, value in compiled.flow.vars.items():
                         cursor.vars.setdefault(name, value)
                     cursor.state = compiled.flow.start
                     continue
-                compiled = self.engine.flows[frame.flow_id]
+                compiled = self.flows[frame.flow_id]
                 cursor.state = frame.step_id
                 if frame.resume:  # back to the question that was interrupted
                     resumed = compiled.flow.steps[frame.step_id]
@@ -222,7 +219,7 @@ class Run:
                     return
             if not compiled.fire(cursor, NEXT):
                 break
-        log.error("flow did not come to rest", extra={"flow": compiled.flow.id, "step": cursor.state})
+        log.error("flow did not come to rest", extra={"fields": {"flow": compiled.flow.id, "step": cursor.state}})
         flow = compiled.flow
         self.state = SessionState(flow.id, flow.version, cursor.state, cursor.vars, (), seq, "stopped")
         self.effects.append(FlowEnded(flow.id, "stopped"))
@@ -230,40 +227,7 @@ class Run:
     def step_effects(
         self, flow: Flow, step: Step, variables: Mapping[str, Any], called: bool = False
     ) -> list[Effect]:
-        effects: list[Effect] = []
-        for effect in step.effects:
-            if effect.kind == "journal":
-                names = effect.params["vars"]
-                values = {name: variables.get(name) for name in names}
-                effects.append(RecordJournal(flow.id, step.id, effect.params["entry"], values))
-            elif effect.kind == "follow_up":
-                effects.append(
-                    ScheduleFollowUp(flow.id, step.id, effect.params["flow"], effect.params["after"])
-                )
-            elif effect.kind == "delete_my_data":
-                effects.append(EraseData(flow.id, step.id))
-            elif effect.kind == "set_followups":
-                when, local = effect.params["when"], effect.params.get("local_time")
-                local_time = variables.get(local) if local else None
-                effects.append(SetFollowUps(flow.id, step.id, variables.get(when), local_time))
-            elif effect.kind == "assign":
-                effects.append(Assign(flow.id, step.id, {k: variables.get(v) for k, v in effect.params.items()}))
-            elif effect.kind == "set_country":
-                effects.append(SetCountry(flow.id, step.id, variables.get(effect.params["country"])))
-            elif effect.kind == "share":
-                effects.append(Share(flow.id, step.id, variables.get(effect.params["level"])))
-            elif effect.kind in ("note_unsafe", "clear_unsafe"):
-                effects.append(NoteSafety(flow.id, step.id, unsafe=effect.kind == "note_unsafe"))
-            elif effect.kind == "confirm_crisis":
-                sure = variables.get(effect.params["sure"]) if "sure" in effect.params else True
-                effects.append(ConfirmCrisis(flow.id, step.id, variables.get(effect.params["kind"]), sure))
-            elif effect.kind == "undo_unsafe":
-                effects.append(UndoSafety(flow.id, step.id, variables.get(effect.params["set_here"])))
-            elif effect.kind == "save_plan":
-                effects.append(SavePlan(flow.id, step.id, {k: variables.get(v) for k, v in effect.params.items()}))
-            else:
-                effects.append(MarkHomeworkDone(flow.id, step.id, called))
-        return effects
+        return [build(effect, flow.id, step.id, variables, called) for effect in step.effects]
 
     def note_safety(self, effects: list[Effect], variables: dict[str, Any]) -> None:
         """A step that notes or lifts "not safe with a partner" changes what the rest of this
@@ -283,7 +247,7 @@ class Run:
         buttons = tuple(Button(c.id, c.label) for c in step.choices)
         if step.ask is not None and step.ask.skippable:
             buttons += (Button(SKIP_CHOICE, "Skip"),)
-        expects = "scale" if step.scale else "text" if step.ask else "choice"
+        expects: Expects = "scale" if step.scale else "text" if step.ask else "choice"
         scale = (step.scale.low, step.scale.high) if step.scale else None
         return Reply(
             text=text, buttons=buttons, expects=expects, step_id=step.id, seq=self.state.seq,
