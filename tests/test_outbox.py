@@ -204,6 +204,39 @@ async def test_an_update_that_fails_every_time_is_confirmed_after_three_tries_an
     assert sum(r.getMessage() == "update failed" for r in caplog.records) == 3
 
 
+async def test_a_message_that_fails_every_time_gets_one_apology_and_holds_up_no_one(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, coach = running.fake, running.coach
+    caplog.set_level(logging.DEBUG)
+    sorry = coach.say("sorry").text
+    said = "I keep replaying the fight from last night, I can't sleep."
+    # The database itself refuses this one chat's replies, every time, for a reason that is
+    # no outage (a constraint, not a connection): not transient, so it counts as a try.
+    with coach.store.engine.begin() as connection:
+        connection.execute(sa.text(
+            f"CREATE TRIGGER planted_fault BEFORE INSERT ON outbox WHEN NEW.address = '{CHAT}' "
+            "BEGIN SELECT RAISE(ABORT, 'planted fault'); END"))
+    bad = fake.send_text(CHAT, said)
+    fake.send_command(OTHER, "/help")  # someone else, in the same batch, behind it
+    await fake.wait_for(lambda: fake.confirmed_offset > bad, timeout=30)
+    assert any("/checkin" in (m.text or "") for m in fake.messages(OTHER))
+    assert [m.text for m in fake.messages(CHAT)] == [sorry]  # the apology, and nothing half-done
+    assert rows(coach, "SELECT transport, update_id, kind, error, tries FROM quarantined_update") == [
+        ("telegram", bad, "message", "IntegrityError", 3)]
+    assert sum(r.getMessage() == "update failed" for r in caplog.records) == 3
+    ours = [r for r in caplog.records if r.name.startswith("hedgehog")]
+    assert ours and not any(said[:20] in f"{r.getMessage()} {getattr(r, 'fields', '')}" for r in ours)
+    fake.send_text(OTHER, "We had a fight and I said things I regret.")  # right after: answered
+    await fake.wait_for(lambda: len(fake.messages(OTHER)) > 1)
+    with coach.store.engine.begin() as connection:
+        connection.execute(sa.text("DROP TRIGGER planted_fault"))
+    fake.send_command(CHAT, "/help")  # the fault gone, the chat goes on; the apology came once
+    await fake.wait_for(lambda: any("/checkin" in (m.text or "") for m in fake.messages(CHAT)))
+    assert [m.text for m in fake.messages(CHAT)].count(sorry) == 1
+    assert fake.confirmed_offset > bad and bad not in fake.pending_updates
+
+
 async def test_an_update_python_telegram_bot_cannot_read_is_skipped(running: Running) -> None:
     fake = running.fake
     unreadable = fake.send_update({"message": 7})
