@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,10 +21,12 @@ from bot.app import build_coach
 from bot.config import Settings
 from bot.dialogue.model import button_target, parse_callback_payload
 from bot.engine.state import Choice, Command, Text
-from bot.service import Coach, Incoming
-from bot.storage import ChatKey
+from bot.service import Coach, Handled, Incoming
+from bot.storage import ChatKey, Delivery, Store
+from bot.storage.outbox import decode
 from bot.therapy import SHARE_BUTTON
 from bot.transports.telegram import TelegramBot, Webhook, build_application, serve
+from bot.transports.telegram.bot import RETRY_SEND
 from tests.fakebotapi import FakeBotAPI
 from tests.test_telegram import CHAT, Running, already_onboarded, buttons
 
@@ -100,6 +104,107 @@ def test_what_a_dead_sender_left_goes_out_first_and_in_order_once_its_lease_is_o
         assert "crisis service" in said[0] and "/checkin start a check-in" in said[-1]
     finally:
         alive.store.close()
+
+
+def texts(deliveries: list[Delivery]) -> list[str]:
+    return [d.reply.text for d in deliveries if d.reply is not None]
+
+
+def replicas(url: str, count: int = 2) -> tuple[list[Coach], list[datetime]]:
+    """Processes of one deployment: a Store each on the one database, one clock."""
+    clock = [datetime.now(UTC)]
+    coaches = [coach_for(url) for _ in range(count)]
+    for coach in coaches:
+        coach.clock = lambda: clock[0]
+    return coaches, clock
+
+
+def test_a_chats_newer_replies_wait_while_another_replica_is_sending_an_older_one(db_url: str) -> None:
+    (first, second), _ = replicas(db_url)
+    key = ChatKey("telegram", str(CHAT))
+    try:
+        crisis = first.process(Incoming(key, Text("I want to die"), update_id=1))  # first is sending these
+        assert texts(crisis.deliveries) and "crisis service" in texts(crisis.deliveries)[0]
+        # The person's next message lands on the other replica meanwhile: its reply waits.
+        later = second.process(Incoming(key, Command("help"), update_id=2))
+        assert later.deliveries == [] and second.unsent(key) == []
+        assert second.waiting("telegram") == []
+        first.shown(crisis)  # the crisis lines are out
+        after = second.unsent(key)  # the resend loop's next look
+        seen = [*texts(crisis.deliveries), *texts(after)]
+        assert seen == [r.text for r in (*crisis.replies, *later.replies)]  # the order they were said in
+        assert "/checkin start a check-in" in seen[-1]
+    finally:
+        first.store.close()
+        second.store.close()
+
+
+def test_a_chats_newer_replies_wait_behind_a_failed_send_until_its_retry(db_url: str) -> None:
+    (first, second), clock = replicas(db_url)
+    key = ChatKey("telegram", str(CHAT))
+    try:
+        opened = first.process(Incoming(key, Command("checkin"), update_id=1))
+        first.store.outbox_retry(opened.deliveries, clock[0] + RETRY_SEND)  # Telegram would not take it now
+        answered = second.process(Incoming(key, Text("Away from them"), update_id=2))
+        assert answered.deliveries == [] and first.unsent(key) == [] and second.unsent(key) == []
+        assert first.waiting("telegram") == []  # the resend loop does not even look yet
+        clock[0] += RETRY_SEND + timedelta(seconds=1)
+        assert second.waiting("telegram") == [key]
+        resent = second.unsent(key)  # whichever replica looks first: the old one first, then the new
+        assert texts(resent) == [r.text for r in (*opened.replies, *answered.replies)]
+        assert "body" in texts(resent)[-1]
+        assert first.unsent(key) == []  # and the other has nothing to send twice
+    finally:
+        first.store.close()
+        second.store.close()
+
+
+def test_a_reply_committed_while_another_replica_claims_the_chat_waits_for_it(db_url: str) -> None:
+    """The race itself: one replica's resend loop is inside its claim of a dead sender's
+    rows (not committed yet) when the chat's next message is handled on another. That one
+    waits for the claim, sees the lease it made, and holds its own reply back."""
+    (dead, resender, answering), clock = replicas(db_url, 3)
+    key = ChatKey("telegram", str(CHAT))
+    try:
+        left = dead.process(Incoming(key, Command("help"), update_id=1))  # committed, never sent
+        clock[0] += timedelta(seconds=16)  # the dead one's lease is over
+        store = resender.store
+        with store.engine.connect() as connection, connection.begin():
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            claimed = [decode(row) for row in sorted(store.sql.claim_outbox.all(cursor, {
+                "b_transport": key.transport, "b_address": key.address, "b_now": clock[0],
+                "b_until": clock[0] + store.lease}))]
+            assert texts(claimed) == texts(left.deliveries)
+            result: list[Handled] = []
+            worker = threading.Thread(target=lambda: result.append(
+                answering.process(Incoming(key, Command("sos"), update_id=2))))
+            worker.start()
+            if store.dialect == "postgresql":  # its claim is waiting for these rows: then commit
+                wait_until(lambda: _waiting_for_a_lock(store), "the other replica waits for the claim")
+            cursor.close()
+        worker.join(timeout=60)
+        assert result and result[0].deliveries == []  # not before what is being sent
+        for delivery in claimed:
+            store.outbox_sent(delivery, [], clock[0])
+        after = answering.unsent(key)
+        assert texts(after) == [r.text for r in result[0].replies]
+    finally:
+        for coach in (dead, resender, answering):
+            coach.store.close()
+
+
+def wait_until(predicate: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out: {what}"
+        time.sleep(0.02)
+
+
+def _waiting_for_a_lock(store: Store) -> bool:
+    with store.engine.connect() as connection:
+        return bool(connection.execute(sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )).scalar_one())
 
 
 @pytest.mark.parametrize(("flow", "label"), [("delete", "Yes, delete everything"), ("onboarding", "No thanks"),

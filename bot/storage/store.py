@@ -171,7 +171,9 @@ class Store:
 
     def claim_outbox(self, key: ChatKey, now: datetime) -> list[Delivery]:
         """The chat's unsent rows, oldest first, leased to this process (no chat row needed:
-        the last words of /delete outlive it)."""
+        the last words of /delete outlive it); none behind an older row that is still held
+        (another sender's lease, a failed send's wait), so the chat reads in order across
+        replicas."""
         with self.engine.connect() as connection, connection.begin():
             cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             try:
@@ -181,11 +183,16 @@ class Store:
         return self.claimed(deliveries)
 
     def outbox_waiting(self, now: datetime, transport: str, limit: int = 100) -> list[ChatKey]:
-        """Chats with unsent rows nobody holds (a crash, a failed send, another replica gone)."""
+        """Chats with unsent rows nobody holds (a crash, a failed send, another replica gone),
+        and none held before them (those wait for the older row: see `claim_outbox`)."""
+        held = OUTBOX.alias("held")
         query = (
             sa.select(OUTBOX.c.address).distinct()
             .where(OUTBOX.c.status == "queued", OUTBOX.c.transport == transport,
-                   sa.or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until <= now))
+                   sa.or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until <= now),
+                   ~sa.exists().where(held.c.transport == OUTBOX.c.transport, held.c.address == OUTBOX.c.address,
+                                      held.c.status == "queued", held.c.id < OUTBOX.c.id,
+                                      held.c.claimed_until > now))
             .limit(limit)
         )
         with self.engine.connect() as connection:
@@ -369,7 +376,8 @@ class ChatTx:
 
     def claim_outbox(self) -> list[Delivery]:
         """The chat's unsent rows (this step's and any left before), oldest first, leased to
-        this process. Hand them to `Store.claimed` once committed."""
+        this process; none while an older one is still held (see `Store.claim_outbox`). Hand
+        them to `Store.claimed` once committed."""
         return _claim(self.sql, self.cursor, self.key, self.now, self.store.lease)
 
     def recent_messages(self, since: datetime) -> list[int]:
