@@ -224,9 +224,10 @@ class Store:
     def outbox_retry(self, deliveries: list[Delivery], until: datetime) -> None:
         """Not sent (Telegram away): tried again from `until`, by whichever sender claims them."""
         if deliveries:
+            ids = [d.id for d in deliveries]
             with self.engine.begin() as connection:
-                connection.execute(sa.update(OUTBOX).where(OUTBOX.c.id.in_([d.id for d in deliveries]))
-                                   .values(claimed_until=until))
+                _lock_in_order(connection, OUTBOX.c.id.in_(ids))
+                connection.execute(sa.update(OUTBOX).where(OUTBOX.c.id.in_(ids)).values(claimed_until=until))
         self.sending.difference_update(d.id for d in deliveries)
 
     def outbox_failed(self, deliveries: list[Delivery], now: datetime) -> None:
@@ -235,6 +236,7 @@ class Store:
             gone = [d.id for d in deliveries if d.forget]
             kept = [d.id for d in deliveries if not d.forget]
             with self.engine.begin() as connection:
+                _lock_in_order(connection, OUTBOX.c.id.in_(gone + kept))
                 connection.execute(sa.delete(OUTBOX).where(OUTBOX.c.id.in_(gone)))
                 connection.execute(sa.update(OUTBOX).where(OUTBOX.c.id.in_(kept))
                                    .values(status="failed", sent_at=now, payload="{}", claimed_until=None))
@@ -559,9 +561,9 @@ class ChatTx:
         had in the outbox. The update doing it leaves a tombstone (its id and the time,
         nothing personal), so a redelivery of it re-creates nothing."""
         self.connection.execute(sa.delete(CHAT).where(CHAT.c.id == self.chat_id))
-        self.connection.execute(
-            sa.delete(OUTBOX).where(OUTBOX.c.transport == self.key.transport, OUTBOX.c.address == self.key.address)
-        )
+        mine = sa.and_(OUTBOX.c.transport == self.key.transport, OUTBOX.c.address == self.key.address)
+        _lock_in_order(self.connection, mine)
+        self.connection.execute(sa.delete(OUTBOX).where(mine))
         if self.update_id is not None:
             self.connection.execute(
                 sa.insert(ERASED).values(transport=self.key.transport, update_id=self.update_id, erased_at=self.now)
@@ -641,6 +643,15 @@ def _claim(sql: Statements, cursor: Any, key: ChatKey, now: datetime, lease: tim
         cursor, {"b_transport": key.transport, "b_address": key.address, "b_now": now, "b_until": now + lease}
     )
     return [decode(row) for row in sorted(rows)]
+
+
+def _lock_in_order(connection: sa.Connection, where: sa.ColumnElement[bool]) -> None:
+    """PostgreSQL: lock these outbox rows in id order before changing several at once. A
+    claim locks a chat's queued rows in id order (see `Statements.claim_outbox`); an UPDATE
+    or DELETE of several goes in whatever order its plan finds them, and the two could
+    deadlock. SQLite's writers take turns: nothing to do."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(OUTBOX.c.id).where(where).order_by(OUTBOX.c.id).with_for_update())
 
 
 def _plain(value: Any) -> Any:
