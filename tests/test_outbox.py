@@ -342,6 +342,34 @@ async def test_a_message_that_fails_every_time_gets_one_apology_and_holds_up_no_
     assert fake.confirmed_offset > bad and bad not in fake.pending_updates
 
 
+async def test_a_database_that_turned_read_only_keeps_the_message_waiting_with_no_apology(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A full disk or a read-only file is the database being away, not the message's fault:
+    the driver's own error (raised by the hot path's statements, which SQLAlchemy does not
+    wrap) is retried for as long as it takes, never counted toward the apology."""
+    fake, coach = running.fake, running.coach
+    caplog.set_level(logging.INFO)
+    engine = coach.store.engine
+
+    def read_only(connection: object, record: object) -> None:
+        connection.execute("PRAGMA query_only = ON")  # type: ignore[attr-defined]
+
+    sa.event.listen(engine, "connect", read_only)
+    engine.dispose()
+    try:
+        text = fake.send_text(CHAT, "We had another fight and I just left the house.")
+        await fake.wait_for(lambda: sum(r.getMessage() == "update failed, will retry" for r in caplog.records) > 3,
+                            timeout=60)
+        assert fake.messages(CHAT) == [] and fake.confirmed_offset <= text  # waiting, no apology
+    finally:
+        sa.event.remove(engine, "connect", read_only)
+        engine.dispose()
+    await fake.wait_for(lambda: fake.confirmed_offset > text, timeout=30)  # back: answered as ever
+    assert fake.messages(CHAT) and all("Sorry" not in (m.text or "") for m in fake.messages(CHAT))
+    assert rows(coach, "SELECT count(*) FROM quarantined_update") == [(0,)]
+
+
 async def test_an_update_python_telegram_bot_cannot_read_is_skipped(running: Running) -> None:
     fake = running.fake
     unreadable = fake.send_update({"message": 7})

@@ -106,11 +106,14 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    @staticmethod
-    def transient(exc: BaseException) -> bool:
-        """The database is away or busy (down, restarting, locked, read-only for now): worth
-        trying the same thing again later, not the fault of what was being done."""
-        return isinstance(exc, DatabaseUnavailable | Busy | OperationalError | sa.exc.InterfaceError)
+    def transient(self, exc: BaseException) -> bool:
+        """The database is away or busy (down, restarting, locked, read-only or full for now):
+        worth trying the same thing again later, not the fault of what was being done. The
+        hot path's statements run on the driver's cursor (`Raw`), so the driver's own
+        OperationalError and InterfaceError (PEP 249) count as SQLAlchemy's do."""
+        driver = self.engine.dialect.loaded_dbapi
+        return isinstance(exc, DatabaseUnavailable | Busy | OperationalError | sa.exc.InterfaceError
+                          | driver.OperationalError | driver.InterfaceError)
 
     @property
     def local(self) -> bool:
