@@ -316,11 +316,13 @@ async def test_a_message_that_fails_every_time_gets_one_apology_and_holds_up_no_
     caplog.set_level(logging.DEBUG)
     sorry = coach.say("sorry").text
     said = "I keep replaying the fight from last night, I can't sleep."
-    # The database itself refuses this one chat's replies, every time, for a reason that is
-    # no outage (a constraint, not a connection): not transient, so it counts as a try.
+    # The database itself refuses this one chat's steps (the ledger row every message writes),
+    # every time, for a reason that is no outage (a constraint, not a connection): not
+    # transient, so each time counts as a try.
+    [(chat_id,)] = rows(coach, f"SELECT id FROM chat WHERE address = '{CHAT}'")
     with coach.store.engine.begin() as connection:
         connection.execute(sa.text(
-            f"CREATE TRIGGER planted_fault BEFORE INSERT ON outbox WHEN NEW.address = '{CHAT}' "
+            f"CREATE TRIGGER planted_fault BEFORE INSERT ON processed_update WHEN NEW.chat_id = {chat_id} "
             "BEGIN SELECT RAISE(ABORT, 'planted fault'); END"))
     bad = fake.send_text(CHAT, said)
     fake.send_command(OTHER, "/help")  # someone else, in the same batch, behind it
