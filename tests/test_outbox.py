@@ -231,7 +231,34 @@ def test_an_update_that_erased_the_chat_erases_again_as_nothing(db_url: str, flo
         assert rows(coach, "SELECT count(*) FROM chat WHERE address = '6262'") == [(0,)]  # not re-created
         assert rows(coach, "SELECT count(*) FROM processed_update WHERE update_id = 99") == [(0,)]
         assert rows(coach, "SELECT count(*) FROM outbox WHERE address = '6262'") == [(0,)]
-        assert rows(coach, "SELECT update_id FROM erased_update") == [(99,)]  # an id and a time, nothing else
+        # Ids and a time, nothing else: the erasing update's and every earlier one of the chat's.
+        erased_ids = [u for (u,) in rows(coach, "SELECT update_id FROM erased_update ORDER BY update_id")]
+        assert erased_ids[-1] == 99 and erased_ids[0] == 1 and len(erased_ids) == len(set(erased_ids))
+        assert rows(coach, "SELECT count(*) FROM processed_update") == [(0,)]
+    finally:
+        coach.store.close()
+
+
+def test_an_earlier_update_redelivered_with_the_erase_re_creates_nothing(db_url: str) -> None:
+    """/delete and the "Yes" press in one batch that was never confirmed (a kill right after
+    the erase's commit): Telegram sends both again. The /delete's ledger row went with the
+    chat, so without a tombstone of its own it would run again: a chat row and its
+    question back, after the goodbye."""
+    coach = coach_for(db_url)
+    key = ChatKey("telegram", "6363")
+    try:
+        ask_first = Incoming(key, Command("delete"), update_id=1)
+        question = next(r for r in coach.handle(ask_first) if r.step_id is not None)
+        choice = next(b for b in question.buttons if b.label == "Yes, delete everything")
+        press = Incoming(key, Choice(choice.id, question.step_id, question.seq), update_id=2)
+        goodbye = coach.handle(press)
+        assert any("Clear history" in r.text for r in goodbye)
+        again = coach.process(ask_first)  # the batch again, in order: /delete first
+        assert again.outcome == "erased-before" and again.deliveries == []
+        assert coach.handle(press) == []
+        assert rows(coach, "SELECT count(*) FROM chat WHERE address = '6363'") == [(0,)]  # not re-created
+        assert rows(coach, "SELECT count(*) FROM outbox WHERE address = '6363'") == [(0,)]  # nothing more to say
+        assert sorted(rows(coach, "SELECT update_id FROM erased_update")) == [(1,), (2,)]  # ids and times only
     finally:
         coach.store.close()
 

@@ -28,7 +28,7 @@ from bot.engine.state import Frame, Reply, SessionState
 from bot.errors import DatabaseUnavailable
 from bot.storage import db
 from bot.storage.db import Busy
-from bot.storage.models import PLAN_SECTIONS, QuarantinedUpdate, SafetyPlan, utcnow
+from bot.storage.models import PLAN_SECTIONS, QuarantinedUpdate, SafetyPlan, UTCDateTime, utcnow
 from bot.storage.outbox import DELETE, MESSAGE, Delivery, decode, encode, encode_delete
 from bot.storage.statements import CHAT, ERASED, FOLLOWUP, JOURNAL, OUTBOX, PROCESSED, SESSION, Statements
 
@@ -561,16 +561,22 @@ class ChatTx:
 
     def erase(self) -> None:
         """Delete the chat and, by cascade, every row about it in every table; and what it
-        had in the outbox. The update doing it leaves a tombstone (its id and the time,
-        nothing personal), so a redelivery of it re-creates nothing."""
+        had in the outbox. Every update of the chat the ledger still knows (this one among
+        them) leaves a tombstone instead (its id and the time, nothing personal), so a
+        redelivery re-creates nothing: an earlier update of the same unconfirmed batch
+        (the /delete before the "Yes") comes again too after a kill."""
+        self.connection.execute(
+            sa.insert(ERASED).from_select(
+                ["transport", "update_id", "erased_at"],
+                sa.select(PROCESSED.c.transport, PROCESSED.c.update_id,
+                          sa.literal(self.now, UTCDateTime()))
+                .where(PROCESSED.c.chat_id == self.chat_id),
+            )
+        )
         self.connection.execute(sa.delete(CHAT).where(CHAT.c.id == self.chat_id))
         mine = sa.and_(OUTBOX.c.transport == self.key.transport, OUTBOX.c.address == self.key.address)
         _lock_in_order(self.connection, mine)
         self.connection.execute(sa.delete(OUTBOX).where(mine))
-        if self.update_id is not None:
-            self.connection.execute(
-                sa.insert(ERASED).values(transport=self.key.transport, update_id=self.update_id, erased_at=self.now)
-            )
         self.erased = True
         self._session_id = None
         self._prefetched = None
