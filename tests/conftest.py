@@ -26,7 +26,7 @@ POSTGRES_ADMIN = os.environ.get("HEDGEHOG_TEST_POSTGRES", "postgresql://postgres
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the developer's settings or writes to their data folder."""
     for name in list(os.environ):
-        if name.startswith("HEDGEHOG_") and name != "HEDGEHOG_TEST_POSTGRES":
+        if name.startswith("HEDGEHOG_") and name not in ("HEDGEHOG_TEST_POSTGRES", "HEDGEHOG_CHAOS_SEED"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("HEDGEHOG_DATA_DIR", str(tmp_path / "hedgehog-data"))
 

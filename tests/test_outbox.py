@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,10 +21,12 @@ from bot.app import build_coach
 from bot.config import Settings
 from bot.dialogue.model import button_target, parse_callback_payload
 from bot.engine.state import Choice, Command, Text
-from bot.service import Coach, Incoming
-from bot.storage import ChatKey
+from bot.service import Coach, Handled, Incoming
+from bot.storage import ChatKey, Delivery, Store
+from bot.storage.outbox import decode
 from bot.therapy import SHARE_BUTTON
 from bot.transports.telegram import TelegramBot, Webhook, build_application, serve
+from bot.transports.telegram.bot import RETRY_SEND
 from tests.fakebotapi import FakeBotAPI
 from tests.test_telegram import CHAT, Running, already_onboarded, buttons
 
@@ -102,6 +106,107 @@ def test_what_a_dead_sender_left_goes_out_first_and_in_order_once_its_lease_is_o
         alive.store.close()
 
 
+def texts(deliveries: list[Delivery]) -> list[str]:
+    return [d.reply.text for d in deliveries if d.reply is not None]
+
+
+def replicas(url: str, count: int = 2) -> tuple[list[Coach], list[datetime]]:
+    """Processes of one deployment: a Store each on the one database, one clock."""
+    clock = [datetime.now(UTC)]
+    coaches = [coach_for(url) for _ in range(count)]
+    for coach in coaches:
+        coach.clock = lambda: clock[0]
+    return coaches, clock
+
+
+def test_a_chats_newer_replies_wait_while_another_replica_is_sending_an_older_one(db_url: str) -> None:
+    (first, second), _ = replicas(db_url)
+    key = ChatKey("telegram", str(CHAT))
+    try:
+        crisis = first.process(Incoming(key, Text("I want to die"), update_id=1))  # first is sending these
+        assert texts(crisis.deliveries) and "crisis service" in texts(crisis.deliveries)[0]
+        # The person's next message lands on the other replica meanwhile: its reply waits.
+        later = second.process(Incoming(key, Command("help"), update_id=2))
+        assert later.deliveries == [] and second.unsent(key) == []
+        assert second.waiting("telegram") == []
+        first.shown(crisis)  # the crisis lines are out
+        after = second.unsent(key)  # the resend loop's next look
+        seen = [*texts(crisis.deliveries), *texts(after)]
+        assert seen == [r.text for r in (*crisis.replies, *later.replies)]  # the order they were said in
+        assert "/checkin start a check-in" in seen[-1]
+    finally:
+        first.store.close()
+        second.store.close()
+
+
+def test_a_chats_newer_replies_wait_behind_a_failed_send_until_its_retry(db_url: str) -> None:
+    (first, second), clock = replicas(db_url)
+    key = ChatKey("telegram", str(CHAT))
+    try:
+        opened = first.process(Incoming(key, Command("checkin"), update_id=1))
+        first.store.outbox_retry(opened.deliveries, clock[0] + RETRY_SEND)  # Telegram would not take it now
+        answered = second.process(Incoming(key, Text("Away from them"), update_id=2))
+        assert answered.deliveries == [] and first.unsent(key) == [] and second.unsent(key) == []
+        assert first.waiting("telegram") == []  # the resend loop does not even look yet
+        clock[0] += RETRY_SEND + timedelta(seconds=1)
+        assert second.waiting("telegram") == [key]
+        resent = second.unsent(key)  # whichever replica looks first: the old one first, then the new
+        assert texts(resent) == [r.text for r in (*opened.replies, *answered.replies)]
+        assert "body" in texts(resent)[-1]
+        assert first.unsent(key) == []  # and the other has nothing to send twice
+    finally:
+        first.store.close()
+        second.store.close()
+
+
+def test_a_reply_committed_while_another_replica_claims_the_chat_waits_for_it(db_url: str) -> None:
+    """The race itself: one replica's resend loop is inside its claim of a dead sender's
+    rows (not committed yet) when the chat's next message is handled on another. That one
+    waits for the claim, sees the lease it made, and holds its own reply back."""
+    (dead, resender, answering), clock = replicas(db_url, 3)
+    key = ChatKey("telegram", str(CHAT))
+    try:
+        left = dead.process(Incoming(key, Command("help"), update_id=1))  # committed, never sent
+        clock[0] += timedelta(seconds=16)  # the dead one's lease is over
+        store = resender.store
+        with store.engine.connect() as connection, connection.begin():
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            claimed = [decode(row) for row in sorted(store.sql.claim_outbox.all(cursor, {
+                "b_transport": key.transport, "b_address": key.address, "b_now": clock[0],
+                "b_until": clock[0] + store.lease}))]
+            assert texts(claimed) == texts(left.deliveries)
+            result: list[Handled] = []
+            worker = threading.Thread(target=lambda: result.append(
+                answering.process(Incoming(key, Command("sos"), update_id=2))))
+            worker.start()
+            if store.dialect == "postgresql":  # its claim is waiting for these rows: then commit
+                wait_until(lambda: _waiting_for_a_lock(store), "the other replica waits for the claim")
+            cursor.close()
+        worker.join(timeout=60)
+        assert result and result[0].deliveries == []  # not before what is being sent
+        for delivery in claimed:
+            store.outbox_sent(delivery, [], clock[0])
+        after = answering.unsent(key)
+        assert texts(after) == [r.text for r in result[0].replies]
+    finally:
+        for coach in (dead, resender, answering):
+            coach.store.close()
+
+
+def wait_until(predicate: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out: {what}"
+        time.sleep(0.02)
+
+
+def _waiting_for_a_lock(store: Store) -> bool:
+    with store.engine.connect() as connection:
+        return bool(connection.execute(sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )).scalar_one())
+
+
 @pytest.mark.parametrize(("flow", "label"), [("delete", "Yes, delete everything"), ("onboarding", "No thanks"),
                                              ("onboarding", "No, I'm younger")])
 def test_an_update_that_erased_the_chat_erases_again_as_nothing(db_url: str, flow: str, label: str) -> None:
@@ -126,7 +231,34 @@ def test_an_update_that_erased_the_chat_erases_again_as_nothing(db_url: str, flo
         assert rows(coach, "SELECT count(*) FROM chat WHERE address = '6262'") == [(0,)]  # not re-created
         assert rows(coach, "SELECT count(*) FROM processed_update WHERE update_id = 99") == [(0,)]
         assert rows(coach, "SELECT count(*) FROM outbox WHERE address = '6262'") == [(0,)]
-        assert rows(coach, "SELECT update_id FROM erased_update") == [(99,)]  # an id and a time, nothing else
+        # Ids and a time, nothing else: the erasing update's and every earlier one of the chat's.
+        erased_ids = [u for (u,) in rows(coach, "SELECT update_id FROM erased_update ORDER BY update_id")]
+        assert erased_ids[-1] == 99 and erased_ids[0] == 1 and len(erased_ids) == len(set(erased_ids))
+        assert rows(coach, "SELECT count(*) FROM processed_update") == [(0,)]
+    finally:
+        coach.store.close()
+
+
+def test_an_earlier_update_redelivered_with_the_erase_re_creates_nothing(db_url: str) -> None:
+    """/delete and the "Yes" press in one batch that was never confirmed (a kill right after
+    the erase's commit): Telegram sends both again. The /delete's ledger row went with the
+    chat, so without a tombstone of its own it would run again: a chat row and its
+    question back, after the goodbye."""
+    coach = coach_for(db_url)
+    key = ChatKey("telegram", "6363")
+    try:
+        ask_first = Incoming(key, Command("delete"), update_id=1)
+        question = next(r for r in coach.handle(ask_first) if r.step_id is not None)
+        choice = next(b for b in question.buttons if b.label == "Yes, delete everything")
+        press = Incoming(key, Choice(choice.id, question.step_id, question.seq), update_id=2)
+        goodbye = coach.handle(press)
+        assert any("Clear history" in r.text for r in goodbye)
+        again = coach.process(ask_first)  # the batch again, in order: /delete first
+        assert again.outcome == "erased-before" and again.deliveries == []
+        assert coach.handle(press) == []
+        assert rows(coach, "SELECT count(*) FROM chat WHERE address = '6363'") == [(0,)]  # not re-created
+        assert rows(coach, "SELECT count(*) FROM outbox WHERE address = '6363'") == [(0,)]  # nothing more to say
+        assert sorted(rows(coach, "SELECT update_id FROM erased_update")) == [(1,), (2,)]  # ids and times only
     finally:
         coach.store.close()
 
@@ -202,6 +334,69 @@ async def test_an_update_that_fails_every_time_is_confirmed_after_three_tries_an
     assert rows(running.coach, "SELECT update_id, kind, error, tries FROM quarantined_update") == [
         (bad, "callback_query", "AssertionError", 3)]
     assert sum(r.getMessage() == "update failed" for r in caplog.records) == 3
+
+
+async def test_a_message_that_fails_every_time_gets_one_apology_and_holds_up_no_one(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, coach = running.fake, running.coach
+    caplog.set_level(logging.DEBUG)
+    sorry = coach.say("sorry").text
+    said = "I keep replaying the fight from last night, I can't sleep."
+    # The database itself refuses this one chat's steps (the ledger row every message writes),
+    # every time, for a reason that is no outage (a constraint, not a connection): not
+    # transient, so each time counts as a try.
+    [(chat_id,)] = rows(coach, f"SELECT id FROM chat WHERE address = '{CHAT}'")
+    with coach.store.engine.begin() as connection:
+        connection.execute(sa.text(
+            f"CREATE TRIGGER planted_fault BEFORE INSERT ON processed_update WHEN NEW.chat_id = {chat_id} "
+            "BEGIN SELECT RAISE(ABORT, 'planted fault'); END"))
+    bad = fake.send_text(CHAT, said)
+    fake.send_command(OTHER, "/help")  # someone else, in the same batch, behind it
+    await fake.wait_for(lambda: fake.confirmed_offset > bad, timeout=30)
+    assert any("/checkin" in (m.text or "") for m in fake.messages(OTHER))
+    assert [m.text for m in fake.messages(CHAT)] == [sorry]  # the apology, and nothing half-done
+    assert rows(coach, "SELECT transport, update_id, kind, error, tries FROM quarantined_update") == [
+        ("telegram", bad, "message", "IntegrityError", 3)]
+    assert sum(r.getMessage() == "update failed" for r in caplog.records) == 3
+    ours = [r for r in caplog.records if r.name.startswith("hedgehog")]
+    assert ours and not any(said[:20] in f"{r.getMessage()} {getattr(r, 'fields', '')}" for r in ours)
+    fake.send_text(OTHER, "We had a fight and I said things I regret.")  # right after: answered
+    await fake.wait_for(lambda: len(fake.messages(OTHER)) > 1)
+    with coach.store.engine.begin() as connection:
+        connection.execute(sa.text("DROP TRIGGER planted_fault"))
+    fake.send_command(CHAT, "/help")  # the fault gone, the chat goes on; the apology came once
+    await fake.wait_for(lambda: any("/checkin" in (m.text or "") for m in fake.messages(CHAT)))
+    assert [m.text for m in fake.messages(CHAT)].count(sorry) == 1
+    assert fake.confirmed_offset > bad and bad not in fake.pending_updates
+
+
+async def test_a_database_that_turned_read_only_keeps_the_message_waiting_with_no_apology(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A full disk or a read-only file is the database being away, not the message's fault:
+    the driver's own error (raised by the hot path's statements, which SQLAlchemy does not
+    wrap) is retried for as long as it takes, never counted toward the apology."""
+    fake, coach = running.fake, running.coach
+    caplog.set_level(logging.INFO)
+    engine = coach.store.engine
+
+    def read_only(connection: object, record: object) -> None:
+        connection.execute("PRAGMA query_only = ON")  # type: ignore[attr-defined]
+
+    sa.event.listen(engine, "connect", read_only)
+    engine.dispose()
+    try:
+        text = fake.send_text(CHAT, "We had another fight and I just left the house.")
+        await fake.wait_for(lambda: sum(r.getMessage() == "update failed, will retry" for r in caplog.records) > 3,
+                            timeout=60)
+        assert fake.messages(CHAT) == [] and fake.confirmed_offset <= text  # waiting, no apology
+    finally:
+        sa.event.remove(engine, "connect", read_only)
+        engine.dispose()
+    await fake.wait_for(lambda: fake.confirmed_offset > text, timeout=30)  # back: answered as ever
+    assert fake.messages(CHAT) and all("Sorry" not in (m.text or "") for m in fake.messages(CHAT))
+    assert rows(coach, "SELECT count(*) FROM quarantined_update") == [(0,)]
 
 
 async def test_an_update_python_telegram_bot_cannot_read_is_skipped(running: Running) -> None:

@@ -270,9 +270,10 @@ def test_export_gives_everything_and_delete_erases_it_from_every_table(engine: E
             coach.handle(Incoming(key, Text(line)))  # answers, a journal entry, homework done, a follow-up, a notice
         assert coach.peek(key) is None
         coach.open(key, "checkin")
-        coach.handle(Incoming(key, Text("Away from them"), update_id=int(key.address)))
-        coach.handle(Incoming(key, Text(f"{SECRET_ANSWER}-{key.address}"), update_id=int(key.address) + 1))
-        coach.handle(Incoming(key, Text("I want to die"), update_id=int(key.address) + 2))  # a safety event
+        # Update ids of their own (an erase keeps them, as tombstones), not spelled like the chat's address.
+        coach.handle(Incoming(key, Text("Away from them"), update_id=100 + 10 * n))
+        coach.handle(Incoming(key, Text(f"{SECRET_ANSWER}-{key.address}"), update_id=101 + 10 * n))
+        coach.handle(Incoming(key, Text("I want to die"), update_id=102 + 10 * n))  # a safety event
         with store.chat(key, NOW) as tx:  # a safety plan, in their words
             tx.save_plan({"warning_signs": f"I stop eating {key.address}", "safer": "keep pills at my sister's"})
     with store.chat(chat, NOW) as tx:

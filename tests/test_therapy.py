@@ -386,7 +386,7 @@ def test_a_break_called_by_a_check_in_is_not_the_assigned_break_but_a_reminder_r
     [due] = [d for d in people.coach.due_followups() if d.kind == "homework"]
     handled = people.coach.follow_up(due)
     assert handled is not None
-    people.shown[CLIENT] = handled.replies
+    people.shown[CLIENT] = people.coach.shown(handled)  # shown, and so marked sent, as a transport does
     _take_the_break(people, "30 minutes", "A short walk")
     seen = people.say(ANA, "/client Cleo")
     assert "1 of 1 done (done)" in seen

@@ -162,11 +162,31 @@ class Statements:
         # The outbox: a step's replies go in with the step, and are claimed (leased to this
         # sender for a while) in order, with whatever of the chat's was left unsent.
         self.insert_outbox = Raw(sa.insert(OUTBOX), dialect, OUTBOX_VALUES)
+        # A row is claimed only if no older unsent row of the same chat is held: leased to
+        # a sender (this one's own lease included) or waiting for its retry. The older one
+        # goes first, and the newer ones with it, so the chat reads in order across replicas.
+        # The chat's queued rows are read locked (FOR UPDATE, in id order; nothing on
+        # SQLite, whose BEGIN IMMEDIATE already serialises writers): a rival claiming them
+        # right now is waited for, and its lease is then read as it committed it. Not SKIP
+        # LOCKED: a skipped older row would look absent and let the newer ones overtake it.
+        queue = (
+            sa.select(OUTBOX.c.id, OUTBOX.c.claimed_until)
+            .where(OUTBOX.c.transport == bind("b_transport"), OUTBOX.c.address == bind("b_address"),
+                   OUTBOX.c.status == sa.literal_column("'queued'"))
+            .order_by(OUTBOX.c.id)
+            .with_for_update()
+            .cte("queue")
+        )
+        held = queue.alias("held")
         self.claim_outbox = Raw(
             sa.update(OUTBOX)
-            .where(OUTBOX.c.transport == bind("b_transport"), OUTBOX.c.address == bind("b_address"),
-                   OUTBOX.c.status == sa.literal_column("'queued'"),
-                   sa.or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until <= bind("b_now")))
+            .add_cte(queue)
+            .where(OUTBOX.c.id.in_(
+                sa.select(queue.c.id).where(
+                    sa.or_(queue.c.claimed_until.is_(None), queue.c.claimed_until <= bind("b_now")),
+                    ~sa.exists().where(held.c.id < queue.c.id, held.c.claimed_until > bind("b_now")),
+                )
+            ))
             .values(claimed_until=bind("b_until"), attempts=OUTBOX.c.attempts + sa.literal_column("1"))
             .returning(*OUTBOX_CLAIMED),
             dialect,

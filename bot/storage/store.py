@@ -28,7 +28,7 @@ from bot.engine.state import Frame, Reply, SessionState
 from bot.errors import DatabaseUnavailable
 from bot.storage import db
 from bot.storage.db import Busy
-from bot.storage.models import PLAN_SECTIONS, QuarantinedUpdate, SafetyPlan, utcnow
+from bot.storage.models import PLAN_SECTIONS, QuarantinedUpdate, SafetyPlan, UTCDateTime, utcnow
 from bot.storage.outbox import DELETE, MESSAGE, Delivery, decode, encode, encode_delete
 from bot.storage.statements import CHAT, ERASED, FOLLOWUP, JOURNAL, OUTBOX, PROCESSED, SESSION, Statements
 
@@ -106,11 +106,14 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    @staticmethod
-    def transient(exc: BaseException) -> bool:
-        """The database is away or busy (down, restarting, locked, read-only for now): worth
-        trying the same thing again later, not the fault of what was being done."""
-        return isinstance(exc, DatabaseUnavailable | Busy | OperationalError | sa.exc.InterfaceError)
+    def transient(self, exc: BaseException) -> bool:
+        """The database is away or busy (down, restarting, locked, read-only or full for now):
+        worth trying the same thing again later, not the fault of what was being done. The
+        hot path's statements run on the driver's cursor (`Raw`), so the driver's own
+        OperationalError and InterfaceError (PEP 249) count as SQLAlchemy's do."""
+        driver = self.engine.dialect.loaded_dbapi
+        return isinstance(exc, DatabaseUnavailable | Busy | OperationalError | sa.exc.InterfaceError
+                          | driver.OperationalError | driver.InterfaceError)
 
     @property
     def local(self) -> bool:
@@ -171,7 +174,9 @@ class Store:
 
     def claim_outbox(self, key: ChatKey, now: datetime) -> list[Delivery]:
         """The chat's unsent rows, oldest first, leased to this process (no chat row needed:
-        the last words of /delete outlive it)."""
+        the last words of /delete outlive it); none behind an older row that is still held
+        (another sender's lease, a failed send's wait), so the chat reads in order across
+        replicas."""
         with self.engine.connect() as connection, connection.begin():
             cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             try:
@@ -181,11 +186,16 @@ class Store:
         return self.claimed(deliveries)
 
     def outbox_waiting(self, now: datetime, transport: str, limit: int = 100) -> list[ChatKey]:
-        """Chats with unsent rows nobody holds (a crash, a failed send, another replica gone)."""
+        """Chats with unsent rows nobody holds (a crash, a failed send, another replica gone),
+        and none held before them (those wait for the older row: see `claim_outbox`)."""
+        held = OUTBOX.alias("held")
         query = (
             sa.select(OUTBOX.c.address).distinct()
             .where(OUTBOX.c.status == "queued", OUTBOX.c.transport == transport,
-                   sa.or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until <= now))
+                   sa.or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until <= now),
+                   ~sa.exists().where(held.c.transport == OUTBOX.c.transport, held.c.address == OUTBOX.c.address,
+                                      held.c.status == "queued", held.c.id < OUTBOX.c.id,
+                                      held.c.claimed_until > now))
             .limit(limit)
         )
         with self.engine.connect() as connection:
@@ -217,9 +227,10 @@ class Store:
     def outbox_retry(self, deliveries: list[Delivery], until: datetime) -> None:
         """Not sent (Telegram away): tried again from `until`, by whichever sender claims them."""
         if deliveries:
+            ids = [d.id for d in deliveries]
             with self.engine.begin() as connection:
-                connection.execute(sa.update(OUTBOX).where(OUTBOX.c.id.in_([d.id for d in deliveries]))
-                                   .values(claimed_until=until))
+                _lock_in_order(connection, OUTBOX.c.id.in_(ids))
+                connection.execute(sa.update(OUTBOX).where(OUTBOX.c.id.in_(ids)).values(claimed_until=until))
         self.sending.difference_update(d.id for d in deliveries)
 
     def outbox_failed(self, deliveries: list[Delivery], now: datetime) -> None:
@@ -228,6 +239,7 @@ class Store:
             gone = [d.id for d in deliveries if d.forget]
             kept = [d.id for d in deliveries if not d.forget]
             with self.engine.begin() as connection:
+                _lock_in_order(connection, OUTBOX.c.id.in_(gone + kept))
                 connection.execute(sa.delete(OUTBOX).where(OUTBOX.c.id.in_(gone)))
                 connection.execute(sa.update(OUTBOX).where(OUTBOX.c.id.in_(kept))
                                    .values(status="failed", sent_at=now, payload="{}", claimed_until=None))
@@ -369,7 +381,8 @@ class ChatTx:
 
     def claim_outbox(self) -> list[Delivery]:
         """The chat's unsent rows (this step's and any left before), oldest first, leased to
-        this process. Hand them to `Store.claimed` once committed."""
+        this process; none while an older one is still held (see `Store.claim_outbox`). Hand
+        them to `Store.claimed` once committed."""
         return _claim(self.sql, self.cursor, self.key, self.now, self.store.lease)
 
     def recent_messages(self, since: datetime) -> list[int]:
@@ -548,16 +561,22 @@ class ChatTx:
 
     def erase(self) -> None:
         """Delete the chat and, by cascade, every row about it in every table; and what it
-        had in the outbox. The update doing it leaves a tombstone (its id and the time,
-        nothing personal), so a redelivery of it re-creates nothing."""
-        self.connection.execute(sa.delete(CHAT).where(CHAT.c.id == self.chat_id))
+        had in the outbox. Every update of the chat the ledger still knows (this one among
+        them) leaves a tombstone instead (its id and the time, nothing personal), so a
+        redelivery re-creates nothing: an earlier update of the same unconfirmed batch
+        (the /delete before the "Yes") comes again too after a kill."""
         self.connection.execute(
-            sa.delete(OUTBOX).where(OUTBOX.c.transport == self.key.transport, OUTBOX.c.address == self.key.address)
-        )
-        if self.update_id is not None:
-            self.connection.execute(
-                sa.insert(ERASED).values(transport=self.key.transport, update_id=self.update_id, erased_at=self.now)
+            sa.insert(ERASED).from_select(
+                ["transport", "update_id", "erased_at"],
+                sa.select(PROCESSED.c.transport, PROCESSED.c.update_id,
+                          sa.literal(self.now, UTCDateTime()))
+                .where(PROCESSED.c.chat_id == self.chat_id),
             )
+        )
+        self.connection.execute(sa.delete(CHAT).where(CHAT.c.id == self.chat_id))
+        mine = sa.and_(OUTBOX.c.transport == self.key.transport, OUTBOX.c.address == self.key.address)
+        _lock_in_order(self.connection, mine)
+        self.connection.execute(sa.delete(OUTBOX).where(mine))
         self.erased = True
         self._session_id = None
         self._prefetched = None
@@ -633,6 +652,15 @@ def _claim(sql: Statements, cursor: Any, key: ChatKey, now: datetime, lease: tim
         cursor, {"b_transport": key.transport, "b_address": key.address, "b_now": now, "b_until": now + lease}
     )
     return [decode(row) for row in sorted(rows)]
+
+
+def _lock_in_order(connection: sa.Connection, where: sa.ColumnElement[bool]) -> None:
+    """PostgreSQL: lock these outbox rows in id order before changing several at once. A
+    claim locks a chat's queued rows in id order (see `Statements.claim_outbox`); an UPDATE
+    or DELETE of several goes in whatever order its plan finds them, and the two could
+    deadlock. SQLite's writers take turns: nothing to do."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(OUTBOX.c.id).where(where).order_by(OUTBOX.c.id).with_for_update())
 
 
 def _plain(value: Any) -> Any:
