@@ -40,7 +40,7 @@ def build_coach(settings: Settings, engine: Engine | None = None, store: Store |
 
 
 def warm_detector() -> threading.Thread:
-    """Compile the crisis patterns and load the semantic model in the background (about a
+    """Compile the crisis patterns and load the sentence model and the classifier in the background (about a
     second), so the first person who writes does not wait for them; a message that comes
     sooner waits for the load, never goes unchecked. Join the thread before the process
     exits: onnxruntime aborts the process ("terminate called without an active exception")

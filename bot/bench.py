@@ -7,9 +7,9 @@
 3. full durable steps/s: `Coach.handle` with SQLite (claim the update, load, engine,
    save, journal, commit), in a fresh temporary database;
 4. crisis detection per free-text message, mean and p99 in microseconds: the patterns
-   alone, the semantic layer alone, `detect` as shipped (patterns, then the semantic
-   layer when they are not certain), and a 4,096-character message; plus the semantic
-   layer's load time (the model and the examples' vectors).
+   alone, the trained layer alone, `detect` as shipped (patterns, then the trained
+   layer when they are not certain), and a 4,096-character message; plus the trained
+   layer's load time (the model and the classifier's weights).
 
 A walker answers whatever each step asks (the first button, a short text, a middle
 scale value) and starts the flow again when it ends, so the figures follow the
@@ -182,24 +182,24 @@ def _spread(run: Callable[[str], object], messages: list[str], rounds: int = 1) 
 
 
 def bench_detection() -> list[tuple[str, float, float]]:
-    """Crisis detection costs per message; the messages are the curated example sentences
+    """Crisis detection costs per message; the messages are every tenth training line
     (crisis and ordinary alike), the way a person types them."""
-    from bot.safety import semantic
+    from bot.safety import classifier, semantic
     from bot.safety.crisis import detect, detect_patterns
 
     cold = "import time; t = time.perf_counter(); from bot.safety import semantic; semantic.load()"
     cold += "; print(time.perf_counter() - t)"
     load = float(subprocess.run([sys.executable, "-c", cold], capture_output=True, text=True, check=True).stdout)
     layer = semantic.load()
-    messages = [line for lines in semantic.examples().values() for line in lines]
+    messages = [line.text for line in classifier.training_set()[::10]]
     long = ((ANSWER + " ") * 100)[:4096]
     figures = [("patterns alone", *_spread(detect_patterns, messages, rounds=5))]
     if layer is not None:
-        figures.append(("semantic layer alone", *_spread(semantic.nearest, messages)))
-    figures.append(("detect (patterns, then semantic)", *_spread(detect, messages)))
+        figures.append(("trained layer alone", *_spread(semantic.judge, messages)))
+    figures.append(("detect (patterns, then trained)", *_spread(detect, messages)))
     figures.append(("4,096 characters, patterns alone", *_spread(detect_patterns, [long] * 20)))
     figures.append(("4,096 characters, detect", *_spread(detect, [long] * 20)))
-    figures.append(("semantic layer load (s)" if layer is not None else "semantic layer: not installed", load, load))
+    figures.append(("trained layer load (s)" if layer is not None else "trained layer: not installed", load, load))
     return figures
 
 
@@ -222,7 +222,7 @@ def run_benchmarks(settings: Settings, steps: int = 20_000) -> int:
     print(f"    durable / pure time ratio:             {(durable / durable_steps) / (pure / steps):>12.1f}x")
     print("  crisis detection per message:              mean us      p99 us")
     for name, mean, p99 in bench_detection():
-        if name.startswith("semantic layer load"):
+        if name.startswith("trained layer load"):
             print(f"    {name:<37}{mean:>12.2f}")
         else:
             print(f"    {name:<37}{mean:>12,.0f}{p99:>12,.0f}")

