@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.coach import Coach
+from bot.coach.homework import digest
+from bot.contract import Incoming
 from bot.engine.engine import Engine
 from bot.engine.state import Choice, Command, Reply, SessionState, Text, Unsupported
-from bot.homework import digest
 from bot.logs import configure
-from bot.service import Coach, Incoming
 from bot.storage import ChatKey, Store
 from bot.storage import therapy as rows
 from bot.storage.models import TABLES

@@ -15,9 +15,9 @@ import pytest
 import sqlalchemy as sa
 
 from bot.app import build_coach
+from bot.coach import Coach
 from bot.config import Settings
 from bot.engine.state import Reply, SessionState
-from bot.service import Coach
 from bot.storage import ChatKey
 from bot.transports.telegram import MENU, Webhook, keyboard, serve, split_text
 from tests.fakebotapi import BotMessage, FakeBotAPI

@@ -15,8 +15,8 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
+from bot.coach import Coach
 from bot.errors import ConfigError, HedgehogError
-from bot.service import Coach
 from bot.transports.telegram.bot import FOLLOWUP_INTERVAL, RESEND_INTERVAL, PerChatProcessor, TelegramBot
 from bot.transports.telegram.menu import MENU
 from bot.transports.telegram.webhook import Webhook, listen

@@ -35,9 +35,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.coach import Coach
+from bot.contract import Handled, Incoming
 from bot.dialogue.model import parse_callback_payload
 from bot.engine.state import Choice, Command, Event, Text, Unsupported
-from bot.service import Coach, Handled, Incoming
 from bot.storage import ChatKey, Delivery
 from bot.storage.store import Busy
 from bot.transports.telegram.menu import follow_role
