@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import typing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -492,3 +493,19 @@ def test_every_check_in_of_a_week_asks_for_the_same_sunday_review(coach: Coach, 
     with store.chat(CHAT, NOW) as tx:
         reviews = [f for f in tx.pending_followups() if f.target_flow == "weekly-review"]
     assert [r.due_at for r in reviews] == [datetime(2026, 11, 29, 18, 0, tzinfo=UTC)]
+
+
+def test_every_effect_class_has_one_handler_and_an_unknown_effect_is_an_error(coach: Coach) -> None:
+    from bot.coach.effects import HANDLERS, Effects
+    from bot.engine.state import Effect
+    from bot.errors import UnhandledEffect
+
+    assert set(typing.get_args(Effect)) <= set(HANDLERS)
+    Effects.check()
+
+    class Unlisted:
+        flow_id, step_id = "checkin", "start"
+
+    with coach.turn_of(ChatKey("terminal", "effects")) as turn, pytest.raises(UnhandledEffect) as raised:
+        coach.effects.apply(turn, SessionState("checkin", 1, "start"), Unlisted())  # type: ignore[arg-type]
+    assert raised.value.effect == "Unlisted"

@@ -24,7 +24,7 @@ The rules, in one place:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -75,6 +75,14 @@ CLIENT_COMMANDS = frozenset({"sharing", "therapist"})
 
 
 # ---------------------------------------------------------------------------- the service part
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """One completion's answers as a therapist sees them."""
+
+    done_at: datetime
+    answers: tuple[tuple[str, Any], ...]  # (step, the answer as the client saw it)
 
 
 class Practice:
@@ -163,7 +171,7 @@ class Practice:
             answers = []
             if a.sharing == "answers" and a.client_chat_id is not None:
                 flows = frozenset(self.engine.reachable_flows(a.flow_id)) - self.roles.private
-                answers = [replace(done, answers=tuple(self.readable(done.answers)))
+                answers = [Shown(done.done_at, tuple(self.readable(done.answers)))
                            for done in rows.shared_answers(tx, a.id, flows)]
             items.append((a, answers))
         return Handled([self.say("client", alias=found[0].alias, items=items, names=[], titles=self.titles(),

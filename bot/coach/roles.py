@@ -58,7 +58,9 @@ class Roles:
         if not self.measures:
             raise MissingRole(MEASURES_TAG)
         offer = _mapping(flows[self["homework-offer"]].tags.get(OFFER_TAG))
-        self.offer = Offer(str(offer.get("assignment")), str(offer.get("flow")), str(offer.get("start-now")))
+        if not all(isinstance(offer.get(key), str) for key in ("assignment", "flow", "start-now")):
+            raise MissingRole(OFFER_TAG)
+        self.offer = Offer(offer["assignment"], offer["flow"], offer["start-now"])
 
     def __getitem__(self, role: str) -> str:
         """The flow that plays `role`."""

@@ -67,7 +67,7 @@ class Safeguards:
         certain signal gets resources and the crisis path of its kind at once; an unsure one
         a direct question first. Either way the event is recorded without the text."""
         tx, state = turn.tx, turn.state
-        kinds = sorted(signal.categories, key=_rank)
+        kinds: list[str] = sorted(signal.categories, key=_rank)
         flow_id, step_id = (state.flow_id, state.step_id) if state else ("-", "-")
         if not signal.certain:
             return self.clarify(turn, state, kinds)

@@ -33,7 +33,7 @@ from bot.coach.roles import Roles
 from bot.coach.safeguards import Safeguards
 from bot.coach.sending import Sending
 from bot.coach.turn import Turn
-from bot.contract import Handled, Incoming, is_service_button
+from bot.contract import Handled, Incoming, Role, is_service_button
 from bot.dialogue.templates import Prompt
 from bot.engine.engine import Engine, Result
 from bot.engine.state import Choice, Command, ConfirmCrisis, EraseData, FlowEnded, Reply, SessionState, Text
@@ -166,7 +166,7 @@ class Coach:
             if due.kind == "menu":  # the operator changed the role: the transport redraws the menu
                 if not tx.take_followup(due.id):
                     return None
-                role = "therapist" if therapist_of(tx) is not None else "client"
+                role: Role = "therapist" if therapist_of(tx) is not None else "client"
                 return Handled([], f"menu-{role}", role_changed=role)
             state = tx.load_session()
             turn = self.turn(tx, state, None)

@@ -25,7 +25,7 @@ def zone(name: str | None) -> tzinfo:
     offset = _OFFSET.match(name or "")
     if offset:
         sign = -1 if offset.group(1) == "-" else 1
-        return timezone(sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3))), name)
+        return timezone(sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3))), offset.group(0))
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
