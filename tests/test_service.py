@@ -509,3 +509,24 @@ def test_every_effect_class_has_one_handler_and_an_unknown_effect_is_an_error(co
     with coach.turn_of(ChatKey("terminal", "effects")) as turn, pytest.raises(UnhandledEffect) as raised:
         coach.effects.apply(turn, SessionState("checkin", 1, "start"), Unlisted())  # type: ignore[arg-type]
     assert raised.value.effect == "Unlisted"
+
+
+@pytest.mark.parametrize("tag", ["role", "measures", "offer"])
+def test_a_part_no_flow_plays_fails_at_start_in_one_sentence(engine: Engine, sqlite_url: str, tag: str) -> None:
+    from dataclasses import replace
+
+    from bot.dialogue.model import Library
+    from bot.errors import MissingRole
+
+    flow_id = {"role": "delete", "measures": "checkin", "offer": "homework"}[tag]
+    flows = dict(engine.library.flows)
+    flows[flow_id] = replace(flows[flow_id], tags={k: v for k, v in flows[flow_id].tags.items() if k != tag})
+    bare = Engine(Library(flows, engine.library.prompts), engine.templates)
+    store = Store.open(sqlite_url)
+    try:
+        with pytest.raises(MissingRole) as raised:
+            Coach(bare, store, "checkin")
+    finally:
+        store.close()
+    assert raised.value.role == ("delete" if tag == "role" else tag)
+    assert str(raised.value).startswith("No flow plays the part")
