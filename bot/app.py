@@ -6,14 +6,13 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
+from bot.coach import SERVICE_PROMPTS, THERAPY_PROMPTS, Coach
 from bot.config import Settings
 from bot.dialogue.check import load_checked
 from bot.dialogue.model import Library
 from bot.engine.engine import SYSTEM_PROMPTS, Engine
 from bot.safety import crisis
-from bot.service import SERVICE_PROMPTS, Coach
 from bot.storage import Store
-from bot.therapy import THERAPY_PROMPTS
 
 REQUIRED_TEMPLATES = (*SYSTEM_PROMPTS.values(), *SERVICE_PROMPTS.values(), *THERAPY_PROMPTS.values())
 

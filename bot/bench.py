@@ -142,7 +142,8 @@ def bench_transitions(engine: Engine, flow_id: str, steps: int) -> tuple[float, 
 
 
 def bench_durable(settings: Settings, engine: Engine, flow_id: str, steps: int) -> float:
-    from bot.service import Coach, Incoming
+    from bot.coach import Coach
+    from bot.contract import Incoming
     from bot.storage import ChatKey, Store
 
     with tempfile.TemporaryDirectory() as folder:

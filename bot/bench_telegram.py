@@ -139,7 +139,8 @@ async def _bench(settings: Settings, count: int, rounds: int) -> tuple[list[_Sid
     The rounds alternate (and alternate which side goes first), so a noisy neighbour on a
     shared machine slows every side alike instead of whichever happened to run then."""
     from bot.app import build_coach, build_engine
-    from bot.service import Coach, Handled, Incoming
+    from bot.coach import Coach
+    from bot.contract import Handled, Incoming
     from bot.storage import Store
     from bot.transports.telegram import TelegramBot, build_application
 

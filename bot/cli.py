@@ -240,7 +240,7 @@ def _safety_train(args: argparse.Namespace, settings: Settings) -> int:
 def _therapist(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import UTC, datetime, timedelta
 
-    from bot.homework import digest, new_secret
+    from bot.coach.homework import digest, new_secret
     from bot.storage import ChatKey, Store
     from bot.storage import therapy as rows
 

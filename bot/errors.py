@@ -5,10 +5,14 @@
     ├── DialogueError             the dialogue files do not load; carries the diagnostics
     ├── UnknownEffectError        an effect kind with no definition reached the engine
     ├── UnknownFlowError          a flow id that no dialogue file defines
+    ├── MissingRole               no flow plays a part the coach needs (a `role:` tag)
+    ├── UnhandledEffect           an effect value the coach has no handler for
     ├── EvalSetError              the safety evaluation set has a broken line, or a refused request
     └── StorageError              the database cannot be used
         ├── DatabaseUnavailable   cannot open or reach it (path, permissions, server)
-        └── SchemaTooNew          it was written by a newer Hedgehog than this one
+        ├── SchemaTooNew          it was written by a newer Hedgehog than this one
+        └── Busy                  SQLite's write lock is held elsewhere and the caller would
+                                  not wait (`Coach.try_now`): nothing was read or written
 
 The command line catches `HedgehogError`, prints its message (never a traceback)
 and exits non-zero. Messages never contain secrets or anything a person wrote.
@@ -20,7 +24,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.dialogue import Diagnostic
+    from bot.dialogue.diagnostics import Diagnostic
 
 
 class HedgehogError(Exception):
@@ -67,6 +71,24 @@ class UnknownFlowError(HedgehogError):
         super().__init__(f"There is no flow called '{flow_id}'. Known flows: {listing}.")
 
 
+class MissingRole(HedgehogError):
+    """No flow is tagged with a role the coach needs (`role: checkin`, `role: crisis`, ...)."""
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+        super().__init__(
+            f"No flow plays the part '{role}': tag the flow that should with `role: {role}` under its 'tags'."
+        )
+
+
+class UnhandledEffect(HedgehogError):
+    """The engine produced an effect the coach has no handler for (`bot/coach/effects.py`)."""
+
+    def __init__(self, effect: str) -> None:
+        self.effect = effect
+        super().__init__(f"The coach has no handler for the effect {effect}: add one in bot/coach/effects.py.")
+
+
 class EvalSetError(HedgehogError):
     """The safety evaluation set (tests/safety/eval/) cannot be read as asked."""
 
@@ -81,3 +103,12 @@ class DatabaseUnavailable(StorageError):
 
 class SchemaTooNew(StorageError):
     """The database was written by a newer version of Hedgehog."""
+
+
+class Busy(StorageError):
+    """Another connection holds SQLite's write lock, and the transaction was begun
+    without waiting (`Coach.try_now`): nothing was read or written. Try again in a worker
+    thread, where waiting is fine."""
+
+    def __init__(self) -> None:
+        super().__init__("The database is busy with another write; nothing was done.")

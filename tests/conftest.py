@@ -13,10 +13,10 @@ import psycopg
 import pytest
 
 from bot.app import build_engine
+from bot.coach import Coach
 from bot.config import Settings
 from bot.engine.engine import Engine
 from bot.engine.state import Reply
-from bot.service import Coach
 from bot.storage import Store
 
 POSTGRES_ADMIN = os.environ.get("HEDGEHOG_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")

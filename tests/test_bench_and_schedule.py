@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.schedule import due_time, offset_from_clock, quiet_until
+from bot.features.schedule import due_time, offset_from_clock, quiet_until
 
 
 def test_bench_prints_every_figure() -> None:

@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image, ImageColor
 
-from bot import chart
-from bot.chart import progress_png
-from bot.progress import Progress, Week, summarize
+from bot.features import chart
+from bot.features.chart import progress_png
+from bot.features.progress import Measure, Progress, Week, summarize
 
 BAR = ImageColor.getrgb(chart._BAR)
 LINE = ImageColor.getrgb(chart._LINE)
@@ -201,7 +201,7 @@ def test_from_journal_rows() -> None:
         ]
 
     rows = [*checkin(20, 7, "toward"), *checkin(19, 5, "away"), *checkin(1, 3, "toward")]
-    progress = summarize(rows, now)
+    progress = summarize(rows, now, Measure("checkin", "intensity", "urge"))
     found = bars(render(progress))
     assert [week.checkins for week in progress.weeks] == [2, 0, 0, 1]  # from the week of 28 Oct
     assert len(found) == 2

@@ -225,7 +225,7 @@ def test_a_redirected_flow_started_on_its_own_runs_in_place_of_the_one_asked_for
 def test_importing_the_engine_pulls_in_neither_telegram_nor_the_database() -> None:
     code = (
         "import sys, bot.engine.engine, bot.dialogue.check, bot.dialogue.graph;"
-        "bad = [m for m in ('telegram', 'sqlalchemy', 'sqlmodel', 'bot.storage', 'bot.service')"
+        "bad = [m for m in ('telegram', 'sqlalchemy', 'sqlmodel', 'bot.storage', 'bot.coach')"
         " if m in sys.modules]; print(','.join(bad))"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

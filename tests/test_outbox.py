@@ -18,15 +18,15 @@ import pytest
 import sqlalchemy as sa
 
 from bot.app import build_coach
+from bot.coach import Coach
 from bot.config import Settings
+from bot.contract import SHARE_BUTTON, Handled, Incoming
 from bot.dialogue.model import button_target, parse_callback_payload
 from bot.engine.state import Choice, Command, Text
-from bot.service import Coach, Handled, Incoming
 from bot.storage import ChatKey, Delivery, Store
 from bot.storage.outbox import decode
-from bot.therapy import SHARE_BUTTON
 from bot.transports.telegram import TelegramBot, Webhook, build_application, serve
-from bot.transports.telegram.bot import RETRY_SEND
+from bot.transports.telegram.delivery import RETRY_SEND
 from tests.fakebotapi import FakeBotAPI
 from tests.test_telegram import CHAT, Running, already_onboarded, buttons
 

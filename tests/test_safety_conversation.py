@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.coach import Coach
+from bot.contract import Incoming
 from bot.engine.state import Choice, Command, Reply, Text
 from bot.safety.crisis import CrisisSignal, detect
-from bot.service import Coach, Incoming
 from bot.storage import ChatKey
 from tests.conftest import COACH_NOW, ask
 
@@ -43,9 +44,8 @@ def at_trigger(coach: Coach, chat: ChatKey) -> list[Reply]:
 
 def unsure(coach: Coach, chat: ChatKey, kind: str) -> list[Reply]:
     """What the service answers to a grey-zone message of `kind`."""
-    with coach.transaction(chat) as tx:
-        state = tx.load_session()
-        return coach.safety.crisis(tx, state, CrisisSignal(frozenset({kind}), certain=False), "en-US")  # type: ignore[arg-type]
+    with coach.turn_of(chat, "en-US") as turn:
+        return coach.safety.crisis(turn, CrisisSignal(frozenset({kind}), certain=False))  # type: ignore[arg-type]
 
 
 def test_unsure_end_it_asks_first_and_the_relationship_goes_back_to_the_question(coach: Coach) -> None:
@@ -193,11 +193,11 @@ def test_the_professional_help_suggestion_proposes_no_couples_work_to_someone_no
     coach: Coach, not_safe: bool
 ) -> None:
     chat = ChatKey("telegram", "9109")
-    with coach.transaction(chat) as tx:
+    with coach.turn_of(chat, "en-US") as turn:
         for _ in range(3):
-            tx.record_answer("checkin", "intensity", "intensity", 9)
-        tx.note_violence(not_safe)
-        [suggestion] = coach.safety.escalation(tx, "en-US")
+            turn.tx.record_answer("checkin", "intensity", "intensity", 9)
+        turn.tx.note_violence(not_safe)
+        [suggestion] = coach.safety.escalation(turn)
     assert ("as a couple" in suggestion.text) is not not_safe
     assert ("Gottman" in suggestion.text) is not not_safe
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import logging
 import threading
+import typing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from bot.coach import Coach
+from bot.coach.homework import digest
+from bot.contract import Incoming
 from bot.engine.engine import Engine
 from bot.engine.state import Choice, Command, Reply, SessionState, Text, Unsupported
-from bot.homework import digest
 from bot.logs import configure
-from bot.service import Coach, Incoming
 from bot.storage import ChatKey, Store
 from bot.storage import therapy as rows
 from bot.storage.models import TABLES
@@ -492,3 +494,40 @@ def test_every_check_in_of_a_week_asks_for_the_same_sunday_review(coach: Coach, 
     with store.chat(CHAT, NOW) as tx:
         reviews = [f for f in tx.pending_followups() if f.target_flow == "weekly-review"]
     assert [r.due_at for r in reviews] == [datetime(2026, 11, 29, 18, 0, tzinfo=UTC)]
+
+
+def test_every_effect_class_has_one_handler_and_an_unknown_effect_is_an_error(coach: Coach) -> None:
+    from bot.coach.effects import HANDLERS, Effects
+    from bot.engine.state import Effect
+    from bot.errors import UnhandledEffect
+
+    assert set(typing.get_args(Effect)) <= set(HANDLERS)
+    Effects.check()
+
+    class Unlisted:
+        flow_id, step_id = "checkin", "start"
+
+    with coach.turn_of(ChatKey("terminal", "effects")) as turn, pytest.raises(UnhandledEffect) as raised:
+        coach.effects.apply(turn, SessionState("checkin", 1, "start"), Unlisted())  # type: ignore[arg-type]
+    assert raised.value.effect == "Unlisted"
+
+
+@pytest.mark.parametrize("tag", ["role", "measures", "offer"])
+def test_a_part_no_flow_plays_fails_at_start_in_one_sentence(engine: Engine, sqlite_url: str, tag: str) -> None:
+    from dataclasses import replace
+
+    from bot.dialogue.model import Library
+    from bot.errors import MissingRole
+
+    flow_id = {"role": "delete", "measures": "checkin", "offer": "homework"}[tag]
+    flows = dict(engine.library.flows)
+    flows[flow_id] = replace(flows[flow_id], tags={k: v for k, v in flows[flow_id].tags.items() if k != tag})
+    bare = Engine(Library(flows, engine.library.prompts), engine.templates)
+    store = Store.open(sqlite_url)
+    try:
+        with pytest.raises(MissingRole) as raised:
+            Coach(bare, store, "checkin")
+    finally:
+        store.close()
+    assert raised.value.role == ("delete" if tag == "role" else tag)
+    assert str(raised.value).startswith("No flow plays the part")

@@ -15,12 +15,12 @@ import pytest
 import sqlalchemy as sa
 
 from bot.app import build_coach
+from bot.coach import Coach
 from bot.config import Settings
 from bot.engine.state import Reply, SessionState
-from bot.service import Coach
 from bot.storage import ChatKey
 from bot.transports.telegram import MENU, Webhook, keyboard, serve, split_text
-from bot.transports.telegram.bot import RETRY_SEND
+from bot.transports.telegram.delivery import RETRY_SEND
 from tests.fakebotapi import BotMessage, FakeBotAPI
 
 CHAT = 4242

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot import homework, therapy
+from bot import contract
 from bot.app import build_coach
+from bot.coach import Coach, homework
 from bot.config import Settings
+from bot.contract import Incoming
 from bot.engine.state import Choice, Command, Reply, Text
 from bot.errors import ConfigError
-from bot.service import Coach, Incoming
 from bot.storage import ChatKey, Store
 from bot.storage import therapy as rows
 from bot.storage.models import TABLES
@@ -121,7 +122,7 @@ def test_a_therapist_sees_only_their_own_clients(people: People) -> None:
         ben = rows.therapist_of(tx)
         assert ben is not None
         [bens] = rows.therapist_assignments(tx, ben.id)
-    said = people.send(ANA, Choice("end", f"{therapy.UNASSIGN_BUTTON}{bens.id}", 0))
+    said = people.send(ANA, Choice("end", f"{contract.UNASSIGN_BUTTON}{bens.id}", 0))
     assert "is for therapists" in said
     assert "due" in people.say(BEN, "/clients")  # still running
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_coach
+from bot.coach import Coach
+from bot.coach.homework import digest, new_secret
 from bot.config import PROJECT_ROOT, Settings
-from bot.homework import digest, new_secret
-from bot.service import Coach
 from bot.storage import ChatKey, Store
 from bot.storage import therapy as rows
 from bot.transports.telegram import serve

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.coach import Coach
 from bot.engine.state import Reply
-from bot.service import Coach
 from bot.storage.therapy import add_therapist
 from bot.transports.terminal import TerminalChat, plain
 

@@ -25,7 +25,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from bot.errors import DatabaseUnavailable, SchemaTooNew
+from bot.errors import Busy, DatabaseUnavailable, SchemaTooNew
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 ADVISORY_LOCK = 0x4E4447  # "HDG": one key for every Hedgehog schema migration
@@ -33,11 +33,6 @@ SETTING = "HEDGEHOG_DATABASE_URL"
 BUSY_TIMEOUT_MS = 30_000  # SQLite: how long a transaction waits for another connection's write lock
 # Set by `without_waiting`: SQLite transactions begun meanwhile do not wait for the lock.
 _NO_WAIT: ContextVar[bool] = ContextVar("hedgehog_sqlite_no_wait", default=False)
-
-
-class Busy(Exception):
-    """Another connection holds SQLite's write lock, and the transaction was begun
-    `without_waiting`: nothing was read or written."""
 
 
 @contextmanager
@@ -124,7 +119,7 @@ def _sqlite_engine(url: URL) -> sa.Engine:
             driver.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
-                raise Busy("another connection holds the write lock") from None
+                raise Busy() from None  # another connection holds the write lock
             raise
         finally:
             driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

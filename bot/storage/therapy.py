@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 
@@ -55,6 +55,14 @@ class AssignmentRow:
     done: tuple[datetime, ...] = ()  # when each completion happened, oldest first
     run_session_id: int | None = None  # the session the assigned flow was last started in from here
     run_journal_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRefused:
+    """A homework link that cannot be claimed, and why: "unknown", "used" (or ended),
+    "expired", or "own" (a therapist opening their own link)."""
+
+    reason: Literal["unknown", "used", "expired", "own"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,20 +198,20 @@ def create_assignment(tx: ChatTx, therapist_id: int, values: dict[str, Any]) -> 
     return int(row.id)
 
 
-def claim_link(tx: ChatTx, token_hash: str) -> AssignmentRow | str:
-    """Bind the assignment behind a link to this chat, once. Returns it, or why not:
-    "unknown", "used", "expired", "own" (a therapist opening their own link)."""
+def claim_link(tx: ChatTx, token_hash: str) -> AssignmentRow | LinkRefused:
+    """Bind the assignment behind a link to this chat, once. Returns it, or why not (a
+    `LinkRefused`)."""
     found = _assignments(tx.connection, ASSIGNMENT.c.token_hash == token_hash)
     if not found:
-        return "unknown"
+        return LinkRefused("unknown")
     assignment = found[0]
     if assignment.token_used_at is not None or assignment.ended_at is not None:
-        return "used"
+        return LinkRefused("used")
     if assignment.token_expires_at <= tx.now:
-        return "expired"
+        return LinkRefused("expired")
     therapist = therapist_of(tx)
     if therapist is not None and therapist.id == assignment.therapist_id:
-        return "own"
+        return LinkRefused("own")
     claimed = tx.connection.execute(
         sa.update(ASSIGNMENT)
         .where(ASSIGNMENT.c.id == assignment.id, ASSIGNMENT.c.token_used_at.is_(None))
@@ -211,7 +219,7 @@ def claim_link(tx: ChatTx, token_hash: str) -> AssignmentRow | str:
         .returning(ASSIGNMENT.c.id)
     ).first()
     if claimed is None:
-        return "used"  # another process took it a moment ago
+        return LinkRefused("used")  # another process took it a moment ago
     _keep_clients_apart(tx, assignment)
     return _assignments(tx.connection, ASSIGNMENT.c.id == assignment.id)[0]
 

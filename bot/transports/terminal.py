@@ -18,10 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from bot.dialogue.model import SKIP_CHOICE
-from bot.engine.state import Button, Choice, Command, Event, Reply, Text
-from bot.service import Coach, Incoming
-from bot.storage import ChatKey
+from bot.coach import Coach
+from bot.contract import SKIP_CHOICE, Button, ChatKey, Choice, Command, Event, Incoming, Reply, Text
 
 _TAG = re.compile(r"<[^>]+>")
 QUIT = frozenset({"quit", "exit"})

@@ -10,10 +10,10 @@ Per-chat order: `PerChatProcessor` runs different chats concurrently and one cha
 updates one after another (the chat row lock does the same across processes).
 """
 
-from bot.transports.telegram.app import build_application, check_token, parse_listen, serve
 from bot.transports.telegram.bot import TRANSPORT, PerChatProcessor, TelegramBot
 from bot.transports.telegram.menu import MENU, THERAPIST_MENU
 from bot.transports.telegram.render import keyboard, split_text, with_progress
+from bot.transports.telegram.startup import build_application, check_token, parse_listen, serve
 from bot.transports.telegram.webhook import Webhook, webhook_secret
 
 __all__ = [

@@ -98,7 +98,7 @@ class WebhookHandler(tornado.web.RequestHandler):
         try:
             return Update.de_json(data, self.bot.app.bot)
         except Exception:  # python-telegram-bot could not read it: never a traceback, never text
-            self.bot.skipped += 1
+            self.bot.unreadable()
             return None
 
 

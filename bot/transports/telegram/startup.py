@@ -7,18 +7,20 @@ import logging
 import os
 import re
 import signal
+from typing import Any
 
 import tornado.httpserver
 import tornado.web
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import BaseRequest
 
+from bot.coach import Coach
 from bot.errors import ConfigError, HedgehogError
-from bot.service import Coach
-from bot.transports.telegram.bot import FOLLOWUP_INTERVAL, RESEND_INTERVAL, PerChatProcessor, TelegramBot
+from bot.transports.telegram.bot import FOLLOWUP_INTERVAL, PerChatProcessor, TelegramBot
 from bot.transports.telegram.menu import MENU
+from bot.transports.telegram.ordering import AnyApplication
 from bot.transports.telegram.webhook import Webhook, listen
 
 log = logging.getLogger("hedgehog.telegram")
@@ -38,8 +40,6 @@ def check_token(token: str | None) -> str:
     return token.strip()
 
 
-# ---------------------------------------------------------------------------- rendering
-
 
 
 def parse_listen(listen: str) -> tuple[str, int]:
@@ -51,12 +51,12 @@ def parse_listen(listen: str) -> tuple[str, int]:
 
 def build_application(
     token: str, api_base: str | None, request: BaseRequest | None = None, rate_limit: bool = True
-) -> Application:  # type: ignore[type-arg]
+) -> AnyApplication:
     """The PTB application; `request` replaces the HTTP layer (the benchmark records calls)."""
     # Opt in to PTB's coming behaviour: durations such as RetryAfter.retry_after are
     # timedeltas. Without it every 429 also raises a deprecation warning.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
-    builder: ApplicationBuilder = (  # type: ignore[type-arg]
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder().token(token).updater(None).concurrent_updates(PerChatProcessor())
     )
     if rate_limit:
@@ -98,7 +98,7 @@ async def serve(
     try:
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
         # Homework links open this bot with the token as the /start payload.
-        coach.practice.link = lambda token: f"https://t.me/{application.bot.username}?start={token}"
+        coach.write_links(lambda token: f"https://t.me/{application.bot.username}?start={token}")
         if webhook is None:
             await application.bot.delete_webhook(drop_pending_updates=False)
         else:
@@ -110,7 +110,7 @@ async def serve(
         mode = "polling" if webhook is None else "webhook"
         log.info("bot started", extra={"fields": {"username": application.bot.username, "mode": mode}})
         # Resends look as often as the lease allows, so a restart's leftovers go out soon.
-        resend_every = resend_interval or min(RESEND_INTERVAL, max(coach.store.lease.total_seconds() / 2, 0.1))
+        resend_every = resend_interval or bot.resend_every
         loops = [asyncio.create_task(bot.dispatch_followups(followup_interval)),
                  asyncio.create_task(bot.resend_outbox(resend_every))]
         try:

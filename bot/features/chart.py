@@ -1,4 +1,4 @@
-"""`/progress` as a picture: a PNG chart of the weeks that `bot.progress.summarize` counted.
+"""`/progress` as a picture: a PNG chart of the weeks that `bot.features.progress.summarize` counted.
 
 One bar a week for the number of check-ins (left scale) and a dot a week, joined by a line, for the
 average intensity (0-10, right scale); week labels under the bars, a title, a small legend, and a
@@ -19,7 +19,7 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.progress import Progress
+from bot.features.progress import Progress
 
 WIDTH, HEIGHT = 800, 450
 _S = 2  # drawn at twice the size, then halved: smooth dots, lines and text

@@ -1,6 +1,8 @@
 """`/progress`: what a person's journal says about the last weeks, in a few lines.
 
-Pure: takes journal rows, returns numbers; `prompts/system/progress.j2` words them.
+Pure: takes journal rows, returns numbers; `prompts/system/progress.j2` words them. Which
+answers are the check-in's measures comes from the flow files (a flow's `measures` tag), as a
+`Measure`: this module names no flow and no variable of one.
 """
 
 from __future__ import annotations
@@ -12,6 +14,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 WEEKS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """Where a check-in's answers are: its flow, the 0-10 variable of how strong the pull
+    is, and the variable of which way it pulls (toward / away / unsure)."""
+
+    flow_id: str
+    intensity: str
+    pull: str
+
+    def intensity_of(self, row: Any) -> bool:
+        return bool(row.kind == "answer" and row.flow_id == self.flow_id and row.name == self.intensity)
+
+    def pull_of(self, row: Any) -> bool:
+        return bool(row.kind == "answer" and row.flow_id == self.flow_id and row.name == self.pull)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +49,7 @@ class Progress:
     later_pull: float | None = None  # mean pull at follow-ups
 
 
-def summarize(rows: Sequence[Any], now: datetime) -> Progress:
+def summarize(rows: Sequence[Any], now: datetime, measure: Measure) -> Progress:
     """`rows`: journal rows (flow_id, step_id, kind, name, value, created_at), oldest first."""
     first_day = (now - timedelta(days=now.weekday() + 7 * (WEEKS - 1))).date()
     intensities: dict[int, list[int]] = {w: [] for w in range(WEEKS)}
@@ -41,12 +59,12 @@ def summarize(rows: Sequence[Any], now: datetime) -> Progress:
     later: list[int] = []
     checkins = 0
     for row in rows:
-        if row.kind == "answer" and row.flow_id == "checkin" and row.name == "intensity":
+        if measure.intensity_of(row):
             checkins += 1
             week = (row.created_at.date() - first_day).days // 7
             if 0 <= week < WEEKS and isinstance(row.value, int):
                 intensities[week].append(row.value)
-        elif row.kind == "answer" and row.flow_id == "checkin" and row.name == "urge":
+        elif measure.pull_of(row):
             pulls[str(row.value)] += 1
         elif row.kind == "entry" and row.name == "cycle" and isinstance(row.value, dict):
             exercise = row.value.get("exercise")
@@ -70,7 +88,7 @@ def summarize(rows: Sequence[Any], now: datetime) -> Progress:
 WEEK = timedelta(days=7)
 
 
-def week_facts(rows: Sequence[Any], now: datetime) -> dict[str, Any]:
+def week_facts(rows: Sequence[Any], now: datetime, measure: Measure) -> dict[str, Any]:
     """The last seven days, as the `wk_*` variables the weekly-review flow reads: how many
     check-ins and which way, how strong on average, which exercises, and what the person
     said about how they went (their own words, only shown back to them)."""
@@ -83,9 +101,9 @@ def week_facts(rows: Sequence[Any], now: datetime) -> dict[str, Any]:
     for row in rows:
         if row.created_at < since:
             continue
-        if row.kind == "answer" and row.flow_id == "checkin" and row.name == "intensity" and isinstance(row.value, int):
+        if measure.intensity_of(row) and isinstance(row.value, int):
             levels.append(row.value)
-        elif row.kind == "answer" and row.flow_id == "checkin" and row.name == "urge":
+        elif measure.pull_of(row):
             pulls[str(row.value)] += 1
         elif row.kind == "homework" and row.name in ("turn-toward", "set-it-free", "break"):
             exercises[row.name] += 1

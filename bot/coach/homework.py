@@ -1,5 +1,5 @@
 """Homework arithmetic, pure: secret tokens, how often and when, and where an assignment
-stands. No database, no Telegram; `bot.therapy` applies it."""
+stands. No database, no Telegram; `bot.coach.practice` applies it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.schedule import due_time
+from bot.features.schedule import due_time
 from bot.storage.therapy import AssignmentRow
 
 TOKEN_BYTES = 24  # 192 random bits from the OS; 32 URL-safe characters, within Telegram's 64

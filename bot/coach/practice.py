@@ -24,13 +24,11 @@ The rules, in one place:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.dialogue.model import button_target
-from bot.engine.state import Assign, Button, Choice, Command, Reply, SessionState, Share
-from bot.homework import (
+from bot.coach.homework import (
     LINK_LIFETIME,
     SHARE_LEVELS,
     cadence_text,
@@ -41,19 +39,20 @@ from bot.homework import (
     status,
     total,
 )
-from bot.schedule import zone
+from bot.coach.roles import Roles
+from bot.coach.turn import Turn
+from bot.contract import SHARE_BUTTON, UNASSIGN_BUTTON, Handled, is_service_button, service_button
+from bot.engine.engine import Engine
+from bot.engine.state import Assign, Button, Choice, Command, Reply, SessionState, Share
+from bot.features.schedule import zone
 from bot.storage import ChatTx, DueFollowUp
 from bot.storage import therapy as rows
-from bot.storage.therapy import AssignmentRow
+from bot.storage.therapy import AssignmentRow, LinkRefused
 
-if TYPE_CHECKING:
-    from bot.service import Coach
-
-ASSIGN_FLOW = "assign"  # the therapist's /assign conversation
-HOMEWORK_FLOW = "homework"  # what a client meets when opening a link
+# The flows by role (tag `role:`): `assign` (the therapist's /assign conversation) and
+# `homework-offer` (what a client meets when opening a link). Flows tagged `private: true`
+# never show their answers to a therapist, even with "answers" consent.
 THERAPIST_TAG = "audience"  # flows tagged `audience: therapist` are for therapists only
-# Flows whose answers are never shown to a therapist, even with "answers" consent.
-PRIVATE_FLOWS = frozenset({"crisis", "violence-support", "safety-review", "delete", "onboarding"})
 
 THERAPY_PROMPTS = {
     "therapist_only": "system/therapist-only.j2",
@@ -73,25 +72,25 @@ THERAPY_PROMPTS = {
 }
 THERAPIST_COMMANDS = frozenset({"assign", "clients", "client", "unassign"})
 CLIENT_COMMANDS = frozenset({"sharing", "therapist"})
-SHARE_BUTTON = "@share-"  # service-level buttons: "@share-<assignment id>" with a level
-UNASSIGN_BUTTON = "@unassign-"
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    replies: list[Reply]
-    outcome: str
 
 
 # ---------------------------------------------------------------------------- the service part
 
 
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """One completion's answers as a therapist sees them."""
+
+    done_at: datetime
+    answers: tuple[tuple[str, Any], ...]  # (step, the answer as the client saw it)
+
+
 class Practice:
     """The therapist and client commands, effects and reminders, for the coach."""
 
-    def __init__(self, coach: Coach) -> None:
-        self.coach = coach
-        engine = coach.engine
+    def __init__(self, engine: Engine, roles: Roles) -> None:
+        self.engine = engine
+        self.roles = roles
         self.words = {key: engine.templates.file_prompt(name) for key, name in THERAPY_PROMPTS.items()}
         self.assignable = {
             f: c.flow.title for f, c in engine.flows.items() if c.flow.tags.get("assignable") is True
@@ -107,33 +106,34 @@ class Practice:
         return Reply(text=self.words[key].render(context))
 
     def titles(self) -> dict[str, str]:
-        return {f: c.flow.title for f, c in self.coach.engine.flows.items()}
+        return {f: c.flow.title for f, c in self.engine.flows.items()}
 
     # ------------------------------------------------------------------ commands
 
     def handles(self, event: Command | Choice) -> bool:
         if isinstance(event, Choice):
-            return (event.step_id or "").startswith((SHARE_BUTTON, UNASSIGN_BUTTON))
+            return is_service_button(event)
         return event.name in THERAPIST_COMMANDS | CLIENT_COMMANDS or (event.name == "start" and bool(event.argument))
 
-    def command(self, tx: ChatTx, state: SessionState | None, event: Command | Choice) -> Outcome:
+    def command(self, turn: Turn, state: SessionState | None, event: Command | Choice) -> Handled:
+        tx = turn.tx
         if isinstance(event, Choice):
-            return self.button(tx, state, event)
+            return self.button(turn, state, event)
         name = event.name
         if name == "start":
-            return self.open_link(tx, state, event.argument)
+            return self.open_link(turn, state, event.argument)
         if name == "therapist":
             return self.redeem(tx, state, event.argument)
         if name == "sharing":
             return self.sharing(tx)
         therapist = rows.therapist_of(tx)
         if therapist is None:
-            return Outcome([self.say("therapist_only", name=name)], "refused")
+            return Handled([self.say("therapist_only", name=name)], "refused")
         if name == "assign":
-            return Outcome(self.coach.begin(tx, state, ASSIGN_FLOW, asked=True), "started")
+            return Handled(turn.begin(state, self.roles["assign"], asked=True), "started")
         mine = rows.therapist_assignments(tx, therapist.id)
         if name == "clients":
-            return Outcome([self.say("clients", clients=self.by_client(mine), titles=self.titles(), status=status,
+            return Handled([self.say("clients", clients=self.by_client(mine), titles=self.titles(), status=status,
                                      total=total, now=tx.now)], "clients")
         if name == "client":
             return self.client(tx, mine, event.argument)
@@ -144,13 +144,13 @@ class Practice:
         therapist = rows.therapist_of(tx)
         return self.say("therapist_welcome", name=therapist.name) if therapist else None
 
-    def redeem(self, tx: ChatTx, state: SessionState | None, code: str) -> Outcome:
+    def redeem(self, tx: ChatTx, state: SessionState | None, code: str) -> Handled:
         name = rows.redeem_invite(tx, digest(code)) if code.strip() else None
         if name is None:
-            return Outcome([self.say("invite_invalid")], "refused")
-        if state is not None and state.flow_id == "onboarding":
+            return Handled([self.say("invite_invalid")], "refused")
+        if state is not None and state.flow_id == self.roles["onboarding"]:
             tx.end_session("stopped")  # the welcome they met first was for clients
-        return Outcome([self.say("therapist_welcome", name=name)], "therapist")
+        return Handled([self.say("therapist_welcome", name=name)], "therapist", role_changed="therapist")
 
     def by_client(self, assignments: Iterable[AssignmentRow]) -> dict[str, list[AssignmentRow]]:
         clients: dict[str, list[AssignmentRow]] = {}
@@ -160,27 +160,27 @@ class Practice:
             clients.setdefault(name, []).append(a)
         return clients
 
-    def client(self, tx: ChatTx, mine: list[AssignmentRow], alias: str) -> Outcome:
+    def client(self, tx: ChatTx, mine: list[AssignmentRow], alias: str) -> Handled:
         wanted = " ".join(alias.split()).casefold()
         found = [a for a in mine if a.alias.casefold() == wanted]
         if not found:
             names = sorted(self.by_client(mine))
-            return Outcome([self.say("client", alias=alias, items=[], names=names)], "client-unknown")
+            return Handled([self.say("client", alias=alias, items=[], names=names)], "client-unknown")
         items = []
         for a in found:
             answers = []
             if a.sharing == "answers" and a.client_chat_id is not None:
-                flows = frozenset(self.coach.engine.reachable_flows(a.flow_id)) - PRIVATE_FLOWS
-                answers = [replace(done, answers=tuple(self.readable(done.answers)))
+                flows = frozenset(self.engine.reachable_flows(a.flow_id)) - self.roles.private
+                answers = [Shown(done.done_at, tuple(self.readable(done.answers)))
                            for done in rows.shared_answers(tx, a.id, flows)]
             items.append((a, answers))
-        return Outcome([self.say("client", alias=found[0].alias, items=items, names=[], titles=self.titles(),
+        return Handled([self.say("client", alias=found[0].alias, items=items, names=[], titles=self.titles(),
                                  status=status, total=total, cadence=cadence_text, now=tx.now)], "client")
 
     def readable(self, answers: Iterable[tuple[str, str, str, Any]]) -> Iterable[tuple[str, Any]]:
         """(step, answer) as the client saw it: the label of the button they pressed
         ("Find the bad guy"), not the value it stored ("bad-guy"); typed words as typed."""
-        flows = self.coach.engine.flows
+        flows = self.engine.flows
         for flow_id, step_id, variable, value in answers:
             compiled = flows.get(flow_id)
             step = compiled.flow.steps.get(step_id) if compiled else None
@@ -188,7 +188,7 @@ class Practice:
                 if step is not None else None
             yield step_id, pressed if pressed is not None else value
 
-    def unassign(self, mine: list[AssignmentRow], alias: str, now: datetime) -> Outcome:
+    def unassign(self, mine: list[AssignmentRow], alias: str, now: datetime) -> Handled:
         wanted = " ".join(alias.split()).casefold()
         open_ = [a for a in mine if a.ended_at is None and (not wanted or a.alias.casefold() == wanted)]
         titles = self.titles()
@@ -198,9 +198,9 @@ class Practice:
             label = f"{a.alias}: {titles.get(a.flow_id, a.flow_id)}, {cadence_text(a)}"
             replies.append(Reply(text=_escape(label), buttons=(Button("end", "End this homework"),),
                                  expects="choice", step_id=f"{UNASSIGN_BUTTON}{a.id}", seq=0))
-        return Outcome(replies, "unassign")
+        return Handled(replies, "unassign")
 
-    def sharing(self, tx: ChatTx) -> Outcome:
+    def sharing(self, tx: ChatTx) -> Handled:
         mine = [a for a in rows.client_assignments(tx) if a.sharing not in ("deleted",)]
         replies = [self.say("sharing", count=len(mine))]
         for a in mine:
@@ -211,60 +211,64 @@ class Practice:
                 # The version the choice had when shown: a press from an older message is refused.
                 expects="choice", step_id=f"{SHARE_BUTTON}{a.id}", seq=a.sharing_version,
             ))
-        return Outcome(replies, "sharing")
+        return Handled(replies, "sharing")
 
-    def button(self, tx: ChatTx, state: SessionState | None, event: Choice) -> Outcome:
-        step = event.step_id or ""
-        where = self.coach.engine.show(state).replies if state else []
-        share, unassign = button_target(step, SHARE_BUTTON), button_target(step, UNASSIGN_BUTTON)
+    def button(self, turn: Turn, state: SessionState | None, event: Choice) -> Handled:
+        tx = turn.tx
+        where = turn.show(state)
+        pressed = service_button(event)
+        share = pressed.row_id if pressed is not None and pressed.prefix == SHARE_BUTTON else None
+        unassign = pressed.row_id if pressed is not None and pressed.prefix == UNASSIGN_BUTTON else None
         if share is not None and event.choice_id in (*SHARE_LEVELS, "revoked"):
             mine = {a.id: a for a in rows.client_assignments(tx)}
             a = mine.get(share)
             if a is None or a.sharing == "deleted":
-                return Outcome([self.say("sharing_changed", a=None), *where], "stale")
+                return Handled([self.say("sharing_changed", a=None), *where], "stale")
             if event.seq != a.sharing_version:  # an older /sharing message, or a replayed press
-                return Outcome([self.say("sharing_stale"), *where], "stale")
+                return Handled([self.say("sharing_stale"), *where], "stale")
             rows.set_sharing(tx, a.id, event.choice_id)
             if event.choice_id == "revoked":
                 rows.end_assignment(tx, a.id)
             elif a.ended_at is None and a.sharing not in SHARE_LEVELS:
                 self.schedule_reminder(tx, rows.client_assignments(tx, open_only=True), a.id)
-            return Outcome([self.say("sharing_changed", a=a, level=event.choice_id,
+            return Handled([self.say("sharing_changed", a=a, level=event.choice_id,
                                      title=self.titles().get(a.flow_id, a.flow_id)), *where], "sharing-changed")
         if unassign is not None:
             therapist = rows.therapist_of(tx)
             mine_ = {a.id: a for a in rows.therapist_assignments(tx, therapist.id)} if therapist else {}
             a = mine_.get(unassign)
             if a is None:
-                return Outcome([self.say("therapist_only", name="unassign")], "refused")
+                return Handled([self.say("therapist_only", name="unassign")], "refused")
             rows.end_assignment(tx, a.id)
-            return Outcome([self.say("unassign", items=[], ended=a, titles=self.titles(), alias=a.alias), *where],
+            return Handled([self.say("unassign", items=[], ended=a, titles=self.titles(), alias=a.alias), *where],
                            "unassigned")
-        return Outcome(where, "stale")
+        return Handled(where, "stale")
 
     # ------------------------------------------------------------------ the link
 
-    def open_link(self, tx: ChatTx, state: SessionState | None, token: str) -> Outcome:
-        claimed = rows.claim_link(tx, digest(token))
-        if isinstance(claimed, str):
-            where = self.coach.engine.show(state).replies if state else []
-            return Outcome([self.say("link_invalid", reason=claimed), *where], f"link-{claimed}")
-        return Outcome(self.offer(tx, state, claimed), "homework-offered")
+    def open_link(self, turn: Turn, state: SessionState | None, token: str) -> Handled:
+        claimed = rows.claim_link(turn.tx, digest(token))
+        if isinstance(claimed, LinkRefused):
+            return Handled([self.say("link_invalid", reason=claimed.reason), *turn.show(state)],
+                           f"link-{claimed.reason}")
+        return Handled(self.offer(turn, state, claimed), "homework-offered")
 
-    def offer(self, tx: ChatTx, state: SessionState | None, a: AssignmentRow) -> list[Reply]:
-        flow = self.coach.engine.flow(a.flow_id)
+    def offer(self, turn: Turn, state: SessionState | None, a: AssignmentRow) -> list[Reply]:
+        tx = turn.tx
+        flow = self.engine.flow(a.flow_id)
+        offer = self.roles.offer
         facts = {
-            "hw_id": a.id,
+            offer.assignment: a.id,
             "hw_therapist": a.therapist_name,
             "hw_title": flow.title,
             "hw_summary": flow.summary,
             "hw_cadence": cadence_text(a),
             "hw_due": f"{a.due_at.astimezone(zone(tx.timezone)):%-d %B}" if a.due_at else None,
             "hw_note": a.note,
-            "hw_flow": a.flow_id,
-            "onboarded": tx.last_event("entry", "onboarding") is not None,
+            offer.flow: a.flow_id,
+            "onboarded": tx.last_event("entry", self.roles["onboarding"]) is not None,
         }
-        return self.coach.begin(tx, state, HOMEWORK_FLOW, asked=True, variables=facts)
+        return turn.begin(state, self.roles["homework-offer"], asked=True, variables=facts)
 
     # ------------------------------------------------------------------ effects
 
@@ -282,7 +286,7 @@ class Practice:
                          expires=f"{expires:%-d %B}")]
 
     def share(self, tx: ChatTx, state: SessionState | None, effect: Share) -> None:
-        assignment_id = state.vars.get("hw_id") if state else None
+        assignment_id = state.vars.get(self.roles.offer.assignment) if state else None
         level = effect.level if effect.level in (*SHARE_LEVELS, "declined") else "declined"
         if not isinstance(assignment_id, int) or not rows.set_sharing(tx, assignment_id, level):
             return

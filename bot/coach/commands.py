@@ -1,0 +1,196 @@
+"""The commands the coach answers itself, one small function each, in one table.
+
+`COMMANDS` maps a command's name to its function; a function gets the `Asked` (this turn,
+the session, the command, the helpers) and returns what was `Handled`. Therapist and
+client commands (`/assign`, `/clients`, `/client`, `/unassign`, `/therapist`, `/sharing`,
+`/start TOKEN`) go to the practice. A name not in the table is answered as unknown, with
+the question the person is on asked again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.coach.effects import Parts
+from bot.coach.practice import CLIENT_COMMANDS, THERAPIST_COMMANDS
+from bot.coach.turn import Turn
+from bot.contract import Handled
+from bot.engine.state import Attachment, Command, Reply, SessionState
+from bot.features.chart import progress_png
+from bot.features.export import export_files
+from bot.features.progress import summarize
+from bot.storage.therapy import therapist_of
+
+# /hide: Telegram lets a bot delete messages of a private chat for 48 hours; a margin.
+HIDE_WINDOW = timedelta(hours=47)
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """One command, as its function gets it."""
+
+    turn: Turn
+    state: SessionState | None
+    event: Command
+    parts: Parts
+    default_flow: str
+
+
+CommandFunction = Callable[[Asked], Handled]
+COMMANDS: dict[str, CommandFunction] = {}
+
+
+def command(*names: str) -> Callable[[CommandFunction], CommandFunction]:
+    def register(function: CommandFunction) -> CommandFunction:
+        for name in names:
+            COMMANDS[name] = function
+        return function
+
+    return register
+
+
+def answer(asked: Asked) -> Handled:
+    """Run the command's function (or say it is unknown)."""
+    return COMMANDS.get(asked.event.name, unknown)(asked)
+
+
+def unknown(c: Asked) -> Handled:
+    return Handled([c.turn.say("unknown_command", name=c.event.name), *c.turn.show(c.state)], "unknown-command")
+
+
+def _interrupt(c: Asked, role: str, variables: dict[str, object] | None, outcome: str) -> Handled:
+    """Run the flow playing `role` on top of the session (which resumes when it ends)."""
+    result = c.turn.engine.interrupt(c.state, c.turn.roles[role], variables)
+    c.turn.save(c.state, result)
+    return Handled(result.replies, outcome)
+
+
+# ---------------------------------------------------------------------------- safety first
+
+
+@command("sos")
+def sos(c: Asked) -> Handled:
+    return Handled([c.parts.safety.sos(c.turn), *c.turn.show(c.state)], "sos")
+
+
+@command("plan")
+def plan(c: Asked) -> Handled:
+    flow_id = c.turn.roles["safety-plan"]
+    return _interrupt(c, "safety-plan", c.parts.safety.facts(c.turn, flow_id, c.turn.locale), "plan")
+
+
+@command("safety")
+def safety(c: Asked) -> Handled:
+    return _interrupt(c, "safety-review", {"violence_noted": c.turn.tx.violence_noted}, "safety-review")
+
+
+# ---------------------------------------------------------------------------- the conversation
+
+
+@command("help")
+def help_(c: Asked) -> Handled:
+    return Handled([c.turn.say("help", active=c.state is not None, therapist=therapist_of(c.turn.tx) is not None)],
+                   "help")
+
+
+@command("start", "resume")
+def start(c: Asked) -> Handled:
+    turn, state = c.turn, c.state
+    if c.event.name == "start" and c.event.argument:
+        return c.parts.practice.command(turn, state, c.event)  # a homework link
+    if state is None:
+        if c.event.name == "resume":
+            return Handled([turn.say("no_session", kind="resume")], "no-session")
+        welcome = c.parts.practice.welcome(turn.tx)
+        if welcome is not None:
+            return Handled([welcome], "therapist", role_changed="therapist")
+        return Handled(turn.begin(None, c.default_flow), "started")
+    result = turn.engine.show(state)
+    turn.save(state, result)
+    title = turn.engine.flow(result.state.flow_id).title
+    return Handled([turn.say("welcome_back", title=title), *result.replies], "resumed")
+
+
+@command("checkin")
+def checkin(c: Asked) -> Handled:
+    return Handled(c.turn.begin(c.state, c.turn.roles["checkin"]), "started")
+
+
+@command("review")
+def review(c: Asked) -> Handled:
+    return Handled(c.turn.begin(c.state, c.turn.roles["weekly-review"]), "started")
+
+
+@command("restart")
+def restart(c: Asked) -> Handled:
+    state = c.state
+    flow_id = state.stack[0].flow_id if state and state.stack else state.flow_id if state else None
+    return Handled(c.turn.begin(state, flow_id or c.default_flow, quiet=True), "restarted")
+
+
+@command("stop")
+def stop(c: Asked) -> Handled:
+    turn, state = c.turn, c.state
+    cancelled = turn.tx.cancel_followups(homework=False)
+    if state is None:
+        return Handled([turn.say("no_session", kind="stop", cancelled=cancelled)], "no-session")
+    turn.tx.end_session("stopped")
+    title = turn.engine.flow(state.flow_id).title
+    return Handled([turn.say("stopped", title=title, cancelled=cancelled)], "stopped")
+
+
+@command("reminders")
+def reminders(c: Asked) -> Handled:
+    return _interrupt(c, "reminders", {"current": c.turn.tx.followups}, "reminders")
+
+
+@command("country")
+def country(c: Asked) -> Handled:
+    return _interrupt(c, "country", None, "country")
+
+
+# ---------------------------------------------------------------------------- the person's data
+
+
+@command("progress")
+def progress(c: Asked) -> Handled:
+    turn = c.turn
+    summary = summarize(turn.tx.journal(), turn.clock(), turn.roles.measure)
+    where = turn.show(c.state)
+    chart = progress_png(summary)
+    text = turn.say("progress", progress=summary).text
+    files = (Attachment("progress.png", chart, "image/png"),) if chart else ()
+    return Handled([Reply(text=text, attachments=files), *where], "progress")
+
+
+@command("export")
+def export(c: Asked) -> Handled:
+    turn = c.turn
+    data = {**turn.tx.export(), **c.parts.practice.export(turn.tx)}
+    engine = turn.engine
+    files = export_files(data, {f: engine.flow(f).title for f in engine.flows}, turn.clock())
+    return Handled([Reply(text=turn.say("export").text, attachments=files)], "exported")
+
+
+@command("delete")
+def delete(c: Asked) -> Handled:
+    return _interrupt(c, "delete", None, "delete-asked")
+
+
+@command("hide")
+def hide(c: Asked) -> Handled:
+    # Quick exit: the chat's recent messages, theirs and the bot's, go from the screen (the
+    # data stays: /delete is for that). Nothing is said after it.
+    tx = c.turn.tx
+    tx.queue_delete(tx.recent_messages(c.turn.clock() - HIDE_WINDOW), tx.update_id)
+    return Handled([], "hidden")
+
+
+# ---------------------------------------------------------------------------- therapists and clients
+
+
+@command(*sorted(THERAPIST_COMMANDS | CLIENT_COMMANDS))
+def practice(c: Asked) -> Handled:
+    return c.parts.practice.command(c.turn, c.state, c.event)

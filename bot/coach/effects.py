@@ -1,0 +1,177 @@
+"""Effects, one handler each: what the coach does, inside the event's transaction, with each
+effect value the engine returns (`bot/engine/state.py`).
+
+`HANDLERS` maps every effect value class to one function `(turn, state, effect, parts) ->
+extra replies`; `Effects.check` fails at start if an effect class has no handler, and
+`Effects.apply` raises `UnhandledEffect` for one it does not know, never treats it as
+another kind.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.coach.practice import Practice
+from bot.coach.safeguards import Safeguards
+from bot.coach.turn import Turn
+from bot.engine.state import (
+    Assign,
+    ConfirmCrisis,
+    Effect,
+    EraseData,
+    FlowEnded,
+    MarkHomeworkDone,
+    NoteSafety,
+    RecordAnswer,
+    RecordJournal,
+    Reply,
+    SavePlan,
+    ScheduleFollowUp,
+    SessionState,
+    SetCountry,
+    SetFollowUps,
+    Share,
+    UndoSafety,
+)
+from bot.errors import UnhandledEffect
+from bot.features.schedule import due_time, offset_from_clock
+
+FOLLOWUP_CHOICES = ("any", "daytime", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """The helpers a handler may need besides the turn."""
+
+    safety: Safeguards
+    practice: Practice
+
+
+Handler = Callable[[Turn, SessionState, Any, Parts], list[Reply]]
+HANDLERS: dict[type, Handler] = {}
+
+
+def handles(kind: type) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        HANDLERS[kind] = handler
+        return handler
+
+    return register
+
+
+@handles(RecordAnswer)
+def record_answer(turn: Turn, state: SessionState, effect: RecordAnswer, parts: Parts) -> list[Reply]:
+    turn.tx.record_answer(effect.flow_id, effect.step_id, effect.variable, effect.value)
+    return []
+
+
+@handles(RecordJournal)
+def record_journal(turn: Turn, state: SessionState, effect: RecordJournal, parts: Parts) -> list[Reply]:
+    turn.tx.record_entry(effect.flow_id, effect.step_id, effect.entry, effect.values)
+    return []
+
+
+@handles(ScheduleFollowUp)
+def schedule_followup(turn: Turn, state: SessionState, effect: ScheduleFollowUp, parts: Parts) -> list[Reply]:
+    tx = turn.tx
+    if tx.followups == "none" and turn.engine.flow(effect.target_flow).tags.get("opt-in") is not True:
+        return []  # they asked for no follow-ups (an opt-in one they just said yes to)
+    due = due_time(effect.after, turn.clock(), tx.timezone)
+    tx.schedule_followup(
+        source_flow=effect.flow_id,
+        source_step=effect.step_id,
+        target_flow=effect.target_flow,
+        due_at=due,
+        # One prompt of a flow per moment, whichever steps asked for it: every
+        # check-in of a week asks for that Sunday's review, and it comes once.
+        dedupe_key=f"{tx.chat_id}:{effect.target_flow}:{due:%Y%m%d%H%M}",
+    )
+    return []
+
+
+@handles(MarkHomeworkDone)
+def homework_done(turn: Turn, state: SessionState, effect: MarkHomeworkDone, parts: Parts) -> list[Reply]:
+    turn.tx.record_homework_done(effect.flow_id, effect.step_id)
+    parts.practice.homework_done(turn.tx, effect.flow_id, turn.tx.saved_session_id, effect.called)
+    return []
+
+
+@handles(EraseData)
+def erase(turn: Turn, state: SessionState, effect: EraseData, parts: Parts) -> list[Reply]:
+    parts.practice.forget(turn.tx)  # therapists keep only that it was deleted
+    turn.tx.erase()
+    return []
+
+
+@handles(NoteSafety)
+def note_safety(turn: Turn, state: SessionState, effect: NoteSafety, parts: Parts) -> list[Reply]:
+    turn.tx.note_violence(effect.unsafe)
+    return []
+
+
+@handles(UndoSafety)
+def undo_safety(turn: Turn, state: SessionState, effect: UndoSafety, parts: Parts) -> list[Reply]:
+    parts.safety.undo(turn.tx, effect)
+    return []
+
+
+@handles(SavePlan)
+def save_plan(turn: Turn, state: SessionState, effect: SavePlan, parts: Parts) -> list[Reply]:
+    turn.tx.save_plan({k: v if isinstance(v, str) and v.strip() else None for k, v in effect.sections.items()})
+    return []
+
+
+@handles(SetCountry)
+def set_country(turn: Turn, state: SessionState, effect: SetCountry, parts: Parts) -> list[Reply]:
+    code = str(effect.country or "").upper()
+    turn.tx.set_country(code if code in parts.safety.resources else None)
+    return []
+
+
+@handles(SetFollowUps)
+def set_followups(turn: Turn, state: SessionState, effect: SetFollowUps, parts: Parts) -> list[Reply]:
+    when = effect.when if effect.when in FOLLOWUP_CHOICES else "any"
+    local = effect.local_time if isinstance(effect.local_time, str) else None
+    turn.tx.set_followups(when, offset_from_clock(local, turn.clock()) if local else None)
+    if when == "none":
+        turn.tx.cancel_followups(homework=False)  # homework reminders are managed in /sharing
+    return []
+
+
+@handles(Assign)
+def assign(turn: Turn, state: SessionState, effect: Assign, parts: Parts) -> list[Reply]:
+    return parts.practice.assign(turn.tx, effect)  # the therapist's new link, as a reply
+
+
+@handles(Share)
+def share(turn: Turn, state: SessionState, effect: Share, parts: Parts) -> list[Reply]:
+    parts.practice.share(turn.tx, state, effect)
+    return []
+
+
+@handles(ConfirmCrisis)  # the coach reads it from the result: the crisis path follows (`Coach.dispatch`)
+@handles(FlowEnded)  # the saved state already carries the outcome
+def nothing(turn: Turn, state: SessionState, effect: Any, parts: Parts) -> list[Reply]:
+    return []
+
+
+class Effects:
+    def __init__(self, parts: Parts) -> None:
+        self.parts = parts
+        self.check()
+
+    @staticmethod
+    def check() -> None:
+        """Every effect value class has a handler: fail at start, not in a conversation."""
+        for kind in typing.get_args(Effect):
+            if kind not in HANDLERS:
+                raise UnhandledEffect(kind.__name__)
+
+    def apply(self, turn: Turn, state: SessionState, effect: Effect) -> list[Reply]:
+        handler = HANDLERS.get(type(effect))
+        if handler is None:
+            raise UnhandledEffect(type(effect).__name__)
+        return handler(turn, state, effect, self.parts)

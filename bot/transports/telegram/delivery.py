@@ -1,0 +1,197 @@
+"""Delivery: the coach's claimed outbox rows become Bot API calls, in order, each marked sent
+(with its message ids) right after Telegram took it.
+
+The step is committed before anything here runs, so a failure loses nothing: a row Telegram
+would not take now (down, 5xx after retries) waits and is sent later, before anything newer
+for the chat; one it refuses (400) is given up and logged; a blocked bot ends the chat's
+sending. A long reply records each part, so a resend starts after the parts that went."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from telegram import CallbackQuery, InputFile, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+
+from bot.coach import Coach
+from bot.contract import Attachment, ChatKey, Delivery
+from bot.transports.telegram.menu import follow_role
+from bot.transports.telegram.offload import soon
+from bot.transports.telegram.ordering import AnyApplication
+from bot.transports.telegram.render import escape, keyboard, split_text, with_progress
+
+log = logging.getLogger("hedgehog.telegram")
+
+SEND_ATTEMPTS = 5  # network errors and 5xx: tries before giving up on a message
+RETRY_SEND = timedelta(seconds=30)  # a reply Telegram would not take (down, 5xx) is tried again after this
+MAX_SEND_ATTEMPTS = 12  # claims of one outbox row before it is given up
+
+
+class Sender:
+    def __init__(
+        self, coach: Coach, application: AnyApplication, crash: CrashPoint,
+    ) -> None:
+        self.coach = coach
+        self.app = application
+        self.crash = crash
+
+    async def deliver(self, key: ChatKey, chat_id: int, deliveries: Sequence[Delivery]) -> bool:
+        """Send claimed outbox rows in order, each marked sent right after Telegram took it;
+        True if all went."""
+        coach, sending = self.coach, self.coach.sending
+        try:
+            for index, delivery in enumerate(deliveries):
+                if delivery.attempts > MAX_SEND_ATTEMPTS:
+                    log.warning("reply given up", extra={"fields": {"chat": coach.chat_hash(key),
+                                                                    "attempts": delivery.attempts}})
+                    await soon(coach, sending.failed, [delivery])
+                    continue
+                try:
+                    await self._deliver_one(chat_id, delivery)
+                except Forbidden:
+                    await asyncio.to_thread(coach.blocked, key)
+                    await soon(coach, sending.failed, list(deliveries[index:]))
+                    return False
+                except BadRequest as exc:
+                    log.warning("reply refused", extra={"fields": {"chat": coach.chat_hash(key),
+                                                                   "error": type(exc).__name__}})
+                    await soon(coach, sending.failed, [delivery])
+                except TelegramError as exc:
+                    log.warning("reply not sent", extra={"fields": {"chat": coach.chat_hash(key),
+                                                                    "error": type(exc).__name__}})
+                    await soon(coach, sending.retry, list(deliveries[index:]), RETRY_SEND)
+                    return False
+        finally:
+            # Whatever was not marked (the database failed meanwhile) is left to the lease.
+            sending.release(deliveries)
+        return True
+
+    async def _deliver_one(self, chat_id: int, delivery: Delivery) -> None:
+        bot = self.app.bot
+        coach, sending = self.coach, self.coach.sending
+        if delivery.reply is None:  # /hide: the chat's recent messages go
+            for at in range(0, len(delivery.delete), 100):  # Telegram takes 100 at a time
+                chunk = delivery.delete[at:at + 100]
+                with contextlib.suppress(BadRequest):  # too old, or already gone
+                    await self.send(partial(bot.delete_messages, chat_id, chunk))
+            await soon(coach, sending.sent, delivery, [])
+            return
+        reply = delivery.reply
+        parts: list[Callable[[], Awaitable[Any]]] = []
+        for file in reply.attachments:
+            parts.append(partial(self._attachment, chat_id, file))
+        pieces = split_text(with_progress(reply))
+        for index, piece in enumerate(pieces):
+            markup = keyboard(reply) if index == len(pieces) - 1 else None
+            parts.append(partial(bot.send_message, chat_id, piece, parse_mode=ParseMode.HTML, reply_markup=markup))
+        sent = list(delivery.done)
+        for index, part in enumerate(parts):
+            if index < len(delivery.done):
+                continue  # sent before a crash: not again
+            message = await self.send(part)
+            sent.append(message.message_id)
+            self.crash.at("after-send")
+            if index < len(parts) - 1:
+                await soon(coach, sending.progress, delivery, sent)
+        await soon(coach, sending.sent, delivery, sent)
+
+    async def _attachment(self, chat_id: int, file: Attachment) -> Message:
+        """A file: a chart is shown inline (a photo), anything else as a document."""
+        content = InputFile(file.content, filename=file.filename)
+        if file.media_type.startswith("image/"):
+            return await self.app.bot.send_photo(chat_id, content)
+        return await self.app.bot.send_document(chat_id, content, disable_content_type_detection=True)
+
+    async def send(self, call: Callable[[], Awaitable[Any]]) -> Any:
+        """Retry network errors and Telegram's 5xx with backoff; the rate limiter already
+        honours RetryAfter. Forbidden and BadRequest are for the caller."""
+        delay = 0.5
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                return await call()
+            except RetryAfter as exc:  # the limiter gave up retrying: wait as told, once more
+                await asyncio.sleep(_seconds(exc.retry_after))
+            except (Forbidden, BadRequest, InvalidToken):
+                raise
+            except NetworkError:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 8)
+        return None
+
+    async def say(self, chat_id: int, text: str) -> None:
+        """One message outside the outbox (the group notice, the apology for a failed update)."""
+        await self.send(lambda: self.app.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML))
+
+    async def follow_role(self, chat_id: int, therapist: bool) -> None:
+        """The chat's role changed: its command menu follows."""
+        try:
+            await self.send(lambda: follow_role(self.app.bot, chat_id, therapist))
+        except TelegramError as exc:
+            log.warning("menu not changed", extra={"fields": {"error": type(exc).__name__}})
+
+    # ------------------------------------------------------------------ after a button
+
+    @staticmethod
+    async def answer(query: CallbackQuery) -> None:
+        """Stop the button's spinner. Once is enough: a failure here changes nothing."""
+        with contextlib.suppress(TelegramError):
+            await query.answer()
+
+    async def settle_keyboard(self, query: CallbackQuery, choice_id: str, applied: bool) -> None:
+        """After a choice, the message it came from shows what was chosen and loses its
+        keyboard, so the chat reads as a clean transcript; an old message just loses it."""
+        message = query.message
+        assert isinstance(message, Message)
+        label = next(
+            (b.text for row in (message.reply_markup.inline_keyboard if message.reply_markup else ())
+             for b in row if isinstance(b.callback_data, str) and b.callback_data.endswith(f"|{choice_id}")),
+            None,
+        )
+        # Cosmetic, and the step is committed: if it cannot be made, the old keyboard stays
+        # (a press on it is a stale button, refused as ever).
+        try:
+            if applied and label is not None and message.text_html is not None:
+                await self.send(lambda: message.edit_text(
+                    f"{message.text_html}\n\n→ <b>{escape(label)}</b>", parse_mode=ParseMode.HTML, reply_markup=None
+                ))
+            else:
+                await self.send(lambda: message.edit_reply_markup(reply_markup=None))
+        except TelegramError as exc:
+            if not isinstance(exc, BadRequest | Forbidden):
+                log.warning("keyboard not settled", extra={"fields": {"error": type(exc).__name__}})
+
+
+class CrashPoint:
+    """The chaos test's aimed kills: `after-commit:3` makes the process SIGKILL itself the
+    third time it passes "after-commit" (between a step's commit and its first send);
+    `after-send:2` the second time a message was sent but not yet marked sent."""
+
+    def __init__(self, name: str | None, count: int) -> None:
+        self.name, self.count = name, count
+
+    @classmethod
+    def parse(cls, spec: str | None) -> CrashPoint:
+        name, _, count = (spec or "").partition(":")
+        return cls(name or None, int(count) if count.isdigit() else 1)
+
+    def at(self, name: str) -> None:
+        if self.name != name:
+            return
+        self.count -= 1
+        if self.count <= 0:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
