@@ -80,7 +80,7 @@ def _rate(count: int, seconds: float) -> str:
     return f"{count / seconds:>12,.0f}/s  {seconds / count * 1e6:>8.1f} us each"
 
 
-def _timed(run: Callable[[], None], count: int) -> float:
+def _timed(run: Callable[[], object], count: int) -> float:
     gc.collect()
     started = time.perf_counter()
     for _ in range(count):

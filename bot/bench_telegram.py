@@ -64,7 +64,14 @@ class RecordingRequest(BaseRequest):
         return None
 
     async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None, **_: Any
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         self.calls[name] = self.calls.get(name, 0) + 1
@@ -115,7 +122,7 @@ ROUNDS = 5
 class _Side:
     """One application under test: the next update it gets, and its time per round."""
 
-    def __init__(self, name: str, app: Application, make: Any) -> None:  # type: ignore[type-arg]
+    def __init__(self, name: str, app: Application, make: Any) -> None:
         self.name = name
         self.app = app
         self.make = make

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from bot.config import PROJECT_ROOT
 from bot.storage import ChatKey, Store
-from tests.fakebotapi import BotMessage, FakeBotAPI
+from tests.support.fakebotapi import BotMessage, FakeBotAPI
 
 CHAT = 27182
 BUDGET = 110.0  # seconds of killing; past this the run finishes unharmed (a loaded machine gets fewer kills)

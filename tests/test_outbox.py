@@ -27,7 +27,7 @@ from bot.storage import ChatKey, Delivery, Store
 from bot.storage.outbox import decode
 from bot.transports.telegram import TelegramBot, Webhook, build_application, serve
 from bot.transports.telegram.delivery import RETRY_SEND
-from tests.fakebotapi import FakeBotAPI
+from tests.support.fakebotapi import FakeBotAPI
 from tests.test_telegram import CHAT, Running, already_onboarded, buttons
 
 OTHER = 5151
@@ -474,7 +474,7 @@ def test_splitting_never_cuts_a_tag_or_an_entity_and_counts_as_telegram_does(lim
     from markupsafe import escape as escape_html
 
     from bot.transports.telegram.render import split_text
-    from tests.fakebotapi import parse_html
+    from tests.support.fakebotapi import parse_html
 
     text = "\n\n".join(
         f"<b>Step {n}</b>: <i>{escape_html(HOSTILE)} 😭 and <a href=\"https://example.org/?a=1&amp;b=2\">this</a></i>"

@@ -21,7 +21,7 @@ from bot.engine.state import Reply, SessionState
 from bot.storage import ChatKey
 from bot.transports.telegram import MENU, Webhook, keyboard, serve, split_text
 from bot.transports.telegram.delivery import RETRY_SEND
-from tests.fakebotapi import BotMessage, FakeBotAPI
+from tests.support.fakebotapi import BotMessage, FakeBotAPI
 
 CHAT = 4242
 

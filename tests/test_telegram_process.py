@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from bot.config import PROJECT_ROOT
 from bot.storage import ChatKey, Store
-from tests.fakebotapi import BotMessage, FakeBotAPI
+from tests.support.fakebotapi import BotMessage, FakeBotAPI
 
 CHAT = 31337
 

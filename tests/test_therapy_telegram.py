@@ -23,7 +23,7 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.storage import ChatKey, Store
 from bot.storage import therapy as rows
 from bot.transports.telegram import serve
-from tests.fakebotapi import BotMessage, Call, FakeBotAPI
+from tests.support.fakebotapi import BotMessage, Call, FakeBotAPI
 from tests.test_telegram import already_onboarded, buttons
 
 THERAPIST, CLIENT = 1001, 2002

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import build_coach
 from bot.config import Settings
-from tests.transcript import Player, Transcript
+from tests.support.transcript import Player, Transcript
 
 TRANSCRIPTS = sorted((Path(__file__).parent / "transcripts").glob("*.transcript"))
 

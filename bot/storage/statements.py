@@ -6,9 +6,10 @@ still go through the columns' own types (UTC datetimes, booleans)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from bot.storage.models import Chat, ErasedUpdate, FollowUp, Journal, Outbox, ProcessedUpdate, Session, UTCDateTime
 
@@ -22,7 +23,7 @@ ERASED = ErasedUpdate.__table__  # type: ignore[attr-defined]
 
 # `status = 'active'` as a literal, not a parameter: with a parameter SQLite re-plans the
 # statement on every run to find out whether the one-active-session partial index applies.
-ACTIVE = sa.literal_column("'active'")
+ACTIVE: sa.ColumnElement[str] = sa.literal_column("'active'")
 CHAT_COLUMNS = (CHAT.c.id, CHAT.c.timezone, CHAT.c.violence_noted_at, CHAT.c.followups, CHAT.c.last_seen_at,
                 CHAT.c.active, CHAT.c.country)
 SESSION_COLUMNS = (SESSION.c.id, SESSION.c.flow_id, SESSION.c.flow_version, SESSION.c.step_id, SESSION.c.vars,
@@ -46,8 +47,8 @@ class Raw:
 
     __slots__ = ("binders", "converts", "defaults", "names", "positional", "readers", "sql")
 
-    def __init__(self, statement: sa.Executable, dialect: sa.Dialect, values: Sequence[str] = ()) -> None:
-        compiled = statement.compile(dialect=dialect, column_keys=list(values) or None)
+    def __init__(self, statement: sa.ClauseElement, dialect: sa.Dialect, values: Sequence[str] = ()) -> None:
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=list(values) or None))
         self.sql = compiled.string
         self.positional = compiled.positional
         names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
@@ -85,14 +86,14 @@ class Raw:
     def first(self, cursor: Any, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         row = self.run(cursor, values).fetchone()
         if row is None or not self.converts:
-            return row  # type: ignore[no-any-return]
+            return row
         return tuple(value if reader is None else reader(value)
                      for value, reader in zip(row, self.readers, strict=True))
 
     def all(self, cursor: Any, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         rows = self.run(cursor, values).fetchall()
         if not self.converts:
-            return rows  # type: ignore[no-any-return]
+            return rows
         return [tuple(value if reader is None else reader(value)
                       for value, reader in zip(row, self.readers, strict=True))
                 for row in rows]
