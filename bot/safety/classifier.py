@@ -248,14 +248,14 @@ class Model:
 
 
 def eval_keys() -> set[str]:
-    """The evaluation set's items as comparison keys (both parts, when the source tree has
-    them): a training line equal to one of them is left out, so the figures stay honest.
-    Only keys are compared; nothing is printed."""
+    """The evaluation set's items as comparison keys (every part the source tree has): a
+    training line equal to one of them is left out, so the figures stay honest. Only keys
+    are compared; nothing is printed."""
     from bot.safety import evaluate
 
     keys: set[str] = set()
-    for part in evaluate.PARTS:
-        if (evaluate.EVAL_DIR / f"{part}.tsv").is_file():
+    if evaluate.EVAL_DIR.is_dir():
+        for part in evaluate.parts():
             keys |= {key(item.text) for item in evaluate.load(part)}
     return keys
 
