@@ -7,7 +7,9 @@ pure, never raises and never logs. It works in two layers:
 1. Patterns (`bot/safety/patterns.py`) over the normalised text (`bot/safety/normalise.py`):
    certain ones act at once, unsure ones make the service ask first. Negation is scoped to
    its clause, idioms and grief are set aside, and violence in the past, in childhood, in
-   someone else's life or in a story is unsure at most.
+   someone else's life or in a story is unsure at most. Someone else's risk, a film's, the
+   person's own past recovered from and words called a joke are unsure; sport, play, study,
+   everyday accidents and a violent past the person has left are no alarm (`_context`).
 2. When the patterns are not certain, the trained layer (`bot/safety/classifier.py`, run by
    `bot/safety/semantic.py`): each sentence window's MiniLM vector scored by a logistic
    regression averaged with its nearest training lines, fitted on a few thousand messages

@@ -198,7 +198,7 @@ SUICIDE = [
     r"wish i (?:had |would have |would )?never (?:been born|existed|woke up)",
     r"(?:wish|hope|pray) i (?:\w+ ){0,2}(?:die|do not wake up|never wake up|did not exist|stop existing)(?! (?:down|of)\b)",
     r"(?:should|would rather|rather|better off|deserve to|might as well|may as well) (?:just )?(?:die|be dead)(?! (?:of|laughing|for|down|than)\b)",
-    r"(?:would rather|rather|sooner) (?:just )?(?:die|be dead) than (?:\w+ )?(?:keep|go on|going on|carry on|carrying on|continue|live|living|feel|feeling|be like this|wake up|face|spend another|deal with this|do this|suffer)",
+    r"(?:would rather|rather|sooner) (?:just )?(?:die|be dead) than (?:\w+ )?(?:keep|go on|going on|go through|going through|carry on|carrying on|continue|live|living|feel|feeling|be like this|wake up|face|spend another|deal with this|do this|suffer)",
     r"feel(?:ing)? like dying",
     r"(?:want|wish for|long for|pray for|welcome) death",
     r"(?:end|ending|ended) (?:it all|my (?:own )?life|my suffering|it (?:tonight|today|now|soon|for good|forever))",
