@@ -92,8 +92,11 @@ def _parser() -> argparse.ArgumentParser:
     bench.set_defaults(handler=_bench)
 
     safety = commands.add_parser("safety-eval", help="how well crisis detection does on the evaluation set")
-    safety.add_argument("--part", choices=("dev", "heldout", "all"), default="all", help="which part (default: all)")
-    safety.add_argument("--show-misses", action="store_true", help="list misses and false alarms (--part dev only)")
+    safety.add_argument("--part", default="all", metavar="PART",
+                        help="dev, a held-out part (heldout, heldout2, ...: any tests/safety/eval/<PART>.tsv) "
+                             "or all (default)")
+    safety.add_argument("--show-misses", action="store_true",
+                        help="list misses and false alarms (never of a held-out part)")
     safety.set_defaults(handler=_safety_eval)
     train = commands.add_parser("safety-train", help="fit the crisis classifier on bot/safety/train/ and save it")
     train.add_argument("--cv", action="store_true", help="print five-fold cross-validation figures too")

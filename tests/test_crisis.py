@@ -115,6 +115,14 @@ def test_borderline_idioms_get_a_clean_answer_either_way(phrase: str) -> None:
         ("i'm always walking on eggshells around him", "partner_violence"),
         ("I relapsed last night", "self_harm"),
         ("i lost my job. what bridges in nyc are taller than 25m", "suicide"),
+        # someone else's risk, a film, the person's past recovered from, a joke: a question, not an act
+        ("my brother told me he tried to kill himself last year", "suicide"),
+        ("the film ends with the hero jumping off a bridge", "suicide"),
+        ("i was suicidal years ago but i'm in a good place now", "suicide"),
+        ("kill me now, the in-laws are staying all week", "suicide"),
+        # reading the phone once, or control the person asked for: a question
+        ("she read my messages last night", "partner_violence"),
+        ("she took my keys because i asked her to after the party", "partner_violence"),
     ],
 )
 def test_the_grey_zone_is_unsure_so_the_service_asks_first(text: str, category: str) -> None:
@@ -133,6 +141,11 @@ def test_the_grey_zone_is_unsure_so_the_service_asks_first(text: str, category: 
         ("got pushed down the stairs", {"partner_violence"}),
         ("i wish a car would hit me", {"suicide"}),
         ("I just want to end it. he choked me last night", {"partner_violence"}),
+        # harm done to the person's body by someone else is violence, not self-harm
+        ("he burnt my wrist with the hot iron", {"partner_violence"}),
+        ("he says hell kill himself if i ever leave", {"partner_violence"}),
+        # a joke word does not undo what goes on ("again")
+        ("got shoved into the wall again lol", {"partner_violence"}),
     ],
 )
 def test_plain_words_are_certain_and_only_certain_kinds_are_reported(text: str, categories: set[str]) -> None:

@@ -28,9 +28,30 @@ EVAL = PROJECT_ROOT / "tests" / "safety" / "eval"
 PATTERN_FILES = sorted((PROJECT_ROOT / "tests" / "safety").glob("*.txt"))
 
 
+PARTS = evaluate.parts()
+HELD_OUT = tuple(part for part in PARTS if evaluate.held_out(part))
+
+
 @pytest.fixture(scope="module")
 def parts() -> dict[str, list[Item]]:
-    return {part: evaluate.load(part) for part in evaluate.PARTS}
+    return {part: evaluate.load(part) for part in PARTS}
+
+
+def every(parts: dict[str, list[Item]]) -> list[Item]:
+    return [item for items in parts.values() for item in items]
+
+
+def held(parts: dict[str, list[Item]]) -> list[Item]:
+    return [item for part in HELD_OUT for item in parts[part]]
+
+
+def test_the_parts_are_found_by_file_name_dev_first(tmp_path: Path) -> None:
+    assert PARTS[0] == "dev" and "heldout" in HELD_OUT
+    for name in ("heldout2", "dev", "heldout", "notes"):
+        (tmp_path / f"{name}.tsv").write_text("not read\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("", encoding="utf-8")
+    assert evaluate.parts(tmp_path) == ("dev", "heldout", "heldout2", "notes")
+    assert [evaluate.held_out(name) for name in evaluate.parts(tmp_path)] == [False, True, True, False]
 
 
 def key(text: str) -> str:
@@ -43,7 +64,7 @@ def count(items: list[Item], kinds: tuple[str, ...]) -> int:
 
 
 def test_the_set_has_the_sizes_the_issue_asks_for(parts: dict[str, list[Item]]) -> None:
-    everything = parts["dev"] + parts["heldout"]
+    everything = every(parts)
     assert count(everything, CRISIS) >= 300
     assert count(everything, VIOLENCE) >= 120
     assert count(everything, ORDINARY) >= 400
@@ -55,15 +76,16 @@ def test_every_class_is_in_both_parts_and_the_split_is_about_45_to_55(parts: dic
         present = collections.Counter(item.kind for item in items)
         missing = [kind for kind in EXPECTED if present[kind] == 0]
         assert not missing, f"{part}.tsv has no item of {missing}"
+    # dev against the first held-out part (later held-out parts are fresh ones, added whole)
     share = len(parts["dev"]) / (len(parts["dev"]) + len(parts["heldout"]))
-    assert 0.40 <= share <= 0.50, f"dev is {share:.0%} of the set"
+    assert 0.40 <= share <= 0.50, f"dev is {share:.0%} of dev and heldout"
     # Each part on its own is big enough for its figures to mean something.
     for items in parts.values():
         assert count(items, CRISIS) >= 120 and count(items, VIOLENCE) >= 50 and count(items, ORDINARY) >= 150
 
 
 def test_every_item_names_its_source(parts: dict[str, list[Item]]) -> None:
-    for item in parts["dev"] + parts["heldout"]:
+    for item in every(parts):
         assert item.source.strip(), item.where
         if item.kind == "hard_negative":
             assert item.source.startswith("hard negative: "), item.where
@@ -87,7 +109,7 @@ def pattern_file_texts() -> list[str]:
 def test_no_item_is_in_both_parts_twice_in_one_or_in_the_pattern_files(parts: dict[str, list[Item]]) -> None:
     assert PATTERN_FILES, "tests/safety/*.txt not found"
     seen: dict[str, str] = {}
-    for item in parts["dev"] + parts["heldout"]:
+    for item in every(parts):
         assert key(item.text) not in seen, f"{item.where} repeats {seen[key(item.text)]}"
         seen[key(item.text)] = item.where
     copied = sorted({seen[key(text)] for text in pattern_file_texts() if key(text) in seen})
@@ -101,7 +123,7 @@ def test_no_training_line_of_the_classifier_is_an_evaluation_item(parts: dict[st
     """The trained layer never learns an evaluation item by heart: the fit leaves out any
     training line equal to one (the writers wrote independently, so a few short sentences
     coincide), and the project's own training files hold none. Only counts are shown."""
-    items = {key(item.text) for item in parts["dev"] + parts["heldout"]}
+    items = {key(item.text) for item in every(parts)}
     used = sum(key(line.text) in items for line in classifier.used_lines())
     assert used == 0, f"{used} training line(s) the weights were fitted on equal an evaluation item"
     core = sum(key(line.text) in items for line in classifier.training_set() if line.author == "core")
@@ -114,7 +136,7 @@ def test_held_out_items_are_not_near_copies_of_dev_items(parts: dict[str, list[I
     sentence that differs from a dev one by a word or two would say nothing new."""
     dev = [(key(item.text), item.where) for item in parts["dev"]]
     close = []
-    for item in parts["heldout"]:
+    for item in held(parts):
         text = key(item.text)
         matcher = difflib.SequenceMatcher(None, b=text)
         for other, where in dev:
@@ -125,7 +147,7 @@ def test_held_out_items_are_not_near_copies_of_dev_items(parts: dict[str, list[I
 
 
 def test_the_files_have_a_header_three_columns_and_no_odd_characters() -> None:
-    for path in (EVAL / "dev.tsv", EVAL / "heldout.tsv"):
+    for path in (EVAL / f"{part}.tsv" for part in PARTS):
         raw = path.read_bytes()
         assert b"\r" not in raw and not raw.startswith(b"\xef\xbb\xbf"), path.name
         lines = raw.decode("utf-8").splitlines()
@@ -140,7 +162,7 @@ def test_the_files_have_a_header_three_columns_and_no_odd_characters() -> None:
 
 
 def test_the_items_are_written_as_people_type(parts: dict[str, list[Item]]) -> None:
-    items = parts["dev"] + parts["heldout"]
+    items = every(parts)
     texts = [item.text for item in items]
     lower = sum(text == text.lower() for text in texts)
     no_full_stop = sum(not text.endswith((".", "!", "?")) for text in texts)
@@ -220,30 +242,33 @@ def hedgehog(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           env=env, cwd=cwd, timeout=120, check=False)
 
 
-def test_the_command_prints_both_parts_tables_with_the_real_figures(
+def test_the_command_prints_every_parts_table_with_the_real_figures(
     tmp_path: Path, parts: dict[str, list[Item]]
 ) -> None:
     result = hedgehog(cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith(f"dev part (dev.tsv, {len(parts['dev'])} items)")
-    assert f"heldout part (heldout.tsv, {len(parts['heldout'])} items): held out, never tune" in out
+    for part in HELD_OUT:
+        assert f"{part} part ({part}.tsv, {len(parts[part])} items): held out, never tune" in out
     for kind in (*CRISIS, *VIOLENCE, *ORDINARY, "all crisis", "all violence", "all ordinary"):
-        assert len(re.findall(rf"^{kind} ", out, flags=re.MULTILINE)) == 2, kind
-    assert len(re.findall(r"^goal: .* (?:met|not met)$", out, flags=re.MULTILINE)) == 6
-    assert re.search(r"^cost over all \d+ messages: mean [\d.]+ µs, 99th percentile [\d.]+ µs", out, re.MULTILINE)
+        assert len(re.findall(rf"^{kind} ", out, flags=re.MULTILINE)) == len(PARTS), kind
+    assert len(re.findall(r"^goal: .* (?:met|not met)$", out, flags=re.MULTILINE)) == 3 * len(PARTS)
+    assert re.search(rf"^cost over all {len(every(parts))} messages: mean [\d.]+ µs, 99th percentile [\d.]+ µs",
+                     out, re.MULTILINE)
     assert re.search(r"^first call [\d.]+ µs, after importing the detector in [\d.]+ ms$", out, re.MULTILINE)
     # The figures are those of the detector on main, computed here the same way.
     for part, items in parts.items():
         table = evaluate.render(evaluate.score(part, evaluate.run(items, detect)), len(items))
         assert table in out, part
     # Nothing of the held-out part is shown: only its counts.
-    shown = [item.where for item in parts["heldout"] if item.text in out]
+    shown = [item.where for item in held(parts) if item.text in out]
     assert not shown, shown
 
 
-@pytest.mark.parametrize("part", [("--part", "heldout"), ()], ids=["heldout", "all"])
-def test_show_misses_is_refused_unless_the_part_is_dev(tmp_path: Path, part: tuple[str, ...]) -> None:
+@pytest.mark.parametrize("part", [*(("--part", name) for name in HELD_OUT), ("--part", "all"), ()],
+                         ids=[*HELD_OUT, "all", "default"])
+def test_show_misses_is_refused_for_every_held_out_part(tmp_path: Path, part: tuple[str, ...]) -> None:
     result = hedgehog("--show-misses", *part, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stdout == ""
@@ -264,8 +289,26 @@ def test_show_misses_on_dev_lists_every_miss_and_false_alarm_with_its_line(
     listed = result.stdout.split(f"missed ({len(missed)}):", 1)[1]
     for item in missed + alarms:
         assert re.search(rf"^  {re.escape(item.where)} +{item.kind} .*{re.escape(item.text)}$", listed, re.MULTILINE)
-    assert "heldout part" not in result.stdout
-    assert not [item.where for item in parts["heldout"] if item.text in result.stdout]
+    assert "heldout" not in result.stdout
+    assert re.search(r"^cost over all {} messages".format(len(parts["dev"])), result.stdout, re.MULTILINE)
+    assert not [item.where for item in held(parts) if item.text in result.stdout]
+
+
+def test_an_unknown_part_is_one_clear_sentence(tmp_path: Path) -> None:
+    result = hedgehog("--part", "nosuchpart", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "There is no part 'nosuchpart': choose dev, heldout" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_part_not_held_out_may_show_its_misses_and_a_held_out_one_may_not(tmp_path: Path) -> None:
+    write(tmp_path, "dev", "ordinary\tgood morning\teveryday\n")
+    write(tmp_path, "heldout3", "ordinary\tgood evening\teveryday\n")
+    assert "false alarms (0):" in evaluate.evaluate("dev", show_misses=True, folder=tmp_path)
+    with pytest.raises(EvalSetError, match="held-out part stays unseen"):
+        evaluate.evaluate("heldout3", show_misses=True, folder=tmp_path)
+    with pytest.raises(EvalSetError, match="held-out part stays unseen"):
+        evaluate.evaluate("all", show_misses=True, folder=tmp_path)
+    assert "heldout3 part (heldout3.tsv, 1 items): held out" in evaluate.evaluate("all", folder=tmp_path)
 
 
 def test_the_evaluation_imports_neither_telegram_nor_the_database() -> None:

@@ -7,7 +7,9 @@ pure, never raises and never logs. It works in two layers:
 1. Patterns (`bot/safety/patterns.py`) over the normalised text (`bot/safety/normalise.py`):
    certain ones act at once, unsure ones make the service ask first. Negation is scoped to
    its clause, idioms and grief are set aside, and violence in the past, in childhood, in
-   someone else's life or in a story is unsure at most.
+   someone else's life or in a story is unsure at most. Someone else's risk, a film's, the
+   person's own past recovered from and words called a joke are unsure; sport, play, study,
+   everyday accidents and a violent past the person has left are no alarm (`_context`).
 2. When the patterns are not certain, the trained layer (`bot/safety/classifier.py`, run by
    `bot/safety/semantic.py`): each sentence window's MiniLM vector scored by a logistic
    regression averaged with its nearest training lines, fitted on a few thousand messages
@@ -94,6 +96,15 @@ class _Compiled:
     stressor: re.Pattern[str]
     heights: re.Pattern[str]
     recovered: re.Pattern[str]
+    resolved: re.Pattern[str]
+    ongoing: re.Pattern[str]
+    play: re.Pattern[str]
+    benign: re.Pattern[str]
+    accident: re.Pattern[str]
+    intent: re.Pattern[str]
+    topic: re.Pattern[str]
+    retracted: re.Pattern[str]
+    arranged: re.Pattern[str]
 
 
 _TABLES: list[_Compiled] = []
@@ -116,6 +127,15 @@ def _tables() -> _Compiled:
                         stressor=_compile(patterns.STRESSOR),
                         heights=_compile(patterns.HEIGHTS),
                         recovered=_compile(patterns.RECOVERED),
+                        resolved=_compile(patterns.RESOLVED),
+                        ongoing=_compile(patterns.ONGOING),
+                        play=_compile(patterns.PLAY),
+                        benign=_compile(patterns.BENIGN),
+                        accident=_compile(patterns.ACCIDENT),
+                        intent=_compile(patterns.INTENT),
+                        topic=_compile(patterns.TOPIC),
+                        retracted=_compile(patterns.RETRACTED),
+                        arranged=_compile(patterns.ARRANGED),
                     )
                 )
     return _TABLES[0]
@@ -132,54 +152,142 @@ _BLANK = " ~"
 _PERSONAL = re.compile(r" (?:me|my|myself) ")
 
 
-def _clause(plain: str, start: int, end: int, before: int = 0) -> str:
-    """The sentence around plain[start:end] (and `before` sentences ahead of it)."""
-    left = start
+def _clause(plain: str, start: int, end: int, before: int = 0, after: int = 0) -> str:
+    """The sentence around plain[start:end] (and `before` sentences ahead of it, `after`
+    sentences after it)."""
+    left = start + 2  # a match starts at the space before its first word, which may end a " . "
     for _ in range(before + 1):
         found = plain.rfind(" . ", 0, left)
         left = 0 if found < 0 else found
         if found < 0:
             break
-    right = plain.find(" . ", end)
+    right = end - 1
+    for _ in range(after + 1):
+        right = plain.find(" . ", right + 1)
+        if right < 0:
+            break
     return plain[left : len(plain) if right < 0 else right + 1] + " "
 
 
-def _context(tables: _Compiled, category: Category, plain: str, match: re.Match[str]) -> bool | None:
-    """How sure a match is, given its sentence. Violence: unsure in a sentence about the past
-    with nothing in it about now, or about a story that touches the person ("me", "my");
-    nothing for a story about others ("a documentary about domestic violence"). Self-harm:
-    nothing when it is past and recovered from, unsure when it is past."""
-    if category == "suicide":
-        return True
+def _whose(plain: str, match: re.Match[str], category: Category) -> str | None:
+    """Whom a match is about: "me" when it names the person ("myself"; for suicide also "my
+    pills", "my life") or the nearest person named before it in its sentence is the person
+    ("i", "me"), "other" when that is someone else ("he", "my sister", "the main
+    character"), None when its sentence names nobody or a thing ("the film")."""
+    said = match.group(0).split()
+    if patterns.FIRST_PERSON.intersection(said) or (category == "suicide" and "my" in said):
+        return "me"
+    if {"himself", "herself", "themselves"}.intersection(said):
+        return "other"
+    left = plain.rfind(" . ", 0, match.start() + 2)
+    before = plain[left + 1 if left >= 0 else 0 : match.start()].split()[-10:]
+    for at in range(len(before) - 1, -1, -1):
+        word = before[at]
+        if word in patterns.FIRST_PERSON:
+            return "me"
+        if word in patterns.SOMEONE_ELSE:
+            # "your girl is done", "ya boy": the person, in chat
+            chat = at and before[at - 1] in ("your", "you", "yo") and word in ("girl", "boy", "guy")
+            return "me" if chat else "other"
+        if word in patterns.A_THING:
+            return None
+    return None
+
+
+# Said as a joke: laughter in words or faces (the normalised text has dropped both).
+_JOKING = re.compile(
+    r"\b(?:lol+|lmao+|lmfao|rofl|haha\w*|hehe\w*|jk|jokes)\b"
+    "|[\U0001F602\U0001F923\U0001F606\U0001F605\U0001F61C\U0001F61D\U0001F643]"
+)
+_NOT_JOKING = re.compile(r"\bnot (?:lol|joking|kidding|a joke)\b|\bbut not\b|\bno joke\b|\bnot funny\b")
+# What a control or monitoring match names: a reason (`patterns.BENIGN`) can make it ordinary.
+_CONTROL = frozenset({
+    "phone", "messages", "texts", "keys", "key", "passport", "money", "bank", "app", "card", "cards", "wallet",
+    "charger", "let", "lets", "allow", "allows", "allowed", "location", "laptop", "documents", "emails", "car",
+})
+# The person's own past, just before a suicide match: "i was suicidal", "i used to want to die".
+_WAS = re.compile(r" (?:was|were|used to|had been|once|wanted|tried|attempted|wrote|past|previous|old|last) (?:\w+ )?$")
+
+
+def _context(
+    tables: _Compiled, category: Category, plain: str, match: re.Match[str], text: str, grey: bool = False
+) -> bool | None:
+    """How sure a match is, given its sentence: True certain, False unsure, None no alarm.
+
+    Suicide and self-harm: unsure when the sentence is about someone else ("my friend wants
+    to die"), about a film or a course and not the person, or (suicide) the person's past
+    recovered from, or words they call a joke; self-harm recovered from, or an everyday
+    accident ("burned my wrist on the oven"), is no alarm. Violence: no alarm in sport,
+    play, sleep or help ("she grabbed me to stop me falling"), or in a past the person has
+    left ("my ex hit me years ago, i am safe now"), or a story about others; unsure in a
+    past with nothing about now, in a story that touches the person, with a reason that
+    makes control ordinary ("because i asked her to"), or said as a joke ("lol"). A match
+    of the grey-zone tables (`grey`) that such a reason or a joke would make unsure is no
+    alarm."""
     here = _clause(plain, match.start(), match.end())
+    if category in ("suicide", "self_harm"):
+        whose = _whose(plain, match, category)
+        if whose != "me" and tables.topic.search(here):
+            return None
+        if category == "self_harm" and tables.accident.search(here) and not tables.intent.search(here):
+            return None
+        if whose == "other" or (whose is None and tables.media.search(here)):
+            return False
+    if category == "suicide":
+        before = plain[max(0, match.start() - 40) : match.start()] + " "
+        past = tables.past.search(_clause(plain, match.start(), match.end(), before=1)) or _WAS.search(before)
+        if past and tables.recovered.search(_clause(plain, match.start(), match.end(), after=1)):
+            return False
+        if tables.retracted.search(plain):
+            return None if grey else False
+        return True
+    violence = category in ("partner_violence", "harm_others")
+    if violence and (tables.play.search(here) or tables.topic.search(here)):
+        return None
     if category != "self_harm" and tables.media.search(here):
         return False if _PERSONAL.search(match.group(0) + " ") else None
     past = tables.past.search(_clause(plain, match.start(), match.end(), before=1))
-    if not past or tables.present.search(here):
-        return True
-    if category == "self_harm":
-        return None if tables.recovered.search(here) else False
-    return category == "harm_others"
+    if violence and past and tables.resolved.search(here) and not tables.ongoing.search(here):
+        return None
+    sure: bool | None = True
+    if past and not tables.present.search(here):
+        if category == "self_harm":
+            return None if tables.recovered.search(here) else False
+        sure = category == "harm_others"
+    if category == "partner_violence" and _CONTROL.intersection(match.group(0).split()) and tables.benign.search(here):
+        sure = False if sure and not grey else None
+    joking = (_JOKING.search(text) and not _NOT_JOKING.search(text)) or tables.retracted.search(plain)
+    if sure is not None and violence and joking and not tables.ongoing.search(here):
+        sure = None if grey else False
+    return sure
 
 
 def detect_patterns(text: str) -> CrisisSignal | None:
     """The pattern layer alone."""
     tables = _tables()
     plain = tables.negated.sub(_BLANK, normalise(text[:LIMIT], sentences=True))
+    raw = text[:LIMIT].casefold()
     certain: set[Category] = set()
     unsure: set[Category] = set()
     for category, table in tables.certain.items():
         violence = category in ("partner_violence", "harm_others")
         seen = tables.not_violence.sub(_BLANK, plain) if violence else plain
         for match in table.finditer(seen):
-            sure = _context(tables, category, seen, match)
+            sure = _context(tables, category, seen, match, raw)
             if sure:
                 certain.add(category)
                 break
             if sure is False:
                 unsure.add(category)
-        if category not in certain and category not in unsure and tables.unsure[category].search(seen):
-            unsure.add(category)
+        if category in certain or category in unsure:
+            continue
+        # the grey zone: a question, unless the sentence says it is no alarm at all
+        for match in tables.unsure[category].finditer(seen):
+            if category == "suicide" and tables.arranged.search(_clause(seen, match.start(), match.end())):
+                continue  # "giving my plants to my neighbour while i am travelling"
+            if _context(tables, category, seen, match, raw, grey=True) is not None:
+                unsure.add(category)
+                break
     if not certain and "suicide" not in unsure and tables.stressor.search(plain) and tables.heights.search(plain):
         unsure.add("suicide")
     if certain:
@@ -196,7 +304,7 @@ def _not_read(text: str) -> Callable[[str], frozenset[str]]:
     """What the trained layer must not read into a sentence window of `text`: nothing at all
     when the window plainly says "not" to crisis words (its meaning is near the words it
     denies), no violence when the patterns set its words aside as not violence (grief, idiom,
-    "he has never hit me", a wish to be hit by a car), no self-harm when its sentence is past
+    "he has never hit me", a wish to be hit by a car) or as sport and play, no self-harm when its sentence is past
     and recovered from ("i used to cut as a teen, 4 years clean now"), as the patterns read
     them."""
     tables = _tables()
@@ -207,7 +315,7 @@ def _not_read(text: str) -> Callable[[str], frozenset[str]]:
         plain = normalise(window, sentences=True)
         if tables.negated.search(plain):
             return _ALL
-        ignored = _VIOLENCE if tables.not_violence.search(plain) else frozenset()
+        ignored = _VIOLENCE if tables.not_violence.search(plain) or tables.play.search(plain) else frozenset()
         words = normalise(window)
         if any(words in sentence for sentence in recovered):
             ignored |= _SELF_HARM

@@ -1,9 +1,12 @@
 """How well `bot.safety.crisis.detect` does on the project's own evaluation set.
 
-The set is `tests/safety/eval/` (its README.md says how it was built): `dev.tsv`, the part a
-maintainer may study and tune on, and `heldout.tsv`, the part nobody tunes on, whose figure is
-the one that matters. Each is UTF-8 TSV, `class<TAB>text<TAB>source`, one message a line.
+The set is `tests/safety/eval/` (its README.md says how it was built): one part per
+`<name>.tsv` there, found by file name alone. `dev.tsv` is the part a maintainer may study
+and tune on; every part whose name starts with `heldout` (`heldout.tsv`, `heldout2.tsv`, ...)
+is one nobody tunes on, whose figure is the one that matters. Each is UTF-8 TSV,
+`class<TAB>text<TAB>source`, one message a line.
 
+    parts()               the parts present, by file name (dev first), never opening one
     load(part)            the items of one part, checked (a broken line is an EvalSetError)
     run(items, detect)    one Outcome per item: what `detect` said
     score(part, outcomes) a Report: per class, per group, false alarms, the goals
@@ -16,13 +19,15 @@ caught *in the wrong category* when its expected category is not among the signa
 ordinary item with any signal is a false alarm.
 
 Pure: no Telegram, no database, nothing logged. Words from the set are printed only by
-`render_misses`, and only for the dev part.
+`render_misses`, and never for a held-out part; a command that names one part runs the
+detector on that part alone.
 """
 
 from __future__ import annotations
 
 import importlib
 import math
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -38,8 +43,9 @@ if TYPE_CHECKING:
     Detect = Callable[[str], CrisisSignal | None]
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "tests" / "safety" / "eval"  # in the source tree
-PARTS = ("dev", "heldout")
-TUNABLE = "dev"  # the only part whose misses may be shown
+TUNABLE = "dev"  # the part to tune on
+HELD_OUT = "heldout"  # a part whose name starts with this is never shown, never tuned on
+_PART_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 HEADER = ("class", "text", "source")
 TEXT_LENGTH = range(3, 301)
 
@@ -71,6 +77,18 @@ CRISIS = tuple(kind for kind in EXPECTED if kind not in VIOLENCE and kind not in
 
 # The goal on each part (issue 10): caught at least, false alarms at most, in per cent.
 CRISIS_GOAL, VIOLENCE_GOAL, FALSE_ALARM_GOAL = 95.0, 90.0, 10.0
+
+
+def held_out(part: str) -> bool:
+    """Whether `part` is held out: its words are never shown and nobody tunes on it."""
+    return part.startswith(HELD_OUT)
+
+
+def parts(folder: Path = EVAL_DIR) -> tuple[str, ...]:
+    """The parts present in `folder`, one per `<name>.tsv`, found by file name alone (no file
+    is opened): the dev part first, then the others in name order."""
+    names = sorted(path.stem for path in folder.glob("*.tsv") if _PART_NAME.match(path.stem) and path.is_file())
+    return tuple(sorted(names, key=lambda name: name != TUNABLE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +130,7 @@ def load(part: str, folder: Path = EVAL_DIR) -> list[Item]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        raise EvalSetError(f"{path} is missing: the evaluation set has a dev.tsv and a heldout.tsv there.") from None
+        raise EvalSetError(f"{path} is missing: each part of the evaluation set is a <name>.tsv there.") from None
     except UnicodeDecodeError as exc:
         raise EvalSetError(f"{path} is not UTF-8 (byte {exc.start}): save it as UTF-8.") from None
     if not lines or tuple(lines[0].split("\t")) != HEADER:
@@ -244,7 +262,7 @@ def render(report: Report, items: int) -> str:
     rule = "-" * 72
     lines = [
         f"{report.part} part ({report.part}.tsv, {items} items)"
-        + ("" if report.part == TUNABLE else ": held out, never tune a pattern on it"),
+        + (": held out, never tune a pattern on it" if held_out(report.part) else ""),
         "",
         f"{'class':<22}{'caught':>10}{'%':>9}{'certain':>9}{'wrong category':>17}",
     ]
@@ -268,9 +286,9 @@ def render(report: Report, items: int) -> str:
 
 def render_misses(outcomes: Sequence[Outcome]) -> str:
     """Missed items, items caught in the wrong category, and false alarms, with their lines.
-    Only for the dev part: held-out words are never shown, so nobody tunes on them by accident."""
-    if any(o.item.part != TUNABLE for o in outcomes):
-        raise EvalSetError(f"Misses are listed for the {TUNABLE} part only.")
+    Never for a held-out part: its words are never shown, so nobody tunes on them by accident."""
+    if any(held_out(o.item.part) for o in outcomes):
+        raise EvalSetError("Misses are never listed for a held-out part.")
     missed = [o for o in outcomes if o.item.expected is not None and not o.caught]
     wrong = [o for o in outcomes if o.wrong_category]
     alarms = [o for o in outcomes if o.item.expected is None and o.caught]
@@ -333,24 +351,27 @@ def render_cost(cost: Cost) -> str:
 
 
 def evaluate(part: str = "all", show_misses: bool = False, folder: Path = EVAL_DIR) -> str:
-    """Everything `hedgehog safety-eval` prints: the table of each chosen part, the cost over
-    the whole set, and (dev only) the misses."""
-    if part not in (*PARTS, "all"):
-        raise EvalSetError(f"There is no part '{part}': choose {', '.join(PARTS)} or all.")
-    if show_misses and part != TUNABLE:
+    """Everything `hedgehog safety-eval` prints: the table of each chosen part (`all`: every
+    part present), the cost over the chosen parts' messages, and the misses (never of a
+    held-out part). The detector runs on the chosen parts only."""
+    present = parts(folder)
+    if part != "all" and part not in present:
+        choices = ", ".join(present) or f"none: {folder} has no <name>.tsv"
+        raise EvalSetError(f"There is no part '{part}': choose {choices} or all.")
+    chosen = present if part == "all" else (part,)
+    if show_misses and any(held_out(name) for name in chosen):
         raise EvalSetError(
-            f"--show-misses lists words from the set, so it works with --part {TUNABLE} only: "
-            "the held-out part stays unseen, so that nobody tunes a pattern on it."
+            f"--show-misses lists words from the set, so it works with --part {TUNABLE} only (or another "
+            f"part not named {HELD_OUT}*): the held-out part stays unseen, so that nobody tunes a pattern on it."
         )
-    items = {name: load(name, folder) for name in PARTS}
-    everything = [item for name in PARTS for item in items[name]]
+    items = {name: load(name, folder) for name in chosen}
+    everything = [item for name in chosen for item in items[name]]
     detect, import_ms, first_call_us = load_detector()
     outcomes = run(everything, detect)  # also the warm-up pass before timing
     cost = measure(everything, detect, import_ms, first_call_us)
-    chosen = PARTS if part == "all" else (part,)
     blocks = [render(score(name, [o for o in outcomes if o.item.part == name]), len(items[name]))
               for name in chosen]
     blocks.append(render_cost(cost))
     if show_misses:
-        blocks.append(render_misses([o for o in outcomes if o.item.part == TUNABLE]))
+        blocks.append(render_misses(outcomes))
     return "\n".join(blocks)

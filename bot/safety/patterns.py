@@ -19,6 +19,19 @@ the rules that keep meaning in view:
   in the past alone it is unsure.
 - `STRESSOR` plus `HEIGHTS`: a loss in one sentence and a question about bridges or tall
   buildings in another is unsure suicide, anywhere in the message.
+- `FIRST_PERSON`, `SOMEONE_ELSE`, `A_THING`: whom a suicide or self-harm match is about (the
+  nearest person named before it): someone else's risk ("my brother tried to kill himself"),
+  or a film's, is unsure; a death told in grief is set aside with the negations.
+- `TOPIC`: a course, an essay, a training: no alarm for words that are not the person's own.
+- `PLAY`: sport, play, games, sleep, a hand that stopped a fall: violence words that are none.
+- `RESOLVED` and `ONGOING`: violence in the past the person has left ("i am safe now") is no
+  alarm, unless the sentence says it goes on ("again", "still").
+- `BENIGN`: a reason that makes control ordinary ("because i asked her to"): a certain
+  control match is unsure, an unsure one no alarm. A joke ("lol", "haha") does the same for
+  violence, unless it goes on; `RETRACTED` ("i was joking", "not literally") for any kind.
+- `ACCIDENT` without `INTENT`: a burn on the oven, a scratch in the garden is no self-harm.
+- `ARRANGED`: giving things away or "just in case" while travelling, a spare key: no alarm
+  for the grey-zone suicide tables (the certain ones stand).
 
 The building blocks (`WHO`, `OBJ`, `GAP`, ...) name the recurring parts. A pattern matches
 whole words: it starts after a space and ends before one; "." is a sentence end. Each group
@@ -100,6 +113,10 @@ _IDIOM_SUBJECT = words(
     "stress", "traffic", "car", "bus", "ball", "door", "wind", "heat", "cold", "lightning", "one", "tears",
     "sleep", "death", "passing", "loss", "losing", "funeral", "dying", "diagnosis", "leaving", "divorce",
     "breakup", "anniversary", "miscarriage", "lockdown", "pandemic", "hangover", "flu", "covid", "cancer",
+    # animals, things and little children: they bite, kick and hit, but that is no assault
+    "dog", "dogs", "puppy", "cat", "cats", "kitten", "horse", "pony", "goose", "bird", "parrot", "hamster",
+    "rabbit", "bee", "wasp", "mosquito", "spider", "snake", "puck", "dodgeball", "frisbee", "football", "toy",
+    "toddler", "toddlers", "newborn", "infant", "baby", "babies", "branch", "wave", "waves",
 )
 # Little words that can stand just before a verb ("it finally hit me", "kind of hit me"):
 # a bare word before "hit me" that is on neither list is taken for a name ("Mark hit me").
@@ -111,6 +128,7 @@ _NOT_A_NAME = words(
     "not", "never", "almost", "nearly", "fully", "deeply", "a", "an", "the", "would", "could", "should", "will",
     "might", "may", "must", "can", "did", "does", "do", "wish", "hope", "please", "who", "that", "to", "it",
     "me", "you", "he", "she", "they", "car", "bus", "truck", "train", "lorry", "someone", "somebody",
+    "keep", "keeps", "kept",
 )
 NAME = rf"(?!(?:{_IDIOM_SUBJECT}|{_NOT_A_NAME}) )[a-z]+"
 # Up to three words in between: "he really hit me", "my husband when he drinks hits me".
@@ -125,7 +143,7 @@ _VIOLENCE_TO_ME = any_of(
     r"attack\w* me(?! (?:verbally|with (?:words|criticism|questions|accusations)|for|about|over|when i)\b)",
     r"chok(?:e|ed|es|ing) me(?! up)",
     r"beat(?:s|en|ing)? me(?! (?:at|to|in|on|by)\b)",
-    r"(?:push|shov)\w* me(?! (?:away|to|too|over the edge|for|on|about|harder|further|forward|out of my comfort|into (?:doing|it|this|that|therapy|\w+ing))\b)",
+    r"(?:push|shov)\w* me(?! (?:away|to|too|over the edge|for|on|about|harder|further|forward|out of my comfort|into (?:doing|it|this|that|therapy|\w+ing)|(?:in|into) the (?:pool|snow|leaves|sand|ball pit))\b)",
     r"grab\w* me(?! (?:a|an|some|something|lunch|dinner|coffee|food|drinks?|one)\b)",
     r"(?:bit|bites|biting|bitten) me",
     r"(?:threw|throws|throwing|thrown) me (?:down|into|against|across|onto|out|off|around)",
@@ -135,7 +153,7 @@ _VIOLENCE_TO_ME = any_of(
     r"(?:burn\w*|cut\w*) me (?:with|on)",
     r"(?:spat|spit|spits|spitting) (?:on|at) me",
     r"(?:raped|rapes|raping) me",
-    r"(?:threw|throws|thrown|throwing) (?:(?:a|the|his|her|my) )?(?!(?:shade|fit|tantrum|look|glance|questions?|insults|accusations|compliments|words|hints?|money) )\w+ (?:at|on) me",
+    r"(?:threw|throws|thrown|throwing) (?:(?:a|the|his|her|my) )?(?!(?:shade|fit|tantrum|look|glance|questions?|insults|accusations|compliments|words|hints?|money|back|it|that|this|everything|stuff) )\w+ (?:at|on) me",
     r"pull\w* my hair",
     r"(?:physically|violently) (?:hurt|hurts|hurting|harmed|attacked) me",
     r"hurt\w* me (?:physically|badly|so bad)",
@@ -147,8 +165,8 @@ _DONE_BY_PARTNER = any_of(
     r"(?:forced|forces|forcing|made|makes|pressured|pressures|coerced|coerces) me (?:to |into )?(?:have sex|sex|sleep with|do (?:sexual|things)|perform)",
     r"(?:will|would|is going to|going to|might|could|may) (?:\w+ )?(?:kill|beat|hit|harm|strangle|choke|stab|shoot) me(?! (?:if|when|once) (?:he|she|they) (?:finds out|found out|find out|knew|knows|sees|saw|hears|heard|catches|caught)\b)",
     r"(?:isolat\w*|cut|cuts|cutting|keeps|kept) me (?:off |away )?from (?:all )?(?:my )?(?:friends|family|everyone|everybody|the world)",
-    r"(?:will not|does not|do not|did not|would not|never|no longer) (?:let|lets|allow|allows) me (?:to )?(?:leave|go out|go anywhere|go to work|out of|see(?! (?:his|her|their)\b)|talk to(?! (?:him|her|them)\b)|visit|call|contact|have (?:money|my own|a phone|friends|a job|access|my phone|my keys|the car|any)|keep|use|work|get a job|drive|eat|sleep|wear|spend|access)",
-    r"(?:takes?|took|taking|keeps?|kept|controls?|controlled|controlling|checks?|checked|checking|reads?|reading|tracks?|tracked|tracking|monitors?|monitored|monitoring|goes through|went through|going through|hides?|hid|hiding|steals?|stole) (?:all )?(?:of )?my (?:money|phone|messages|texts|emails|keys|car keys|passport|id|bank|bank account|cards?|credit cards?|location|every move|paycheck|pay|salary|wages|wallet|documents|papers)",
+    r"(?:will not|does not|do not|did not|would not|never|no longer) (?:let|lets|allow|allows) me (?:to )?(?:leave(?! without (?:a |my |his |her )?(?:snack|coat|jacket|breakfast|lunch|food|hug|kiss|umbrella|scarf|water|goodbye)\b)|go out|go anywhere|go to work|out of|see(?! (?:his|her|their)\b)|talk to(?! (?:him|her|them)\b)|visit|call|contact|have (?:money|my own|a phone|friends|a job|access|my phone|my keys|the car|any)|keep|use(?! (?:his|her|their)\b)|work|get a job|drive(?! (?:his|her|their)\b)|eat|sleep|wear|spend|access)",
+    r"(?:takes?|took|taking|keeps?|kept|controls?|controlled|controlling|tracks?|tracked|tracking|monitors?|monitored|monitoring|goes through|went through|going through|hides?|hid|hiding|steals?|stole) (?:all )?(?:of )?my (?:money|phone|messages|texts|emails|keys|car keys|passport|id|bank|bank account|cards?|credit cards?|location|every move|paycheck|pay|salary|wages|wallet|documents|papers)",
     r"(?:is|was|gets|got|has been|can be|becomes|became|turns|turned) (?:\w+ )?violent",
 )
 
@@ -158,6 +176,8 @@ _THREAT = any_of(
     r"(?:kill|hurt) (?:himself|herself|themselves|myself|the kids|the children|the dog|the cat|my \w+)",
     r"take (?:away )?(?:the|my|our) (?:kids|children|child|baby|son|daughter)(?= $| away| from me| if| unless| and never| and run| forever| for good| so i)",
     r"take (?:them|the kids|the children) away",
+    r"(?:slit|cut|slice) my throat",
+    r"end (?:it all|(?:his|her|their) (?:own )?life)(?= (?:\w+ ){0,3}if i| and it (?:will|would) be my fault)",
     r"(?:post|leak|share|send|show) my (?:photos|pictures|pics|nudes|videos)",
     r"(?:report|call) (?:me )?(?:to )?immigration", r"get me deported",
     r"(?:kick|throw) me out", r"ruin my life", r"destroy me", r"make me (?:regret|pay|suffer|disappear)",
@@ -167,23 +187,23 @@ _THREAT = any_of(
 # ----------------------------------------------------------------- the tables
 
 # Suicide, wanting to die, or not to exist.
-_DIE = r"(?:die(?! (?:down|out|off|of (?:laughter|embarrassment|boredom|cringe)|laughing|for|on (?:that|this) hill)\b)|be dead|not exist|not be alive|not be here(?= any more| at all| tomorrow| $)|stop existing|stop living|not wake up|never wake up|sleep forever)"
+_DIE = r"(?:die(?! (?:down|out|off|of (?:laughter|embarrassment|boredom|cringe|shame|envy|jealousy|happiness|excitement|old age)|laughing|for|on (?:that|this) hill)\b)|be dead|not exist|not be alive|not be here(?= any more| at all| tomorrow| $)|stop existing|stop living|not wake up|never wake up|sleep forever)"
 SUICIDE = [
     r"suicid\w*",  # suicide, suicidal (misspellings are normalised to this)
     r"sewerslide",
     r"unalive\w*",
-    r"(?:kill|killing|killed|kills) (?:myself|himself|herself|themselves)",
-    r"kill me (?:now|already|please)",
+    r"(?:kill|killing|killed|kills) (?:myself|himself|herself|themselves)(?! laughing\b)",
     rf"(?:want|wanted|wanting|wish|wishing|ready|deserve|hope|plan|planning|going|trying|tried|try|prefer|like) (?:\w+ ){{0,2}}to (?:\w+ ){{0,2}}{_DIE}",
     r"(?:wish|hope|pray) i (?:was|were|would be|could be|am|had been) (?:dead|gone|never born)",
     r"wish i (?:had |would have |would )?never (?:been born|existed|woke up)",
     r"(?:wish|hope|pray) i (?:\w+ ){0,2}(?:die|do not wake up|never wake up|did not exist|stop existing)(?! (?:down|of)\b)",
-    r"(?:should|would rather|rather|better off|deserve to|might as well|may as well) (?:just )?(?:die|be dead)(?! (?:of|laughing|for|down)\b)",
+    r"(?:should|would rather|rather|better off|deserve to|might as well|may as well) (?:just )?(?:die|be dead)(?! (?:of|laughing|for|down|than)\b)",
+    r"(?:would rather|rather|sooner) (?:just )?(?:die|be dead) than (?:\w+ )?(?:keep|go on|going on|go through|going through|carry on|carrying on|continue|live|living|feel|feeling|be like this|wake up|face|spend another|deal with this|do this|suffer)",
     r"feel(?:ing)? like dying",
     r"(?:want|wish for|long for|pray for|welcome) death",
     r"(?:end|ending|ended) (?:it all|my (?:own )?life|my suffering|it (?:tonight|today|now|soon|for good|forever))",
     r"take my (?:own )?life",
-    r"better of+ (?:dead|without me|if i (?:was|were|am|had|died|disappeared|never|left|could)|with me (?:dead|gone))",
+    r"better of+ (?:dead|without me|if i (?:was|were|am|had|died|disappeared|never|left(?! (?:my|him|her|them|the|this|that|our|his|work|school|town|home)\b)|could)|with me (?:dead|gone))",
     r"(?:world|everyone|everybody|they|he|she|family|kids) (?:\w+ )?(?:would|will) be better (?:of+ )?without me",
     r"(?:no one|nobody|no body) (?:would|will) (?:even )?(?:miss me|notice if i|care if i)",
     r"(?:no|nothing|no reason) (?:left )?(?:to|for me to) live for",
@@ -199,9 +219,9 @@ SUICIDE = [
     r"(?:done|finished) with (?:life|living|being alive|existing|it all)",
     r"give up on (?:life|living)",
     r"(?:disappear|vanish) (?:for ?ever|for good|for real|permanently|and never come back|off the face)",
-    r"(?:want|wish|wanted|need|going) (?:\w+ ){0,2}to (?:just )?(?:disappear|vanish)(?! (?:for (?:a|an|the|some|few|couple|tonight|today|this)|into|to|from|under|in|with|off (?:social|insta|the internet)|until|till|after|on)\b)",
-    r"wish i could (?:just )?(?:disappear|vanish)(?! (?:for (?:a|an|the|some)|into|to|from)\b)",
-    r"can not (?:go on living|keep living|do life|be here any more|bear living|stay alive|live any more|live with myself)",
+    r"(?:want|wish|wanted|need|going) (?:\w+ ){0,2}to (?:just )?(?:disappear|vanish)(?! (?:for (?:a|an|the|some|few|couple|tonight|today|this)|into|to|from|under|in|with|off (?:social|insta|the internet)|until|till|after|on|every time|whenever|when|each time|while|during)\b)",
+    r"wish i could (?:just )?(?:disappear|vanish)(?! (?:for (?:a|an|the|some)|into|to|from|every time|whenever|when|each time|while|during|at)\b)",
+    r"can not (?:go on living|keep living|do life|be here any more|bear living|stay alive|live any more|live with myself)(?! like this with| with (?:him|her|them|my)\b| in this (?:relationship|marriage|house|flat|job)\b)",
     r"(?:will not|might not|may not) be (?:here|around|alive) (?:tomorrow|much longer|for long|any more)",
     r"(?:over ?dos\w*|od on|to od)",
     r"(?:take|taking|took|taken|swallow\w*) (?:all|a lot|a bunch|a handful|too many|loads|the whole|a whole) (?:of )?(?:my |the |these |those |bottle of |box of |pack of )?(?:\w+ )?(?:pills|tablets|meds|medication|painkillers)",
@@ -235,7 +255,7 @@ SELF_HARM = [
     r"sh (?:again|scars?|urges?|relapse|free)",
     r"(?:relapsed?|relapsing) (?:on |into |with )?sh",
     r"(?:clean|free) (?:from|of) (?:sh|cutting|self harm)",
-    r"(?<!like )(?<!like i am )(?<!like i was )bang\w* my head (?:against|on|into)",
+    r"(?<!like )(?<!like i am )(?<!like i was )bang\w* my head (?:against|on|into)(?! (?:a |the )?brick wall\b| (?:a |the )?wall (?:trying|with (?:him|her|them|this)|over|about)\b)",
     r"(?:razor|blade)s? (?:on|to|against|into|across) my (?:wrists?|arms?|skin)",
     r"deserve to (?:feel pain|hurt|suffer|bleed|be hurt|be punished)(?! (?:him|her|them)\b)",
     r"(?:want|need) to (?:feel pain|feel physical pain|bleed)",
@@ -249,14 +269,14 @@ PARTNER_VIOLENCE = [
     rf"(?:was|got|been|being|get) (?:hit|slapped|punched|kicked|choked|strangled|beaten|beat up|pushed|shoved|raped|assaulted|attacked|stabbed) by (?:him|her|them|{WHO})",
     r"(?:bruises?|black eye|marks|scars?) (?:he|she|they) (?:left|gave me)",
     r"(?:gave|give|gives|left) me (?:a black eye|bruises|a bruise|a split lip|a broken)",
-    r"(?:knife|gun|weapon) (?:on|at|to) (?:me|my)",
+    r"(?<!dropped a )(?<!dropped the )(?<!dropped my )(?:knife|gun|weapon) (?:on|at|to) (?:me|my(?! (?:foot|feet|toe|toes|finger|fingers|thumb)\b))",
     r"(?:hands?|arms?|fingers) (?:around|round|on) my (?:neck|throat)",
     r"(?:grab\w*|held|holds?|holding|squeez\w*|pinned) me by (?:the|my) (?:throat|neck|hair)",
     r"forc\w* (?:himself|herself|themselves) (?:on|onto|upon) me",
     r"(?:rape|raped|rapes|raping|sexually (?:assaulted|abused)|sexual assault)",
     r"(?:hits|hit|hitting|beats|beat|beating) (?:the|my|our) (?:kids|children|son|daughter|baby)",
     # threats
-    rf"(?:threaten\w*|swore|swears|said|says|say|told me|tells me|keeps saying|warned me|promised)(?: (?:that|he|she|they|would|will|is going to|going to|could|can|to|if|i|leave|left|ever)){{0,6}} (?:to )?{_THREAT}",
+    rf"(?:threaten\w*|swore|swears|said|says|say|saying|told me|tells me|keeps saying|warned me|promised)(?: (?:that|he|she|they|hell|shell|hed|shed|would|will|is going to|going to|could|can|to|if|i|leave|left|ever)){{0,6}} (?:to )?{_THREAT}",
     r"threaten\w* (?:me|my life)(?! with (?:divorce|a breakup|leaving|breaking up)\b)",
     r"(?:threaten\w*|swore|swears) (?:to )?(?:hurt|harm) (?:me|the kids|the children|my \w+)",
     r"(?:said|says|told me|tells me|warned me|swore) (?:that )?(?:he|she|they) (?:would|will|is going to|going to|could|might) (?:\w+ )?hurt me",
@@ -274,10 +294,10 @@ PARTNER_VIOLENCE = [
     # control and coercion
     r"(?:not|never) allowed to (?:leave|go out|go anywhere|see (?:my|anyone|friends|family)|talk to (?:my|anyone|friends|family|other)|have (?:money|friends|my own|a phone)|work|spend|use (?:my|the) (?:phone|car|money))",
     r"(?:tracker|tracking app|spyware|airtag) (?:on|in) my",
-    r"(?:locked|locks|locking) me (?:in|out|up|inside)",
+    r"(?:locked|locks|locking) me (?:in|out|up|inside)(?! of (?:netflix|spotify|disney|the (?:wifi|group chat|group|chat|game|netflix|spotify))\b)",
     r"stalk\w* me",
     r"(?:follows|followed|following) me (?:everywhere|home|to work)",
-    r"(?<!substance )(?<!drug )(?<!alcohol )abus(?:e|ed|es|ing|ive|er)(?! (?:of |to )?(?:alcohol|drugs|power|substances?|pills|the system)\b)",
+    r"(?<!substance )(?<!drug )(?<!alcohol )(?<!is that )(?<!is this )(?<!is it )(?<!that emotional )(?<!this emotional )(?<!that verbal )(?<!this verbal )abus(?:e|ed|es|ing|ive|er)(?! (?:of |to )?(?:alcohol|drugs|power|substances?|pills|the system)\b)",
     r"(?:domestic|family|intimate partner|relationship|partner|sexual) violence",
     r"violent (?:with|towards?|to) me",
     r"(?:controls|controlled|controlling) (?:all )?(?:my|the|our) (?:money|finances|every move)",
@@ -292,7 +312,7 @@ _VIOLENT = any_of(
 _NOT_MEANT = r"(?! with kindness| in the back)"
 HARM_OTHERS = [
     rf"(?:want|wanted|wanting|going|about|ready|tempted|trying|tried|plan|planning|urge|need) (?:\w+ ){{0,2}}to (?:\w+ )?{_VIOLENT} {OBJ}{_NOT_MEANT}",
-    rf"(?:i|ill) (?:\w+ )?(?:could|will|would|might|am going to|going to|am about to|swear i will|feel like i could|can) (?:\w+ )?{_VIOLENT} {OBJ}{_NOT_MEANT}",
+    rf"(?:i|ill) (?:\w+ )?(?:will|would|might|am going to|going to|am about to|swear i will|can) (?:\w+ )?{_VIOLENT} {OBJ}{_NOT_MEANT}",
     rf"(?:kill|murder|strangle|unalive) {OBJ}{_NOT_MEANT}",
     r"run (?:him|her|them) over",
     r"beat the (?:shit|crap|hell|life) out of (?:him|her|them)",
@@ -315,6 +335,11 @@ HARM_OTHERS = [
 
 _MEDS = r"(?:pills|tablets|meds|medication|medicine|painkillers|pain killers|sleeping pills|sleeping tablets|paracetamol|tylenol|acetaminophen|ibuprofen|advil|aspirin|codeine|tramadol|oxy|oxycodone|xanax|valium|insulin|antidepressants|lithium|benadryl|diphenhydramine|opioids|percocet|vicodin|morphine|fentanyl|seroquel|zopiclone|melatonin)"
 _MANY = r"(?:[1-9]\d+|twenty|thirty|forty|fifty|sixty|hundred|a hundred|all|all of|a lot of|lots of|loads of|a bunch of|a handful of|handfuls of|the rest of|the whole|a whole|every|too many|way too many|enough|double|triple|two packs of|two boxes of|a bottle of|a box of|a pack of|packs of|boxes of|bottles of)"
+# Hot or sharp things held to the skin, and the skin they are held to.
+_HOT = r"(?:lighter|lit lighter|lighter flame|flame|lit cigarette|cigarette|cig|lit match|match|hot (?:knife|spoon|metal|iron|coin|key|pan|glue gun|poker)|iron|curling iron|straighteners|hair straighteners)"
+_HOT_THING = rf"(?:{_HOT}|blade|razor|razor blade)"
+_BODY = r"(?:arms?|forearms?|wrists?|legs?|thighs?|skin|hands?|stomach|belly|hips?|chest|ankles?|shoulders?|palms?)"
+
 SUICIDE += [
     # wishes and plans, in every inflection
     r"(?:wish|wishes|wished|wishing|hope|hopes|hoped|hoping|pray|prays|prayed|praying) (?:\w+ ){0,2}(?:i|i could|i would|i will) (?:just )?(?:die|be dead|stop existing|not exist|disappear for ?ever|never wake up|not wake up|fall asleep and (?:never|not) wake up|go to sleep and (?:never|not) wake up)",
@@ -352,7 +377,7 @@ SUICIDE += [
     r"(?:ligature|ligatures)",
     r"(?:strong|sturdy) enough to (?:hold|take) my weight",
     r"(?:tie|tied|tying|tie up|hang|hung|hanging) (?:a |the |my )?(?:rope|belt|noose|cord|sheet) (?:\w+ ){0,3}(?:to|from|on|over) (?:the |a |my )?(?:ceiling|beam|door|doorknob|door handle|tree|rafter|banister|railing|closet|wardrobe|hook|pipe)",
-    r"(?:bought|buy|buying|got|get|have|found|tested|testing|ordered|picked out) (?:a |the |some |my )?(?:rope|noose) (?:\w+ ){0,3}(?:to|for|that|and|today|yesterday|strong|long enough|tonight)",
+    r"(?:bought|buy|buying|got|get|have|found|tested|testing|ordered|picked out) (?:a |the |some |my )?(?:rope|noose)(?! (?:for (?:the |a |my |our )?(?:washing|clothes|laundry|camping|climbing|boat|garden|tent|swing|hammock|dog|tyre|tire|tug of war|gym|crafts?)|to (?:tie|hang (?:the |my |our )?(?:washing|laundry|clothes|hammock|swing))|swing|climbing)\b) (?:\w+ ){0,3}(?:to|for|that|and|today|yesterday|strong|long enough|tonight)",
     r"(?:jump|jumping|jumped|leap|leaping|leapt|fall|falling|throw myself|throwing myself) (?:\w+ ){0,2}(?:off|from|of|out of|in front of|under|onto) (?:\w+ ){0,3}(?:bridges?|buildings?|roofs?|rooftops?|balcony|balconies|cliffs?|towers?|car park|parking garage|parking lot|windows?|ledge|overpass|train|trains|tracks|subway|metro|tube|bus|truck|lorry|traffic|motorway|highway|dam|floor)",
     r"(?:step|stepping|stepped|walk|walking|walked|lie|lay|lying|laying|stand|standing|stood) (?:\w+ )?(?:in front of|onto|on|under|into) (?:a |the |an )?(?:oncoming )?(?:train|trains|tracks|train tracks|railway|railway line|rail line|subway|traffic|motorway|highway|lorry|truck|bus)",
     r"(?:walk|walking|walked|swim|swimming|swam|drive|driving|drove|go|going|went|run|running|ran) (?:\w+ )?(?:out )?into (?:the )?(?:sea|ocean|river|lake|water|waves) (?:and|until|till|to) (?:\w+ ){0,2}(?:never|not|die|drown|disappear|end)",
@@ -419,11 +444,17 @@ SELF_HARM += [
     r"(?:pain|hurting myself|cutting|sh) (?:is )?(?:the only thing|all) that (?:helps|calms me|makes me feel|works)",
     r"(?:hit|hitting|hits|punch|punching|punched|slap|slapping|slapped|smack|smacking|bang|banging|banged) (?:my (?:own )?(?:head|face|legs?|thighs?|arms?|stomach)|myself) (?:\w+ )?(?:with (?:my |a |the )?(?:fists?|hands?|hairbrush|belt|book|phone)|against (?:the |a )?(?:wall|floor|door|desk))",
     r"(?:used to|started|start|keep|kept) (?:\w+ )?(?:self harming|cutting myself|burning myself|hurting myself|harming myself)(?! (?:as a teen|years ago|in school)\b)",
+    rf"(?:press|presses|pressing|pressed|hold|holds|holding|held|put|puts|putting|touch|touching|touched|stub|stubbing|stubbed) (?:a |the |my |an )?{_HOT_THING} (?:\w+ ){{0,2}}(?:to|on|onto|against|into|in) my (?:own )?{_BODY}",
+    rf"{_HOT} (?:to|on|onto|against|into) my (?:own )?{_BODY}",
 ]
 
 PARTNER_VIOLENCE += [
+    # burnt or cut by someone: "he burned my arm with the iron", "she pressed a lighter to my wrist"
+    rf"{WHO} {GAP}(?:burn|burns|burned|burnt|burning|scald|scalds|scalded|scalding|brand|branded|cut|cuts|cutting|slashed|slashes|stabbed|stabs) my (?:own )?(?:{_BODY}|face|neck|back|head)(?! (?:on|by accident|accidentally)\b)",
+    rf"{WHO} {GAP}(?:hit|hits|banged|bangs|slammed|slams|smashed|smashes|knocked|knocks) my head (?:against|on|into|off)",
+    rf"{WHO} {GAP}(?:press|presses|pressing|pressed|hold|holds|holding|held|put|puts|putting|stub|stubs|stubbed) (?:out )?(?:a |the |his |her |their |my |an )?{_HOT_THING} (?:out )?(?:\w+ ){{0,2}}(?:to|on|onto|against|into|in) (?:me|my (?:{_BODY}|face|neck|back))",
     # passive voice: "i was choked", "got pushed down the stairs"
-    r"(?:i |i have |i had |i |me )?(?:was|got|been|being|get|gets|am|keep getting|kept getting) (?:\w+ )?(?:hit|slapped|punched|kicked|choked|strangled|beaten|beat up|smacked|shoved|raped|molested|assaulted|stabbed|dragged|pinned down|held down|bitten|thrown against|thrown into|thrown down|thrown across|pushed down|pushed against|pushed into|shoved down|shoved against|suffocated|smothered|headbutted|threatened|stalked|spat on|locked in|locked up)(?! (?:by (?:a|the|an) (?:car|bus|truck|ball|wave|dog|cat|horse|bee|wasp|bat|puck|stone|rock|branch|virus|flu|storm)|on\b|up on|out of (?:the|a|my) (?:bar|club|game|class|team|group|school|party)|at (?:chess|cards|tennis|football|the game|poker)|in (?:the|a) (?:game|match|final|race|traffic|rain)|with (?:a fine|a bill|the bill|a ticket|a parking|the flu|covid|fees|taxes)|by (?:the|my) (?:news|truth|reality|flu|traffic|heat|sun|boss at)|off (?:the|a) (?:team|list|project)|down by (?:the|a) (?:flu|cold|virus)|hard by)\b)",
+    r"(?:i |i have |i had |i |me )?(?:was|got|been|being|get|gets|am|keep getting|kept getting) (?:\w+ )?(?:hit|slapped|punched|kicked|choked|strangled|beaten|beat up|smacked|shoved|raped|molested|assaulted|stabbed|dragged|pinned down|held down|bitten|thrown against|thrown into|thrown down|thrown across|pushed down|pushed against|pushed into|shoved down|shoved against|suffocated|smothered|headbutted|threatened|stalked|spat on|locked in|locked up)(?! (?:by (?:a|the|an|my|his|her|our|their) (?:car|bus|truck|ball|wave|dog|cat|horse|pony|goose|bee|wasp|bat|puck|stone|rock|branch|virus|flu|storm|dodgeball|football|frisbee|toy|toddler|puppy|kitten)|on\b|up on|out of (?:the|a|my) (?:bar|club|game|class|team|group|school|party)|at (?:chess|cards|tennis|football|the game|poker)|in (?:the|a) (?:game|match|final|race|traffic|rain)|with (?:a fine|a bill|the bill|a ticket|a parking|the flu|covid|fees|taxes)|by (?:the|my) (?:news|truth|reality|flu|traffic|heat|sun|boss at)|off (?:the|a) (?:team|list|project)|down by (?:the|a) (?:flu|cold|virus)|hard by|(?:\w+ ){1,4}by (?:a|the|an|my|his|her|our|their) (?:car|bus|truck|ball|dog|cat|horse|pony|goose|cow|bee|wasp|puck|dodgeball|football|frisbee|toy|toddler|puppy|kitten|goblin|boss|zombie))\b)",
     r"(?:hit|slapped|punched|kicked|choked|strangled|beaten|beat up|pushed|shoved|raped|assaulted|attacked|stabbed|threatened|stalked|dragged|grabbed) by (?:my |his |her |an |the )?(?:ex|partner|husband|wife|boyfriend|girlfriend|bf|gf|fiance|fiancee|spouse|other half|man|date)",
     # strangulation
     r"(?:hand|hands|arm|arms|fingers|forearm|knee|belt|rope|cord|pillow) (?:\w+ )?(?:around|round|on|over|against|across|pressed on|pressed against) my (?:neck|throat|mouth and nose|face until)",
@@ -443,7 +474,8 @@ PARTNER_VIOLENCE += [
     r"(?:owe|owed|owes) (?:him|her|them) sex",
     r"(?:said|say|told (?:him|her|them)|tell (?:him|her|them)|kept saying|was saying) (?:no|stop)(?: (?:\w+ ){0,2})? (?:but|and) (?:he|she|they) (?:\w+ )?(?:kept going|kept on|carried on|did it anyway|does it anyway|did not stop|does not stop|would not stop|will not stop|continued|went ahead|still did|did not listen|does not listen|kept touching|kept trying|forced|made me)",
     # stalking, monitoring
-    rf"{WHO} {GAP}(?:tracks|tracked|tracking|track|monitors|monitored|monitoring|watches|watched|watching|follows|followed|following|checks|checked|checking|logs|logged|records|recorded|recording) (?:all )?(?:of )?(?:my |where i )?(?:phone|location|every move|gps|whereabouts|movements|go|am|went|search history|browser history|browsing|emails|diary|journal|mail|dms|chats|whatsapp|snapchat|instagram|call log|calls|camera roll|photos|car|mileage|spending|steps)",
+    rf"{WHO} {GAP}(?:tracks|tracked|tracking|track|monitors|monitored|monitoring|watches|watched|watching|follows|followed|following|logs|logged|records|recorded|recording) (?:all )?(?:of )?(?:my |where i )?(?:phone|location|every move|gps|whereabouts|movements|go|am|went|search history|browser history|browsing|emails|diary|journal|mail|dms|chats|whatsapp|snapchat|instagram|call log|calls|camera roll|photos|car|mileage|spending|steps)",
+    rf"{WHO} {GAP}(?:checks|checked|checking) (?:all )?(?:of )?(?:my |where i )?(?:location|every move|gps|whereabouts|movements|mileage)",
     r"(?:put|puts|putting|installed|installs|installing|hid|hides|hidden|placed|planted|found|find|there is|there was) (?:an? |some |the |his )?(?:airtag|air tag|tracker|tracking device|gps tracker|gps|spyware|tracking app|stalkerware|spy app|hidden camera|hidden cameras|camera|cameras|keylogger|listening device|bug|app) (?:\w+ )?(?:on|in|under|inside|into|to) (?:my|our)",
     r"airtag",
     r"(?:find my|life360|location sharing|share my location|sharing my location|find my friends) (?:\w+ ){0,4}(?:or (?:else|he|she)|he makes|she makes|makes me|made me|forces|forced|demands|demanded|insists|gets angry|gets mad|at all times|all the time|24 7|every second)",
@@ -453,7 +485,10 @@ PARTNER_VIOLENCE += [
     r"(?:made|makes|making|created|creates|creating|keeps making) (?:fake|new|another|other|multiple) (?:accounts?|profiles?|numbers?) (?:to|so (?:he|she) can) (?:message|contact|watch|follow|stalk|harass|text|find|reach|check on) me",
     r"(?:knows|knew|finds out|found out) (?:exactly )?(?:everywhere|everything|where|who) i (?:go|am|was|went|have been|talk to|see|talked to|text) (?:\w+ ){0,3}(?:even|without|though|and i never|i never told)",
     r"(?:keeps|kept|won t stop|will not stop|would not stop|does not stop) (?:calling|texting|messaging|emailing|showing up|following) (?:me )?(?:\w+ )?(?:after i (?:left|blocked|broke up|told)|even though i (?:blocked|left|said|told|asked)|from (?:new|different|other) numbers|hundreds of times|a hundred times|all night|every few minutes|nonstop|non stop)",
-    r"(?:reads|read|reading|checks|checked|checking|goes through|went through|going through|looks through|looked through|scrolls through) (?:all )?(?:of )?my (?:messages|texts|phone|emails|dms|chats|diary|journal|whatsapp|mail|browser|search history) (?:\w+ ){0,3}(?:every|each|all the|when i|while i|without|behind|while|at night)",
+    r"(?:reads|read|reading|checks|check|checked|checking|goes through|went through|going through|looks through|looked through|scrolls through) (?:all )?(?:of )?my (?:messages|texts|phone|emails|dms|chats|diary|journal|whatsapp|mail|browser|search history) (?:\w+ ){0,3}(?:every|each|all the|when i|while i|without|behind|while|at night)",
+    r"(?:always|constantly|keeps|kept|still) (?:\w+ )?(?:reads|read|reading|checks|check|checking|goes through|going through|looks through|scrolls through) (?:all )?(?:of )?my (?:messages|texts|phone|emails|dms|chats|diary|journal|whatsapp|mail|browser|search history)",
+    r"(?:reads|read|reading|checks|checked|checking|goes through|went through|looks through|looked through) all (?:of )?my (?:messages|texts|emails|dms|chats|whatsapp|mail|call logs?|calls|photos)",
+    rf"{WHO} {GAP}(?:checks|checking|goes through|controls) (?:all )?(?:of )?my (?:bank|bank account|bank accounts|bank statements|statements|receipts|spending|banking)",
     r"(?:demands|demanded|demanding|makes me (?:give|share|tell)|made me (?:give|share|tell)|forces me to (?:give|share)|has|knows|changed|changes) (?:all )?(?:of )?(?:my )?(?:passwords?|pin|passcode|phone code|login)",
     # reproductive coercion
     rf"{WHO} {GAP}(?:hid|hides|hidden|hiding|threw|throws|thrown|throwing|flushed|flushes|flushing|took|takes|taking|stole|steals|stealing|destroyed|destroys|messed with|messes with|tampered with|tampers with|swapped|swaps|replaced|replaces|switched|switches|stopped|stops|got rid of|gets rid of|threw away|throws away|throws out|threw out|binned|cut up|poked|removed|pulled out) (?:away |out )?(?:all )?(?:of )?(?:my |the |our )?(?:birth control|pills?|contraception|contraceptives?|contraceptive pills?|the pill|iud|coil|implant|patch|nuvaring|ring|condoms?|morning after pill|plan b|prep)",
@@ -509,7 +544,7 @@ PARTNER_VIOLENCE += [
     r"(?:only|just) (?:sleep with|have sex with|do it with) (?:him|her|them) (?:because|so|to keep|out of fear|since i am scared)",
     rf"{WHO} {GAP}(?:follows|followed|following|tails|tailed|tailing|trails|trailed) me (?:when i (?:go|went|leave|left|am)|whenever i|every time i|to (?:work|school|the shop|my friends|the gym|my)|in (?:his|her|their|the) car|out)",
     r"(?:texts|texted|texting|calls|called|calling|rings|ringing|messages|messaged|messaging|emails|emailed|contacts|contacted) me (?:\w+ ){0,4}from (?:different|new|other|fake|unknown|blocked|withheld|private|burner) (?:numbers|accounts|profiles|phones|emails)",
-    rf"{WHO} {GAP}(?:showed|shows|showing|flashed|flashes|pulled|pulls|pulling|waved|waves|brandished|pointed|points|took out|takes out|got out|gets out) (?:me )?(?:his|her|their|a|the) (?:gun|knife|knives|weapon|rifle|pistol|machete|blade|shotgun)(?! (?:set|collection|sharpener|block)\b)",
+    rf"{WHO} {GAP}(?:showed|shows|showing|flashed|flashes|pulled|pulls|pulling|waved|waves|brandished|pointed|points|took out|takes out|got out|gets out|loaded|loads|loading|cleaned|cleans|cleaning|sharpened|sharpens|sharpening) (?:me )?(?:his|her|their|a|the) (?:gun|knife|knives|weapon|rifle|pistol|machete|blade|shotgun)(?! (?:set|collection|sharpener|block)\b)",
     r"(?:made|makes|forced|forces|pressured|pressures|pushed|pushes|bullied) me (?:to |into )?(?:quit|quitting|leave|leaving|give up|giving up|stop|stopping) (?:my )?(?:job|work|studies|school|college|uni|university|career|course|friends|hobbies|gym)",
     r"so (?:that )?i (?:have to )?(?:depend|rely|am dependent|am stuck) on (?:him|her|them)",
     r"(?:tell|telling|call|calling|report|reporting|ring|ringing) (?:me to )?(?:\w+ )?(?:social services|cps|child services|child protective services|family court) (?:\w+ ){0,8}(?:take|took|taken|lose|remove|removed) (?:the|my|our) (?:baby|kids|children|child|son|daughter)",
@@ -518,7 +553,12 @@ PARTNER_VIOLENCE += [
     r"(?:grabbed|grabs) my (?:throat|neck) and",
 ]
 
+_WHERE = r"i know (?:exactly )?where (?:he|she|they|\w+) (?:lives|live|parks|park|works|work|sleeps|drinks|is staying|are staying|walks|jogs|goes running|goes to school|gets off|takes the kids)"
+_SORRY = r"(?:regret (?:it|this|that|the day)|pay for (?:it|this|that|what)|be sorry|get what is coming)"
 HARM_OTHERS += [
+    # a veiled threat: "she will regret it, i know where she parks"
+    rf"{_SORRY} (?:\w+ ){{0,5}}(?:\. )?{_WHERE}",
+    rf"{_WHERE} (?:\w+ ){{0,5}}(?:\. )?(?:\w+ ){{0,3}}{_SORRY}",
     rf"(?:urge|urges|impulse|impulses|temptation|temptations|intrusive thoughts?|thoughts|thought|images|visions|fantasies|fantasy) (?:\w+ ){{0,2}}(?:to |of |about )?(?:hit|hitting|hurt|hurting|harm|harming|kill|killing|strangle|strangling|choke|choking|stab|stabbing|punch|punching|slap|slapping|shake|shaking|smother|smothering|drown|drowning|suffocate|suffocating|push|pushing|throw|throwing|poison|poisoning|run over|running over) {OBJ}",
     rf"(?:scared|afraid|worried|terrified|frightened|fear|fearing|panicking|panicked) (?:\w+ ){{0,2}}(?:that |of what )?i (?:might|will|could|would|am going to|may) (?:\w+ ){{0,2}}(?:do to|hurt|harm|kill|hit|shake|smother|drown|snap and|lose it and|lose control and|strangle|choke|stab|attack) (?:{OBJ}|someone|somebody|my|the)",
     rf"(?:scared|afraid|worried|terrified|frightened) (?:of myself|of what i am capable of|of my (?:own )?(?:anger|rage|temper|thoughts|hands)) (?:\w+ ){{0,3}}(?:around|with|near|towards?|when i am with) (?:{OBJ}|my|the)",
@@ -547,7 +587,7 @@ HARM_OTHERS += [
 UNSURE: dict[Category, list[str]] = {
     "suicide": [
         # "end it" with no object that makes it the relationship or life
-        r"(?:end|ending|ended|finish|finishing) it(?= (?:\.|$)| all| now| tonight| today| soon| already| for real| i| and| but| because| so| honestly| please| forever| for good| this time| properly| once and)",
+        r"(?<!we agreed to )(?<!we decided to )(?<!both agreed to )(?<!both decided to )(?<!mutually agreed to )(?:end|ending|ended|finish|finishing) it(?! (?:\w+ ){0,5}(?<!not mean )(?<!not mean it )(?:we want different things|stay friends|on good terms|part ways|separate ways|still be friends|break up|breakup|split up|the relationship|our relationship|this relationship|the marriage|our marriage|a divorce|counselling|couples therapy|amicably|mutually)\b)(?= (?:\.|$)| all| now| tonight| today| soon| already| for real| i| and| but| because| so| honestly| please| forever| for good| this time| properly| once and| we)",
         r"(?:end|ending|finish|finishing) (?:everything|this|things)(?= (?:\.|$)| tonight| now| soon| for good| forever| once and)",
         r"want (?:it|this|everything|all this|it all) to (?:be over|stop|end)(?= (?:\.|$)| now| already| soon| forever| for good| i| please)",
         r"(?:it|this|everything) (?:will|would) (?:all )?be over (?:soon|tonight|tomorrow)",
@@ -555,7 +595,7 @@ UNSURE: dict[Category, list[str]] = {
         # no way out, can not go on
         r"(?:no|not any|not a|can not see a|can not see any|do not see a|do not see any|there is no|there is not a) (?:\w+ )?way out(?! of (?:the|this) (?:building|car park|parking|room|maze|contract|lease|meeting|city|traffic)\b)",
         r"(?:trapped|stuck) (?:\w+ ){0,2}(?:forever|with no way out|and there is no way out|and i can not get out|in my own life)",
-        r"can not (?:go on|keep going|carry on|do this any more|do it any more|take it any more|take this any more|take any more|cope any more|cope|handle (?:it|this|life) any more|live like this|bear (?:it|this)|keep doing this|do this|be here)(?= (?:\.|$)| any more| any longer| like this| i| and| but| honestly| please| with| without| no more| much longer)",
+        r"can not (?!(?:go on|keep going|carry on) like this with (?:him|her|them|my)\b)(?:go on|keep going|carry on|do this any more|do it any more|take it any more|take this any more|take any more|cope any more|cope|handle (?:it|this|life) any more|live like this|bear (?:it|this)|keep doing this|do this|be here)(?= (?:\.|$)| any more| any longer| like this| i| and| but| honestly| please| with| without| no more| much longer)",
         r"(?:i am|i am just|feel|feeling) (?:so )?(?:done|finished)(?= (?:\.|$)| with everything| with it all| i can not| honestly)",
         r"(?:there is no|there s no|what is the|whats the|what is even the|no|not any) point(?= (?:\.|$)| any more| in anything| of anything| in trying| in going on| in me| of me| to anything| trying| i| to me| any longer| in any of (?:it|this)| of any of (?:it|this))",
         r"(?:no|not any|do not have a|do not see a|can not see a|do not have any) (?:\w+ )?future (?:for me|left|any more|ahead of me)",
@@ -599,8 +639,11 @@ UNSURE: dict[Category, list[str]] = {
         r"(?:closed|closing|cancelled|canceled|cancelling|canceling|deleted|deleting) (?:all )?(?:of )?my (?:accounts|bank accounts|subscriptions|social media|savings account)",
         r"if anything (?:happens|should happen|were to happen|ever happens|happened) to me",
         r"(?:passwords|pin|pins|bank details|accounts|instructions|insurance|affairs|paperwork) (?:\w+ ){0,4}for (?:after|afterwards|when i am gone|when i am not here|once i am gone)(?= (?:\.|$)| i| when| just)",
-        r"(?:say|tell|hear|see|hug|hold|talk to|love) (?:\w+ ){0,4}one (?:last|final|more) time(?= (?:\.|$)| before| goodbye| i)",
+        r"(?<!wish i could )(?<!if only i could )(?<!wish i could just )(?:say|tell|hear|see|hug|hold|talk to|love) (?:\w+ ){0,4}one (?:last|final|more) time(?= (?:\.|$)| before| goodbye| i)",
         r"(?:better|happier|better off|at peace) (?:off )?dead",
+        # idioms as often as not: "kill me now", "i would rather die than ..."
+        r"kill me (?:now|already|please)",
+        r"(?:would rather|rather|sooner) (?:just )?(?:die|be dead) than",
     ],
     "self_harm": [
         r"(?:i |just |so )?(?:relapsed|relapse|relapsing)(?= (?:\.|$)| again| last| today| yesterday| after| tonight| this| and| i| so| badly| hard)",
@@ -625,18 +668,25 @@ UNSURE: dict[Category, list[str]] = {
         rf"{WHO} {GAP}(?:always|constantly|keeps|kept) (?:wants|wanting|needs|needing|asks|asking|demands|demanding) to know where i (?:am|was|go|went) (?:\w+ ){{0,3}}(?:every|all|at all|each)",
         # someone else's experience, or the past
         rf"(?:he|she|they|{WHO}) {GAP}(?:hits|hit|beats|beat|chokes|choked|strangles|strangled|slaps|slapped|punches|punched|kicks|kicked|pushes|pushed|abuses|abused|rapes|raped|threatens|threatened|hurts|hurt) (?:her|him|them|my (?:mom|mum|mother|dad|father|sister|brother|friend|aunt|cousin|grandma|nan))(?! (?:up|back|with (?:the truth|a text|facts)|s feelings|feelings|where it hurts)\b)",
-        r"(?:my|a|her|his) (?:friend|friends|sister|sisters|brother|brothers|mum|mom|mother|dad|father|cousin|aunt|neighbour|neighbor|coworker|colleague|daughter|son|best friend)s? (?:husband|wife|boyfriend|girlfriend|partner|bf|gf|ex|fiance|fiancee)? ?(?:\w+ ){0,2}(?:is|was|being|been|gets|got) (?:abused|beaten|hit|hurt|raped|strangled|choked|stalked|controlled|threatened)",
+        r"(?:my|a|her|his) (?:friend|friends|sister|sisters|brother|brothers|mum|mom|mother|dad|father|cousin|aunt|neighbour|neighbor|coworker|colleague|daughter|son|best friend)s? (?:husband|wife|boyfriend|girlfriend|partner|bf|gf|ex|fiance|fiancee)? ?(?:\w+ ){0,2}(?:is|was|being|been|gets|got) (?:abused|beaten|hit|hurt|raped|strangled|choked|stalked|controlled|threatened)(?! by (?:a|the|an) (?:car|bus|truck|bike|ball|van|taxi|cyclist|train|lorry|motorbike)\b)",
         r"(?:grew up|growing up) (?:in|with) (?:a |an )?(?:violent|abusive|scary|dangerous) (?:home|house|family|household|dad|father|mum|mom|mother|parents)",
         r"(?:abus\w*|violence|violent|hit|beaten|beat) (?:\w+ ){0,3}(?:when i was (?:a |little|young|small|younger|\d+|a kid|a child|in school)|as a (?:kid|child|teen|teenager|little girl|little boy)|growing up|in my childhood|years ago)",
         r"(?:scared|afraid|terrified|frightened|too scared|too afraid) (?:to|of) (?:tell|telling|say|saying|ask|asking) (?:him|her|them) (?:\w+ ){0,3}(?:leave|leaving|break up|divorce|want out|it is over|no)",
         r"(?:texts|texted|texting|calls|called|calling|messages|messaged|messaging) me (?:\w+ ){0,3}(?:[2-9]\d|\d{3,}|hundreds of|dozens of|fifty|a hundred) times",
+        r"(?:is|was|would|does) (?:this|that|it) (?:\w+ ){0,2}(?:abuse|abusive|count as abuse)",
+        # reading or checking the phone: monitoring when it is habit or hidden (certain, above), else a question
+        rf"{WHO} {GAP}(?:checks|checked|checking|check|reads|read|reading|looks at|looked at|looks through|looked through|scrolls through) (?:all )?(?:of )?my (?:phone|messages|texts|emails|dms|chats|whatsapp|call log|calls|camera roll|photos|bank|bank app|bank account|banking|statements|receipts|location|search history|browser history|mail|post|diary|journal)",
     ],
     "harm_others": [
         rf"(?:so |really |sometimes )?(?:angry|mad|furious|enraged|livid) (?:\w+ ){{0,3}}(?:i|that i) (?:could|want to|wanted to|feel like i could|might) (?:\w+ )?(?:hit|hurt|punch|slap|kill|strangle|choke|smash) (?:{OBJ}|something|someone|things)",
         rf"(?:do not|can not) trust myself (?:\w+ )?(?:around|with|near|alone with) (?:{OBJ}|my|the|a)",
         r"(?:i am )?(?:scared|afraid|worried|terrified) (?:of what|that) i (?:might|will|could|would|may) (?:do|snap|lose it|lose control)(?= (?:\.|$)| if| when| next| one day| to| i| and| because)",
-        r"(?:make|making|made|going to make|will make|i will make) (?:him|her|them|that (?:guy|girl|woman|man)) (?:pay|suffer|regret it)(?= (?:\.|$)| for| i| and| if| when| one day)",
+        r"(?:make|making|made|going to make|will make|i will make) (?:him|her|them|that (?:guy|girl|woman|man)|(?:my|his|her|their) \w+(?: \w+)?) (?:pay|suffer|regret it|regret this|sorry)(?= (?:\.|$)| for (?:what|this|that|it|everything|all of it|hurting|cheating|lying|leaving|taking)\b| i| and| if| when| one day| one way| i swear)",
+        # veiled threats: a third party will be sorry; "i know where he lives"
+        r"(?:he|she|they|him|her|them|my \w+|that (?:guy|girl|woman|man|bitch|bastard)) (?:will|is going to|are going to|gonna|is gonna) (?:regret (?:it|this|that|the day|ever|what)|pay for (?:it|this|that|what)|be sorry|get what is coming)",
+        r"i know where (?:he|she|they|\w+) (?:lives|live|parks|park|works|work|sleeps|drinks|is staying|are staying|walks|jogs|goes running|goes to school|gets off|takes the kids)(?! (?:so|and) (?:i|we) (?:can|could|will) (?:drop|send|post|return|give|bring)\b)",
         r"(?:all i (?:can )?think about is|planning|plan|want|wanting|going to get|will get|get my) revenge(?= (?:\.|$)| on| i| and)",
+        rf"(?:i|ill) (?:\w+ )?(?:could|feel like i could) (?:\w+ )?{_VIOLENT} {OBJ}{_NOT_MEANT}",
     ],
 }
 
@@ -646,12 +696,24 @@ UNSURE: dict[Category, list[str]] = {
 # not" or "could not" ("i can not kill myself because of my kids" stays), and never the
 # words that are themselves a crisis ("not wake up", "not want to live", "not be here").
 _NEGATION = r"(?<!can )(?<!could )(?:not|never|no longer|not ever|nt)"
-_NEGATION_GAP = r"(?:(?:really|ever|actually|seriously|at all|going to|gonna|want to|wanting to|planning to|planning on|thinking of|thinking about|have|had|be|been|being|feeling|feel|trying to|try to|would|do|ever be|and|or|even|likely to|about to|intending to|intend to|gonna be|any more|so|that|remotely|in danger of|considering|considered|thought about|thinking|that i would) ){0,4}"
-_NEGATED_TARGET = r"(?:suicidal|suicide|sewerslide|unalive\w*|kill myself|killing myself|end my (?:own )?life|ending my (?:own )?life|end it all|ending it all|take my (?:own )?life|taking my (?:own )?life|hurt myself|hurting myself|harm myself|harming myself|self harm\w*|cut myself|cutting myself|cut again|die|dying|do anything stupid|do anything to myself|act on (?:it|them|those thoughts|my thoughts)|hurt (?:him|her|them|anyone|anybody|someone|somebody|my (?:\w+ )?(?:kids|children|baby|son|daughter|partner|husband|wife|girlfriend|boyfriend|family))|harm (?:him|her|them|anyone|anybody|someone|somebody)|hit (?:him|her|them|anyone|my (?:kids|children|partner|wife|husband|girlfriend|boyfriend))|kill (?:him|her|them|anyone|anybody|someone|somebody)|lay a (?:hand|finger) on (?:him|her|them|anyone))"
+_NEGATION_GAP = r"(?:(?:really|ever|actually|seriously|at all|going to|gonna|want to|wanting to|planning to|planning on|thinking of|thinking about|have|had|be|been|being|feeling|feel|trying to|try to|would|do|ever be|and|or|even|likely to|about to|intending to|intend to|gonna be|any more|so|that|remotely|in danger of|considering|considered|thought about|thinking|that i would|had thoughts of|thoughts of|thoughts about|thought of|any thoughts of|felt like|step|stepped) ){0,4}"
+_NEGATED_TARGET = r"(?:(?:step|walk|run) (?:out )?(?:into|in front of|onto) (?:the |a |an |oncoming )?(?:traffic|road|train|bus|car)|suicidal|suicide|sewerslide|unalive\w*|kill myself|killing myself|end my (?:own )?life|ending my (?:own )?life|end it all|ending it all|take my (?:own )?life|taking my (?:own )?life|hurt myself|hurting myself|harm myself|harming myself|self harm\w*|cut myself|cutting myself|cut again|die|dying|do anything stupid|do anything to myself|act on (?:it|them|those thoughts|my thoughts)|hurt (?:him|her|them|anyone|anybody|someone|somebody|my (?:\w+ )?(?:kids|children|baby|son|daughter|partner|husband|wife|girlfriend|boyfriend|family))|harm (?:him|her|them|anyone|anybody|someone|somebody)|hit (?:him|her|them|anyone|my (?:kids|children|partner|wife|husband|girlfriend|boyfriend))|kill (?:him|her|them|anyone|anybody|someone|somebody)|lay a (?:hand|finger) on (?:him|her|them|anyone))"
+_OTHER_PERSON = r"(?:he|she|they|(?:my|his|her|their|our) (?:\w+ )?(?:friend|friends|coworker|colleague|neighbour|neighbor|cousin|uncle|aunt|classmate|boss|teacher|brother|sister|mum|mom|mother|dad|father|son|daughter|grandad|grandpa|grandma|nan|niece|nephew|partner|husband|wife|boyfriend|girlfriend|ex|stepdad|stepmum|stepmom|brother in law|sister in law|mate|mates|buddy)s?|a (?:\w+ )?(?:friend|coworker|colleague|neighbour|neighbor|classmate|celebrity|student|man|woman|boy|girl|guy|kid|teenager|teen|person|singer|actor)(?: (?:in|at|from) (?:my|our|the) \w+)?|someone (?:at|from|in) (?:work|school|my \w+))"
 NEGATED = [
-    r"(?:he|she|they|my (?:\w+ )?(?:friend|coworker|colleague|neighbour|neighbor|cousin|uncle|aunt|classmate|boss|teacher)|a (?:\w+ )?(?:friend|coworker|colleague|neighbour|neighbor|classmate|celebrity|student|man|woman|boy|girl)|someone (?:at|from|in) (?:work|school|my \w+)) (?:\w+ ){0,2}(?:attempted|committed|died by|died of|died from|lost (?:\w+ )?to) suicide",
+    # someone else's death or attempt, grieved or told (their risk now, "he wants to die", is unsure: crisis.py)
+    rf"{_OTHER_PERSON} (?:\w+ ){{0,2}}(?:attempted|committed|died by|died of|died from|lost (?:\w+ )?to) suicide",
+    rf"{_OTHER_PERSON} (?:\w+ ){{0,2}}(?:killed (?:himself|herself|themselves)|took (?:his|her|their) own life|(?:died|passed away|passed) (?:of|from) (?:an )?overdose|overdosed|died by overdose)",
+    r"(?:lost|losing) (?:my|our|his|her|their) (?:\w+ ){0,3}to (?:an overdose|overdose|suicide|drugs)",
+    # suicide as a subject of study, statistics or prevention, not as anyone's intent
+    r"suicide (?:prevention|awareness|rates?|statistics|stats|research|risk assessment|risk factors|first aid|intervention training|hotline posters?)",
+    r"(?:theory|theories|rates?|statistics|prevention|epidemiology|sociology|stigma|research) (?:of|on|about|into) suicide",
+    r"(?:the word|the term|why do (?:people|they) (?:say|use)|people (?:say|use)) unalive(?! myself| me\b)",
+    r"unalive (?:instead of|trend|is (?:so )?(?:weird|cringe|dumb|silly|funny|annoying))",
     rf"{_NEGATION} {_NEGATION_GAP}{_NEGATED_TARGET}",
     r"no (?:suicidal|self harm|sh) (?:thoughts|feelings|plans|urges|ideas|intent|intentions)(?: at all)?",
+    r"(?:no|nope no|not any) (?:self harm|sh|cutting)(?= (?:\.|$)| just| but| at all| no| thank)",
+    # hyperbole of the body: "i am so full i am going to die"
+    r"(?:so|too) (?:full|stuffed|bored|embarrassed|hungry|sore|hot|cold) (?:\w+ ){0,3}(?:going to|could|will|might|about to) die",
     r"no (?:thoughts|plans|intention|intentions|intent|desire|wish|urge) (?:of|to|about) (?:suicide|killing myself|kill myself|hurting myself|hurt myself|dying|die|ending my life|end my life|self harm|harming (?:myself|anyone|him|her))",
     r"(?:nothing|no one|nobody) (?:is going to|will|would|could) (?:ever )?make me (?:kill myself|hurt myself|do that)",
     r"(?:suicidal|suicide) (?:thoughts )?(?:is|are|was|were) (?:never|not) (?:an option|on the table|something i)",
@@ -670,12 +732,21 @@ NOT_VIOLENCE = [
     r"(?:kill|murder|strangle|throttle|smack|slap) (?:him|her|them|my \w+) (?:for (?:\w+ing|being|not|the|that|this|his|her|their)|if (?:he|she|they) (?:\w+ ){0,2}(?:leaves|forgets|eats|says that|does that|is late|keeps|again|one more time))",
     r"(?:has never|never|has not ever|has not|did not|does not|would never|will never|never once|not once) (?:ever )?(?:\w+ )?(?:hit|hurt|touched|laid a (?:hand|finger) on|pushed|slapped|threatened|hits|hurts|choked|abused|raped) me",
     r"(?:threw|throws|throwing|thrown|chucked|tossed) (?:a |the |my |his |her |some )?(?:pillow|cushion|sock|socks|paper|towel|ball|teddy|toy|popcorn|grape|grapes|snowball|water|blanket|jumper|shirt|tissue|napkin|crumb) at me",
-    r"(?:as a joke|jokingly|playfully|play fighting|play fight|messing around|mucking about|tickl\w+|pillow fight)",
+    r"(?:not|never|no longer) (?:\w+ ){0,2}(?:scared|afraid|frightened|terrified|fearful) (?:of|for|to be (?:alone )?with) (?:him|her|them|my \w+)",
+    r"(?:never|not|have not|has not|had not) (?:ever )?(?:been|got|gotten|was|were) (?:\w+ )?(?:hit|hurt|threatened|pushed|slapped|choked|strangled|abused|raped|beaten|stalked|kicked|punched|attacked)",
+    r"(?:not|never|no longer) (?:\w+ ){0,2}(?:felt |feel |feeling |been )?(?:unsafe|in danger)(?: (?:with|around|at home|in my (?:own )?home)(?: (?:him|her|them|my \w+))?)?",
+    r"(?:is not|was not|are not|were not|not|never|never been|has never been) (?:really |at all |even |ever |physically |remotely )?(?:abusive|violent|controlling)",
+    r"(?:does not|did not|do not|would not|will not|never|not) (?:ever |even |really )?(?:check|checks|read|reads|go through|goes through|look at|looks at|track|tracks|monitor|monitors|control|controls|take|takes) (?:my|at my) (?:phone|messages|texts|location|money|emails|bank|passport|keys)",
+    r"(?:hit|hits|hitting) me with (?:the |a |an |his |her |their |some |this |that )?(?:\w+ ){0,2}(?:line|lines|question|questions|news|truth|joke|jokes|comment|comments|text|message|look|speech|lecture|list|reality|facts|guilt|silent treatment|excuse|excuses|compliment|compliments|pun|puns|meme|memes|request|bill|idea|ideas|plan|story|spoiler|spoilers|song|playlist)",
+    # "i am going to kill him, he ate my leftovers": anger at a small thing, said as people say it
+    r"(?:kill|murder|strangle|throttle|smack|slap) (?:him|her|them|my \w+) (?:he|she|they) (?:\w+ ){0,2}(?:ate|eaten|eats|used|uses|borrowed|borrows|finished|drank|drinks|spoiled|spoilt|spoils|wore|wears|stole|nicked|pinched|forgot|forgets|lost|loses|hid|moved|deleted|unplugged|ruined|scratched|dented|shrank|shrunk|sat on|stepped on|took the last) (?:my|the|our|all|his|her|their|a|an)",
+    r"(?:will|would|is going to|going to|said (?:he|she|they) would|says (?:he|she|they) will|threaten\w* to) (?:literally |actually |totally )?(?:kill|murder|strangle) me if i (?:buy|bought|spoil|spoiled|spoilt|touch|touched|eat|ate|finish|finished|use|used|wear|wore|forget|forgot|sing|sang|play|played|watch|watched|move|moved|borrow|borrowed|do not fix|did not fix|do not clean|get another|buy another|bring home another)",
 ]
 
 # A violence match in a clause like these (and none about now) is unsure at most.
 PAST = [
     r"when i was (?:a |little|young|small|younger|\d+|in (?:school|high school|college|middle school|primary|elementary)|a kid|a child|a teen|a teenager|growing up|pregnant with)",
+    r"(?:at|in) (?:high |secondary |middle |primary )?school(?! (?:today|this|now|tomorrow)\b)",
     r"as a (?:kid|child|teen|teenager|little girl|little boy|young girl|young boy|baby)",
     r"(?:growing up|grew up|in my childhood|my childhood|childhood|years ago|long ago|a long time ago|decades ago|ages ago|back then|in the past|in my past|back in the day|once upon a time)",
     r"(?:my )?(?:last|previous|old|first|former) (?:relationship|marriage|partner|boyfriend|girlfriend|husband|wife|bf|gf)",
@@ -692,6 +763,90 @@ PRESENT = [
 # im five years free") is not a crisis now.
 RECOVERED = [
     r"(?:free|clean|recovered|in recovery|proud|stopped|quit|gave up|behind me|healed|better now|doing well|have not since|not since|no longer)",
+    r"(?:the depression talking|in a (?:good|better|great|much better) place|(?:fine|okay|ok|happy|stable|safe|healthy|well) (?:now|these days)|doing (?:really |so |much )?(?:well|great|good|better)|happily (?:married|remarried)|remarried|therapy (?:really )?helped|glad i (?:stayed|am still here|did not)|worked through it|long in the past|that was (?:ages|years|a long time) ago|(?:have|has) been (?:stable|well|healthy|fine|safe) for)",
+]
+
+# Violence in the past that the person has left behind ("my ex hit me years ago, i am safe now"):
+# no alarm, unless the same sentence says it goes on ("again", "still", "last night").
+RESOLVED = [
+    *RECOVERED,
+    r"(?:i am|i feel|i have been) safe now",
+    r"(?:got out|i left (?:him|her|them|that relationship|that marriage)|left (?:him|her|them) (?:\w+ ){0,2}ago|now i am with|i am now with|my partner now|with someone (?:kind|new|lovely|good|gentle|safe)|moved on)",
+]
+ONGOING = [
+    r"(?:again|still|last night|tonight|today|this morning|this evening|this week|yesterday|every day|every night|keeps|just now|right now|recently|lately)(?! (?:fine|okay|ok|happy|safe|healthy|doing well)\b)",
+]
+
+# Sport, play, sleep and help: words of violence that are none. A violence match in a clause
+# with one of these is no alarm.
+PLAY = [
+    r"(?:in|at|during|playing|after) (?:a |the |our |my )?(?:rugby|football|soccer|hockey|ice hockey|basketball|netball|lacrosse|dodgeball|volleyball|baseball|cricket|boxing|kickboxing|sparring|spar|jiu jitsu|bjj|judo|karate|taekwondo|mma|martial arts|wrestling|training|practice|pe|gym class|self defence class|self defense class|krav maga|paintball|laser tag)(?: (?:match|game|class|session|practice|training|today|on|last|this))?",
+    r"(?:when|while) (?:we|they|the kids|he|she) (?:play|played|playing|wrestle|wrestled|wrestling|rough ?house|roughhouse|spar|sparred|play fight|play fought)",
+    r"(?:pillow fight|play fight\w*|play fighting|messing around|mucking about|tickle fight|snowball fight|water fight|nerf|rough ?housing|horsing around|tickl\w+)",
+    r"in (?:his|her|their|my) sleep",
+    r"(?:choked|choke|chokes|choking) (?:me )?out in (?:jiu jitsu|bjj|judo|training|class|sparring)",
+    r"(?:to stop me|so i (?:would not|did not|could not)|before i|from) (?:from )?(?:falling|fell|fall|slipping|slipped|slip|tripping|tripped|trip|stepping into|step into|walking into|getting hit|being hit|hurting myself|drowning)",
+    r"on the ice|on the stairs so i",
+    r"(?:boss fight|by a boss|in (?:the|a|that) (?:video )?game|video game|playing (?:\w+ )?(?:games?|xbox|playstation|ps5|switch))",
+    r"(?:in|playing) (?:my |our |the )?(?:dnd|d and d|dungeons and dragons|skyrim|elden ring|dark souls|minecraft|fortnite|roblox|zelda|the sims|sims|call of duty|cod|gta|baldurs gate|warzone|pokemon|among us|overwatch|valorant)(?: (?:campaign|game|session))?",
+]
+
+# Reasons that make a control or monitoring match ordinary: the person asked for it, it was a
+# joke, it was care. A certain match with one of these in its clause is unsure; an unsure one
+# is no alarm.
+BENIGN = [
+    r"(?:because|since|as) i (?:asked|wanted) (?:him|her|them) to(?! (?:stop|not|leave|get off|quit|go|back off)\b)",
+    r"i (?:asked|wanted) (?:him|her|them) to(?! (?:stop|not|leave|get off|quit|go|back off)\b)",
+    r"with my (?:permission|consent|blessing)",
+    r"(?:to help me|helping me) (?:stop|quit|save|budget|with)",
+    r"(?:as a|for a|as a little) (?:prank|joke|laugh)|prank|pranked|pranking|jokingly|playfully",
+    r"(?:to see|checking) if i (?:had|have) (?:heard|got|gotten|replied)",
+    r"(?:to|at) the post office|to (?:renew|get it renewed)",
+    r"so (?:that )?we (?:can |could |would |actually )*(?:talk|eat|connect|focus|be present)",
+    r"(?:out loud|aloud) (?:to me|for me)",
+    r"(?:good call|it is sweet|so sweet|was sweet|is cute|it was cute)",
+    r"so i (?:would not|did not|could not|will not) (?:drive|text|call) (?:\w+ ){0,2}(?:drunk|after|while)|after (?:\w+ ){0,2}(?:beers|drinks|pints|wine)",
+    r"because i am driving",
+]
+
+# A self-harm match in a clause about an everyday accident is no alarm, unless it says the
+# harm was meant.
+ACCIDENT = [
+    r"(?:by accident|accidentally|by mistake)",
+    r"(?:on|against|with) (?:the|a|an|my) (?:oven|oven rack|oven door|stove|hob|kettle|pan|frying pan|baking tray|tray|grill|bbq|barbecue|toaster|radiator|exhaust|rose bush|rose|bush|bushes|thorns?|brambles?|fence|nail|staple|stapler|tin|can|paper|cardboard|box|cheese grater|grater|mandoline|glass|broken glass|mug)",
+    r"(?:while|when|whilst) (?:i was )?(?:cooking|baking|gardening|shaving|ironing|cleaning|chopping|cutting (?:up )?(?:the |some )?(?:veg|vegetables|onions|bread|meat)|doing (?:the )?(?:dishes|washing up|gardening))",
+    r"(?:gardening|cooking|baking|shaving|ironing|washing up|chopping)",
+    r"(?:mosquito|insect|bug|midge|flea|spider|gnat) bites?",
+]
+INTENT = [
+    r"(?:on purpose|deliberately|intentionally|meant to|to feel|to cope|to punish|because i deserve|again|every time|when i am (?:sad|upset|angry|stressed|overwhelmed)|relapse\w*)",
+]
+
+# Everyday arrangements that look like putting affairs in order: a grey-zone suicide match in a
+# sentence with one of these is no alarm (a certain one stays).
+ARRANGED = [
+    r"while (?:i am|i m|we are|i will be|i will be) (?:\w+ )?(?:travelling|traveling|away|abroad|on holiday|on vacation|in hospital|moving|on a trip|on tour|deployed|working away)",
+    r"(?:before|until) (?:i|we) (?:go|get back|come back|return|leave) (?:on|from)? ?(?:holiday|vacation|the trip|my trip|travelling|traveling|tour)",
+    r"(?:on|during) (?:the|my|our|this) (?:hike|trip|climb|flight|drive|holiday|vacation|trek|expedition|run|swim|dive)",
+    r"(?:spare key|spare keys|a spare|the spare)",
+    r"(?:since|because) (?:she|he|they) (?:is|are|was|loves?|wants?|wanted|asked|needs?|got)",
+    r"(?:at|for) (?:my|the|our) (?:leaving do|leaving party|farewell party|going away party|last day|wedding|retirement)",
+    r"(?:for|on) (?:his|her|their|my) birthday",
+]
+
+# Suicide, self-harm or violence as a subject of study or training: no alarm for someone
+# else's words; when the match is the person's own, a question.
+TOPIC = [
+    r"(?:essay|course|coursework|lecture|seminar|module|assignment|dissertation|thesis|school project|project|presentation|workshop|webinar|training course|textbook|exam) (?:\w+ ){0,2}(?:on|about|covering|into)",
+    r"(?:class|we|lecture|course|module|teacher|professor|lecturer|training|trainer) (?:\w+ ){0,2}(?:covered|discussed|talked about|learned about|learnt about|taught us about|went over|is about|was about)",
+    r"(?:training to be|studying to be|qualified as|work as|working as) (?:a |an )?(?:counsellor|counselor|therapist|nurse|social worker|psychologist|mental health first aider|paramedic|doctor|teacher|crisis line volunteer|volunteer)",
+    r"(?:awareness (?:week|month|day|campaign)|mental health first aid\w*|for (?:my|a|the) (?:class|course|degree|essay|paper|project|module))",
+]
+
+# "I was joking", "not literally": said of the person's own words, a question and not an act.
+RETRACTED = [
+    r"(?<!thinks )(?<!think )(?<!thought )(?<!says )(?<!said )(?:i was|i am) (?:only |just )?(?:joking|kidding)(?! (?:\w+ ){0,6}but\b)",
+    r"(?:i )?(?:meant|mean) (?:the|it|that) (?:\w+ ){0,3}not (?:literally|for real)|(?<!but )not literally(?! but\b)|figure of speech|just an expression",
 ]
 
 # A violence match in a clause about a story is unsure at most.
@@ -717,6 +872,25 @@ HEIGHTS = [
     rf"(?:where|how) (?:can i|to|do i|could i) (?:buy|get|find) (?:a |an |some )?(?:gun|rope|{_MEDS}|charcoal|helium|a lot of)",
 ]
 
+# Who a sentence is about, read backwards from a suicide or self-harm match to the nearest of
+# these: the person ("i", "me") or someone else ("he", "my sister", "the main character").
+FIRST_PERSON = frozenset({"i", "me", "myself"})
+# A thing as the subject ("it handled suicide", "the film shows"): the sentence is not the person's.
+A_THING = frozenset({
+    "it", "this", "that", "film", "movie", "show", "series", "episode", "book", "novel", "song", "lyrics",
+    "article", "post", "video", "documentary", "podcast", "news", "report", "story", "chapter", "scene", "game",
+    "we", "us",
+})
+SOMEONE_ELSE = frozenset({
+    "he", "she", "they", "someone", "somebody", "himself", "herself", "themselves", "friend", "friends", "mate",
+    "brother", "sister", "mum", "mom", "mother", "dad", "father", "son", "daughter", "cousin", "aunt", "uncle",
+    "grandma", "grandad", "grandpa", "nan", "niece", "nephew", "partner", "husband", "wife", "boyfriend",
+    "girlfriend", "bf", "gf", "ex", "fiance", "fiancee", "colleague", "coworker", "neighbour", "neighbor",
+    "classmate", "student", "students", "teacher", "boss", "client", "patient", "girl", "boy", "guy", "man",
+    "woman", "kid", "teen", "teenager", "person", "people", "character", "characters", "celebrity", "singer",
+    "actor", "actress", "rapper", "author", "stepdad", "stepmum", "stepmom", "roommate", "flatmate",
+})
+
 TABLES: dict[Category, list[str]] = {
     "suicide": SUICIDE,
     "self_harm": SELF_HARM,
@@ -727,6 +901,7 @@ TABLES: dict[Category, list[str]] = {
 
 def pattern_words() -> set[str]:
     """Every plain word the tables use (the normaliser squeezes "killlll" to a known one)."""
-    every = [*NEGATED, *NOT_VIOLENCE, *STRESSOR, *HEIGHTS, *RECOVERED]
+    every = [*NEGATED, *NOT_VIOLENCE, *STRESSOR, *HEIGHTS, *RECOVERED, *RESOLVED, *ONGOING, *PLAY, *BENIGN,
+             *ACCIDENT, *INTENT, *TOPIC, *RETRACTED, *ARRANGED]
     every += [pattern for table in (*TABLES.values(), *UNSURE.values()) for pattern in table]
     return {word for pattern in every for word in re.findall(r"[a-z]+", pattern)}
