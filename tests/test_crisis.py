@@ -19,7 +19,7 @@ from typing import get_args
 import pytest
 
 from bot.errors import ConfigError
-from bot.safety import classifier, semantic
+from bot.safety import classifier, semantic, training
 from bot.safety.crisis import Category, CrisisSignal, detect, detect_patterns, normalise
 from bot.safety.resources import (
     REQUIRED,
@@ -224,8 +224,8 @@ def test_the_model_loads_offline_and_opens_no_socket() -> None:
 def test_the_shipped_weights_were_fitted_on_the_training_files_as_they_are() -> None:
     model = semantic.model_file()
     assert model is not None
-    assert classifier.current(model), "bot/safety/train/ changed since the fit: run hedgehog safety-train"
-    sizes = collections.Counter(line.label for line in classifier.used_lines())
+    assert training.current(model), "bot/safety/train/ changed since the fit: run hedgehog safety-train"
+    sizes = collections.Counter(line.label for line in training.used_lines())
     assert set(sizes) == set(classifier.LABELS) and min(sizes.values()) >= 150, sizes
     fitted = classifier.Model.load()
     assert len(fitted.crisis_bank) + len(fitted.ordinary_bank) == sum(sizes.values())

@@ -20,7 +20,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.errors import EvalSetError
-from bot.safety import classifier, evaluate
+from bot.safety import classifier, evaluate, training
 from bot.safety.crisis import CrisisSignal, detect
 from bot.safety.evaluate import CRISIS, EXPECTED, ORDINARY, VIOLENCE, Item
 
@@ -124,7 +124,7 @@ def test_no_training_line_of_the_classifier_is_an_evaluation_item(parts: dict[st
     training line equal to one (the writers wrote independently, so a few short sentences
     coincide), and the project's own training files hold none. Only counts are shown."""
     items = {key(item.text) for item in every(parts)}
-    used = sum(key(line.text) in items for line in classifier.used_lines())
+    used = sum(key(line.text) in items for line in training.used_lines())
     assert used == 0, f"{used} training line(s) the weights were fitted on equal an evaluation item"
     core = sum(key(line.text) in items for line in classifier.training_set() if line.author == "core")
     assert core == 0, f"{core} line(s) of bot/safety/train/*.core.txt equal an evaluation item: write new words"

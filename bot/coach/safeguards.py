@@ -35,6 +35,10 @@ from bot.storage.models import PLAN_SECTIONS
 # that move toward a partner).
 GATED_TAG = "moves-toward-partner"
 PATH_TAG = "crisis-path"  # a flow's tag: the crisis kinds it is the path for
+# A flow that asks about risk on purpose (the safety plan: "make your surroundings safer"):
+# there an unsure signal is the answer to the question, not a reason to interrupt it; a
+# certain one still pauses everything.
+RISK_WORDS_TAG = "risk-words-expected"
 # When one message touches several kinds, the path of the first of them runs (every kind's
 # lines are shown).
 KIND_ORDER = ("suicide", "self_harm", "harm_others", "partner_violence")
@@ -58,11 +62,21 @@ class Safeguards:
             for kind in compiled.flow.tags.get(PATH_TAG) or ():
                 self.paths.setdefault(str(kind), flow_id)
         self.support = frozenset({self.clarify_flow, self.crisis_flow, *self.paths.values()})
+        self.risk_words_expected = frozenset(
+            f for f, c in engine.flows.items() if c.flow.tags.get(RISK_WORDS_TAG) is True
+        )
         self.resources = load_resources()
 
     # ------------------------------------------------------------------ crisis language
 
-    def crisis(self, turn: Turn, signal: CrisisSignal) -> list[Reply]:
+    def acts_on(self, state: SessionState | None, signal: CrisisSignal) -> bool:
+        """Whether a signal pauses the flow: a certain one always; an unsure one unless the
+        open question asks about risk on purpose (tag `risk-words-expected`)."""
+        if signal.certain or state is None or state.status != "active":
+            return True
+        return state.flow_id not in self.risk_words_expected
+
+    def crisis(self, turn: Turn, signal: CrisisSignal, ending: bool = False) -> list[Reply]:
         """Crisis language pauses the flow: what was written is not taken as an answer. A
         certain signal gets resources and the crisis path of its kind at once; an unsure one
         a direct question first. Either way the event is recorded without the text."""
@@ -70,7 +84,7 @@ class Safeguards:
         kinds: list[str] = sorted(signal.categories, key=_rank)
         flow_id, step_id = (state.flow_id, state.step_id) if state else ("-", "-")
         if not signal.certain:
-            return self.clarify(turn, state, kinds)
+            return self.clarify(turn, state, kinds, ending)
         tx.record_safety_event(flow_id, step_id, sorted(kinds))
         set_here = False
         if VIOLENCE in kinds and not tx.violence_noted:
@@ -79,7 +93,9 @@ class Safeguards:
             set_here = True
         return self.crisis_path(turn, state, kinds, turn.locale, set_here)
 
-    def clarify(self, turn: Turn, state: SessionState | None, kinds: list[str]) -> list[Reply]:
+    def clarify(self, turn: Turn, state: SessionState | None, kinds: list[str], ending: bool = False) -> list[Reply]:
+        """One direct question about the kind the signal is least sure of. `ending`: the
+        message spoke of something ending, so the question names both meanings."""
         tx = turn.tx
         flow_id, step_id = (state.flow_id, state.step_id) if state else ("-", "-")
         tx.record_safety_event(flow_id, step_id, sorted(kinds), name="asked")
@@ -87,7 +103,7 @@ class Safeguards:
             return turn.engine.show(state).replies  # already asking, or already in support
         result = turn.engine.interrupt(
             state, self.clarify_flow,
-            {"clarify_kind": kinds[0], "clarify_sure": True, NOT_SAFE_VAR: tx.violence_noted},
+            {"clarify_kind": kinds[0], "clarify_ending": ending, "clarify_sure": True, NOT_SAFE_VAR: tx.violence_noted},
         )
         turn.save(state, result)
         return result.replies

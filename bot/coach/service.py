@@ -38,7 +38,7 @@ from bot.dialogue.templates import Prompt
 from bot.engine.engine import Engine, Result
 from bot.engine.state import Choice, Command, ConfirmCrisis, EraseData, FlowEnded, Reply, SessionState, Text
 from bot.features.progress import week_facts
-from bot.safety.crisis import detect
+from bot.safety.crisis import detect, speaks_of_ending
 from bot.storage import ChatKey, ChatTx, Delivery, DueFollowUp, Store
 from bot.storage.therapy import therapist_of
 
@@ -120,9 +120,11 @@ class Coach:
                 event = incoming.event
                 free_text = isinstance(event, Text) and not self.engine.names_a_button(state, event.text)
                 signal = detect(event.text) if free_text and isinstance(event, Text) else None
-                if signal is not None:
+                if signal is not None and self.safety.acts_on(state, signal):
                     # The grey zone is asked about first.
-                    done = Handled(self.safety.crisis(turn, signal), "crisis" if signal.certain else "asked")
+                    ending = isinstance(event, Text) and speaks_of_ending(event.text)
+                    replies = self.safety.crisis(turn, signal, ending=ending)
+                    done = Handled(replies, "crisis" if signal.certain else "asked")
                 else:
                     done = self.dispatch(turn, event)
                 replies = self.safety.support_if_redirected(turn, state, done.replies)

@@ -36,7 +36,7 @@ from bot.safety import patterns, semantic
 from bot.safety.normalise import normalise
 from bot.safety.patterns import Category, words
 
-__all__ = ["Category", "CrisisSignal", "detect", "detect_patterns", "normalise", "warm"]
+__all__ = ["Category", "CrisisSignal", "detect", "detect_patterns", "normalise", "speaks_of_ending", "warm"]
 
 LIMIT = 20_000  # characters read; a Telegram message is at most 4,096
 
@@ -344,3 +344,18 @@ def detect(text: str) -> CrisisSignal | None:
         return CrisisSignal(sure)
     unsure = frozenset(match.category for match in near) | grey
     return CrisisSignal(unsure, certain=False) if unsure else None
+
+
+# "I want it to end", "I want out", "I'm done", "make it stop", "it's over": words that may
+# mean the relationship or a life. The clarifying question names that ambiguity only when
+# the message has one of them; otherwise it asks plainly.
+_ENDING = re.compile(r" (?:end|ends|ending|ended|over|out|finish|finished|stop|done|quit|through) ")
+
+
+def speaks_of_ending(text: str) -> bool:
+    """Whether `text` speaks of something ending (which could be the relationship or a life).
+    Pure; never raises on odd text."""
+    try:
+        return _ENDING.search(normalise(text[:LIMIT])) is not None
+    except Exception:
+        return False

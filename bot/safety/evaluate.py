@@ -135,7 +135,9 @@ def load(part: str, folder: Path = EVAL_DIR) -> list[Item]:
         raise EvalSetError(f"{path} is not UTF-8 (byte {exc.start}): save it as UTF-8.") from None
     if not lines or tuple(lines[0].split("\t")) != HEADER:
         raise EvalSetError(f"{path.name}:1: the first line must be the header 'class<TAB>text<TAB>source'.")
-    items, problems, seen = [], [], {}
+    items: list[Item] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue

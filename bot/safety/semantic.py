@@ -183,7 +183,7 @@ class Layer:
                 continue
             if ignore is not None and verdict.category in ignore(window):
                 continue
-            category: Category = verdict.category  # type: ignore[assignment]
+            category: Category = verdict.category
             match = Match(category, verdict.crisis, verdict.crisis >= classifier.SURE)
             if category not in found or found[category].score < verdict.crisis:
                 found[category] = match
