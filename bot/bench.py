@@ -228,4 +228,3 @@ def run_benchmarks(settings: Settings, steps: int = 20_000) -> int:
         else:
             print(f"    {name:<37}{mean:>12,.0f}{p99:>12,.0f}")
     return 0
-

@@ -38,8 +38,9 @@ CHAT = 7070
 
 
 _ANSWERED = json.dumps({"ok": True, "result": True}).encode()
-_ME = json.dumps({"ok": True, "result": {"id": 123456, "is_bot": True, "first_name": "Hedgehog",
-                                         "username": "bench_bot"}}).encode()
+_ME = json.dumps(
+    {"ok": True, "result": {"id": 123456, "is_bot": True, "first_name": "Hedgehog", "username": "bench_bot"}}
+).encode()
 _SENT = '{"ok":true,"result":{"message_id":%d,"date":0,"text":"x","chat":{"id":%d,"type":"private"}}}'
 
 
@@ -86,20 +87,36 @@ class RecordingRequest(BaseRequest):
 
 def _message(update_id: int, text: str) -> dict[str, Any]:
     entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": 0, "text": text, "entities": entities,
-        "chat": {"id": CHAT, "type": "private", "first_name": "B"},
-        "from": {"id": CHAT, "is_bot": False, "first_name": "B"},
-    }}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 0,
+            "text": text,
+            "entities": entities,
+            "chat": {"id": CHAT, "type": "private", "first_name": "B"},
+            "from": {"id": CHAT, "is_bot": False, "first_name": "B"},
+        },
+    }
 
 
 def _press(update_id: int, data: str) -> dict[str, Any]:
-    return {"update_id": update_id, "callback_query": {
-        "id": str(update_id), "chat_instance": "1", "data": data,
-        "from": {"id": CHAT, "is_bot": False, "first_name": "B"},
-        "message": {"message_id": 1, "date": 0, "text": "q", "chat": {"id": CHAT, "type": "private"},
-                    "reply_markup": {"inline_keyboard": [[{"text": "a", "callback_data": data}]]}},
-    }}
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": str(update_id),
+            "chat_instance": "1",
+            "data": data,
+            "from": {"id": CHAT, "is_bot": False, "first_name": "B"},
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "text": "q",
+                "chat": {"id": CHAT, "type": "private"},
+                "reply_markup": {"inline_keyboard": [[{"text": "a", "callback_data": data}]]},
+            },
+        },
+    }
 
 
 def next_update(update_id: int, recorder: RecordingRequest) -> dict[str, Any]:
@@ -227,22 +244,34 @@ def run_telegram_benchmark(settings: Settings, updates: int = 2000, rounds: int 
         median = statistics.median(seconds)
         return f"{updates / median:>10,.0f} updates/s  {median / updates * 1e6:>8.1f} us each"
 
-    print(f"hedgehog bench --telegram: {rounds} alternating rounds of {updates} updates each side, "
-          "through Application.process_update")
+    print(
+        f"hedgehog bench --telegram: {rounds} alternating rounds of {updates} updates each side, "
+        "through Application.process_update"
+    )
     for n, (echo_s, hedgehog_s) in enumerate(zip(echo.seconds, hedgehog.seconds, strict=True), 1):
-        print(f"  round {n}: echo {updates / echo_s:>7,.0f}/s  Hedgehog {updates / hedgehog_s:>7,.0f}/s  "
-              f"ratio {echo_s / hedgehog_s:.2f}")
+        print(
+            f"  round {n}: echo {updates / echo_s:>7,.0f}/s  Hedgehog {updates / hedgehog_s:>7,.0f}/s  "
+            f"ratio {echo_s / hedgehog_s:.2f}"
+        )
     print(f"  bare PTB echo handler (median):          {rate(echo.seconds)}")
-    print("  Hedgehog full step (engine, render, SQLite commit, replies), median:"
-          f"\n                                           {rate(hedgehog.seconds)}")
+    print(
+        "  Hedgehog full step (engine, render, SQLite commit, replies), median:"
+        f"\n                                           {rate(hedgehog.seconds)}"
+    )
     ratios = [e / h for e, h in zip(echo.seconds, hedgehog.seconds, strict=True)]
-    print(f"    Hedgehog / bare echo throughput:       {statistics.median(ratios):>10.2f}  "
-          f"(median of the rounds' ratios, {min(ratios):.2f} to {max(ratios):.2f}; target 0.5 or better)")
+    print(
+        f"    Hedgehog / bare echo throughput:       {statistics.median(ratios):>10.2f}  "
+        f"(median of the rounds' ratios, {min(ratios):.2f} to {max(ratios):.2f}; target 0.5 or better)"
+    )
     calls = ", ".join(f"{name} {count}" for name, count in sorted(recorder.calls.items()))
     print(f"    Bot API calls Hedgehog made: {calls}")
-    print("  Hedgehog's Telegram side alone (same updates and replies; no engine, no database), median:"
-          f"\n                                           {rate(alone.seconds)}")
+    print(
+        "  Hedgehog's Telegram side alone (same updates and replies; no engine, no database), median:"
+        f"\n                                           {rate(alone.seconds)}"
+    )
     ceiling = [e / t for e, t in zip(echo.seconds, alone.seconds, strict=True)]
-    print(f"    its / bare echo throughput:            {statistics.median(ceiling):>10.2f}  "
-          "(the most the full step could reach with those Bot API calls)")
+    print(
+        f"    its / bare echo throughput:            {statistics.median(ceiling):>10.2f}  "
+        "(the most the full step could reach with those Bot API calls)"
+    )
     return 0

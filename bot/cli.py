@@ -92,11 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     bench.set_defaults(handler=_bench)
 
     safety = commands.add_parser("safety-eval", help="how well crisis detection does on the evaluation set")
-    safety.add_argument("--part", default="all", metavar="PART",
-                        help="dev, a held-out part (heldout, heldout2, ...: any tests/safety/eval/<PART>.tsv) "
-                             "or all (default)")
-    safety.add_argument("--show-misses", action="store_true",
-                        help="list misses and false alarms (never of a held-out part)")
+    safety.add_argument(
+        "--part",
+        default="all",
+        metavar="PART",
+        help="dev, a held-out part (heldout, heldout2, ...: any tests/safety/eval/<PART>.tsv) or all (default)",
+    )
+    safety.add_argument(
+        "--show-misses", action="store_true", help="list misses and false alarms (never of a held-out part)"
+    )
     safety.set_defaults(handler=_safety_eval)
     train = commands.add_parser("safety-train", help="fit the crisis classifier on bot/safety/train/ and save it")
     train.add_argument("--cv", action="store_true", help="print five-fold cross-validation figures too")
@@ -158,8 +162,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     coach = build_coach(settings, engine=build_engine(settings))
     warming = warm_detector()
     try:
-        asyncio.run(telegram.serve(coach, token, settings.telegram_api_base_url, webhook=webhook,
-                                   crash_at=settings.test_crash_at))
+        asyncio.run(
+            telegram.serve(
+                coach, token, settings.telegram_api_base_url, webhook=webhook, crash_at=settings.test_crash_at
+            )
+        )
     finally:
         coach.store.close()
         warming.join()
@@ -250,8 +257,12 @@ def _therapist(args: argparse.Namespace, settings: Settings) -> int:
     def chat_key(text: str) -> ChatKey:
         transport, _, address = text.rpartition(":")
         transport = transport or "telegram"
-        if transport not in ("telegram", "terminal") or not address or len(address) > 128 or _unprintable(text) or (
-            transport == "telegram" and not (address.lstrip("-").isascii() and address.lstrip("-").isdigit())
+        if (
+            transport not in ("telegram", "terminal")
+            or not address
+            or len(address) > 128
+            or _unprintable(text)
+            or (transport == "telegram" and not (address.lstrip("-").isascii() and address.lstrip("-").isdigit()))
         ):
             shown = text[:40].encode("unicode_escape").decode()
             raise ConfigError(f"'{shown}' is not a chat: give a Telegram chat id (a number) or terminal:NAME.")
@@ -259,12 +270,15 @@ def _therapist(args: argparse.Namespace, settings: Settings) -> int:
 
     def client_name(text: str) -> str:
         if _unprintable(text):
-            raise ConfigError("--name cannot hold control characters, NUL bytes or bytes that are not UTF-8 text: "
-                              "type the name as clients will see it.")
+            raise ConfigError(
+                "--name cannot hold control characters, NUL bytes or bytes that are not UTF-8 text: "
+                "type the name as clients will see it."
+            )
         name = " ".join(text.split())
         if not name or len(name) > MAX_NAME:
-            raise ConfigError(f"--name needs 1 to {MAX_NAME} characters (this one has {len(name)}): "
-                              "the name clients will see.")
+            raise ConfigError(
+                f"--name needs 1 to {MAX_NAME} characters (this one has {len(name)}): the name clients will see."
+            )
         return name
 
     now = datetime.now(UTC)
@@ -283,8 +297,10 @@ def _therapist(args: argparse.Namespace, settings: Settings) -> int:
         elif args.action == "list":
             found = rows.list_therapists(store)
             for row, open_count in found:
-                print(f"{row.chat.transport}:{row.chat.address}\t{row.name}\t{open_count} open\t"
-                      f"since {row.created_at:%Y-%m-%d}")
+                print(
+                    f"{row.chat.transport}:{row.chat.address}\t{row.name}\t{open_count} open\t"
+                    f"since {row.created_at:%Y-%m-%d}"
+                )
             if not found:
                 print("No therapists yet: hedgehog therapist invite --name NAME")
         else:
@@ -294,8 +310,7 @@ def _therapist(args: argparse.Namespace, settings: Settings) -> int:
             code, code_hash = new_secret()
             assert digest(code) == code_hash
             rows.create_invite(store, code_hash, name, now, now + timedelta(days=args.days))
-            print(f"Invite for {name}, single use, valid {args.days} days. They send the bot:\n\n"
-                  f"/therapist {code}\n")
+            print(f"Invite for {name}, single use, valid {args.days} days. They send the bot:\n\n/therapist {code}\n")
     finally:
         store.close()
     return 0

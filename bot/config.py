@@ -78,9 +78,7 @@ class Settings:
 
         level = get("HEDGEHOG_LOG_LEVEL")
         if level is not None and level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-            raise ConfigError(
-                f"HEDGEHOG_LOG_LEVEL is '{level}'; use DEBUG, INFO, WARNING or ERROR."
-            )
+            raise ConfigError(f"HEDGEHOG_LOG_LEVEL is '{level}'; use DEBUG, INFO, WARNING or ERROR.")
         link_days = get("HEDGEHOG_HOMEWORK_LINK_DAYS") or "7"
         if not link_days.isdigit() or not 1 <= int(link_days) <= 90:
             raise ConfigError(f"HEDGEHOG_HOMEWORK_LINK_DAYS is '{link_days}'; use a whole number of days from 1 to 90.")

@@ -18,9 +18,28 @@ from bot.errors import Busy
 from bot.storage import ChatKey, Delivery
 
 __all__ = [
-    "SHARE_BUTTON", "SKIP_CHOICE", "UNASSIGN_BUTTON", "Attachment", "Busy", "Button", "ChatKey", "Choice", "Command",
-    "Delivery", "Event", "Handled", "Incoming", "Reply", "Role", "ServiceButton", "Text", "Unsupported",
-    "callback_payload", "is_service_button", "parse_callback_payload", "service_button",
+    "SHARE_BUTTON",
+    "SKIP_CHOICE",
+    "UNASSIGN_BUTTON",
+    "Attachment",
+    "Busy",
+    "Button",
+    "ChatKey",
+    "Choice",
+    "Command",
+    "Delivery",
+    "Event",
+    "Handled",
+    "Incoming",
+    "Reply",
+    "Role",
+    "ServiceButton",
+    "Text",
+    "Unsupported",
+    "callback_payload",
+    "is_service_button",
+    "parse_callback_payload",
+    "service_button",
 ]
 
 Role = Literal["therapist", "client"]

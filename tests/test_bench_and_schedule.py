@@ -17,22 +17,35 @@ from bot.features.schedule import due_time, offset_from_clock, quiet_until
 def test_bench_prints_every_figure() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "bot", "bench", "--steps", "1000"],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, check=False, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=False,
+        timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    for label in ("pure engine step", "detached cursor", "add_model/remove_model", "naive / detached",
-                  "memory per attached chat", "full durable step"):
+    for label in (
+        "pure engine step",
+        "detached cursor",
+        "add_model/remove_model",
+        "naive / detached",
+        "memory per attached chat",
+        "full durable step",
+    ):
         assert re.search(re.escape(label) + r".*\d", run.stdout), label
 
 
 def test_telegram_bench_prints_both_figures_and_the_ratio() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "bot", "bench", "--telegram", "--steps", "2000"],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, check=False, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=False,
+        timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    for label in ("bare PTB echo handler", "Hedgehog full step", "Hedgehog / bare echo throughput",
-                  "sendMessage"):
+    for label in ("bare PTB echo handler", "Hedgehog full step", "Hedgehog / bare echo throughput", "sendMessage"):
         assert re.search(re.escape(label) + r".*\d", run.stdout, re.DOTALL), label
 
 
@@ -64,16 +77,27 @@ def test_sunday_after_six_pm_means_next_sunday() -> None:
 
 @pytest.mark.parametrize(
     ("said", "offset"),
-    [("14:30", "UTC+02:30"), ("2:30 pm", "UTC+02:30"), ("9", "UTC-03:00"), ("23:55", "UTC+12:00"),
-     ("00:10", "UTC-11:45"), ("7.45", "UTC-04:15"), ("12 am", "UTC-12:00"), ("25:00", None), ("soon", None)],
+    [
+        ("14:30", "UTC+02:30"),
+        ("2:30 pm", "UTC+02:30"),
+        ("9", "UTC-03:00"),
+        ("23:55", "UTC+12:00"),
+        ("00:10", "UTC-11:45"),
+        ("7.45", "UTC-04:15"),
+        ("12 am", "UTC-12:00"),
+        ("25:00", None),
+        ("soon", None),
+    ],
 )
 def test_a_time_zone_comes_from_what_time_the_person_says_it_is(said: str, offset: str | None) -> None:
     assert offset_from_clock(said, NOON_UTC) == offset
 
 
 def test_night_is_21_to_9_in_the_persons_time() -> None:
-    assert quiet_until(datetime(2026, 11, 25, 22, 0, tzinfo=UTC), "UTC+02:00") == datetime(2026, 11, 26, 7, 0,
-                                                                                           tzinfo=UTC)
+    assert quiet_until(datetime(2026, 11, 25, 22, 0, tzinfo=UTC), "UTC+02:00") == datetime(
+        2026, 11, 26, 7, 0, tzinfo=UTC
+    )
     assert quiet_until(datetime(2026, 11, 25, 10, 0, tzinfo=UTC), "UTC+02:00") is None
-    assert quiet_until(datetime(2026, 11, 25, 5, 0, tzinfo=UTC), "Europe/Berlin") == datetime(2026, 11, 25, 8, 0,
-                                                                                              tzinfo=UTC)
+    assert quiet_until(datetime(2026, 11, 25, 5, 0, tzinfo=UTC), "Europe/Berlin") == datetime(
+        2026, 11, 25, 8, 0, tzinfo=UTC
+    )

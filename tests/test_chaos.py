@@ -83,20 +83,31 @@ class Bot:
 
     async def start(self, crash_at: str | None = None) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HEDGEHOG_", "TELEGRAM_"))}
-        env.update(TELEGRAM_BOT_TOKEN=self.fake.token, TELEGRAM_API_BASE_URL=self.fake.url,
-                   HEDGEHOG_DATABASE_URL=f"sqlite:///{self.folder}/bot.sqlite3", HEDGEHOG_LOG_LEVEL="WARNING",
-                   HEDGEHOG_OUTBOX_LEASE="0.5")
+        env.update(
+            TELEGRAM_BOT_TOKEN=self.fake.token,
+            TELEGRAM_API_BASE_URL=self.fake.url,
+            HEDGEHOG_DATABASE_URL=f"sqlite:///{self.folder}/bot.sqlite3",
+            HEDGEHOG_LOG_LEVEL="WARNING",
+            HEDGEHOG_OUTBOX_LEASE="0.5",
+        )
         if crash_at:
             env["HEDGEHOG_TEST_CRASH_AT"] = crash_at
         before = len(self.fake.calls_to("getUpdates"))
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", env=env, cwd=PROJECT_ROOT,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=PROJECT_ROOT,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
         )
         self.starts += 1
         process = self.process
-        await self.fake.wait_for(lambda: len(self.fake.calls_to("getUpdates")) > before
-                                 or process.returncode is not None, timeout=90)
+        await self.fake.wait_for(
+            lambda: len(self.fake.calls_to("getUpdates")) > before or process.returncode is not None, timeout=90
+        )
 
     @property
     def dead(self) -> bool:
@@ -127,12 +138,17 @@ def act(fake: FakeBotAPI, step: Act) -> int:
     if step.kind == "command":
         return fake.send_command(CHAT, step.value)
     offering: list[BotMessage] = [
-        m for m in fake.messages(CHAT) if m.reply_markup
-        and any(b["text"] == step.value for row in m.reply_markup["inline_keyboard"] for b in row)
+        m
+        for m in fake.messages(CHAT)
+        if m.reply_markup and any(b["text"] == step.value for row in m.reply_markup["inline_keyboard"] for b in row)
     ]
     message = offering[-1]
-    data = next(b["callback_data"] for row in message.reply_markup["inline_keyboard"]  # type: ignore[index]
-                for b in row if b["text"] == step.value)
+    data = next(
+        b["callback_data"]
+        for row in message.reply_markup["inline_keyboard"]  # type: ignore[index]
+        for b in row
+        if b["text"] == step.value
+    )
     return fake.press(CHAT, message.message_id, data)
 
 
@@ -146,8 +162,9 @@ class Counts:
     points: dict[str, int] = field(default_factory=dict)
 
 
-async def play(bot: Bot, reference: list[list[str]] | None, rng: random.Random | None, counts: Counts,
-               started: float) -> list[list[str]]:
+async def play(
+    bot: Bot, reference: list[list[str]] | None, rng: random.Random | None, counts: Counts, started: float
+) -> list[list[str]]:
     """Play the script. With `rng`, kill along the way (and restart); each step waits until
     the person sees what the reference run showed after it (or, for the reference, until
     the step's words show and the chat is quiet)."""
@@ -189,9 +206,11 @@ async def play(bot: Bot, reference: list[list[str]] | None, rng: random.Random |
             def want(target: list[str] = target) -> bool:
                 return len(collapse(shown(fake))[0]) >= len(target)
         else:
+
             def want(step: Act = step, count: int = len(fake.messages(CHAT))) -> bool:
                 messages = shown(fake)
                 return len(messages) > count and step.until in messages[-1]
+
         deadline = time.monotonic() + 90
         while not want():
             assert time.monotonic() < deadline, f"step {index} ({step.value}): nothing arrived; saw {shown(fake)[-3:]}"
@@ -240,9 +259,11 @@ async def test_kill_it_again_and_again_and_nothing_committed_is_lost(tmp_path: P
         seen, counts.duplicates = collapse(shown(fake))
         counts.aimed = sum(counts.points.values())
     counts.checked = len(expected)
-    print(f"chaos: {counts.kills} kills ({counts.aimed} processes started with an aimed kill point "
-          f"{counts.points}), {bot.starts} starts, {counts.updates} updates, {counts.checked} replies checked, "
-          f"{counts.duplicates} repeats seen, {time.monotonic() - started:.0f} s")
+    print(
+        f"chaos: {counts.kills} kills ({counts.aimed} processes started with an aimed kill point "
+        f"{counts.points}), {bot.starts} starts, {counts.updates} updates, {counts.checked} replies checked, "
+        f"{counts.duplicates} repeats seen, {time.monotonic() - started:.0f} s"
+    )
     assert seen == expected  # every committed reply, in order, nothing else; then nothing after the delete
     assert counts.kills >= WANTED_KILLS or time.monotonic() - started > BUDGET, counts
     store = Store.open(f"sqlite:///{tmp_path / 'chaos'}/bot.sqlite3")

@@ -33,11 +33,7 @@ def found(path: Path) -> set[tuple[str, int]]:
     report = check_paths([path], PROMPTS, REQUIRED_TEMPLATES).report
     # Fixture file names start with their rule, so their flow ids cannot match them:
     # the file-name warning is only asserted in its own fixture.
-    return {
-        (d.code, d.line)
-        for d in report.items
-        if d.code != "HH021" or path.name.startswith("HH021")
-    }
+    return {(d.code, d.line) for d in report.items if d.code != "HH021" or path.name.startswith("HH021")}
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
@@ -102,7 +98,10 @@ def test_cli_reports_every_problem_with_place_and_hint_and_fails() -> None:
     fixture = BAD / "many-problems.yaml"
     run = subprocess.run(
         [sys.executable, "-m", "bot", "check", str(fixture)],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=False,
     )
     assert run.returncode == 1
     lines = run.stdout.splitlines()
@@ -131,16 +130,14 @@ def test_buttons_that_go_on_to_next_set_what_they_set(
         "flow: f\nversion: 1\ntitle: F\nsummary: S\nstart: pick\nsteps:\n  pick:\n    say: Where?\n"
         "    choices:\n      - {id: us, label: US, set: {country: US}}\n"
         f"      - {{id: gb, label: UK, {second}}}\n    next: done\n"
-        "  done:\n    say: \"{{ country }}\"\n    end: completed\n"
+        '  done:\n    say: "{{ country }}"\n    end: completed\n'
     )
     report = check_paths([tmp_path], PROMPTS).report
     assert [(d.code, d.line) for d in report.items] == [(c, line + 2) for c, line in problems]
 
 
 @pytest.mark.parametrize(("tag", "problems"), [("assignable", []), ("nonexistent", [("HH009", 10)])])
-def test_each_flow_makes_one_button_per_tagged_flow(
-    tmp_path: Path, tag: str, problems: list[tuple[str, int]]
-) -> None:
+def test_each_flow_makes_one_button_per_tagged_flow(tmp_path: Path, tag: str, problems: list[tuple[str, int]]) -> None:
     for name, title in (("b-flow", "Beta"), ("a-flow", "Alpha")):
         (tmp_path / f"{name}.yaml").write_text(
             f"flow: {name}\nversion: 1\ntitle: {title}\nsummary: S\ntags: {{assignable: true}}\nstart: a\n"
@@ -149,7 +146,7 @@ def test_each_flow_makes_one_button_per_tagged_flow(
     (tmp_path / "pick.yaml").write_text(
         "flow: pick\nversion: 1\ntitle: P\nsummary: S\nstart: which\nsteps:\n  which:\n    say: Which?\n"
         f"    choices:\n      - each_flow: {{tagged: {tag}, set: chosen, title: chosen_title}}\n"
-        "        goto: done\n  done:\n    say: \"{{ chosen_title }} ({{ chosen }})\"\n    end: completed\n"
+        '        goto: done\n  done:\n    say: "{{ chosen_title }} ({{ chosen }})"\n    end: completed\n'
     )
     result = check_paths([tmp_path], PROMPTS)
     assert [(d.code, d.line) for d in result.report.items] == problems
@@ -182,12 +179,21 @@ def _laughs() -> str:
         ("loop: &me\n  - again\n  - *me\n", "HH028", 12),
         ("loop: &me {inner: [*me]}\n", "HH028", 10),
         (_laughs(), "HH028", 14),
-        ("note: \"a \x00 b\"\n", "HH027", 10),
-        ("note: ok\nmore: \"a\x1b[31m red\"\n", "HH027", 11),
-        ("note: \"\x7f\"\n", "HH027", 10),
+        ('note: "a \x00 b"\n', "HH027", 10),
+        ('note: ok\nmore: "a\x1b[31m red"\n', "HH027", 11),
+        ('note: "\x7f"\n', "HH027", 10),
     ],
-    ids=["flow-nesting", "block-nesting", "mapping-nesting", "recursive-alias", "alias-in-itself",
-         "billion-laughs", "nul", "escape-sequence", "delete-character"],
+    ids=[
+        "flow-nesting",
+        "block-nesting",
+        "mapping-nesting",
+        "recursive-alias",
+        "alias-in-itself",
+        "billion-laughs",
+        "nul",
+        "escape-sequence",
+        "delete-character",
+    ],
 )
 def test_a_hostile_file_is_one_coded_problem_with_its_line_and_a_hint(
     tmp_path: Path, tail: str, code: str, line: int
@@ -205,7 +211,10 @@ def test_a_nul_byte_is_reported_by_the_command_not_raised(tmp_path: Path) -> Non
     flow.write_bytes(FLOW_HEAD.encode() + b"note: hi\x00there\n")
     run = subprocess.run(
         [sys.executable, "-m", "bot", "check", str(flow)],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=False,
     )
     assert run.returncode == 1
     assert f"{flow}:10: error HH027: the file has a NUL character" in run.stdout
@@ -229,11 +238,18 @@ def test_a_flow_of_twelve_thousand_steps_loads_and_checks(tmp_path: Path) -> Non
     steps = 12_000
     for i in range(0, steps, 2):
         words = f"You wrote {{{{ v{i - 1} }}}}." if i % 10 == 2 else f"Step {i}"
-        lines += [f"  s{i}:", f"    say: \"{words}\"", "    choices:",
-                  f"      - {{id: a, label: A, set: {{picked: a}}, goto: s{i + 1}}}",
-                  f"      - {{id: b, label: B, set: {{picked: b}}, goto: s{i + 1}}}",
-                  f"  s{i + 1}:", f"    say: Write {i + 1}", f"    ask: {{var: v{i + 1}}}", f"    next: s{i + 2}"]
-    lines += [f"  s{steps}:", "    say: \"Done: {{ picked }}\"", "    end: completed"]
+        lines += [
+            f"  s{i}:",
+            f'    say: "{words}"',
+            "    choices:",
+            f"      - {{id: a, label: A, set: {{picked: a}}, goto: s{i + 1}}}",
+            f"      - {{id: b, label: B, set: {{picked: b}}, goto: s{i + 1}}}",
+            f"  s{i + 1}:",
+            f"    say: Write {i + 1}",
+            f"    ask: {{var: v{i + 1}}}",
+            f"    next: s{i + 2}",
+        ]
+    lines += [f"  s{steps}:", '    say: "Done: {{ picked }}"', "    end: completed"]
     flow = tmp_path / "big.yaml"
     flow.write_text("\n".join(lines) + "\n")
     result = check_paths([flow], PROMPTS)

@@ -18,8 +18,13 @@ from bot.config import PROJECT_ROOT
 def hedgehog(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        input=stdin, capture_output=True, text=True, env=env, cwd=env.get("CWD", PROJECT_ROOT),
-        timeout=timeout, check=False,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=env.get("CWD", PROJECT_ROOT),
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -37,8 +42,9 @@ def one_sentence(stderr: str) -> str:
 
 
 def test_chat_walks_quits_and_resumes_at_the_same_step_with_the_same_answers(env: dict[str, str]) -> None:
-    first = hedgehog("chat", "--as", "robin", "--flow", "checkin", env=env,
-                     stdin="2\nTight chest\n6\nShe went quiet after dinner\n")
+    first = hedgehog(
+        "chat", "--as", "robin", "--flow", "checkin", env=env, stdin="2\nTight chest\n6\nShe went quiet after dinner\n"
+    )
     assert first.returncode == 0, first.stderr
     assert "  [1] Toward them" in first.stdout
     assert "did you tell yourself it meant" in first.stdout
@@ -52,9 +58,13 @@ def test_chat_walks_quits_and_resumes_at_the_same_step_with_the_same_answers(env
 
 def test_chat_survives_ctrl_c_and_resumes(env: dict[str, str]) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "chat", "--as", "kim", "--flow", "checkin"], stdin=subprocess.PIPE,
+        [sys.executable, "-m", "bot", "chat", "--as", "kim", "--flow", "checkin"],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env=env, cwd=env["CWD"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=env["CWD"],
     )
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write("1\n/skip\n")
@@ -162,9 +172,14 @@ def test_python_dash_m_and_version(env: dict[str, str]) -> None:
 def test_a_killed_chat_resumes_at_the_last_step_it_showed(env: dict[str, str]) -> None:
     """A reply is shown only after its step is committed: whatever the person saw survives SIGKILL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "chat", "--as", "lee", "--flow", "checkin"], stdin=subprocess.PIPE,
+        [sys.executable, "-m", "bot", "chat", "--as", "lee", "--flow", "checkin"],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env=env, cwd=env["CWD"], bufsize=1,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=env["CWD"],
+        bufsize=1,
     )
     assert process.stdin is not None and process.stdout is not None
     seen = ""
@@ -187,8 +202,16 @@ def test_a_killed_chat_resumes_at_the_last_step_it_showed(env: dict[str, str]) -
 def test_output_cut_short_by_a_pipe_ends_quietly(env: dict[str, str]) -> None:
     command = f"{sys.executable} -m bot chat --as pipe --flow checkin | head -1"
     answers = "\n".join(["Away from them", "/skip", "3"] + ["/skip"] * 5) + "\n"
-    run = subprocess.run(["bash", "-c", command], input=answers, capture_output=True, text=True, env=env,
-                         cwd=env["CWD"], timeout=60, check=False)
+    run = subprocess.run(
+        ["bash", "-c", command],
+        input=answers,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=env["CWD"],
+        timeout=60,
+        check=False,
+    )
     assert run.stdout.strip() and "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
 
 

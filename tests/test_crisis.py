@@ -156,9 +156,14 @@ def test_plain_words_are_certain_and_only_certain_kinds_are_reported(text: str, 
 
 @pytest.mark.parametrize(
     "text",
-    ["losing my mom hit me hard", "My grandma's death hit me really hard this week", "it hit me that he was gone",
-     "my wife is gonna kill me for forgetting our anniversary", "I want to end it with him",
-     "we watched a documentary about domestic violence"],
+    [
+        "losing my mom hit me hard",
+        "My grandma's death hit me really hard this week",
+        "it hit me that he was gone",
+        "my wife is gonna kill me for forgetting our anniversary",
+        "I want to end it with him",
+        "we watched a documentary about domestic violence",
+    ],
 )
 def test_grief_idiom_and_stories_set_no_violence_flag(text: str) -> None:
     signal = detect(text)
@@ -176,9 +181,15 @@ def test_a_wish_to_be_hit_by_a_car_is_suicide_not_partner_violence() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["im not suicidal just tired", "I would never kill myself", "I'm not going to hurt myself, I promise",
-     "I have no suicidal thoughts at all", "i would never hurt him", "I'm not thinking about suicide, just stressed",
-     "I don't want to hurt him"],
+    [
+        "im not suicidal just tired",
+        "I would never kill myself",
+        "I'm not going to hurt myself, I promise",
+        "I have no suicidal thoughts at all",
+        "i would never hurt him",
+        "I'm not thinking about suicide, just stressed",
+        "I don't want to hurt him",
+    ],
 )
 def test_a_plain_negation_is_taken_at_its_word(text: str) -> None:
     assert detect(text) is None
@@ -186,9 +197,13 @@ def test_a_plain_negation_is_taken_at_its_word(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["I don't want to die but I can't live like this", "im not suicidal but everyone would be better off without me",
-     "I would never kill myself. But I keep saving my pills", "i can't kill myself because of my kids",
-     "I'm not saying I want to die"],
+    [
+        "I don't want to die but I can't live like this",
+        "im not suicidal but everyone would be better off without me",
+        "I would never kill myself. But I keep saving my pills",
+        "i can't kill myself because of my kids",
+        "I'm not saying I want to die",
+    ],
 )
 def test_a_negation_covers_its_own_words_and_nothing_after_them(text: str) -> None:
     signal = detect(text)
@@ -257,8 +272,9 @@ def _new_words(name: str) -> list[str]:
     project's own words that no pattern was written for."""
     text = (SAFETY / name).read_text(encoding="utf-8")
     section = text.split("# --- new words:", 1)[1]
-    return [line.split(" | ", 1)[-1].strip() for line in section.splitlines()
-            if line.strip() and not line.startswith("#")]
+    return [
+        line.split(" | ", 1)[-1].strip() for line in section.splitlines() if line.strip() and not line.startswith("#")
+    ]
 
 
 NEW_POSITIVE, NEW_NEGATIVE = _new_words("positive.txt"), _new_words("negative.txt")
@@ -350,10 +366,30 @@ def test_one_typing_slip_in_a_key_word_is_still_caught(slip: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", " ", "\n\t", "😭😭😭", "!!!???", "a" * 10_000, "\u200b\u200d\ufeff", "٣٤٥ مرحبا", "İ" * 50,
-     "k" + "\u0301" * 100],
-    ids=["empty", "space", "whitespace", "emoji", "punctuation", "10k letters", "invisible", "arabic", "dotted I",
-         "marks"],
+    [
+        "",
+        " ",
+        "\n\t",
+        "😭😭😭",
+        "!!!???",
+        "a" * 10_000,
+        "\u200b\u200d\ufeff",
+        "٣٤٥ مرحبا",
+        "İ" * 50,
+        "k" + "\u0301" * 100,
+    ],
+    ids=[
+        "empty",
+        "space",
+        "whitespace",
+        "emoji",
+        "punctuation",
+        "10k letters",
+        "invisible",
+        "arabic",
+        "dotted I",
+        "marks",
+    ],
 )
 def test_odd_text_never_crashes_and_is_not_a_crisis(text: str) -> None:
     assert detect(text) is None
@@ -437,8 +473,19 @@ def test_the_default_entry_works_from_anywhere(table: dict[str, Resources]) -> N
 
 @pytest.mark.parametrize(
     ("country", "expected"),
-    [("US", "US"), ("us", "US"), (" gb ", "GB"), ("uk", "GB"), ("UK", "GB"), ("de", "DE"), (None, "default"),
-     ("", "default"), ("xx", "default"), ("FR", "default"), ("default", "default")],
+    [
+        ("US", "US"),
+        ("us", "US"),
+        (" gb ", "GB"),
+        ("uk", "GB"),
+        ("UK", "GB"),
+        ("de", "DE"),
+        (None, "default"),
+        ("", "default"),
+        ("xx", "default"),
+        ("FR", "default"),
+        ("default", "default"),
+    ],
 )
 def test_resources_fall_back_to_the_default(table: dict[str, Resources], country: str | None, expected: str) -> None:
     assert resources_for(country, table).country == expected
@@ -446,9 +493,24 @@ def test_resources_fall_back_to_the_default(table: dict[str, Resources], country
 
 @pytest.mark.parametrize(
     ("tag", "country"),
-    [("en-US", "US"), ("en-GB", "GB"), ("en-AU", "AU"), ("fr-CA", "CA"), ("de", "DE"), ("de-DE", "DE"),
-     ("de-AT", "AT"), ("en", None), ("fr", None), ("pt-br", "BR"), ("zh-Hans-CN", "CN"), ("es-419", None),
-     ("en_AU.UTF-8", "AU"), ("C.UTF-8", None), ("", None), (None, None)],
+    [
+        ("en-US", "US"),
+        ("en-GB", "GB"),
+        ("en-AU", "AU"),
+        ("fr-CA", "CA"),
+        ("de", "DE"),
+        ("de-DE", "DE"),
+        ("de-AT", "AT"),
+        ("en", None),
+        ("fr", None),
+        ("pt-br", "BR"),
+        ("zh-Hans-CN", "CN"),
+        ("es-419", None),
+        ("en_AU.UTF-8", "AU"),
+        ("C.UTF-8", None),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_the_country_is_taken_from_the_language_when_it_says_one(tag: str | None, country: str | None) -> None:
     assert country_from_language(tag) == country
@@ -492,11 +554,24 @@ def test_a_well_formed_file_loads(tmp_path: Path) -> None:
         (GOOD.replace('phone: "111"', 'phnoe: "111"'), "unknown key"),
         (GOOD.replace("domestic_violence:", "violence:"), "unknown key"),
         (GOOD.replace("      url: https://example.org", "      note: nothing to dial"), "no phone, text or url"),
-        (GOOD.replace('  crisis:\n    - name: Crisis line\n      phone: "111"\n', "  crisis: []\n"),
-         "'crisis' as a list"),
+        (
+            GOOD.replace('  crisis:\n    - name: Crisis line\n      phone: "111"\n', "  crisis: []\n"),
+            "'crisis' as a list",
+        ),
     ],
-    ids=["yaml", "not a mapping", "no reviewed", "missing US", "bad code", "unquoted 000", "unquoted phone",
-         "typo", "old key", "nothing to dial", "empty list"],
+    ids=[
+        "yaml",
+        "not a mapping",
+        "no reviewed",
+        "missing US",
+        "bad code",
+        "unquoted 000",
+        "unquoted phone",
+        "typo",
+        "old key",
+        "nothing to dial",
+        "empty list",
+    ],
 )
 def test_a_broken_resources_file_names_itself_and_the_problem(tmp_path: Path, broken: str, problem: str) -> None:
     path = tmp_path / "resources.yaml"
@@ -521,9 +596,11 @@ def test_warming_up_compiles_the_patterns_and_loads_the_model() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["i used to cut when i was a teen but im 4 years clean now",
-     "my uncle took his own life when i was small and i still miss him",
-     "she threw a cushion at me as a joke"],
+    [
+        "i used to cut when i was a teen but im 4 years clean now",
+        "my uncle took his own life when i was small and i still miss him",
+        "she threw a cushion at me as a joke",
+    ],
 )
 def test_the_past_recovered_from_and_play_are_not_a_crisis_now(text: str) -> None:
     signal = detect(text)

@@ -65,14 +65,19 @@ def test_each_kind_builds_its_value_from_the_variables_its_parameters_name(kind:
     effect = build(EffectDef(kind, written, 1), "a-flow", "a-step", variables, called=True)
     assert type(effect).__name__ == spec.value
     assert (effect.flow_id, effect.step_id) == ("a-flow", "a-step")
-    assert spec.reads(written) == {name for p in spec.params if p.type in ("var", "vars") for name in
-                                   ([written[p.name]] if p.type == "var" else written[p.name])}
+    assert spec.reads(written) == {
+        name
+        for p in spec.params
+        if p.type in ("var", "vars")
+        for name in ([written[p.name]] if p.type == "var" else written[p.name])
+    }
     for name in own_fields(type(effect)):
         source, got = spec.fields[name], getattr(effect, name)
         if isinstance(source, Given):
             param = spec.param(source.param)
             expected = {
-                "var": f"value of {param.name}", "vars": {f"v_{param.name}": f"value of {param.name}"},
+                "var": f"value of {param.name}",
+                "vars": {f"v_{param.name}": f"value of {param.name}"},
             }.get(param.type, f"as written {param.name}")
             assert got == expected
         elif isinstance(source, AllGiven):
@@ -105,8 +110,7 @@ def test_an_unknown_kind_that_reaches_the_engine_raises_and_never_becomes_anothe
     done = replace(sample.steps["done"], effects=(EffectDef("teleport", {}, 1),))
     odd = replace(sample, steps={**sample.steps, "done": done})
     engine = Engine(replace(library, flows={**library.flows, "sample": odd}))
-    at_feeling = engine.handle(engine.handle(engine.start("sample").state, Text("away")).state,
-                               Text("3"))
+    at_feeling = engine.handle(engine.handle(engine.start("sample").state, Text("away")).state, Text("3"))
     with pytest.raises(UnknownEffectError) as raised:
         engine.handle(at_feeling.state, Text("calm"))
     assert (raised.value.kind, raised.value.flow_id, raised.value.step_id) == ("teleport", "sample", "done")

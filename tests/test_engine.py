@@ -232,7 +232,6 @@ def test_importing_the_engine_pulls_in_neither_telegram_nor_the_database() -> No
     assert run.stdout.strip() == ""
 
 
-
 def test_a_run_is_handed_the_compiled_flows_and_never_imports_the_engine() -> None:
     tree = ast.parse(Path(bot.engine.run.__file__).read_text())
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
@@ -249,7 +248,7 @@ def shipped() -> Engine:
 )
 @pytest.mark.parametrize("how", ["first button", "skip"])
 def test_the_question_count_only_moves_forward_and_keeps_its_total(shipped: Engine, flow: str, how: str) -> None:
-    """"Question 3 of about 8" never runs backwards, whichever optional questions are skipped."""
+    """ "Question 3 of about 8" never runs backwards, whichever optional questions are skipped."""
     result = shipped.start(flow)
     seen: list[tuple[int, int]] = []
     for _ in range(60):

@@ -24,8 +24,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("storage, safety, features", ("bot.storage", "bot.safety", "bot.features")),
     ("coach", ("bot.contract", "bot.coach")),
     ("transports", ("bot.transports",)),
-    ("edges", ("bot.cli", "bot.app", "bot.config", "bot.logs", "bot.bench", "bot.bench_telegram", "bot.__main__",
-               "bot")),
+    (
+        "edges",
+        ("bot.cli", "bot.app", "bot.config", "bot.logs", "bot.bench", "bot.bench_telegram", "bot.__main__", "bot"),
+    ),
 )
 # What a transport may import of ours: the contract, the coach's face, the error tree, itself.
 TRANSPORT_MAY_IMPORT = ("bot.contract", "bot.coach", "bot.errors", "bot.transports")
@@ -44,7 +46,7 @@ def modules(root: Path) -> dict[str, Path]:
 
 def imports(path: Path, known: set[str]) -> Iterator[str]:
     """The modules of ours that `path` imports, anywhere in it."""
-    package = ".".join(path.with_suffix("").parts[path.parts.index("bot"):-1])
+    package = ".".join(path.with_suffix("").parts[path.parts.index("bot") : -1])
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -122,7 +124,10 @@ def climbs(edges: dict[str, set[str]]) -> list[tuple[str, str]]:
 def transport_reaches(edges: dict[str, set[str]]) -> list[tuple[str, str]]:
     """Imports of a transport beyond the contract, the coach's face and the error tree."""
     return sorted(
-        (a, b) for a, targets in edges.items() if a.startswith("bot.transports") for b in targets
+        (a, b)
+        for a, targets in edges.items()
+        if a.startswith("bot.transports")
+        for b in targets
         if not any(b == p or (p == "bot.transports" and b.startswith(p + ".")) for p in TRANSPORT_MAY_IMPORT)
     )
 

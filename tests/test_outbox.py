@@ -34,8 +34,9 @@ OTHER = 5151
 
 
 def coach_for(url: str, lease: float = 15) -> Coach:
-    settings = Settings.load(environ={"HEDGEHOG_DATABASE_URL": url, "HEDGEHOG_OUTBOX_LEASE": str(lease)},
-                             dotenv=Path("/nonexistent"))
+    settings = Settings.load(
+        environ={"HEDGEHOG_DATABASE_URL": url, "HEDGEHOG_OUTBOX_LEASE": str(lease)}, dotenv=Path("/nonexistent")
+    )
     coach = build_coach(settings)
     already_onboarded(coach)
     already_onboarded(coach, OTHER)
@@ -171,13 +172,25 @@ def test_a_reply_committed_while_another_replica_claims_the_chat_waits_for_it(db
         store = resender.store
         with store.engine.connect() as connection, connection.begin():
             cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            claimed = [decode(row) for row in sorted(store.sql.claim_outbox.all(cursor, {
-                "b_transport": key.transport, "b_address": key.address, "b_now": clock[0],
-                "b_until": clock[0] + store.lease}))]
+            claimed = [
+                decode(row)
+                for row in sorted(
+                    store.sql.claim_outbox.all(
+                        cursor,
+                        {
+                            "b_transport": key.transport,
+                            "b_address": key.address,
+                            "b_now": clock[0],
+                            "b_until": clock[0] + store.lease,
+                        },
+                    )
+                )
+            ]
             assert texts(claimed) == texts(left.deliveries)
             result: list[Handled] = []
-            worker = threading.Thread(target=lambda: result.append(
-                answering.process(Incoming(key, Command("sos"), update_id=2))))
+            worker = threading.Thread(
+                target=lambda: result.append(answering.process(Incoming(key, Command("sos"), update_id=2)))
+            )
             worker.start()
             if store.dialect == "postgresql":  # its claim is waiting for these rows: then commit
                 wait_until(lambda: _waiting_for_a_lock(store), "the other replica waits for the claim")
@@ -202,25 +215,40 @@ def wait_until(predicate: Callable[[], bool], what: str, timeout: float = 30) ->
 
 def _waiting_for_a_lock(store: Store) -> bool:
     with store.engine.connect() as connection:
-        return bool(connection.execute(sa.text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )).scalar_one())
+        return bool(
+            connection.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).scalar_one()
+        )
 
 
-@pytest.mark.parametrize(("flow", "label"), [("delete", "Yes, delete everything"), ("onboarding", "No thanks"),
-                                             ("onboarding", "No, I'm younger")])
+@pytest.mark.parametrize(
+    ("flow", "label"),
+    [("delete", "Yes, delete everything"), ("onboarding", "No thanks"), ("onboarding", "No, I'm younger")],
+)
 def test_an_update_that_erased_the_chat_erases_again_as_nothing(db_url: str, flow: str, label: str) -> None:
     coach = coach_for(db_url)
     key = ChatKey("telegram", "6262")
     try:
-        question = next(r for r in reversed(coach.handle(Incoming(key, Command(flow if flow == "delete" else "start"),
-                                                                  update_id=1)))
-                        if r.step_id is not None)
+        question = next(
+            r
+            for r in reversed(coach.handle(Incoming(key, Command(flow if flow == "delete" else "start"), update_id=1)))
+            if r.step_id is not None
+        )
         while label not in [b.label for b in question.buttons]:  # onboarding: through to the question
             first = question.buttons[0]
-            question = next(r for r in reversed(coach.handle(Incoming(
-                key, Choice(first.id, question.step_id, question.seq), update_id=question.seq + 10)))
-                if r.step_id is not None)
+            question = next(
+                r
+                for r in reversed(
+                    coach.handle(
+                        Incoming(key, Choice(first.id, question.step_id, question.seq), update_id=question.seq + 10)
+                    )
+                )
+                if r.step_id is not None
+            )
         choice = next(b for b in question.buttons if b.label == label)
         press = Incoming(key, Choice(choice.id, question.step_id, question.seq), update_id=99)
         erased = coach.process(press)  # erased and committed; the goodbye not sent yet
@@ -269,14 +297,22 @@ async def test_the_same_update_on_two_replicas_sends_its_replies_once(
     ports = [unused_tcp_port_factory(), unused_tcp_port_factory()]  # type: ignore[operator]
     coaches = [coach_for(sqlite_url), coach_for(sqlite_url)]
     stopping = asyncio.Event()
-    tasks = [asyncio.create_task(serve(c, fake.token, fake.url, stopping,
-                                       webhook=Webhook("https://bot.example.org/tg", "127.0.0.1", p, "s3cret")))
-             for c, p in zip(coaches, ports, strict=True)]
+    tasks = [
+        asyncio.create_task(
+            serve(
+                c,
+                fake.token,
+                fake.url,
+                stopping,
+                webhook=Webhook("https://bot.example.org/tg", "127.0.0.1", p, "s3cret"),
+            )
+        )
+        for c, p in zip(coaches, ports, strict=True)
+    ]
     try:
         await fake.wait_for(lambda: len(fake.calls_to("setWebhook")) == 2)
         update = fake.send_command(CHAT, "/checkin")
-        codes = await asyncio.gather(*(fake.post_webhook(f"http://127.0.0.1:{p}/tg", update, "s3cret")
-                                       for p in ports))
+        codes = await asyncio.gather(*(fake.post_webhook(f"http://127.0.0.1:{p}/tg", update, "s3cret") for p in ports))
         assert codes == [200, 200]
         await fake.wait_for(lambda: any(m.reply_markup for m in fake.messages(CHAT)))
         await asyncio.sleep(0.5)
@@ -292,9 +328,22 @@ async def test_the_same_update_on_two_replicas_sends_its_replies_once(
 # ---------------------------------------------------------------------------- poison updates
 
 
-@pytest.mark.parametrize("data", ["urge|²|away", "urge|٣|away", "urge|-1|away", "urge||away", "|2|away",
-                                  "urge|2|", "urge|2", "a|1|b|c", "urge|12345678|away", "x" * 70 + "|1|a",
-                                  "urge|1\x00|away"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "urge|²|away",
+        "urge|٣|away",
+        "urge|-1|away",
+        "urge||away",
+        "|2|away",
+        "urge|2|",
+        "urge|2",
+        "a|1|b|c",
+        "urge|12345678|away",
+        "x" * 70 + "|1|a",
+        "urge|1\x00|away",
+    ],
+)
 def test_forged_button_data_is_refused_by_the_one_parser(data: str) -> None:
     assert parse_callback_payload(data) is None
 
@@ -325,14 +374,23 @@ async def test_an_update_that_fails_every_time_is_confirmed_after_three_tries_an
     fake = running.fake
     caplog.set_level(logging.INFO)
     # A press on a message sent "via" the bot (inline): no chat to answer in; handling it fails.
-    bad = fake.send_update({"callback_query": {"id": "77", "from": {"id": 9, "is_bot": False, "first_name": "X"},
-                                               "chat_instance": "9", "data": "urge|1|away",
-                                               "inline_message_id": "AAAA"}})
+    bad = fake.send_update(
+        {
+            "callback_query": {
+                "id": "77",
+                "from": {"id": 9, "is_bot": False, "first_name": "X"},
+                "chat_instance": "9",
+                "data": "urge|1|away",
+                "inline_message_id": "AAAA",
+            }
+        }
+    )
     fake.send_command(OTHER, "/help")
     await fake.wait_for(lambda: any("/checkin" in (m.text or "") for m in fake.messages(OTHER)), timeout=30)
     await fake.wait_for(lambda: fake.confirmed_offset > bad, timeout=30)
     assert rows(running.coach, "SELECT update_id, kind, error, tries FROM quarantined_update") == [
-        (bad, "callback_query", "AssertionError", 3)]
+        (bad, "callback_query", "AssertionError", 3)
+    ]
     assert sum(r.getMessage() == "update failed" for r in caplog.records) == 3
 
 
@@ -348,16 +406,20 @@ async def test_a_message_that_fails_every_time_gets_one_apology_and_holds_up_no_
     # transient, so each time counts as a try.
     [(chat_id,)] = rows(coach, f"SELECT id FROM chat WHERE address = '{CHAT}'")
     with coach.store.engine.begin() as connection:
-        connection.execute(sa.text(
-            f"CREATE TRIGGER planted_fault BEFORE INSERT ON processed_update WHEN NEW.chat_id = {chat_id} "
-            "BEGIN SELECT RAISE(ABORT, 'planted fault'); END"))
+        connection.execute(
+            sa.text(
+                f"CREATE TRIGGER planted_fault BEFORE INSERT ON processed_update WHEN NEW.chat_id = {chat_id} "
+                "BEGIN SELECT RAISE(ABORT, 'planted fault'); END"
+            )
+        )
     bad = fake.send_text(CHAT, said)
     fake.send_command(OTHER, "/help")  # someone else, in the same batch, behind it
     await fake.wait_for(lambda: fake.confirmed_offset > bad, timeout=30)
     assert any("/checkin" in (m.text or "") for m in fake.messages(OTHER))
     assert [m.text for m in fake.messages(CHAT)] == [sorry]  # the apology, and nothing half-done
     assert rows(coach, "SELECT transport, update_id, kind, error, tries FROM quarantined_update") == [
-        ("telegram", bad, "message", "IntegrityError", 3)]
+        ("telegram", bad, "message", "IntegrityError", 3)
+    ]
     assert sum(r.getMessage() == "update failed" for r in caplog.records) == 3
     ours = [r for r in caplog.records if r.name.startswith("hedgehog")]
     assert ours and not any(said[:20] in f"{r.getMessage()} {getattr(r, 'fields', '')}" for r in ours)
@@ -388,8 +450,9 @@ async def test_a_database_that_turned_read_only_keeps_the_message_waiting_with_n
     engine.dispose()
     try:
         text = fake.send_text(CHAT, "We had another fight and I just left the house.")
-        await fake.wait_for(lambda: sum(r.getMessage() == "update failed, will retry" for r in caplog.records) > 3,
-                            timeout=60)
+        await fake.wait_for(
+            lambda: sum(r.getMessage() == "update failed, will retry" for r in caplog.records) > 3, timeout=60
+        )
         assert fake.messages(CHAT) == [] and fake.confirmed_offset <= text  # waiting, no apology
     finally:
         sa.event.remove(engine, "connect", read_only)
@@ -419,8 +482,13 @@ async def test_the_follow_up_loop_survives_a_database_fault_and_sends_once_it_is
     coach = coach_for(sqlite_url)
     key = ChatKey("telegram", str(CHAT))
     with coach.transaction(key) as tx:
-        tx.schedule_followup(source_flow="break", source_step="done", target_flow="checkin",
-                             due_at=datetime.now(UTC) - timedelta(minutes=1), dedupe_key="due-now")
+        tx.schedule_followup(
+            source_flow="break",
+            source_step="done",
+            target_flow="checkin",
+            due_at=datetime.now(UTC) - timedelta(minutes=1),
+            dedupe_key="due-now",
+        )
     application = build_application(fake.token, fake.url)
     await application.initialize()
     bot = TelegramBot(coach, application)
@@ -432,8 +500,9 @@ async def test_the_follow_up_loop_survives_a_database_fault_and_sends_once_it_is
         assert bot.health["followups"].last_error == "OperationalError" and not loop.done()
         with coach.store.engine.begin() as connection:
             connection.execute(sa.text("ALTER TABLE followup_away RENAME TO followup"))
-        await fake.wait_for(lambda: any("I said I'd check in" in (m.text or "") for m in fake.messages(CHAT)),
-                            timeout=30)
+        await fake.wait_for(
+            lambda: any("I said I'd check in" in (m.text or "") for m in fake.messages(CHAT)), timeout=30
+        )
         await fake.wait_for(lambda: bot.health["followups"].failures == 0)
         assert bot.health["followups"].last_success is not None
     finally:
@@ -477,8 +546,9 @@ def test_splitting_never_cuts_a_tag_or_an_entity_and_counts_as_telegram_does(lim
     from tests.support.fakebotapi import parse_html
 
     text = "\n\n".join(
-        f"<b>Step {n}</b>: <i>{escape_html(HOSTILE)} 😭 and <a href=\"https://example.org/?a=1&amp;b=2\">this</a></i>"
-        for n in range(30))
+        f'<b>Step {n}</b>: <i>{escape_html(HOSTILE)} 😭 and <a href="https://example.org/?a=1&amp;b=2">this</a></i>'
+        for n in range(30)
+    )
     pieces = split_text(text, limit)
     assert len(pieces) > 1
     shown = []
@@ -540,8 +610,16 @@ async def test_the_webhook_refuses_before_reading_and_answers_400_to_what_is_not
         url = f"http://127.0.0.1:{unused_tcp_port}/tg"
         secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret", "Content-Type": "application/json"}
         async with httpx.AsyncClient() as client:
-            for body in ("[1, 2]", '"hello"', "null", '{"update_id": 5, "message": 7}', "[" * 100_000 + "]" * 100_000,
-                         '{"message": {"text": "no id"}}', "not json at all", '{"update_id": 6, "message": {}}'):
+            for body in (
+                "[1, 2]",
+                '"hello"',
+                "null",
+                '{"update_id": 5, "message": 7}',
+                "[" * 100_000 + "]" * 100_000,
+                '{"message": {"text": "no id"}}',
+                "not json at all",
+                '{"update_id": 6, "message": {}}',
+            ):
                 response = await client.post(url, content=body, headers=secret)
                 assert response.status_code == 400, body[:40]
                 assert "Traceback" not in response.text

@@ -91,8 +91,9 @@ def test_a_weak_violence_match_asks_privately_and_sets_nothing_until_the_answer(
     # "Not sure": the violence path and its lines, but no permanent note.
     path = press(coach, chat, unsure(coach, chat, "partner_violence"), "I'm not sure")
     assert "1-800-799-7233" in words(path) and coach.peek(chat).flow_id == "crisis-violence"  # type: ignore[union-attr]
-    back = press(coach, chat, press(coach, chat, press(coach, chat, path, "Skip"), "Carry on where I was"),
-                 "No, thank you")
+    back = press(
+        coach, chat, press(coach, chat, press(coach, chat, path, "Skip"), "Carry on where I was"), "No, thank you"
+    )
     assert ask(back).step_id == "trigger"
     with coach.transaction(chat) as tx:
         assert not tx.violence_noted
@@ -150,9 +151,14 @@ def test_the_safety_plan_is_built_shown_by_plan_and_sos_and_changed(coach: Coach
     offer = coach.handle(Incoming(chat, Command("plan"), locale="en-GB"))
     assert ask(offer).step_id == "offer"
     replies = press(coach, chat, offer, "Let's make one", "en-GB")
-    typed = ["When I stop answering my friends and lie awake replaying things",
-             "Walk the dog round the park 🐕", "/skip", "My sister Jo, 07700 900123",
-             "my GP, Dr Shah", "Give my spare car keys to Jo when it gets bad"]
+    typed = [
+        "When I stop answering my friends and lie awake replaying things",
+        "Walk the dog round the park 🐕",
+        "/skip",
+        "My sister Jo, 07700 900123",
+        "my GP, Dr Shah",
+        "Give my spare car keys to Jo when it gets bad",
+    ]
     for text in typed:
         replies = coach.handle(Incoming(chat, Command("skip") if text == "/skip" else Text(text), locale="en-GB"))
     said = words(replies)

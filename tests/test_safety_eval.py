@@ -206,11 +206,24 @@ def test_a_missing_file_or_header_is_one_clear_sentence(tmp_path: Path) -> None:
 
 
 def test_scoring_counts_catches_certainty_wrong_categories_and_false_alarms(tmp_path: Path) -> None:
-    write(tmp_path, "dev", "".join(f"{kind}\t{text}\tsource\n" for kind, text in [
-        ("suicide_direct", "sure suicide"), ("suicide_direct", "unsure suicide"), ("suicide_direct", "missed one"),
-        ("suicide_passive", "routed as violence"), ("pv_physical", "sure violence"), ("pv_fear", "missed fear"),
-        ("ordinary", "quiet evening"), ("hard_negative", "unsure alarm"), ("hard_negative", "sure alarm"),
-    ]))
+    write(
+        tmp_path,
+        "dev",
+        "".join(
+            f"{kind}\t{text}\tsource\n"
+            for kind, text in [
+                ("suicide_direct", "sure suicide"),
+                ("suicide_direct", "unsure suicide"),
+                ("suicide_direct", "missed one"),
+                ("suicide_passive", "routed as violence"),
+                ("pv_physical", "sure violence"),
+                ("pv_fear", "missed fear"),
+                ("ordinary", "quiet evening"),
+                ("hard_negative", "unsure alarm"),
+                ("hard_negative", "sure alarm"),
+            ]
+        ),
+    )
     # A detector that answers from a table, so that every figure below is known.
     answers = {
         "sure suicide": CrisisSignal(frozenset({"suicide"})),
@@ -238,8 +251,15 @@ def test_scoring_counts_catches_certainty_wrong_categories_and_false_alarms(tmp_
 
 def hedgehog(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HEDGEHOG_", "TELEGRAM_"))}
-    return subprocess.run([sys.executable, "-m", "bot", "safety-eval", *args], capture_output=True, text=True,
-                          env=env, cwd=cwd, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "safety-eval", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_the_command_prints_every_parts_table_with_the_real_figures(
@@ -254,8 +274,9 @@ def test_the_command_prints_every_parts_table_with_the_real_figures(
     for kind in (*CRISIS, *VIOLENCE, *ORDINARY, "all crisis", "all violence", "all ordinary"):
         assert len(re.findall(rf"^{kind} ", out, flags=re.MULTILINE)) == len(PARTS), kind
     assert len(re.findall(r"^goal: .* (?:met|not met)$", out, flags=re.MULTILINE)) == 3 * len(PARTS)
-    assert re.search(rf"^cost over all {len(every(parts))} messages: mean [\d.]+ µs, 99th percentile [\d.]+ µs",
-                     out, re.MULTILINE)
+    assert re.search(
+        rf"^cost over all {len(every(parts))} messages: mean [\d.]+ µs, 99th percentile [\d.]+ µs", out, re.MULTILINE
+    )
     assert re.search(r"^first call [\d.]+ µs, after importing the detector in [\d.]+ ms$", out, re.MULTILINE)
     # The figures are those of the detector on main, computed here the same way.
     for part, items in parts.items():
@@ -266,8 +287,9 @@ def test_the_command_prints_every_parts_table_with_the_real_figures(
     assert not shown, shown
 
 
-@pytest.mark.parametrize("part", [*(("--part", name) for name in HELD_OUT), ("--part", "all"), ()],
-                         ids=[*HELD_OUT, "all", "default"])
+@pytest.mark.parametrize(
+    "part", [*(("--part", name) for name in HELD_OUT), ("--part", "all"), ()], ids=[*HELD_OUT, "all", "default"]
+)
 def test_show_misses_is_refused_for_every_held_out_part(tmp_path: Path, part: tuple[str, ...]) -> None:
     result = hedgehog("--show-misses", *part, cwd=tmp_path)
     assert result.returncode == 2
@@ -312,7 +334,9 @@ def test_a_part_not_held_out_may_show_its_misses_and_a_held_out_one_may_not(tmp_
 
 
 def test_the_evaluation_imports_neither_telegram_nor_the_database() -> None:
-    code = ("import sys; import bot.safety.evaluate; "
-            "print(sorted(m for m in ('telegram', 'sqlalchemy', 'sqlmodel') if m in sys.modules))")
+    code = (
+        "import sys; import bot.safety.evaluate; "
+        "print(sorted(m for m in ('telegram', 'sqlalchemy', 'sqlmodel') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.strip() == "[]"

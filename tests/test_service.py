@@ -54,8 +54,9 @@ def test_a_second_process_sees_the_update_as_done(coach: Coach, engine: Engine, 
         other.close()
 
 
-def test_updates_of_one_chat_from_many_threads_are_applied_one_after_another(coach: Coach, engine: Engine,
-                                                                           db_url: str) -> None:
+def test_updates_of_one_chat_from_many_threads_are_applied_one_after_another(
+    coach: Coach, engine: Engine, db_url: str
+) -> None:
     coach.open(CHAT, "checkin")
     stores = [Store.open(db_url) for _ in range(4)]
     replicas = [Coach(engine, s, "checkin") for s in stores]
@@ -166,7 +167,9 @@ def test_crisis_words_are_recorded_as_an_event_never_as_text(coach: Coach, store
     with store.chat(chat) as tx:
         rows = tx.journal()
     assert [(r.kind, r.name, r.value) for r in rows] == [
-        ("safety", "crisis", ["partner_violence", "suicide"]), ("safety", "violence-from-message", True)]
+        ("safety", "crisis", ["partner_violence", "suicide"]),
+        ("safety", "violence-from-message", True),
+    ]
     with store.engine.connect() as connection:
         for table in ("chat", "session", "journal", "processed_update", "followup"):
             dump = str(connection.execute(sa.text(f"SELECT * FROM {table}")).all())
@@ -257,10 +260,22 @@ def test_export_gives_everything_and_delete_erases_it_from_every_table(engine: E
         ana = rows.therapist_of(tx)
         assert ana is not None
         for n in range(2):
-            rows.create_assignment(tx, ana.id, {
-                "flow_id": "turn-toward", "alias": f"client {n}", "cadence": "daily", "per_week": 1, "weeks": 1,
-                "due_at": None, "note": None, "notify": True, "token_hash": digest(f"token-{n}"),
-                "token_expires_at": NOW + timedelta(days=7)})
+            rows.create_assignment(
+                tx,
+                ana.id,
+                {
+                    "flow_id": "turn-toward",
+                    "alias": f"client {n}",
+                    "cadence": "daily",
+                    "per_week": 1,
+                    "weeks": 1,
+                    "due_at": None,
+                    "note": None,
+                    "notify": True,
+                    "token_hash": digest(f"token-{n}"),
+                    "token_expires_at": NOW + timedelta(days=7),
+                },
+            )
     for n, key in enumerate((chat, other)):
         with store.chat(key, NOW) as tx:
             tx.record_entry("onboarding", "done", "onboarding", {"lean": "unsure", "unsafe": False})
@@ -305,9 +320,12 @@ def test_export_gives_everything_and_delete_erases_it_from_every_table(engine: E
             assert "5150" not in dump and f"{SECRET_ANSWER}-5150" not in dump, table.name
             for column in table.columns:
                 if any(fk.column.table.name == "chat" for fk in column.foreign_keys):
-                    assert connection.execute(
-                        sa.select(sa.func.count()).select_from(table).where(column == chat_id)
-                    ).scalar_one() == 0, f"{table.name}.{column.name}"
+                    assert (
+                        connection.execute(
+                            sa.select(sa.func.count()).select_from(table).where(column == chat_id)
+                        ).scalar_one()
+                        == 0
+                    ), f"{table.name}.{column.name}"
             if table.name not in ("processed_update", "therapist_invite", "erased_update", "quarantined_update"):
                 assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() > 0, table.name
         assert f"{SECRET_ANSWER}-6160" in str(connection.execute(sa.text("SELECT value FROM journal")).all())
@@ -334,8 +352,16 @@ def check_in_at(coach: Coach, chat: ChatKey, intensity: int) -> list[Reply]:
     replies: list[Reply] = []
     steps = ["Away from them", "/skip", str(intensity)]
     if intensity >= 8:
-        steps += ["OK, let's pause", "20 minutes", "I can't say it now", "Slow breathing", "I've done a few",
-                  "Done", "I'll try", "Rest now"]
+        steps += [
+            "OK, let's pause",
+            "20 minutes",
+            "I can't say it now",
+            "Slow breathing",
+            "I've done a few",
+            "Done",
+            "I'll try",
+            "Rest now",
+        ]
     else:
         steps += ["/skip"] * 2 + ["Straight to an exercise", "Stop here for now"]
     for line in steps:
@@ -390,8 +416,15 @@ def test_progress_counts_check_ins_pulls_weeks_and_exercises(engine: Engine, sto
 
 def onboard(coach: Coach, chat: ChatKey, followups: str, local_time: str | None) -> None:
     coach.open(chat)
-    for line in ("Sounds good", "Yes, I'm 18 or older", "I agree", "No, I feel safe", "Somewhere else", "Not sure yet",
-                 followups):
+    for line in (
+        "Sounds good",
+        "Yes, I'm 18 or older",
+        "I agree",
+        "No, I feel safe",
+        "Somewhere else",
+        "Not sure yet",
+        followups,
+    ):
         coach.handle(Incoming(chat, Text(line)))
     if local_time is not None:
         coach.handle(Incoming(chat, Text(local_time)))
@@ -437,8 +470,9 @@ def test_the_weekly_review_reads_back_the_persons_own_week(coach: Coach, store: 
             tx.record_answer("checkin", "urge", "urge", urge)
             tx.record_answer("checkin", "intensity", "intensity", level)
         tx.record_homework_done("break", "done")
-        tx.record_entry("follow-up", "wrap", "follow-up",
-                        {"tried": "yes", "went": "we laughed about it later", "intensity_now": 3})
+        tx.record_entry(
+            "follow-up", "wrap", "follow-up", {"tried": "yes", "went": "we laughed about it later", "intensity_now": 3}
+        )
     text = " ".join(r.text for r in coach.handle(Incoming(CHAT, Command("review"))))
     assert "3 check-ins: 1 toward, 2 away." in text
     assert "averaged 6.3 out of 10; 1 time it was 8 or more" in text
@@ -449,8 +483,15 @@ def test_a_check_in_paused_where_version_1_asked_the_surface_feeling_maps_the_re
     coach: Coach, store: Store
 ) -> None:
     chat = ChatKey("telegram", "7007")
-    earlier = {"urge": "away", "felt_unsafe": False, "body": None, "intensity": 5,
-               "trigger": "we argued about money", "meaning": None, "surface": "angry"}
+    earlier = {
+        "urge": "away",
+        "felt_unsafe": False,
+        "body": None,
+        "intensity": 5,
+        "trigger": "we argued about money",
+        "meaning": None,
+        "surface": "angry",
+    }
     with store.chat(chat) as tx:  # saved by version 1, standing on a step version 2 moved out
         tx.save_session(SessionState("checkin", 1, "underneath", earlier, seq=9))
     replies = coach.handle(Incoming(chat, Text("scared")))
@@ -486,9 +527,17 @@ def test_every_check_in_of_a_week_asks_for_the_same_sunday_review(coach: Coach, 
             if "stop" in labels:  # at the exercise offer: stop here
                 coach.handle(Incoming(CHAT, Choice("stop", question.step_id, question.seq)))
                 break
-            event = Choice("away", question.step_id, question.seq) if "away" in labels else (
-                Choice("exercise", question.step_id, question.seq) if "exercise" in labels else
-                Text("4") if question.expects == "scale" else Command("skip"))
+            event = (
+                Choice("away", question.step_id, question.seq)
+                if "away" in labels
+                else (
+                    Choice("exercise", question.step_id, question.seq)
+                    if "exercise" in labels
+                    else Text("4")
+                    if question.expects == "scale"
+                    else Command("skip")
+                )
+            )
             replies = coach.handle(Incoming(CHAT, event, update_id=1000 + round_ * 100 + n))
         assert coach.peek(CHAT) is None
     with store.chat(CHAT, NOW) as tx:

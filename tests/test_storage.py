@@ -20,8 +20,12 @@ from bot.storage.store import Busy
 
 KEY = ChatKey("terminal", "ana")
 STATE = SessionState(
-    "checkin", 3, "meaning", {"trigger": "Él dijo «nada» 🙂", "n": [1, None, "x"], "gone": None},
-    (Frame("outer", 1, "call-step"),), seq=12,
+    "checkin",
+    3,
+    "meaning",
+    {"trigger": "Él dijo «nada» 🙂", "n": [1, None, "x"], "gone": None},
+    (Frame("outer", 1, "call-step"),),
+    seq=12,
 )
 
 
@@ -159,8 +163,11 @@ def test_an_unreachable_server_fails_fast_without_showing_the_password() -> None
 
 @pytest.mark.parametrize(
     ("raw", "driver"),
-    [("postgres://u@h/db", "postgresql+psycopg"), ("postgresql://u@h/db", "postgresql+psycopg"),
-     ("sqlite:///x.sqlite3", "sqlite+pysqlite")],
+    [
+        ("postgres://u@h/db", "postgresql+psycopg"),
+        ("postgresql://u@h/db", "postgresql+psycopg"),
+        ("sqlite:///x.sqlite3", "sqlite+pysqlite"),
+    ],
 )
 def test_operators_write_plain_urls_and_the_driver_is_chosen(raw: str, driver: str) -> None:
     assert normalize_url(raw).drivername == driver
@@ -174,7 +181,6 @@ def test_the_default_database_lives_in_the_data_folder(monkeypatch: pytest.Monke
 def test_other_databases_are_refused_by_name() -> None:
     with pytest.raises(DatabaseUnavailable, match="mysql"):
         normalize_url("mysql://u@h/db")
-
 
 
 def test_the_ledger_forgets_update_ids_telegram_can_no_longer_resend(store: Store) -> None:

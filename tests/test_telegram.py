@@ -39,8 +39,10 @@ class Running:
 
         def ready() -> bool:
             messages = self.fake.messages(chat)
-            return len(messages) > after and messages[-1].reply_markup is not None and containing in (
-                messages[-1].text or ""
+            return (
+                len(messages) > after
+                and messages[-1].reply_markup is not None
+                and containing in (messages[-1].text or "")
             )
 
         await self.fake.wait_for(ready)
@@ -211,8 +213,9 @@ async def test_a_button_pressed_while_another_connection_writes_waits_off_the_ev
     ("send", "words"),
     [("send_sticker", "stickers"), ("send_photo", "photos"), ("send_voice", "voice")],
 )
-async def test_things_that_are_not_answers_get_a_kind_word_and_change_nothing(running: Running, send: str,
-                                                                               words: str) -> None:
+async def test_things_that_are_not_answers_get_a_kind_word_and_change_nothing(
+    running: Running, send: str, words: str
+) -> None:
     fake = running.fake
     fake.send_command(CHAT, "/start")
     await running.question(containing="toward your partner")
@@ -287,8 +290,9 @@ async def test_a_person_who_blocked_the_bot_gets_nothing_more(running: Running) 
     await running.question(containing="toward your partner")
     key = ChatKey("telegram", str(CHAT))
     with running.coach.store.chat(key) as tx:
-        tx.schedule_followup(source_flow="break", source_step="done", target_flow="checkin",
-                             due_at=datetime.now(UTC), dedupe_key="t-1")
+        tx.schedule_followup(
+            source_flow="break", source_step="done", target_flow="checkin", due_at=datetime.now(UTC), dedupe_key="t-1"
+        )
     fake.block(CHAT)
     update = fake.send_text(CHAT, "are you still there?")
     await fake.wait_for(lambda: fake.confirmed_offset > update)
@@ -389,8 +393,13 @@ async def test_a_follow_up_arrives_on_telegram_when_it_falls_due(fake: FakeBotAP
         await running.question(containing="body", after=running.count())
         coach_key = ChatKey("telegram", str(CHAT))
         with coach.store.chat(coach_key) as tx:
-            tx.schedule_followup(source_flow="turn-toward", source_step="done", target_flow="checkin",
-                                 due_at=clock[0] + timedelta(hours=2), dedupe_key="tg-follow-up")
+            tx.schedule_followup(
+                source_flow="turn-toward",
+                source_step="done",
+                target_flow="checkin",
+                due_at=clock[0] + timedelta(hours=2),
+                dedupe_key="tg-follow-up",
+            )
         await asyncio.sleep(0.3)
         assert not any("check in" in (m.text or "") for m in fake.messages(CHAT))
         clock[0] += timedelta(hours=5)  # due; the open check-in has been idle for hours

@@ -53,8 +53,14 @@ async def start_bot(fake: FakeBotAPI, tmp_path: Path, **extra: str) -> asyncio.s
     )
     before = len(fake.calls_to("getUpdates"))
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=PROJECT_ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     STARTED.append(process)
     await fake.wait_for(lambda: len(fake.calls_to("getUpdates")) > before, timeout=60)
@@ -63,8 +69,11 @@ async def start_bot(fake: FakeBotAPI, tmp_path: Path, **extra: str) -> asyncio.s
 
 async def last_question(fake: FakeBotAPI, containing: str) -> BotMessage:
     await fake.wait_for(
-        lambda: bool(fake.messages(CHAT)) and fake.messages(CHAT)[-1].reply_markup is not None
-        and containing in (fake.messages(CHAT)[-1].text or ""),
+        lambda: (
+            bool(fake.messages(CHAT))
+            and fake.messages(CHAT)[-1].reply_markup is not None
+            and containing in (fake.messages(CHAT)[-1].text or "")
+        ),
         timeout=60,
     )
     return fake.messages(CHAT)[-1]
@@ -120,12 +129,24 @@ async def test_a_webhook_port_in_use_is_one_clear_sentence(tmp_path: Path) -> No
         blocker = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
         port = blocker.sockets[0].getsockname()[1]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HEDGEHOG_", "TELEGRAM_"))}
-        env.update(TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=fake.url,
-                   HEDGEHOG_DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3")
+        env.update(
+            TELEGRAM_BOT_TOKEN=fake.token,
+            TELEGRAM_API_BASE_URL=fake.url,
+            HEDGEHOG_DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3",
+        )
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--webhook", "https://bot.example.org/hook",
-            "--listen", f"127.0.0.1:{port}", env=env, cwd=PROJECT_ROOT,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--webhook",
+            "https://bot.example.org/hook",
+            "--listen",
+            f"127.0.0.1:{port}",
+            env=env,
+            cwd=PROJECT_ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
         blocker.close()

@@ -145,8 +145,7 @@ def test_a_link_cannot_be_reused_used_late_or_guessed(people: People, monkeypatc
 
     # Only the token's hash is stored, never the token.
     with people.coach.store.engine.connect() as connection:
-        dump = " ".join(str(row) for table in TABLES
-                        for row in connection.execute(sa.select(table.__table__)))  # type: ignore[attr-defined]
+        dump = " ".join(str(row) for table in TABLES for row in connection.execute(sa.select(table.__table__)))  # type: ignore[attr-defined]
     assert fresh not in dump and homework.digest(fresh) in dump
 
     # Tokens come from `secrets`, the OS's cryptographic source.
@@ -196,9 +195,10 @@ def test_delete_removes_the_homework_for_the_therapist_too(people: People) -> No
     assert "deleted their data" in seen
     with people.coach.store.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM homework_done")).scalar_one() == 0
-        assert connection.execute(
-            sa.text("SELECT count(*) FROM assignment WHERE client_chat_id IS NOT NULL")
-        ).scalar_one() == 0
+        assert (
+            connection.execute(sa.text("SELECT count(*) FROM assignment WHERE client_chat_id IS NOT NULL")).scalar_one()
+            == 0
+        )
 
 
 def test_unassign_ends_the_reminders(people: People) -> None:
@@ -225,9 +225,24 @@ def test_assign_offers_exactly_the_assignable_flows(people: People) -> None:
 
 def _assignment(**changes: object) -> rows.AssignmentRow:
     base: dict[str, object] = dict(
-        id=1, therapist_id=1, therapist_name="Ana", client_chat_id=2, alias="Cleo", flow_id="break",
-        cadence="weekly", per_week=3, weeks=2, due_at=None, note=None, token_expires_at=START + timedelta(days=7),
-        token_used_at=START, sharing="completion", notify=True, created_at=START, accepted_at=START, ended_at=None,
+        id=1,
+        therapist_id=1,
+        therapist_name="Ana",
+        client_chat_id=2,
+        alias="Cleo",
+        flow_id="break",
+        cadence="weekly",
+        per_week=3,
+        weeks=2,
+        due_at=None,
+        note=None,
+        token_expires_at=START + timedelta(days=7),
+        token_used_at=START,
+        sharing="completion",
+        notify=True,
+        created_at=START,
+        accepted_at=START,
+        ended_at=None,
     )
     base.update(changes)
     return rows.AssignmentRow(**base)  # type: ignore[arg-type]
@@ -255,8 +270,9 @@ def test_export_includes_homework_for_the_client_and_the_therapist(people: Peopl
     therapist_files = people.coach.handle(Incoming(ANA, Command("export")))[0].attachments
     client_md = next(f for f in client_files if f.filename.endswith(".md")).content.decode()
     therapist_md = next(f for f in therapist_files if f.filename.endswith(".md")).content.decode()
-    assert ("From Ana Ruiz (who lists you as “Cleo”): Take a break, once. "
-            "They see whether you did it and your answers.") in client_md
+    assert (
+        "From Ana Ruiz (who lists you as “Cleo”): Take a break, once. They see whether you did it and your answers."
+    ) in client_md
     assert "## As a therapist (Ana Ruiz)" in therapist_md and "- Cleo: Take a break, once" in therapist_md
 
 
@@ -312,8 +328,9 @@ def test_a_homework_reminder_goes_once_with_two_processes(people: People, db_url
 
 
 def test_the_operator_sets_how_long_links_work(db_url: str) -> None:
-    settings = Settings.load(environ={"HEDGEHOG_DATABASE_URL": db_url, "HEDGEHOG_HOMEWORK_LINK_DAYS": "2"},
-                             dotenv=Path("/nonexistent"))
+    settings = Settings.load(
+        environ={"HEDGEHOG_DATABASE_URL": db_url, "HEDGEHOG_HOMEWORK_LINK_DAYS": "2"}, dotenv=Path("/nonexistent")
+    )
     built = build_coach(settings)
     clock = [START]
     built.clock = lambda: clock[0]
@@ -352,9 +369,11 @@ def _flooded_check_in(people: People, body: str) -> None:
 
 def _pending_reminders(people: People) -> int:
     with people.coach.store.engine.connect() as connection:
-        return int(connection.execute(
-            sa.text("SELECT count(*) FROM followup WHERE kind = 'homework' AND status = 'pending'")
-        ).scalar_one())
+        return int(
+            connection.execute(
+                sa.text("SELECT count(*) FROM followup WHERE kind = 'homework' AND status = 'pending'")
+            ).scalar_one()
+        )
 
 
 def test_only_the_assigned_run_counts_and_shows_and_the_total_closes_it(people: People) -> None:

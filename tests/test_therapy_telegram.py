@@ -46,9 +46,12 @@ class World:
 
     async def press(self, chat: int, label: str, after: int = 0) -> None:
         """Press the button `label` on the newest message offering it."""
+
         def offered() -> BotMessage | None:
-            return next((m for m in reversed(self.fake.messages(chat)[after:])
-                         if m.reply_markup and label in buttons(m)), None)
+            return next(
+                (m for m in reversed(self.fake.messages(chat)[after:]) if m.reply_markup and label in buttons(m)), None
+            )
+
         await self.fake.wait_for(lambda: offered() is not None)
         message = offered()
         assert message is not None
@@ -206,9 +209,22 @@ async def test_a_link_works_once_and_not_for_the_therapist(world: World) -> None
     with coach.store.chat(ChatKey("telegram", str(THERAPIST)), START) as tx:
         therapist = rows.therapist_of(tx)
         assert therapist is not None
-        rows.create_assignment(tx, therapist.id, {
-            "flow_id": "break", "alias": "Sam", "cadence": "once", "per_week": 1, "weeks": 1, "due_at": None,
-            "note": None, "notify": True, "token_hash": token_hash, "token_expires_at": START + timedelta(days=7)})
+        rows.create_assignment(
+            tx,
+            therapist.id,
+            {
+                "flow_id": "break",
+                "alias": "Sam",
+                "cadence": "once",
+                "per_week": 1,
+                "weeks": 1,
+                "due_at": None,
+                "note": None,
+                "notify": True,
+                "token_hash": token_hash,
+                "token_expires_at": START + timedelta(days=7),
+            },
+        )
     assert digest(token) == token_hash
     said = await world.command(THERAPIST, "/start", token)
     assert "That's your own link" in said[0]
@@ -226,8 +242,14 @@ async def test_the_operator_adding_and_removing_a_therapist_changes_their_menu(w
 
     def operator(*args: str) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "HEDGEHOG_DATABASE_URL": db_url, "HEDGEHOG_TELEGRAM_TOKEN": ""}
-        return subprocess.run([sys.executable, "-m", "bot", "therapist", *args], capture_output=True, text=True,
-                              env=env, cwd=PROJECT_ROOT, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "therapist", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=PROJECT_ROOT,
+            check=False,
+        )
 
     def scoped_to_dana(call: Call) -> bool:
         return '"chat_id": 1001' in json.dumps(call.params.get("scope"))

@@ -91,8 +91,9 @@ def safety(c: Asked) -> Handled:
 
 @command("help")
 def help_(c: Asked) -> Handled:
-    return Handled([c.turn.say("help", active=c.state is not None, therapist=therapist_of(c.turn.tx) is not None)],
-                   "help")
+    return Handled(
+        [c.turn.say("help", active=c.state is not None, therapist=therapist_of(c.turn.tx) is not None)], "help"
+    )
 
 
 @command("start", "resume")

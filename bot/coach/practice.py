@@ -92,9 +92,7 @@ class Practice:
         self.engine = engine
         self.roles = roles
         self.words = {key: engine.templates.file_prompt(name) for key, name in THERAPY_PROMPTS.items()}
-        self.assignable = {
-            f: c.flow.title for f, c in engine.flows.items() if c.flow.tags.get("assignable") is True
-        }
+        self.assignable = {f: c.flow.title for f, c in engine.flows.items() if c.flow.tags.get("assignable") is True}
         self.therapist_flows = frozenset(
             f for f, c in engine.flows.items() if c.flow.tags.get(THERAPIST_TAG) == "therapist"
         )
@@ -133,8 +131,19 @@ class Practice:
             return Handled(turn.begin(state, self.roles["assign"], asked=True), "started")
         mine = rows.therapist_assignments(tx, therapist.id)
         if name == "clients":
-            return Handled([self.say("clients", clients=self.by_client(mine), titles=self.titles(), status=status,
-                                     total=total, now=tx.now)], "clients")
+            return Handled(
+                [
+                    self.say(
+                        "clients",
+                        clients=self.by_client(mine),
+                        titles=self.titles(),
+                        status=status,
+                        total=total,
+                        now=tx.now,
+                    )
+                ],
+                "clients",
+            )
         if name == "client":
             return self.client(tx, mine, event.argument)
         return self.unassign(mine, event.argument, tx.now)
@@ -171,11 +180,27 @@ class Practice:
             answers = []
             if a.sharing == "answers" and a.client_chat_id is not None:
                 flows = frozenset(self.engine.reachable_flows(a.flow_id)) - self.roles.private
-                answers = [Shown(done.done_at, tuple(self.readable(done.answers)))
-                           for done in rows.shared_answers(tx, a.id, flows)]
+                answers = [
+                    Shown(done.done_at, tuple(self.readable(done.answers)))
+                    for done in rows.shared_answers(tx, a.id, flows)
+                ]
             items.append((a, answers))
-        return Handled([self.say("client", alias=found[0].alias, items=items, names=[], titles=self.titles(),
-                                 status=status, total=total, cadence=cadence_text, now=tx.now)], "client")
+        return Handled(
+            [
+                self.say(
+                    "client",
+                    alias=found[0].alias,
+                    items=items,
+                    names=[],
+                    titles=self.titles(),
+                    status=status,
+                    total=total,
+                    cadence=cadence_text,
+                    now=tx.now,
+                )
+            ],
+            "client",
+        )
 
     def readable(self, answers: Iterable[tuple[str, str, str, Any]]) -> Iterable[tuple[str, Any]]:
         """(step, answer) as the client saw it: the label of the button they pressed
@@ -184,8 +209,11 @@ class Practice:
         for flow_id, step_id, variable, value in answers:
             compiled = flows.get(flow_id)
             step = compiled.flow.steps.get(step_id) if compiled else None
-            pressed = next((c.label for c in step.choices if variable in c.set and c.set[variable] == value), None) \
-                if step is not None else None
+            pressed = (
+                next((c.label for c in step.choices if variable in c.set and c.set[variable] == value), None)
+                if step is not None
+                else None
+            )
             yield step_id, pressed if pressed is not None else value
 
     def unassign(self, mine: list[AssignmentRow], alias: str, now: datetime) -> Handled:
@@ -196,21 +224,35 @@ class Practice:
         # One message per assignment, each with its own button, so the right one is ended.
         for a in open_:
             label = f"{a.alias}: {titles.get(a.flow_id, a.flow_id)}, {cadence_text(a)}"
-            replies.append(Reply(text=_escape(label), buttons=(Button("end", "End this homework"),),
-                                 expects="choice", step_id=f"{UNASSIGN_BUTTON}{a.id}", seq=0))
+            replies.append(
+                Reply(
+                    text=_escape(label),
+                    buttons=(Button("end", "End this homework"),),
+                    expects="choice",
+                    step_id=f"{UNASSIGN_BUTTON}{a.id}",
+                    seq=0,
+                )
+            )
         return Handled(replies, "unassign")
 
     def sharing(self, tx: ChatTx) -> Handled:
         mine = [a for a in rows.client_assignments(tx) if a.sharing not in ("deleted",)]
         replies = [self.say("sharing", count=len(mine))]
         for a in mine:
-            replies.append(Reply(
-                text=self.words["sharing_item"].render({"a": a, "titles": self.titles(), "cadence": cadence_text}),
-                buttons=(Button("completion", "Only whether I did it"), Button("answers", "That and my answers"),
-                         Button("revoked", "Stop sharing")),
-                # The version the choice had when shown: a press from an older message is refused.
-                expects="choice", step_id=f"{SHARE_BUTTON}{a.id}", seq=a.sharing_version,
-            ))
+            replies.append(
+                Reply(
+                    text=self.words["sharing_item"].render({"a": a, "titles": self.titles(), "cadence": cadence_text}),
+                    buttons=(
+                        Button("completion", "Only whether I did it"),
+                        Button("answers", "That and my answers"),
+                        Button("revoked", "Stop sharing"),
+                    ),
+                    # The version the choice had when shown: a press from an older message is refused.
+                    expects="choice",
+                    step_id=f"{SHARE_BUTTON}{a.id}",
+                    seq=a.sharing_version,
+                )
+            )
         return Handled(replies, "sharing")
 
     def button(self, turn: Turn, state: SessionState | None, event: Choice) -> Handled:
@@ -231,8 +273,15 @@ class Practice:
                 rows.end_assignment(tx, a.id)
             elif a.ended_at is None and a.sharing not in SHARE_LEVELS:
                 self.schedule_reminder(tx, rows.client_assignments(tx, open_only=True), a.id)
-            return Handled([self.say("sharing_changed", a=a, level=event.choice_id,
-                                     title=self.titles().get(a.flow_id, a.flow_id)), *where], "sharing-changed")
+            return Handled(
+                [
+                    self.say(
+                        "sharing_changed", a=a, level=event.choice_id, title=self.titles().get(a.flow_id, a.flow_id)
+                    ),
+                    *where,
+                ],
+                "sharing-changed",
+            )
         if unassign is not None:
             therapist = rows.therapist_of(tx)
             mine_ = {a.id: a for a in rows.therapist_assignments(tx, therapist.id)} if therapist else {}
@@ -240,8 +289,9 @@ class Practice:
             if a is None:
                 return Handled([self.say("therapist_only", name="unassign")], "refused")
             rows.end_assignment(tx, a.id)
-            return Handled([self.say("unassign", items=[], ended=a, titles=self.titles(), alias=a.alias), *where],
-                           "unassigned")
+            return Handled(
+                [self.say("unassign", items=[], ended=a, titles=self.titles(), alias=a.alias), *where], "unassigned"
+            )
         return Handled(where, "stale")
 
     # ------------------------------------------------------------------ the link
@@ -249,8 +299,9 @@ class Practice:
     def open_link(self, turn: Turn, state: SessionState | None, token: str) -> Handled:
         claimed = rows.claim_link(turn.tx, digest(token))
         if isinstance(claimed, LinkRefused):
-            return Handled([self.say("link_invalid", reason=claimed.reason), *turn.show(state)],
-                           f"link-{claimed.reason}")
+            return Handled(
+                [self.say("link_invalid", reason=claimed.reason), *turn.show(state)], f"link-{claimed.reason}"
+            )
         return Handled(self.offer(turn, state, claimed), "homework-offered")
 
     def offer(self, turn: Turn, state: SessionState | None, a: AssignmentRow) -> list[Reply]:
@@ -278,12 +329,21 @@ class Practice:
         if therapist is None or values is None or values["flow_id"] not in self.assignable:
             return [self.say("therapist_only", name="assign")]
         token, token_hash = new_secret()
-        rows.create_assignment(tx, therapist.id, {**values, "token_hash": token_hash,
-                                                  "token_expires_at": tx.now + self.link_lifetime})
+        rows.create_assignment(
+            tx, therapist.id, {**values, "token_hash": token_hash, "token_expires_at": tx.now + self.link_lifetime}
+        )
         expires = (tx.now + self.link_lifetime).astimezone(zone(tx.timezone))
-        return [self.say("assign_link", link=self.link(token), alias=values["alias"], name=therapist.name,
-                         title=self.assignable[values["flow_id"]], cadence=cadence_text(values),
-                         expires=f"{expires:%-d %B}")]
+        return [
+            self.say(
+                "assign_link",
+                link=self.link(token),
+                alias=values["alias"],
+                name=therapist.name,
+                title=self.assignable[values["flow_id"]],
+                cadence=cadence_text(values),
+                expires=f"{expires:%-d %B}",
+            )
+        ]
 
     def share(self, tx: ChatTx, state: SessionState | None, effect: Share) -> None:
         assignment_id = state.vars.get(self.roles.offer.assignment) if state else None
@@ -321,8 +381,15 @@ class Practice:
                 rows.end_assignment(tx, a.id)  # complete: closed, and its reminders stop
             therapist_chat = rows.therapist_chat_id(tx, a.therapist_id)
             if a.notify and therapist_chat is not None:
-                rows.schedule(tx, chat_id=therapist_chat, kind="notice", assignment_id=a.id, flow_id=a.flow_id,
-                              due_at=tx.now, dedupe_key=f"notice:{a.id}:{done}")
+                rows.schedule(
+                    tx,
+                    chat_id=therapist_chat,
+                    kind="notice",
+                    assignment_id=a.id,
+                    flow_id=a.flow_id,
+                    due_at=tx.now,
+                    dedupe_key=f"notice:{a.id}:{done}",
+                )
 
     def schedule_reminder(self, tx: ChatTx, open_: list[AssignmentRow], assignment_id: int) -> None:
         """The next reminder of an assignment that is not done yet: one at a time, each
@@ -336,29 +403,55 @@ class Practice:
             k += 1
         if k >= count:
             return
-        rows.schedule(tx, chat_id=tx.chat_id, kind="homework", assignment_id=a.id, flow_id=a.flow_id,
-                      due_at=reminder_time(a, k, tx.timezone), dedupe_key=f"homework:{a.id}:{k}")
+        rows.schedule(
+            tx,
+            chat_id=tx.chat_id,
+            kind="homework",
+            assignment_id=a.id,
+            flow_id=a.flow_id,
+            due_at=reminder_time(a, k, tx.timezone),
+            dedupe_key=f"homework:{a.id}:{k}",
+        )
 
     def export(self, tx: ChatTx) -> dict[str, Any]:
         """For /export: the homework this person was given and what they share, and, for a
         therapist, the homework they gave (under the names they chose)."""
+
         def when(at: datetime | None) -> str | None:
             return at.isoformat() if at else None
 
         homework = [
-            {"from": a.therapist_name, "listed_as": a.alias, "flow": a.flow_id, "cadence": cadence_text(a),
-             "note": a.note, "sharing": a.sharing, "opened_at": when(a.token_used_at), "ended_at": when(a.ended_at),
-             "done": [when(d) for d in a.done]}
+            {
+                "from": a.therapist_name,
+                "listed_as": a.alias,
+                "flow": a.flow_id,
+                "cadence": cadence_text(a),
+                "note": a.note,
+                "sharing": a.sharing,
+                "opened_at": when(a.token_used_at),
+                "ended_at": when(a.ended_at),
+                "done": [when(d) for d in a.done],
+            }
             for a in rows.client_assignments(tx)
         ]
         therapist = rows.therapist_of(tx)
         given = None
         if therapist is not None:
-            given = {"name": therapist.name, "since": when(therapist.created_at), "homework": [
-                {"client": a.alias, "flow": a.flow_id, "cadence": cadence_text(a), "note": a.note,
-                 "status": status(a, tx.now), "assigned_at": when(a.created_at)}
-                for a in rows.therapist_assignments(tx, therapist.id)
-            ]}
+            given = {
+                "name": therapist.name,
+                "since": when(therapist.created_at),
+                "homework": [
+                    {
+                        "client": a.alias,
+                        "flow": a.flow_id,
+                        "cadence": cadence_text(a),
+                        "note": a.note,
+                        "status": status(a, tx.now),
+                        "assigned_at": when(a.created_at),
+                    }
+                    for a in rows.therapist_assignments(tx, therapist.id)
+                ],
+            }
         return {"homework": homework, "as_therapist": given}
 
     def forget(self, tx: ChatTx) -> None:
@@ -373,8 +466,14 @@ class Practice:
         if a is None or a.sharing not in SHARE_LEVELS or len(a.done) >= total(a):
             return None
         words = self.words["homework_reminder"].render(
-            {"name": a.therapist_name, "title": self.titles().get(a.flow_id, a.flow_id), "done": len(a.done),
-             "total": total(a), "cadence": cadence_text(a), "note": a.note}
+            {
+                "name": a.therapist_name,
+                "title": self.titles().get(a.flow_id, a.flow_id),
+                "done": len(a.done),
+                "total": total(a),
+                "cadence": cadence_text(a),
+                "note": a.note,
+            }
         )
         return a, words
 
@@ -384,8 +483,13 @@ class Practice:
         a = next((x for x in mine if x.id == due.assignment_id), None)
         if a is None or a.sharing not in SHARE_LEVELS:
             return None  # consent withdrawn since: say nothing
-        return self.say("homework_notice", alias=a.alias, title=self.titles().get(a.flow_id, a.flow_id),
-                        done=len(a.done), total=total(a))
+        return self.say(
+            "homework_notice",
+            alias=a.alias,
+            title=self.titles().get(a.flow_id, a.flow_id),
+            done=len(a.done),
+            total=total(a),
+        )
 
 
 def _escape(text: str) -> str:

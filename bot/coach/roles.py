@@ -25,8 +25,19 @@ PRIVATE_TAG = "private"
 
 # Every part the coach starts a flow for by itself; missing one fails at start.
 ROLES = (
-    "checkin", "onboarding", "delete", "safety-review", "weekly-review", "country", "reminders", "homework-offer",
-    "assign", "crisis", "clarify", "safety-plan", "violence-support",
+    "checkin",
+    "onboarding",
+    "delete",
+    "safety-review",
+    "weekly-review",
+    "country",
+    "reminders",
+    "homework-offer",
+    "assign",
+    "crisis",
+    "clarify",
+    "safety-plan",
+    "violence-support",
 )
 
 
@@ -53,7 +64,8 @@ class Roles:
         self.private = frozenset(f for f, flow in flows.items() if flow.tags.get(PRIVATE_TAG) is True)
         self.measures = tuple(
             Measure(f, str(tag.get("intensity")), str(tag.get("pull")))
-            for f, flow in flows.items() if isinstance(tag := flow.tags.get(MEASURES_TAG), Mapping)
+            for f, flow in flows.items()
+            if isinstance(tag := flow.tags.get(MEASURES_TAG), Mapping)
         )
         if not self.measures:
             raise MissingRole(MEASURES_TAG)

@@ -102,7 +102,8 @@ class Safeguards:
         if state is not None and state.status == "active" and state.flow_id in self.support:
             return turn.engine.show(state).replies  # already asking, or already in support
         result = turn.engine.interrupt(
-            state, self.clarify_flow,
+            state,
+            self.clarify_flow,
             {"clarify_kind": kinds[0], "clarify_ending": ending, "clarify_sure": True, NOT_SAFE_VAR: tx.violence_noted},
         )
         turn.save(state, result)
@@ -136,7 +137,7 @@ class Safeguards:
         return [lines, *result.replies]
 
     def undo(self, tx: ChatTx, effect: UndoSafety) -> None:
-        """"That's not what I meant": lift a not-safe note set by the message that started
+        """ "That's not what I meant": lift a not-safe note set by the message that started
         this support (recorded as an event when it was set), never one the person gave."""
         if effect.set_here is not True or not tx.violence_noted:
             return
@@ -169,15 +170,23 @@ class Safeguards:
     def sos(self, turn: Turn, categories: tuple[str, ...] | list[str] = ()) -> Reply:
         """The lines for the person's country, and their safety plan if they have one."""
         tx, locale = turn.tx, turn.locale
-        return turn.say("sos", resources=self.resources_for(tx, locale), categories=categories,
-                        **self.plan_vars(tx, locale))
+        return turn.say(
+            "sos", resources=self.resources_for(tx, locale), categories=categories, **self.plan_vars(tx, locale)
+        )
 
     def refresh(self, tx: ChatTx, state: SessionState | None) -> SessionState | None:
         """The session with `not_safe` as it stands now (it may have changed since it started)."""
         if state is None or state.vars.get(NOT_SAFE_VAR) == tx.violence_noted:
             return state
-        return SessionState(state.flow_id, state.flow_version, state.step_id,
-                            {**state.vars, NOT_SAFE_VAR: tx.violence_noted}, state.stack, state.seq, state.status)
+        return SessionState(
+            state.flow_id,
+            state.flow_version,
+            state.step_id,
+            {**state.vars, NOT_SAFE_VAR: tx.violence_noted},
+            state.stack,
+            state.seq,
+            state.status,
+        )
 
     # ------------------------------------------------------------------ the rest
 
@@ -196,8 +205,16 @@ class Safeguards:
         if shown is not None and shown >= since:
             return []
         tx.record_event("safety", "escalation")
-        return [turn.say("escalation", count=len(levels), high=high, resources=self.resources_for(tx, turn.locale),
-                         categories=(), not_safe=tx.violence_noted)]
+        return [
+            turn.say(
+                "escalation",
+                count=len(levels),
+                high=high,
+                resources=self.resources_for(tx, turn.locale),
+                categories=(),
+                not_safe=tx.violence_noted,
+            )
+        ]
 
     def redirect(self, tx: ChatTx) -> Redirect:
         """For someone not safe with a partner, exercises that move them toward one are
@@ -219,6 +236,7 @@ class Safeguards:
     def resources_for(self, tx: ChatTx, locale: str | None) -> Resources:
         """The lines for the country the person chose, else the one their language names."""
         return resources_for(tx.country or country_from_language(locale), self.resources)
+
 
 def plan_lines(resources: Resources) -> str:
     """The country's lines in one line of a safety plan: name and how to reach it."""

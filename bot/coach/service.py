@@ -132,8 +132,9 @@ class Coach:
                 tx.queue(replies, incoming.update_id)
             deliveries = tx.claim_outbox()
         self.log(incoming, state, done.outcome, started)
-        return Handled(done.replies, done.outcome, self.store.claimed(deliveries), moved=done.moved,
-                       role_changed=done.role_changed)
+        return Handled(
+            done.replies, done.outcome, self.store.claimed(deliveries), moved=done.moved, role_changed=done.role_changed
+        )
 
     def group_notice(self, chat: ChatKey) -> Reply | None:
         """The words for a group the bot was added to, the first time only; afterwards None."""
@@ -214,8 +215,7 @@ class Coach:
             if state is not None and flow_id in (None, state.flow_id, *(f.flow_id for f in state.stack)):
                 result = self.engine.show(state)
                 self.save(turn, state, result)
-                replies = [self.say("welcome_back", title=self.engine.flow(state.flow_id).title),
-                           *result.replies]
+                replies = [self.say("welcome_back", title=self.engine.flow(state.flow_id).title), *result.replies]
                 outcome = "resumed"
             elif flow_id is None and state is None and (welcome := self.practice.welcome(tx)):
                 replies, outcome = [welcome], "therapist"  # here for their clients: their commands
@@ -294,8 +294,11 @@ class Coach:
             # Everything is gone, including the session a question would belong to.
             return Handled([r for r in result.replies if r.step_id is None], "erased")
         ended, offer = result.state, self.roles.offer
-        if (ended.flow_id == self.roles["homework-offer"] and ended.status != "active"
-                and ended.vars.get(offer.start_now) == "now"):
+        if (
+            ended.flow_id == self.roles["homework-offer"]
+            and ended.status != "active"
+            and ended.vars.get(offer.start_now) == "now"
+        ):
             # They agreed and want to begin now: the homework itself starts.
             assigned = str(ended.vars[offer.flow])
             extra = [*extra, *self.begin(turn, None, assigned, asked=True)]
@@ -304,7 +307,12 @@ class Coach:
         return Handled([*result.replies, *extra], "moved" if moved else "stayed", moved=moved)
 
     def begin(
-        self, turn: Turn, current: SessionState | None, flow_id: str, quiet: bool = False, asked: bool = False,
+        self,
+        turn: Turn,
+        current: SessionState | None,
+        flow_id: str,
+        quiet: bool = False,
+        asked: bool = False,
         variables: Mapping[str, Any] | None = None,
     ) -> list[Reply]:
         """Start `flow_id`, closing any open session first (its answers stay saved). Someone
@@ -318,8 +326,9 @@ class Coach:
             return [self.practice.say("link_invalid", reason="unknown")]
         replies: list[Reply] = []
         onboarding = self.roles["onboarding"]
-        if (not asked and current is None and not tx.has_event("entry", onboarding)
-                and therapist_of(tx) is None):  # therapists are here for their clients
+        if (
+            not asked and current is None and not tx.has_event("entry", onboarding) and therapist_of(tx) is None
+        ):  # therapists are here for their clients
             flow_id = onboarding
         if current is not None:
             tx.end_session("stopped")

@@ -28,7 +28,12 @@ class Verbs(Protocol):
     def save(self, turn: Turn, before: SessionState | None, result: Result) -> list[Reply]: ...
 
     def begin(
-        self, turn: Turn, current: SessionState | None, flow_id: str, quiet: bool = False, asked: bool = False,
+        self,
+        turn: Turn,
+        current: SessionState | None,
+        flow_id: str,
+        quiet: bool = False,
+        asked: bool = False,
         variables: Mapping[str, Any] | None = None,
     ) -> list[Reply]: ...
 
@@ -58,7 +63,11 @@ class Turn:
         return self.verbs.save(self, before, result)
 
     def begin(
-        self, current: SessionState | None, flow_id: str, quiet: bool = False, asked: bool = False,
+        self,
+        current: SessionState | None,
+        flow_id: str,
+        quiet: bool = False,
+        asked: bool = False,
         variables: Mapping[str, Any] | None = None,
     ) -> list[Reply]:
         """Start `flow_id` (see `Coach.begin`)."""

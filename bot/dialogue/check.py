@@ -61,9 +61,7 @@ def check_paths(
     return CheckResult(library, report)
 
 
-def load_checked(
-    paths: Sequence[Path], prompts: Sequence[Path], required_templates: Iterable[str] = ()
-) -> Library:
+def load_checked(paths: Sequence[Path], prompts: Sequence[Path], required_templates: Iterable[str] = ()) -> Library:
     """The library, or DialogueError listing every error. What the running bot uses."""
     result = check_paths(paths, prompts, required_templates)
     if not result.ok:
@@ -105,14 +103,23 @@ class _Checker:
         add = self.report.add
         steps = flow.steps
         if flow.start not in steps:
-            add("HH008", flow.path, flow.start_line, f"start step '{flow.start}' does not exist",
-                self.suggest(flow.start, steps))
+            add(
+                "HH008",
+                flow.path,
+                flow.start_line,
+                f"start step '{flow.start}' does not exist",
+                self.suggest(flow.start, steps),
+            )
         for step in steps.values():
             for choice in step.choices:
                 if choice.goto is not None and choice.goto not in steps:
-                    add("HH008", flow.path, choice.line,
+                    add(
+                        "HH008",
+                        flow.path,
+                        choice.line,
                         f"choice '{choice.id}' in step '{step.id}' goes to '{choice.goto}', which does not exist",
-                        self.suggest(choice.goto, steps))
+                        self.suggest(choice.goto, steps),
+                    )
                 self.button(flow, step, choice.id, choice.label, choice.line)
             if step.ask is not None and step.ask.skippable:
                 self.button(flow, step, SKIP_CHOICE, "Skip", step.ask.line)
@@ -120,22 +127,34 @@ class _Checker:
                 self.button(flow, step, str(step.scale.high), str(step.scale.high), step.scale.line)
             for route in step.next:
                 if route.goto not in steps:
-                    add("HH008", flow.path, route.line,
+                    add(
+                        "HH008",
+                        flow.path,
+                        route.line,
                         f"step '{step.id}' goes next to '{route.goto}', which does not exist",
-                        self.suggest(route.goto, steps))
+                        self.suggest(route.goto, steps),
+                    )
                 if route.when is not None:
                     self.condition(flow, route.when, route.line)
             if step.call is not None and step.call not in self.library.flows:
-                add("HH009", flow.path, step.call_line,
+                add(
+                    "HH009",
+                    flow.path,
+                    step.call_line,
                     f"step '{step.id}' calls flow '{step.call}', which does not exist",
-                    self.suggest(step.call, self.library.flows))
+                    self.suggest(step.call, self.library.flows),
+                )
             for effect in step.effects:
                 for _, target in EFFECTS[effect.kind].flows(effect.params):
                     if target not in self.library.flows:
-                        add("HH009", flow.path, effect.line,
+                        add(
+                            "HH009",
+                            flow.path,
+                            effect.line,
                             f"{EFFECTS[effect.kind].name} in step '{step.id}' names flow '{target}', "
                             "which does not exist",
-                            self.suggest(str(target), self.library.flows))
+                            self.suggest(str(target), self.library.flows),
+                        )
             if step.say is not None:
                 self.say(flow, step.say)
         self.reachability(flow, dangling=any(t not in steps for s in steps.values() for t in s.targets()))
@@ -144,16 +163,23 @@ class _Checker:
 
     def button(self, flow: Flow, step: Step, choice_id: str, label: str, line: int) -> None:
         if len(label) > MAX_LABEL:
-            self.report.add("HH016", flow.path, line,
-                            f"the label of '{choice_id}' in step '{step.id}' has {len(label)} characters "
-                            f"(at most {MAX_LABEL})",
-                            "Phones cut long buttons off; shorten it and put detail in the step's words.")
+            self.report.add(
+                "HH016",
+                flow.path,
+                line,
+                f"the label of '{choice_id}' in step '{step.id}' has {len(label)} characters (at most {MAX_LABEL})",
+                "Phones cut long buttons off; shorten it and put detail in the step's words.",
+            )
         payload = worst_case_payload(step.id, choice_id).encode()
         if len(payload) > MAX_PAYLOAD:
-            self.report.add("HH017", flow.path, line,
-                            f"the button '{choice_id}' of step '{step.id}' needs {len(payload)} bytes of payload "
-                            f"(Telegram allows {MAX_PAYLOAD})",
-                            "Shorten the step id or the choice id; they travel inside the button.")
+            self.report.add(
+                "HH017",
+                flow.path,
+                line,
+                f"the button '{choice_id}' of step '{step.id}' needs {len(payload)} bytes of payload "
+                f"(Telegram allows {MAX_PAYLOAD})",
+                "Shorten the step id or the choice id; they travel inside the button.",
+            )
 
     def reachability(self, flow: Flow, dangling: bool) -> None:
         """Unreachable steps and loose ends. A route to a missing step (already reported)
@@ -170,8 +196,13 @@ class _Checker:
             pending.extend(t for t in steps[sid].targets() if t in steps)
         for step in steps.values():
             if step.id not in seen and flow.start in steps and not dangling:
-                self.report.add("HH010", flow.path, step.line, f"step '{step.id}' can never be reached",
-                                f"Point a choice or 'next' at it, or remove it. Flows begin at '{flow.start}'.")
+                self.report.add(
+                    "HH010",
+                    flow.path,
+                    step.line,
+                    f"step '{step.id}' can never be reached",
+                    f"Point a choice or 'next' at it, or remove it. Flows begin at '{flow.start}'.",
+                )
         comes_from: dict[str, list[str]] = {}
         for sid, step in steps.items():
             for target in step.targets():
@@ -184,10 +215,13 @@ class _Checker:
                     can_end.add(earlier)
                     pending.append(earlier)
         for sid in sorted(seen - can_end, key=lambda s: steps[s].line):
-            self.report.add("HH011", flow.path, steps[sid].line,
-                            f"from step '{sid}' the flow can never end",
-                            "Every path needs to reach a step with 'end: completed' (or 'stopped'). "
-                            "Add one, or a route to one.")
+            self.report.add(
+                "HH011",
+                flow.path,
+                steps[sid].line,
+                f"from step '{sid}' the flow can never end",
+                "Every path needs to reach a step with 'end: completed' (or 'stopped'). Add one, or a route to one.",
+            )
 
     def message_loops(self, flow: Flow) -> None:
         """A cycle of steps that ask nothing would spin forever without the person."""
@@ -205,9 +239,13 @@ class _Checker:
                     state[sid] = 2
                     path.pop()
                 elif state.get(target) == 1:
-                    self.report.add("HH024", flow.path, flow.steps[target].line,
-                                    f"step '{target}' is part of a loop of steps that never wait for an answer",
-                                    "Add a question (choices, ask or scale) somewhere in the loop.")
+                    self.report.add(
+                        "HH024",
+                        flow.path,
+                        flow.steps[target].line,
+                        f"step '{target}' is part of a loop of steps that never wait for an answer",
+                        "Add a question (choices, ask or scale) somewhere in the loop.",
+                    )
                     return
                 else:
                     state[target] = 1
@@ -221,10 +259,14 @@ class _Checker:
             return
         for step in steps.values():
             if step.toward_partner and step.waits and not step.next:
-                self.report.add("HH025", flow.path, step.line,
-                                f"step '{step.id}' is tagged toward-partner but has no 'next'",
-                                "Give it a 'next:' (where someone not safe goes if they come back to it after a "
-                                "pause, e.g. crisis support): its buttons can keep their own 'goto'.")
+                self.report.add(
+                    "HH025",
+                    flow.path,
+                    step.line,
+                    f"step '{step.id}' is tagged toward-partner but has no 'next'",
+                    "Give it a 'next:' (where someone not safe goes if they come back to it after a "
+                    "pause, e.g. crisis support): its buttons can keep their own 'goto'.",
+                )
         came_from: dict[str, str] = {flow.start: ""}
         pending = [flow.start]
         while pending:
@@ -232,12 +274,15 @@ class _Checker:
             step = steps[sid]
             if step.toward_partner:
                 way = f"from step '{came_from[sid]}'" if came_from[sid] else "as the flow's start"
-                self.report.add("HH025", flow.path, step.line,
-                                f"step '{sid}' is tagged toward-partner, and someone not safe with their partner "
-                                f"reaches it {way}",
-                                f"Route around it: make '- when: {NOT_SAFE_VAR}' (with a goto for them) the first "
-                                f"entry of the 'next:' that leads here, or tag the flow '{GATED_TAG}: true' so "
-                                "violence support runs instead.")
+                self.report.add(
+                    "HH025",
+                    flow.path,
+                    step.line,
+                    f"step '{sid}' is tagged toward-partner, and someone not safe with their partner reaches it {way}",
+                    f"Route around it: make '- when: {NOT_SAFE_VAR}' (with a goto for them) the first "
+                    f"entry of the 'next:' that leads here, or tag the flow '{GATED_TAG}: true' so "
+                    "violence support runs instead.",
+                )
                 continue
             for target in self.unsafe_targets(step):
                 if target in steps and target not in came_from:
@@ -265,17 +310,23 @@ class _Checker:
         seen: set[int] = set()
         for migration in flow.migrations:
             if migration.version > flow.version or migration.version < 2 or migration.version in seen:
-                self.report.add("HH023", flow.path, migration.line,
-                                f"migration for version {migration.version} does not fit the flow's "
-                                f"version {flow.version}",
-                                "Each migration names the version (2 up to the flow's 'version') "
-                                "that made the change, once.")
+                self.report.add(
+                    "HH023",
+                    flow.path,
+                    migration.line,
+                    f"migration for version {migration.version} does not fit the flow's version {flow.version}",
+                    "Each migration names the version (2 up to the flow's 'version') that made the change, once.",
+                )
             seen.add(migration.version)
             for old, new in migration.steps.items():
                 if new not in flow.steps:
-                    self.report.add("HH018", flow.path, migration.step_lines.get(old, migration.line),
-                                    f"migration moves '{old}' to '{new}', which does not exist",
-                                    self.suggest(new, flow.steps))
+                    self.report.add(
+                        "HH018",
+                        flow.path,
+                        migration.step_lines.get(old, migration.line),
+                        f"migration moves '{old}' to '{new}', which does not exist",
+                        self.suggest(new, flow.steps),
+                    )
 
     # ------------------------------------------------------------------ templates
 
@@ -290,9 +341,13 @@ class _Checker:
                 uses = self.templates.inline_prompt(say.source).uses - self.globals
             except jinja2.TemplateSyntaxError as exc:
                 uses = None
-                self.report.add("HH013", flow.path, say.line + max((exc.lineno or 1) - 1, 0),
-                                f"the words of this step do not parse: {exc.message}",
-                                "Check that every '{{' has its '}}' and every '{% if %}' its '{% endif %}'.")
+                self.report.add(
+                    "HH013",
+                    flow.path,
+                    say.line + max((exc.lineno or 1) - 1, 0),
+                    f"the words of this step do not parse: {exc.message}",
+                    "Check that every '{{' has its '}}' and every '{% if %}' its '{% endif %}'.",
+                )
         self.said[say] = uses
         return uses
 
@@ -304,13 +359,22 @@ class _Checker:
             uses = self.templates.file_prompt(name).uses - self.globals
         except jinja2.TemplateSyntaxError as exc:
             file = Path(exc.filename) if exc.filename else self.library.prompts[0] / name
-            self.report.add("HH013", file, exc.lineno or 1, f"template does not parse: {exc.message}",
-                            "Check that every '{{' has its '}}' and every '{% if %}' its '{% endif %}'.")
+            self.report.add(
+                "HH013",
+                file,
+                exc.lineno or 1,
+                f"template does not parse: {exc.message}",
+                "Check that every '{{' has its '}}' and every '{% if %}' its '{% endif %}'.",
+            )
         except jinja2.TemplateNotFound as exc:
             missing = exc.name if exc.name != name else name
-            self.report.add("HH012", where, line,
-                            f"template '{missing}' does not exist under {self.library.prompts[0]}",
-                            f"Create prompts/{missing}, or fix the name.")
+            self.report.add(
+                "HH012",
+                where,
+                line,
+                f"template '{missing}' does not exist under {self.library.prompts[0]}",
+                f"Create prompts/{missing}, or fix the name.",
+            )
         self.checked_templates[name] = uses
         return uses
 
@@ -318,8 +382,13 @@ class _Checker:
         try:
             return self.templates.condition(source).uses - self.globals
         except jinja2.TemplateSyntaxError as exc:
-            self.report.add("HH014", flow.path, line, f"condition '{source}' does not parse: {exc.message}",
-                            "Conditions are expressions like 'intensity >= 8' or 'urge == \"away\"'.")
+            self.report.add(
+                "HH014",
+                flow.path,
+                line,
+                f"condition '{source}' does not parse: {exc.message}",
+                "Conditions are expressions like 'intensity >= 8' or 'urge == \"away\"'.",
+            )
             return None
 
     # ------------------------------------------------------------------ calls
@@ -336,9 +405,13 @@ class _Checker:
                     continue
                 if state.get(step.call) == 1:
                     cyclic.update({fid, step.call})
-                    self.report.add("HH020", flows[fid].path, step.call_line,
-                                    f"step '{step.id}' calls '{step.call}', which is already running further up",
-                                    "A flow cannot call itself, directly or through others; use 'goto' inside a flow.")
+                    self.report.add(
+                        "HH020",
+                        flows[fid].path,
+                        step.call_line,
+                        f"step '{step.id}' calls '{step.call}', which is already running further up",
+                        "A flow cannot call itself, directly or through others; use 'goto' inside a flow.",
+                    )
                 elif step.call not in state:
                     visit(step.call)
             state[fid] = 2
@@ -481,13 +554,18 @@ class _Checker:
                 self.conditions[source] = None  # already reported as HH014
         return self.conditions[source]
 
-    def unset(self, flow: Flow, step: Step, uses: frozenset[str] | None, known: frozenset[str],
-              line: int, what: str) -> None:
+    def unset(
+        self, flow: Flow, step: Step, uses: frozenset[str] | None, known: frozenset[str], line: int, what: str
+    ) -> None:
         for name in sorted((uses or frozenset()) - known):
-            self.report.add("HH015", flow.path, line,
-                            f"step '{step.id}' uses '{name}' in {what}, but not every path to it sets '{name}'",
-                            f"Set '{name}' earlier on every path (an ask, a scale or a choice's 'set'), "
-                            f"or give it a default under the flow's 'vars:'.")
+            self.report.add(
+                "HH015",
+                flow.path,
+                line,
+                f"step '{step.id}' uses '{name}' in {what}, but not every path to it sets '{name}'",
+                f"Set '{name}' earlier on every path (an ask, a scale or a choice's 'set'), "
+                f"or give it a default under the flow's 'vars:'.",
+            )
 
     @staticmethod
     def suggest(name: str, options: Mapping[str, object]) -> str:

@@ -126,57 +126,89 @@ def _vars(*names: str, optional: tuple[str, ...] = ()) -> tuple[Param, ...]:
 
 _PLAN = ("warning_signs", "on_my_own", "people_places", "ask_for_help", "professionals", "safer")
 
-EFFECTS: dict[str, EffectSpec] = {spec.kind: spec for spec in (
-    EffectSpec(
-        "journal", "RecordJournal", {"entry": Given("entry"), "values": Given("vars")},
-        (Param("entry", "text"), Param("vars", "vars")),
-        doc="A named journal entry made of the listed variables.", noun="journal entry",
-    ),
-    EffectSpec(
-        "follow_up", "ScheduleFollowUp", {"target_flow": Given("flow"), "after": Given("after")},
-        (Param("flow", "flow"), Param("after", "delay")),
-        doc="Start a flow later.", noun="follow-up",
-    ),
-    EffectSpec(
-        "homework_done", "MarkHomeworkDone", {"called": Called()},
-        doc="Counts as doing this flow, if a therapist assigned it.", bare=True,
-    ),
-    EffectSpec("delete_my_data", "EraseData", doc="Erase everything stored about the person."),
-    EffectSpec(
-        "note_unsafe", "NoteSafety", {"unsafe": Const(True)},
-        doc="The person is not safe with a partner: flows tagged moves-toward-partner are replaced.",
-    ),
-    EffectSpec("clear_unsafe", "NoteSafety", {"unsafe": Const(False)}, doc="Reviewing it, the person is safe."),
-    EffectSpec(
-        "set_followups", "SetFollowUps", {"when": Given("when"), "local_time": Given("local_time")},
-        _vars("when", optional=("local_time",)),
-        doc="When follow-ups are welcome and, if given, the time it is for the person.",
-    ),
-    EffectSpec(
-        "assign", "Assign", {"values": AllGiven()},
-        _vars("flow", "cadence", "alias", optional=("weeks", "due", "note")),
-        doc="A therapist's /assign: creates the assignment and its link.",
-    ),
-    EffectSpec(
-        "share", "Share", {"level": Given("level")}, _vars("level"),
-        doc="A client's answer to homework: what they share with the therapist.",
-    ),
-    EffectSpec(
-        "set_country", "SetCountry", {"country": Given("country")}, _vars("country"),
-        doc='Where the person is (an ISO country code, or "default"): the crisis lines they see.',
-    ),
-    EffectSpec(
-        "confirm_crisis", "ConfirmCrisis", {"kind": Given("kind"), "sure": Given("sure")},
-        (Param("kind"), Param("sure", required=False, default=True)),
-        doc="A clarifying question was answered with danger (or, `sure` false, 'not sure'): the crisis path of "
+EFFECTS: dict[str, EffectSpec] = {
+    spec.kind: spec
+    for spec in (
+        EffectSpec(
+            "journal",
+            "RecordJournal",
+            {"entry": Given("entry"), "values": Given("vars")},
+            (Param("entry", "text"), Param("vars", "vars")),
+            doc="A named journal entry made of the listed variables.",
+            noun="journal entry",
+        ),
+        EffectSpec(
+            "follow_up",
+            "ScheduleFollowUp",
+            {"target_flow": Given("flow"), "after": Given("after")},
+            (Param("flow", "flow"), Param("after", "delay")),
+            doc="Start a flow later.",
+            noun="follow-up",
+        ),
+        EffectSpec(
+            "homework_done",
+            "MarkHomeworkDone",
+            {"called": Called()},
+            doc="Counts as doing this flow, if a therapist assigned it.",
+            bare=True,
+        ),
+        EffectSpec("delete_my_data", "EraseData", doc="Erase everything stored about the person."),
+        EffectSpec(
+            "note_unsafe",
+            "NoteSafety",
+            {"unsafe": Const(True)},
+            doc="The person is not safe with a partner: flows tagged moves-toward-partner are replaced.",
+        ),
+        EffectSpec("clear_unsafe", "NoteSafety", {"unsafe": Const(False)}, doc="Reviewing it, the person is safe."),
+        EffectSpec(
+            "set_followups",
+            "SetFollowUps",
+            {"when": Given("when"), "local_time": Given("local_time")},
+            _vars("when", optional=("local_time",)),
+            doc="When follow-ups are welcome and, if given, the time it is for the person.",
+        ),
+        EffectSpec(
+            "assign",
+            "Assign",
+            {"values": AllGiven()},
+            _vars("flow", "cadence", "alias", optional=("weeks", "due", "note")),
+            doc="A therapist's /assign: creates the assignment and its link.",
+        ),
+        EffectSpec(
+            "share",
+            "Share",
+            {"level": Given("level")},
+            _vars("level"),
+            doc="A client's answer to homework: what they share with the therapist.",
+        ),
+        EffectSpec(
+            "set_country",
+            "SetCountry",
+            {"country": Given("country")},
+            _vars("country"),
+            doc='Where the person is (an ISO country code, or "default"): the crisis lines they see.',
+        ),
+        EffectSpec(
+            "confirm_crisis",
+            "ConfirmCrisis",
+            {"kind": Given("kind"), "sure": Given("sure")},
+            (Param("kind"), Param("sure", required=False, default=True)),
+            doc="A clarifying question was answered with danger (or, `sure` false, 'not sure'): the crisis path of "
             "that kind starts; only a sure answer notes partner violence.",
-    ),
-    EffectSpec(
-        "undo_unsafe", "UndoSafety", {"set_here": Given("set_here")}, _vars("set_here"),
-        doc="'That's not what I meant': lifts a not-safe note only when `set_here` is true.",
-    ),
-    EffectSpec(
-        "save_plan", "SavePlan", {"sections": AllGiven()}, _vars(optional=_PLAN),
-        doc="The personal safety plan: each section named from a variable; others are left as they were.",
-    ),
-)}
+        ),
+        EffectSpec(
+            "undo_unsafe",
+            "UndoSafety",
+            {"set_here": Given("set_here")},
+            _vars("set_here"),
+            doc="'That's not what I meant': lifts a not-safe note only when `set_here` is true.",
+        ),
+        EffectSpec(
+            "save_plan",
+            "SavePlan",
+            {"sections": AllGiven()},
+            _vars(optional=_PLAN),
+            doc="The personal safety plan: each section named from a variable; others are left as they were.",
+        ),
+    )
+}

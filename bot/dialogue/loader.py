@@ -84,7 +84,9 @@ def load_library(
         if flow.id in flows:
             first = flows[flow.id]
             report.add(
-                "HH007", file, flow.line,
+                "HH007",
+                file,
+                flow.line,
                 f"flow id '{flow.id}' is already used by {first.path.name}",
                 "Each flow needs its own id; rename one of them (and its file).",
             )
@@ -105,16 +107,31 @@ def _expand_flow_choices(flow: Flow, flows: Mapping[str, Flow], report: Report) 
             continue
         tagged = sorted((f for f in flows.values() if f.tags.get(spec.tagged) is True), key=lambda f: f.title)
         if not tagged:
-            report.add("HH009", flow.path, spec.line, f"no flow is tagged '{spec.tagged}: true'",
-                       "Tag at least one flow, or list the buttons yourself.")
+            report.add(
+                "HH009",
+                flow.path,
+                spec.line,
+                f"no flow is tagged '{spec.tagged}: true'",
+                "Tag at least one flow, or list the buttons yourself.",
+            )
             # Stands in for the missing buttons, so this one mistake is the only one reported.
-            placeholder = ChoiceDef(id="each-flow", label=spec.tagged, goto=spec.goto,
-                                    set={spec.set: None, **({spec.title: None} if spec.title else {})}, line=spec.line)
+            placeholder = ChoiceDef(
+                id="each-flow",
+                label=spec.tagged,
+                goto=spec.goto,
+                set={spec.set: None, **({spec.title: None} if spec.title else {})},
+                line=spec.line,
+            )
             steps[step_id] = replace(step, choices=(*step.choices, placeholder), flow_choices=None)
             continue
         generated = tuple(
-            ChoiceDef(id=f.id, label=f.title, goto=spec.goto,
-                      set={spec.set: f.id, **({spec.title: f.title} if spec.title else {})}, line=spec.line)
+            ChoiceDef(
+                id=f.id,
+                label=f.title,
+                goto=spec.goto,
+                set={spec.set: f.id, **({spec.title: f.title} if spec.title else {})},
+                line=spec.line,
+            )
             for f in tagged
         )
         steps[step_id] = replace(step, choices=(*step.choices, *generated), flow_choices=None)
@@ -138,7 +155,10 @@ def load_flow(file: Path, report: Report) -> Flow | None:
             report.add(exc.code, file, exc.line, exc.message, exc.hint)
             return None
         report.add(
-            "HH002", file, exc.line, f"YAML cannot be parsed: {exc.message}",
+            "HH002",
+            file,
+            exc.line,
+            f"YAML cannot be parsed: {exc.message}",
             "Check indentation (spaces, not tabs) and quote text that contains ': ' or '#'.",
         )
         return None
@@ -159,7 +179,9 @@ class _FlowReader:
     def keys(self, node: YMap, allowed: Sequence[str], where: str) -> None:
         for key, line in node.duplicates:
             self.err(
-                "HH007", line, f"'{key}' is written twice in {where}",
+                "HH007",
+                line,
+                f"'{key}' is written twice in {where}",
                 "YAML keeps only the first; remove or rename the other.",
             )
         for key in node:
@@ -202,7 +224,9 @@ class _FlowReader:
             return None
         if not ID_RE.match(value) or len(value) > MAX_ID:
             self.err(
-                "HH006", line, f"{what} '{value}' is not a valid id",
+                "HH006",
+                line,
+                f"{what} '{value}' is not a valid id",
                 "Ids use lowercase letters, digits and '-' (at most 64), e.g. 'what-happened'.",
             )
             return None
@@ -211,7 +235,9 @@ class _FlowReader:
     def var_name(self, value: Any, line: int, what: str) -> str | None:
         if not isinstance(value, str) or not VAR_RE.match(value) or value in RESERVED_VARS:
             self.err(
-                "HH006", line, f"{what} '{value}' is not a valid variable name",
+                "HH006",
+                line,
+                f"{what} '{value}' is not a valid variable name",
                 "Variable names use lowercase letters, digits and '_', e.g. 'told_myself'.",
             )
             return None
@@ -223,7 +249,9 @@ class _FlowReader:
         if not isinstance(data, YMap):
             line = getattr(data, "line", 1)
             self.err(
-                "HH004", line, f"a flow file must be a mapping starting with 'flow: <id>', not {_kind(data)}",
+                "HH004",
+                line,
+                f"a flow file must be a mapping starting with 'flow: <id>', not {_kind(data)}",
             )
             return None
         self.keys(data, FLOW_KEYS, "the flow")
@@ -232,7 +260,9 @@ class _FlowReader:
             self.err("HH003", data.line, "the flow has no 'flow' id", f"Add 'flow: {self.file.stem}'.")
         if flow_id and flow_id != self.file.stem:
             self.err(
-                "HH021", data.line_of("flow"), f"flow '{flow_id}' lives in {self.file.name}",
+                "HH021",
+                data.line_of("flow"),
+                f"flow '{flow_id}' lives in {self.file.name}",
                 f"Name the file {flow_id}.yaml so people can find it.",
             )
         version = self.integer(data, "version", "the flow")
@@ -253,9 +283,18 @@ class _FlowReader:
         if flow_id is None or version is None or start is None or steps is None:
             return None
         return Flow(
-            id=flow_id, version=version, title=title or flow_id, summary=summary or "",
-            tags=dict(tags or {}), start=start, vars=variables, steps=steps,
-            migrations=migrations, path=self.file, line=data.line_of("flow"), start_line=start_line,
+            id=flow_id,
+            version=version,
+            title=title or flow_id,
+            summary=summary or "",
+            tags=dict(tags or {}),
+            start=start,
+            vars=variables,
+            steps=steps,
+            migrations=migrations,
+            path=self.file,
+            line=data.line_of("flow"),
+            start_line=start_line,
         )
 
     def read_vars(self, data: YMap) -> dict[str, Any]:
@@ -290,7 +329,9 @@ class _FlowReader:
             return None
         for key, line in node.duplicates:
             self.err(
-                "HH007", line, f"step id '{key}' is used twice",
+                "HH007",
+                line,
+                f"step id '{key}' is used twice",
                 "Step ids must be unique within a flow; rename one.",
             )
         if not node:
@@ -316,8 +357,7 @@ class _FlowReader:
         if "say" in node:
             source = self.text(node, "say", where)
             if source is not None:
-                say = Say(source=source.strip(), is_file=source.strip().endswith(".j2"),
-                          line=node.line_of("say"))
+                say = Say(source=source.strip(), is_file=source.strip().endswith(".j2"), line=node.line_of("say"))
         self.flow_choices = None
         choices = self.read_choices(node, where)
         ask = self.read_ask(node, where)
@@ -332,12 +372,26 @@ class _FlowReader:
             end = node["end"] if node["end"] in OUTCOMES else "stopped"
             if node["end"] not in OUTCOMES:
                 # Reported once here; kept as an end so no loose-end errors pile on top.
-                self.err("HH004", node.line_of("end"), f"'end' in {where} must be completed or stopped",
-                         "Use 'end: completed' or 'end: stopped'.")
+                self.err(
+                    "HH004",
+                    node.line_of("end"),
+                    f"'end' in {where} must be completed or stopped",
+                    "Use 'end: completed' or 'end: stopped'.",
+                )
         tags = self.mapping(node["tags"], node.line_of("tags"), f"'tags' of {where}") if "tags" in node else None
         step = Step(
-            id=step_id, line=line, say=say, choices=choices, ask=ask, scale=scale, call=call,
-            call_line=node.line_of("call"), next=routes, effects=effects, end=end, flow_choices=self.flow_choices,
+            id=step_id,
+            line=line,
+            say=say,
+            choices=choices,
+            ask=ask,
+            scale=scale,
+            call=call,
+            call_line=node.line_of("call"),
+            next=routes,
+            effects=effects,
+            end=end,
+            flow_choices=self.flow_choices,
             tags=dict(tags or {}),
         )
         self.consistency(step, node, where)
@@ -346,42 +400,74 @@ class _FlowReader:
     def consistency(self, step: Step, node: YMap, where: str) -> None:
         present = [k for k in ("choices", "ask", "scale", "call", "next") if k in node]
         if "end" in node and present:
-            self.err("HH019", node.line_of(present[0]), f"{where} ends the flow but also has '{present[0]}'",
-                     "An 'end' step is the last one: remove the other keys or the 'end'.")
+            self.err(
+                "HH019",
+                node.line_of(present[0]),
+                f"{where} ends the flow but also has '{present[0]}'",
+                "An 'end' step is the last one: remove the other keys or the 'end'.",
+            )
             return
         if "scale" in node and "ask" in node:
-            self.err("HH019", node.line_of("ask"), f"{where} has both 'scale' and 'ask'",
-                     "A step asks one thing: split it into two steps.")
+            self.err(
+                "HH019",
+                node.line_of("ask"),
+                f"{where} has both 'scale' and 'ask'",
+                "A step asks one thing: split it into two steps.",
+            )
         if "call" in node:
             for key in ("choices", "ask", "scale"):
                 if key in node:
-                    self.err("HH019", node.line_of(key), f"{where} calls a flow and also has '{key}'",
-                             "Put the question in its own step before or after the call.")
+                    self.err(
+                        "HH019",
+                        node.line_of(key),
+                        f"{where} calls a flow and also has '{key}'",
+                        "Put the question in its own step before or after the call.",
+                    )
         if step.waits and step.say is None:
-            self.err("HH003", node.line, f"{where} asks something but has no 'say'",
-                     "Add 'say:' with the question, so the buttons or answer have words above them.")
+            self.err(
+                "HH003",
+                node.line,
+                f"{where} asks something but has no 'say'",
+                "Add 'say:' with the question, so the buttons or answer have words above them.",
+            )
         if "end" in node:
             return
         needs_next = [k for k in ("call", "ask", "scale") if k in node]
         if needs_next and "next" not in node:
-            self.err("HH003", node.line, f"{where} has '{needs_next[0]}' but no 'next'",
-                     "Add 'next: <step id>' to say where to go afterwards.")
+            self.err(
+                "HH003",
+                node.line,
+                f"{where} has '{needs_next[0]}' but no 'next'",
+                "Add 'next: <step id>' to say where to go afterwards.",
+            )
         elif not step.waits and "call" not in node and "next" not in node and "choices" not in node:
-            self.err("HH003", node.line, f"{where} has no way forward",
-                     "Add 'next: <step id>', choices, or 'end: completed'.")
+            self.err(
+                "HH003",
+                node.line,
+                f"{where} has no way forward",
+                "Add 'next: <step id>', choices, or 'end: completed'.",
+            )
         if step.choices and "next" not in node and "ask" not in node:
             for choice in step.choices:
                 if choice.goto is None:
-                    self.err("HH003", choice.line, f"choice '{choice.id}' in {where} has no 'goto'",
-                             "Add 'goto: <step id>', or give the step a 'next'.")
+                    self.err(
+                        "HH003",
+                        choice.line,
+                        f"choice '{choice.id}' in {where} has no 'goto'",
+                        "Add 'goto: <step id>', or give the step a 'next'.",
+                    )
 
     def read_choices(self, node: YMap, where: str) -> tuple[ChoiceDef, ...]:
         if "choices" not in node:
             return ()
         items = node["choices"]
         if not isinstance(items, YList) or not items:
-            self.err("HH004", node.line_of("choices"), f"'choices' in {where} must be a list of buttons",
-                     "Write each button as '- id: ...' with 'label:' and 'goto:'.")
+            self.err(
+                "HH004",
+                node.line_of("choices"),
+                f"'choices' in {where} must be a list of buttons",
+                "Write each button as '- id: ...' with 'label:' and 'goto:'.",
+            )
             return ()
         choices: list[ChoiceDef] = []
         seen: set[str] = set()
@@ -402,12 +488,20 @@ class _FlowReader:
             if choice_id is None or label is None:
                 continue
             if choice_id == SKIP_CHOICE:
-                self.err("HH006", body.line_of("id"), f"choice id '{SKIP_CHOICE}' is reserved",
-                         "The Skip button is added for you on skippable questions; pick another id.")
+                self.err(
+                    "HH006",
+                    body.line_of("id"),
+                    f"choice id '{SKIP_CHOICE}' is reserved",
+                    "The Skip button is added for you on skippable questions; pick another id.",
+                )
                 continue
             if choice_id in seen:
-                self.err("HH007", body.line_of("id"), f"choice id '{choice_id}' is used twice in {where}",
-                         "Choice ids must be unique within a step.")
+                self.err(
+                    "HH007",
+                    body.line_of("id"),
+                    f"choice id '{choice_id}' is used twice in {where}",
+                    "Choice ids must be unique within a step.",
+                )
                 continue
             seen.add(choice_id)
             goto = None
@@ -477,8 +571,12 @@ class _FlowReader:
         low = self.integer(body, "min", f"'scale' in {where}", 0)
         high = self.integer(body, "max", f"'scale' in {where}", 10)
         if low is not None and high is not None and not (0 <= low < high <= 10):
-            self.err("HH004", body.line, f"the scale in {where} must satisfy 0 <= min < max <= 10",
-                     "Buttons fit one chat row per five numbers; use a 0-10 scale.")
+            self.err(
+                "HH004",
+                body.line,
+                f"the scale in {where} must satisfy 0 <= min < max <= 10",
+                "Buttons fit one chat row per five numbers; use a 0-10 scale.",
+            )
             return None
         if var is None or low is None or high is None:
             return None
@@ -512,12 +610,19 @@ class _FlowReader:
                 routes.append(Route(goto=target, when=when, line=item_line))
         unconditional = [i for i, r in enumerate(routes) if r.when is None]
         if not unconditional:
-            self.err("HH003", line, f"every entry of 'next' in {where} has a 'when'",
-                     "End the list with an entry that has only 'goto', for when no condition holds.")
+            self.err(
+                "HH003",
+                line,
+                f"every entry of 'next' in {where} has a 'when'",
+                "End the list with an entry that has only 'goto', for when no condition holds.",
+            )
         elif unconditional[0] != len(routes) - 1:
-            self.err("HH022", routes[unconditional[0] + 1].line,
-                     f"this entry of 'next' in {where} can never be taken",
-                     "An entry without 'when' always matches; move it to the end of the list.")
+            self.err(
+                "HH022",
+                routes[unconditional[0] + 1].line,
+                f"this entry of 'next' in {where} can never be taken",
+                "An entry without 'when' always matches; move it to the end of the list.",
+            )
         return tuple(routes)
 
     def read_effects(self, node: YMap, where: str) -> tuple[EffectDef, ...]:
@@ -540,8 +645,12 @@ class _FlowReader:
         if isinstance(item, str) and item in EFFECTS and EFFECTS[item].bare:
             return EffectDef(kind=item, params={}, line=line)
         if not isinstance(item, YMap) or len(item) != 1:
-            self.err("HH004", line, f"an effect in {where} must be one of {', '.join(EFFECTS)}",
-                     "Write e.g. '- follow_up: {flow: checkin, after: 2h}'.")
+            self.err(
+                "HH004",
+                line,
+                f"an effect in {where} must be one of {', '.join(EFFECTS)}",
+                "Write e.g. '- follow_up: {flow: checkin, after: 2h}'.",
+            )
             return None
         kind, written = next(iter(item.items()))
         spec = EFFECTS.get(kind)
@@ -582,8 +691,12 @@ class _FlowReader:
         if param.type in ("text", "delay"):
             text = self.text(body, key, f"'{kind}' in {where}", required=param.required)
             if text is not None and param.type == "delay" and not AFTER_RE.match(text):
-                self.err("HH004", at, f"'{key}: {text}' is not a delay I understand",
-                         "Use minutes, hours or days like 20m, 2h, 1d, or 'evening', 'tomorrow' or 'sunday'.")
+                self.err(
+                    "HH004",
+                    at,
+                    f"'{key}: {text}' is not a delay I understand",
+                    "Use minutes, hours or days like 20m, 2h, 1d, or 'evening', 'tomorrow' or 'sunday'.",
+                )
                 return None
             return text
         if key not in body:
@@ -629,8 +742,9 @@ class _FlowReader:
                     if self.var_name(name, at, "variable") and self.scalar(value, at, f"'{name}'"):
                         defaults[name] = value
             if version is not None:
-                migrations.append(Migration(version=version, steps=steps, vars=defaults, line=line,
-                                            step_lines=step_lines))
+                migrations.append(
+                    Migration(version=version, steps=steps, vars=defaults, line=line, step_lines=step_lines)
+                )
         return tuple(migrations)
 
 

@@ -60,7 +60,7 @@ def button_target(step_id: str, prefix: str) -> int | None:
     """The row id a service-level button names after its prefix ("@share-12" -> 12), or None."""
     if not step_id.startswith(prefix):
         return None
-    return _number(step_id[len(prefix):], 12)
+    return _number(step_id[len(prefix) :], 12)
 
 
 def worst_case_payload(step_id: str, choice_id: str) -> str:

@@ -63,9 +63,10 @@ MAX_DEPTH = 40  # a flow file needs about 8
 MAX_ALIAS_NODES = 10_000
 # What YAML allows in a file (its "printable" set); tab, line feed and carriage return aside,
 # no control character. Found before parsing so the diagnostic can name the line.
-_NOT_TEXT = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_NOT_TEXT = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 try:
     from yaml._yaml import CParser as _CParser
+
     _Parser: Any = _CParser
 except ImportError:  # PyYAML built without libyaml
     _Parser = None
@@ -121,18 +122,24 @@ def _check_characters(text: str) -> None:
     more = f" (and on {len(lines) - 1} more line{'s' if len(lines) > 2 else ''})" if len(lines) > 1 else ""
     if char == "\0":
         raise YAMLSyntaxError(
-            f"the file has a NUL character (U+0000){more}", line, "HH027",
+            f"the file has a NUL character (U+0000){more}",
+            line,
+            "HH027",
             "A NUL byte usually means the file was saved as UTF-16 or is not text; save it as UTF-8 text.",
         )
     raise YAMLSyntaxError(
-        f"the file has the control character U+{ord(char):04X}{more}", line, "HH027",
+        f"the file has the control character U+{ord(char):04X}{more}",
+        line,
+        "HH027",
         "Control characters cannot be shown in a chat; delete it (your editor may show it as a box or ^ sign).",
     )
 
 
 def _too_deep(line: int) -> YAMLSyntaxError:
     return YAMLSyntaxError(
-        f"the file nests more than {MAX_DEPTH} levels deep", line, "HH026",
+        f"the file nests more than {MAX_DEPTH} levels deep",
+        line,
+        "HH026",
         "Flow files need only a few levels (flow, steps, a step, its choices); "
         "check the indentation here, or split what you are writing into steps.",
     )
@@ -183,8 +190,9 @@ class _Builder:
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise YAMLSyntaxError("the file has more than one YAML document (a second '---')",
-                                          event.start_mark.line + 1)
+                    raise YAMLSyntaxError(
+                        "the file has more than one YAML document (a second '---')", event.start_mark.line + 1
+                    )
         return self.root
 
     def scalar(self, event: Any) -> Any:
@@ -237,7 +245,9 @@ class _Builder:
         name = event.anchor
         if name in self.open_anchors:
             raise YAMLSyntaxError(
-                f"the alias '*{name}' points into its own anchor '&{name}', so it would never end", line, "HH028",
+                f"the alias '*{name}' points into its own anchor '&{name}', so it would never end",
+                line,
+                "HH028",
                 f"An alias can only repeat something already complete; "
                 f"move '*{name}' out of the part marked '&{name}'.",
             )
@@ -248,12 +258,16 @@ class _Builder:
         if self.alias_nodes > max(MAX_ALIAS_NODES, self.document_nodes):
             raise YAMLSyntaxError(
                 f"aliases here repeat more than {max(MAX_ALIAS_NODES, self.document_nodes)} values "
-                "(an anchor repeated inside anchors grows without bound)", line, "HH028",
+                "(an anchor repeated inside anchors grows without bound)",
+                line,
+                "HH028",
                 "Write the steps out instead of repeating anchors of anchors.",
             )
         if len(self.stack) + height > MAX_DEPTH:
             raise YAMLSyntaxError(
-                f"the alias '*{name}' nests the file more than {MAX_DEPTH} levels deep", line, "HH026",
+                f"the alias '*{name}' nests the file more than {MAX_DEPTH} levels deep",
+                line,
+                "HH026",
                 "Repeat less deeply nested parts, or write them out.",
             )
         self.add(value, event.start_mark, nodes, height)

@@ -92,7 +92,10 @@ class Engine:
         return run.result(moved=True)
 
     def interrupt(
-        self, state: SessionState | None, flow_id: str, variables: Mapping[str, Any] | None = None,
+        self,
+        state: SessionState | None,
+        flow_id: str,
+        variables: Mapping[str, Any] | None = None,
         redirect: Redirect = NO_REDIRECT,
     ) -> Result:
         """Run `flow_id` on top of the session; when it ends, the question the person was
@@ -162,7 +165,8 @@ class Engine:
         """
         frames = (*state.stack, Frame(state.flow_id, state.flow_version, state.step_id))
         if all(
-            f.flow_id in self.flows and self.flows[f.flow_id].flow.version == f.flow_version
+            f.flow_id in self.flows
+            and self.flows[f.flow_id].flow.version == f.flow_version
             and f.step_id in self.flows[f.flow_id].flow.steps
             for f in frames
         ):
@@ -184,9 +188,16 @@ class Engine:
                         variables.setdefault(name, value)
             if step_id not in flow.steps:
                 lost = True
-                log.warning("session step missing after migration", extra={"fields": {
-                    "flow": flow.id, "version": f"{frame.flow_version}->{flow.version}", "step": step_id,
-                }})
+                log.warning(
+                    "session step missing after migration",
+                    extra={
+                        "fields": {
+                            "flow": flow.id,
+                            "version": f"{frame.flow_version}->{flow.version}",
+                            "step": step_id,
+                        }
+                    },
+                )
                 step_id = flow.start
             migrated.append(Frame(flow.id, flow.version, step_id, frame.resume))
         run = self._run(state)
@@ -197,8 +208,12 @@ class Engine:
             return state, run.result(moved=True)
         top = migrated[-1]
         run.state = replace(
-            state, flow_id=top.flow_id, flow_version=top.flow_version, step_id=top.step_id,
-            stack=tuple(migrated[:-1]), vars=variables,
+            state,
+            flow_id=top.flow_id,
+            flow_version=top.flow_version,
+            step_id=top.step_id,
+            stack=tuple(migrated[:-1]),
+            vars=variables,
         )
         compiled = self.flows[top.flow_id]
         step = compiled.flow.steps[top.step_id]

@@ -68,9 +68,7 @@ def compile_flow(flow: Flow, templates: Templates) -> CompiledFlow:
     for step in flow.steps.values():
         if step.say is not None:
             prompts[step.id] = (
-                templates.file_prompt(step.say.source)
-                if step.say.is_file
-                else templates.inline_prompt(step.say.source)
+                templates.file_prompt(step.say.source) if step.say.is_file else templates.inline_prompt(step.say.source)
             )
     return CompiledFlow(flow, machine, prompts, _progress(flow))
 

@@ -172,9 +172,7 @@ class Run:
             self.effects.extend(entered)
             self.note_safety(entered, cursor.vars)
             if step.waits:
-                self.state = SessionState(
-                    flow.id, flow.version, step.id, cursor.vars, tuple(stack), seq, "active"
-                )
+                self.state = SessionState(flow.id, flow.version, step.id, cursor.vars, tuple(stack), seq, "active")
                 self.replies.append(self.question(compiled, step, text))
                 return
             if text:
@@ -188,9 +186,7 @@ class Run:
                 continue
             if step.end is not None:
                 if not stack:
-                    self.state = SessionState(
-                        flow.id, flow.version, step.id, cursor.vars, (), seq, step.end
-                    )
+                    self.state = SessionState(flow.id, flow.version, step.id, cursor.vars, (), seq, step.end)
                     self.effects.append(FlowEnded(flow.id, step.end))
                     return
                 frame = stack.pop()
@@ -206,16 +202,21 @@ class Run:
                 cursor.state = frame.step_id
                 if frame.resume:  # back to the question that was interrupted
                     resumed = compiled.flow.steps[frame.step_id]
-                    if (resumed.toward_partner and cursor.vars.get(NOT_SAFE_VAR) and resumed.next
-                            and compiled.fire(cursor, NEXT)):
+                    if (
+                        resumed.toward_partner
+                        and cursor.vars.get(NOT_SAFE_VAR)
+                        and resumed.next
+                        and compiled.fire(cursor, NEXT)
+                    ):
                         # Not for someone not safe with their partner (they may have said so
                         # during the interruption): passed by, as its own routes allow.
                         continue
                     self.state = SessionState(
                         frame.flow_id, frame.flow_version, resumed.id, cursor.vars, tuple(stack), seq, "active"
                     )
-                    self.replies.append(self.question(compiled, resumed, compiled.prompts[resumed.id].render(
-                        cursor.vars)))
+                    self.replies.append(
+                        self.question(compiled, resumed, compiled.prompts[resumed.id].render(cursor.vars))
+                    )
                     return
             if not compiled.fire(cursor, NEXT):
                 break
@@ -224,9 +225,7 @@ class Run:
         self.state = SessionState(flow.id, flow.version, cursor.state, cursor.vars, (), seq, "stopped")
         self.effects.append(FlowEnded(flow.id, "stopped"))
 
-    def step_effects(
-        self, flow: Flow, step: Step, variables: Mapping[str, Any], called: bool = False
-    ) -> list[Effect]:
+    def step_effects(self, flow: Flow, step: Step, variables: Mapping[str, Any], called: bool = False) -> list[Effect]:
         return [build(effect, flow.id, step.id, variables, called) for effect in step.effects]
 
     def note_safety(self, effects: list[Effect], variables: dict[str, Any]) -> None:
@@ -250,8 +249,13 @@ class Run:
         expects: Expects = "scale" if step.scale else "text" if step.ask else "choice"
         scale = (step.scale.low, step.scale.high) if step.scale else None
         return Reply(
-            text=text, buttons=buttons, expects=expects, step_id=step.id, seq=self.state.seq,
-            scale=scale, progress=compiled.progress.get(step.id),
+            text=text,
+            buttons=buttons,
+            expects=expects,
+            step_id=step.id,
+            seq=self.state.seq,
+            scale=scale,
+            progress=compiled.progress.get(step.id),
         )
 
     def ask_again(self, compiled: CompiledFlow, step: Step, note: str | None, kind: str = "") -> None:

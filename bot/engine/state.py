@@ -231,7 +231,7 @@ class ConfirmCrisis:
 
 @dataclass(frozen=True, slots=True)
 class UndoSafety:
-    """"That's not what I meant": lift a not-safe note, if `set_here` (the message that
+    """ "That's not what I meant": lift a not-safe note, if `set_here` (the message that
     started this crisis support set it)."""
 
     flow_id: str
@@ -257,6 +257,18 @@ class FlowEnded:
 
 
 Effect = (
-    RecordAnswer | RecordJournal | ScheduleFollowUp | MarkHomeworkDone | EraseData | NoteSafety | SetFollowUps
-    | Assign | Share | SetCountry | ConfirmCrisis | UndoSafety | SavePlan | FlowEnded
+    RecordAnswer
+    | RecordJournal
+    | ScheduleFollowUp
+    | MarkHomeworkDone
+    | EraseData
+    | NoteSafety
+    | SetFollowUps
+    | Assign
+    | Share
+    | SetCountry
+    | ConfirmCrisis
+    | UndoSafety
+    | SavePlan
+    | FlowEnded
 )

@@ -88,16 +88,21 @@ def markdown(data: dict[str, Any], titles: dict[str, str], now: datetime) -> str
         lines += ["", "## Homework from a therapist", ""]
         for item in data["homework"]:
             shared = {"completion": "whether you did it", "answers": "whether you did it and your answers"}.get(
-                item["sharing"], "nothing")
+                item["sharing"], "nothing"
+            )
             done = ", ".join(d[:10] for d in item["done"]) or "not yet"
-            lines.append(f"- From {item['from']} (who lists you as “{item['listed_as']}”): {title(item['flow'])}, "
-                         f"{item['cadence']}. They see {shared}. Done: {done}.")
+            lines.append(
+                f"- From {item['from']} (who lists you as “{item['listed_as']}”): {title(item['flow'])}, "
+                f"{item['cadence']}. They see {shared}. Done: {done}."
+            )
     if data.get("as_therapist"):
         given = data["as_therapist"]
         lines += ["", f"## As a therapist ({given['name']})", ""]
         for item in given["homework"] or []:
-            lines.append(f"- {item['client']}: {title(item['flow'])}, {item['cadence']}, "
-                         f"assigned {item['assigned_at'][:10]}, {item['status']}")
+            lines.append(
+                f"- {item['client']}: {title(item['flow'])}, {item['cadence']}, "
+                f"assigned {item['assigned_at'][:10]}, {item['status']}"
+            )
         if not given["homework"]:
             lines.append("No homework given yet.")
     lines += ["", "Send /delete to erase all of this.", ""]

@@ -75,14 +75,18 @@ def summarize(rows: Sequence[Any], now: datetime, measure: Measure) -> Progress:
             if isinstance(row.value.get("intensity_now"), int):
                 later.append(row.value["intensity_now"])
     weeks = [
-        Week((first_day + timedelta(days=7 * w)).strftime("%-d %b"), len(values),
-             round(sum(values) / len(values), 1) if values else None)
+        Week(
+            (first_day + timedelta(days=7 * w)).strftime("%-d %b"),
+            len(values),
+            round(sum(values) / len(values), 1) if values else None,
+        )
         for w, values in intensities.items()
     ]
     while weeks and not weeks[0].checkins:  # start at the first week with a check-in
         weeks.pop(0)
-    return Progress(checkins, dict(pulls), weeks, dict(exercises), dict(tried),
-                    round(sum(later) / len(later), 1) if later else None)
+    return Progress(
+        checkins, dict(pulls), weeks, dict(exercises), dict(tried), round(sum(later) / len(later), 1) if later else None
+    )
 
 
 WEEK = timedelta(days=7)
@@ -107,8 +111,12 @@ def week_facts(rows: Sequence[Any], now: datetime, measure: Measure) -> dict[str
             pulls[str(row.value)] += 1
         elif row.kind == "homework" and row.name in ("turn-toward", "set-it-free", "break"):
             exercises[row.name] += 1
-        elif (row.kind == "entry" and row.name == "follow-up" and isinstance(row.value, dict)
-              and row.value.get("tried") in ("yes", "partly")):
+        elif (
+            row.kind == "entry"
+            and row.name == "follow-up"
+            and isinstance(row.value, dict)
+            and row.value.get("tried") in ("yes", "partly")
+        ):
             tried += 1
             if isinstance(row.value.get("went"), str):
                 went.append(row.value["went"])

@@ -115,8 +115,6 @@ def training_set(folder: Path = TRAIN) -> list[Line]:
     return lines
 
 
-
-
 def fit(
     vectors: npt.NDArray[np.float32],
     labels: npt.NDArray[np.int64],
@@ -238,6 +236,7 @@ class Model:
 
 
 # ----------------------------------------------------------------- comparing lines
+
 
 def key(text: str) -> str:
     """Casefolded words only: 'I'm DONE!!' and 'im done' are the same sentence."""

@@ -197,14 +197,37 @@ def _whose(plain: str, match: re.Match[str], category: Category) -> str | None:
 # Said as a joke: laughter in words or faces (the normalised text has dropped both).
 _JOKING = re.compile(
     r"\b(?:lol+|lmao+|lmfao|rofl|haha\w*|hehe\w*|jk|jokes)\b"
-    "|[\U0001F602\U0001F923\U0001F606\U0001F605\U0001F61C\U0001F61D\U0001F643]"
+    "|[\U0001f602\U0001f923\U0001f606\U0001f605\U0001f61c\U0001f61d\U0001f643]"
 )
 _NOT_JOKING = re.compile(r"\bnot (?:lol|joking|kidding|a joke)\b|\bbut not\b|\bno joke\b|\bnot funny\b")
 # What a control or monitoring match names: a reason (`patterns.BENIGN`) can make it ordinary.
-_CONTROL = frozenset({
-    "phone", "messages", "texts", "keys", "key", "passport", "money", "bank", "app", "card", "cards", "wallet",
-    "charger", "let", "lets", "allow", "allows", "allowed", "location", "laptop", "documents", "emails", "car",
-})
+_CONTROL = frozenset(
+    {
+        "phone",
+        "messages",
+        "texts",
+        "keys",
+        "key",
+        "passport",
+        "money",
+        "bank",
+        "app",
+        "card",
+        "cards",
+        "wallet",
+        "charger",
+        "let",
+        "lets",
+        "allow",
+        "allows",
+        "allowed",
+        "location",
+        "laptop",
+        "documents",
+        "emails",
+        "car",
+    }
+)
 # The person's own past, just before a suicide match: "i was suicidal", "i used to want to die".
 _WAS = re.compile(r" (?:was|were|used to|had been|once|wanted|tried|attempted|wrote|past|previous|old|last) (?:\w+ )?$")
 

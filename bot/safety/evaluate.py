@@ -211,8 +211,13 @@ class Tally:
 
 
 def tally(label: str, outcomes: Sequence[Outcome]) -> Tally:
-    return Tally(label, len(outcomes), sum(o.caught for o in outcomes), sum(o.certain for o in outcomes),
-                 sum(o.wrong_category for o in outcomes))
+    return Tally(
+        label,
+        len(outcomes),
+        sum(o.caught for o in outcomes),
+        sum(o.certain for o in outcomes),
+        sum(o.wrong_category for o in outcomes),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,8 +281,10 @@ def render(report: Report, items: int) -> str:
         lines += [row(t) for t in report.classes if t.label in group]
         lines += [row(total), rule]
     lines.append(f"{'false alarms':<22}{'of':>10}{'%':>9}{'certain':>9}{'uncertain':>17}")
-    lines += [f"{t.label:<22}{f'{t.caught}/{t.total}':>10}{_percent(t):>9}{t.certain:>9}{t.uncertain:>17}"
-              for t in report.alarms]
+    lines += [
+        f"{t.label:<22}{f'{t.caught}/{t.total}':>10}{_percent(t):>9}{t.certain:>9}{t.uncertain:>17}"
+        for t in report.alarms
+    ]
     lines.append(rule)
     for goal in report.goals:
         sign = "<=" if goal.at_most else ">="
@@ -297,11 +304,18 @@ def render_misses(outcomes: Sequence[Outcome]) -> str:
     lines = [f"missed ({len(missed)}):"]
     lines += [f"  {o.item.where:<16}{o.item.kind:<22}{o.item.text}" for o in missed]
     lines.append(f"caught in the wrong category ({len(wrong)}):")
-    lines += [f"  {o.item.where:<16}{o.item.kind:<22}got {'+'.join(sorted(o.signal.categories))}: {o.item.text}"
-              for o in wrong if o.signal is not None]
+    lines += [
+        f"  {o.item.where:<16}{o.item.kind:<22}got {'+'.join(sorted(o.signal.categories))}: {o.item.text}"
+        for o in wrong
+        if o.signal is not None
+    ]
     lines.append(f"false alarms ({len(alarms)}):")
-    lines += [f"  {o.item.where:<16}{o.item.kind:<22}{'certain' if o.certain else 'uncertain'} "
-              f"{'+'.join(sorted(o.signal.categories))}: {o.item.text}" for o in alarms if o.signal is not None]
+    lines += [
+        f"  {o.item.where:<16}{o.item.kind:<22}{'certain' if o.certain else 'uncertain'} "
+        f"{'+'.join(sorted(o.signal.categories))}: {o.item.text}"
+        for o in alarms
+        if o.signal is not None
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -344,9 +358,11 @@ def measure(items: Sequence[Item], detect: Detect, import_ms: float, first_call_
 
 
 def render_cost(cost: Cost) -> str:
-    return (f"cost over all {cost.messages} messages: mean {cost.mean_us:.1f} µs, "
-            f"99th percentile {cost.p99_us:.1f} µs per message\n"
-            f"first call {cost.first_call_us:.1f} µs, after importing the detector in {cost.import_ms:.1f} ms\n")
+    return (
+        f"cost over all {cost.messages} messages: mean {cost.mean_us:.1f} µs, "
+        f"99th percentile {cost.p99_us:.1f} µs per message\n"
+        f"first call {cost.first_call_us:.1f} µs, after importing the detector in {cost.import_ms:.1f} ms\n"
+    )
 
 
 # ----------------------------------------------------------------- the command
@@ -371,8 +387,7 @@ def evaluate(part: str = "all", show_misses: bool = False, folder: Path = EVAL_D
     detect, import_ms, first_call_us = load_detector()
     outcomes = run(everything, detect)  # also the warm-up pass before timing
     cost = measure(everything, detect, import_ms, first_call_us)
-    blocks = [render(score(name, [o for o in outcomes if o.item.part == name]), len(items[name]))
-              for name in chosen]
+    blocks = [render(score(name, [o for o in outcomes if o.item.part == name]), len(items[name])) for name in chosen]
     blocks.append(render_cost(cost))
     if show_misses:
         blocks.append(render_misses(outcomes))

@@ -53,7 +53,6 @@ def fingerprint(model: Path, lines: list[Line]) -> str:
 # ----------------------------------------------------------------- the fit
 
 
-
 def eval_keys() -> set[str]:
     """The evaluation set's items as comparison keys (every part the source tree has): a
     training line equal to one of them is left out, so the figures stay honest. Only keys
@@ -65,8 +64,6 @@ def eval_keys() -> set[str]:
         for part in evaluate.parts():
             keys |= {key(item.text) for item in evaluate.load(part)}
     return keys
-
-
 
 
 def embed_lines(embedder: Embedder, texts: list[str]) -> npt.NDArray[np.float32]:
@@ -95,7 +92,10 @@ def train(model: Path, folder: Path = TRAIN, out: Path = WEIGHTS) -> tuple[Path,
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as file:
         np.savez_compressed(
-            file, coefficients=coefficients, biases=biases, bank=vectors.astype(np.float16),
+            file,
+            coefficients=coefficients,
+            biases=biases,
+            bank=vectors.astype(np.float16),
             bank_labels=labels.astype(np.int8),
         )
     out.with_suffix(".sha256").write_text(fingerprint(model, lines) + "\n")
@@ -145,8 +145,12 @@ def cross_validate(model: Path, folder: Path = TRAIN) -> str:
     rows = [f"{'label':<18}{'lines':>7}{'>= UNSURE':>11}{'>= SURE':>9}   patterns miss: {'lines':>5}{'>= UNSURE':>11}"]
     for i, label in enumerate(LABELS):
         mine, alone = labels == i, (labels == i) & missed
-        rows.append(f"{label:<18}{mine.sum():>7}{100 * (scores[mine] >= UNSURE).mean():>10.1f}%"
-                    f"{100 * (scores[mine] >= SURE).mean():>8.1f}%   {'':>15}{alone.sum():>5}"
-                    f"{100 * (scores[alone] >= UNSURE).mean() if alone.any() else 0:>10.1f}%")
-    return (f"cross-validation, {fold.max() + 1} folds, UNSURE {UNSURE}, SURE {SURE} "
-            "(for ordinary lines the shares are false alarms)\n" + "\n".join(rows) + "\n")
+        rows.append(
+            f"{label:<18}{mine.sum():>7}{100 * (scores[mine] >= UNSURE).mean():>10.1f}%"
+            f"{100 * (scores[mine] >= SURE).mean():>8.1f}%   {'':>15}{alone.sum():>5}"
+            f"{100 * (scores[alone] >= UNSURE).mean() if alone.any() else 0:>10.1f}%"
+        )
+    return (
+        f"cross-validation, {fold.max() + 1} folds, UNSURE {UNSURE}, SURE {SURE} "
+        "(for ordinary lines the shares are false alarms)\n" + "\n".join(rows) + "\n"
+    )

@@ -5,6 +5,13 @@ from bot.storage.outbox import Delivery
 from bot.storage.store import ChatKey, ChatTx, DueFollowUp, FollowUpRow, JournalRow, Store
 
 __all__ = [
-    "ChatKey", "ChatTx", "Delivery", "DueFollowUp", "FollowUpRow", "JournalRow", "Store", "default_database_url",
+    "ChatKey",
+    "ChatTx",
+    "Delivery",
+    "DueFollowUp",
+    "FollowUpRow",
+    "JournalRow",
+    "Store",
+    "default_database_url",
     "normalize_url",
 ]

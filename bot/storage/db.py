@@ -79,9 +79,7 @@ def shown(url: URL) -> str:
 def create_engine(url: URL) -> sa.Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return sa.create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"connect_timeout": 5}
-    )
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"connect_timeout": 5})
 
 
 def _sqlite_engine(url: URL) -> sa.Engine:
@@ -92,8 +90,7 @@ def _sqlite_engine(url: URL) -> sa.Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseUnavailable(
-                f"Cannot open the database at {shown(url)} ({_reason(exc)}). "
-                f"Set {SETTING} to a writable location."
+                f"Cannot open the database at {shown(url)} ({_reason(exc)}). Set {SETTING} to a writable location."
             ) from None
     engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 

@@ -66,8 +66,11 @@ class Session(SQLModel, table=True):
     __tablename__ = "session"
     __table_args__ = (
         sa.Index(
-            "uq_session_one_active_per_chat", "chat_id", unique=True,
-            sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"),
+            "uq_session_one_active_per_chat",
+            "chat_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'active'"),
+            postgresql_where=sa.text("status = 'active'"),
         ),
     )
 
@@ -208,9 +211,7 @@ class Therapist(SQLModel, table=True):
     __tablename__ = "therapist"
 
     id: int | None = Field(default=None, primary_key=True)
-    chat_id: int = Field(
-        sa_column=sa.Column(sa.ForeignKey("chat.id", ondelete="CASCADE"), nullable=False, unique=True)
-    )
+    chat_id: int = Field(sa_column=sa.Column(sa.ForeignKey("chat.id", ondelete="CASCADE"), nullable=False, unique=True))
     name: str = Field(max_length=80)
     created_at: datetime = Field(sa_type=UTCDateTime)
 
@@ -308,5 +309,18 @@ class SafetyPlan(SQLModel, table=True):
 
 PLAN_SECTIONS = ("warning_signs", "on_my_own", "people_places", "ask_for_help", "professionals", "safer")
 
-TABLES = (Chat, Session, Journal, ProcessedUpdate, FollowUp, Therapist, TherapistInvite, Assignment, HomeworkDone,
-          SafetyPlan, Outbox, ErasedUpdate, QuarantinedUpdate)
+TABLES = (
+    Chat,
+    Session,
+    Journal,
+    ProcessedUpdate,
+    FollowUp,
+    Therapist,
+    TherapistInvite,
+    Assignment,
+    HomeworkDone,
+    SafetyPlan,
+    Outbox,
+    ErasedUpdate,
+    QuarantinedUpdate,
+)

@@ -64,8 +64,9 @@ def decode(row: tuple[Any, ...]) -> Delivery:
     done = tuple(json.loads(message_ids or "[]"))
     forget = bool(data.get("forget"))
     if kind == DELETE:
-        return Delivery(row_id, kind, None, tuple(int(i) for i in data.get("delete", ())), done, update_id, forget,
-                        attempts)
+        return Delivery(
+            row_id, kind, None, tuple(int(i) for i in data.get("delete", ())), done, update_id, forget, attempts
+        )
     scale, progress = data.get("scale"), data.get("progress")
     reply = Reply(
         text=data.get("text", ""),

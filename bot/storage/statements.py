@@ -24,17 +24,50 @@ ERASED = ErasedUpdate.__table__  # type: ignore[attr-defined]
 # `status = 'active'` as a literal, not a parameter: with a parameter SQLite re-plans the
 # statement on every run to find out whether the one-active-session partial index applies.
 ACTIVE: sa.ColumnElement[str] = sa.literal_column("'active'")
-CHAT_COLUMNS = (CHAT.c.id, CHAT.c.timezone, CHAT.c.violence_noted_at, CHAT.c.followups, CHAT.c.last_seen_at,
-                CHAT.c.active, CHAT.c.country)
-SESSION_COLUMNS = (SESSION.c.id, SESSION.c.flow_id, SESSION.c.flow_version, SESSION.c.step_id, SESSION.c.vars,
-                   SESSION.c.stack, SESSION.c.seq, SESSION.c.status, SESSION.c.updated_at)
+CHAT_COLUMNS = (
+    CHAT.c.id,
+    CHAT.c.timezone,
+    CHAT.c.violence_noted_at,
+    CHAT.c.followups,
+    CHAT.c.last_seen_at,
+    CHAT.c.active,
+    CHAT.c.country,
+)
+SESSION_COLUMNS = (
+    SESSION.c.id,
+    SESSION.c.flow_id,
+    SESSION.c.flow_version,
+    SESSION.c.step_id,
+    SESSION.c.vars,
+    SESSION.c.stack,
+    SESSION.c.seq,
+    SESSION.c.status,
+    SESSION.c.updated_at,
+)
 SESSION_VALUES = ("flow_id", "flow_version", "step_id", "vars", "stack", "seq", "status", "updated_at", "ended_at")
 JOURNAL_VALUES = ("chat_id", "session_id", "flow_id", "step_id", "kind", "name", "value", "created_at")
 OUTBOX_VALUES = ("transport", "address", "update_id", "position", "kind", "payload", "status", "created_at")
-OUTBOX_CLAIMED = (OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.payload, OUTBOX.c.message_ids, OUTBOX.c.update_id,
-                  OUTBOX.c.attempts)
-FOLLOWUP_VALUES = ("chat_id", "session_id", "source_flow", "source_step", "target_flow", "due_at", "status",
-                   "dedupe_key", "created_at", "kind", "assignment_id")
+OUTBOX_CLAIMED = (
+    OUTBOX.c.id,
+    OUTBOX.c.kind,
+    OUTBOX.c.payload,
+    OUTBOX.c.message_ids,
+    OUTBOX.c.update_id,
+    OUTBOX.c.attempts,
+)
+FOLLOWUP_VALUES = (
+    "chat_id",
+    "session_id",
+    "source_flow",
+    "source_step",
+    "target_flow",
+    "due_at",
+    "status",
+    "dedupe_key",
+    "created_at",
+    "kind",
+    "assignment_id",
+)
 
 
 class Raw:
@@ -87,16 +120,18 @@ class Raw:
         row = self.run(cursor, values).fetchone()
         if row is None or not self.converts:
             return row
-        return tuple(value if reader is None else reader(value)
-                     for value, reader in zip(row, self.readers, strict=True))
+        return tuple(
+            value if reader is None else reader(value) for value, reader in zip(row, self.readers, strict=True)
+        )
 
     def all(self, cursor: Any, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         rows = self.run(cursor, values).fetchall()
         if not self.converts:
             return rows
-        return [tuple(value if reader is None else reader(value)
-                      for value, reader in zip(row, self.readers, strict=True))
-                for row in rows]
+        return [
+            tuple(value if reader is None else reader(value) for value, reader in zip(row, self.readers, strict=True))
+            for row in rows
+        ]
 
 
 class Statements:
@@ -127,8 +162,10 @@ class Statements:
             # Touching the row is also what locks it until commit. The session is read by a
             # later statement: one statement's snapshot is taken before the lock is granted.
             self.lock_chat = Raw(
-                sa.update(CHAT).where(*where)
-                .values(last_seen_at=bind("b_now"), active=sa.true()).returning(*CHAT_COLUMNS),
+                sa.update(CHAT)
+                .where(*where)
+                .values(last_seen_at=bind("b_now"), active=sa.true())
+                .returning(*CHAT_COLUMNS),
                 dialect,
             )
         self.touch_chat = Raw(
@@ -138,7 +175,8 @@ class Statements:
         # A chat created by two processes at once: the loser's insert does nothing.
         self.insert_chat = Raw(
             insert(CHAT).on_conflict_do_nothing(index_elements=["transport", "address"]).returning(CHAT.c.id),
-            dialect, ("transport", "address", "created_at", "last_seen_at", "active"),
+            dialect,
+            ("transport", "address", "created_at", "last_seen_at", "active"),
         )
         # RETURNING says whether the row went in: psycopg reports no rowcount for these.
         # An update that erased its chat left a tombstone instead of its ledger row (the
@@ -153,8 +191,11 @@ class Statements:
                     typed(bind("b_chat"), sa.Integer()),
                     typed(bind("b_now", type_=UTCDateTime()), UTCDateTime()),
                     typed(bind("b_message"), sa.BigInteger()),
-                ).where(~sa.exists().where(ERASED.c.transport == bind("b_transport"),
-                                           ERASED.c.update_id == bind("b_update"))),
+                ).where(
+                    ~sa.exists().where(
+                        ERASED.c.transport == bind("b_transport"), ERASED.c.update_id == bind("b_update")
+                    )
+                ),
             )
             .on_conflict_do_nothing(index_elements=["transport", "update_id"])
             .returning(PROCESSED.c.update_id),
@@ -172,8 +213,11 @@ class Statements:
         # LOCKED: a skipped older row would look absent and let the newer ones overtake it.
         queue = (
             sa.select(OUTBOX.c.id, OUTBOX.c.claimed_until)
-            .where(OUTBOX.c.transport == bind("b_transport"), OUTBOX.c.address == bind("b_address"),
-                   OUTBOX.c.status == sa.literal_column("'queued'"))
+            .where(
+                OUTBOX.c.transport == bind("b_transport"),
+                OUTBOX.c.address == bind("b_address"),
+                OUTBOX.c.status == sa.literal_column("'queued'"),
+            )
             .order_by(OUTBOX.c.id)
             .with_for_update()
             .cte("queue")
@@ -182,25 +226,34 @@ class Statements:
         self.claim_outbox = Raw(
             sa.update(OUTBOX)
             .add_cte(queue)
-            .where(OUTBOX.c.id.in_(
-                sa.select(queue.c.id).where(
-                    sa.or_(queue.c.claimed_until.is_(None), queue.c.claimed_until <= bind("b_now")),
-                    ~sa.exists().where(held.c.id < queue.c.id, held.c.claimed_until > bind("b_now")),
+            .where(
+                OUTBOX.c.id.in_(
+                    sa.select(queue.c.id).where(
+                        sa.or_(queue.c.claimed_until.is_(None), queue.c.claimed_until <= bind("b_now")),
+                        ~sa.exists().where(held.c.id < queue.c.id, held.c.claimed_until > bind("b_now")),
+                    )
                 )
-            ))
+            )
             .values(claimed_until=bind("b_until"), attempts=OUTBOX.c.attempts + sa.literal_column("1"))
             .returning(*OUTBOX_CLAIMED),
             dialect,
         )
         # Sent: the words are cleared (they live in the journal, or nowhere), the ids kept.
         self.outbox_sent = Raw(
-            sa.update(OUTBOX).where(OUTBOX.c.id == bind("b_id"))
-            .values(status=sa.literal_column("'sent'"), sent_at=bind("b_now"), message_ids=bind("b_ids"),
-                    payload=sa.literal_column("'{}'"), claimed_until=sa.null()),
+            sa.update(OUTBOX)
+            .where(OUTBOX.c.id == bind("b_id"))
+            .values(
+                status=sa.literal_column("'sent'"),
+                sent_at=bind("b_now"),
+                message_ids=bind("b_ids"),
+                payload=sa.literal_column("'{}'"),
+                claimed_until=sa.null(),
+            ),
             dialect,
         )
         self.outbox_progress = Raw(
-            sa.update(OUTBOX).where(OUTBOX.c.id == bind("b_id")).values(message_ids=bind("b_ids")), dialect,
+            sa.update(OUTBOX).where(OUTBOX.c.id == bind("b_id")).values(message_ids=bind("b_ids")),
+            dialect,
         )
         self.outbox_forget = Raw(sa.delete(OUTBOX).where(OUTBOX.c.id == bind("b_id")), dialect)
         self.active_session = Raw(
@@ -213,33 +266,44 @@ class Statements:
         self.update_session = Raw(sa.update(SESSION).where(SESSION.c.id == bind("b_id")), dialect, SESSION_VALUES)
         self.end_session = Raw(
             sa.update(SESSION).where(SESSION.c.chat_id == bind("b_chat"), SESSION.c.status == ACTIVE),
-            dialect, ("status", "updated_at", "ended_at"),
+            dialect,
+            ("status", "updated_at", "ended_at"),
         )
         self.insert_journal = Raw(sa.insert(JOURNAL), dialect, JOURNAL_VALUES)
         self.last_event = Raw(
-            sa.select(sa.func.max(JOURNAL.c.created_at))
-            .where(JOURNAL.c.chat_id == bind("b_chat"), JOURNAL.c.kind == bind("b_kind"),
-                   JOURNAL.c.name == bind("b_name")),
+            sa.select(sa.func.max(JOURNAL.c.created_at)).where(
+                JOURNAL.c.chat_id == bind("b_chat"), JOURNAL.c.kind == bind("b_kind"), JOURNAL.c.name == bind("b_name")
+            ),
             dialect,
         )
         # EXISTS stops at the first match (walking the chat's rows oldest first), where
         # max() reads every row of the chat's history.
         self.has_event = Raw(
-            sa.select(sa.exists().where(JOURNAL.c.chat_id == bind("b_chat"), JOURNAL.c.kind == bind("b_kind"),
-                                        JOURNAL.c.name == bind("b_name"))),
+            sa.select(
+                sa.exists().where(
+                    JOURNAL.c.chat_id == bind("b_chat"),
+                    JOURNAL.c.kind == bind("b_kind"),
+                    JOURNAL.c.name == bind("b_name"),
+                )
+            ),
             dialect,
         )
         self.answers_since = Raw(
             sa.select(JOURNAL.c.value)
-            .where(JOURNAL.c.chat_id == bind("b_chat"), JOURNAL.c.kind == sa.literal_column("'answer'"),
-                   JOURNAL.c.flow_id == bind("b_flow"), JOURNAL.c.name == bind("b_name"),
-                   JOURNAL.c.created_at >= bind("b_since"))
+            .where(
+                JOURNAL.c.chat_id == bind("b_chat"),
+                JOURNAL.c.kind == sa.literal_column("'answer'"),
+                JOURNAL.c.flow_id == bind("b_flow"),
+                JOURNAL.c.name == bind("b_name"),
+                JOURNAL.c.created_at >= bind("b_since"),
+            )
             .order_by(JOURNAL.c.id),
             dialect,
         )
         self.insert_followup = Raw(
             insert(FOLLOWUP).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(FOLLOWUP.c.id),
-            dialect, FOLLOWUP_VALUES,
+            dialect,
+            FOLLOWUP_VALUES,
         )
         # Rarer work: ordinary Core execution.
         self.deactivate_chat = sa.update(CHAT).where(CHAT.c.id == bind("b_id")).values(active=False)

@@ -36,8 +36,17 @@ SEEN_PRECISION = timedelta(minutes=5)  # SQLite: how stale chat.last_seen_at may
 LEASE = timedelta(seconds=30)  # how long a sender holds the outbox rows it claimed before others may take them
 QUARANTINED = QuarantinedUpdate.__table__  # type: ignore[attr-defined]
 __all__ = [
-    "CHAT", "FOLLOWUP", "JOURNAL", "Busy", "ChatKey", "ChatTx", "Delivery", "DueFollowUp", "FollowUpRow",
-    "JournalRow", "Store",
+    "CHAT",
+    "FOLLOWUP",
+    "JOURNAL",
+    "Busy",
+    "ChatKey",
+    "ChatTx",
+    "Delivery",
+    "DueFollowUp",
+    "FollowUpRow",
+    "JournalRow",
+    "Store",
 ]
 
 
@@ -112,8 +121,15 @@ class Store:
         hot path's statements run on the driver's cursor (`Raw`), so the driver's own
         OperationalError and InterfaceError (PEP 249) count as SQLAlchemy's do."""
         driver = self.engine.dialect.loaded_dbapi
-        return isinstance(exc, DatabaseUnavailable | Busy | OperationalError | sa.exc.InterfaceError
-                          | driver.OperationalError | driver.InterfaceError)
+        return isinstance(
+            exc,
+            DatabaseUnavailable
+            | Busy
+            | OperationalError
+            | sa.exc.InterfaceError
+            | driver.OperationalError
+            | driver.InterfaceError,
+        )
 
     @property
     def local(self) -> bool:
@@ -133,8 +149,17 @@ class Store:
         taken, once, with `ChatTx.take_followup`. On PostgreSQL, rows another process is
         working on are skipped (FOR UPDATE SKIP LOCKED) instead of waited for."""
         query = (
-            sa.select(FOLLOWUP.c.id, CHAT.c.transport, CHAT.c.address, FOLLOWUP.c.target_flow, FOLLOWUP.c.source_flow,
-                      CHAT.c.timezone, CHAT.c.followups, FOLLOWUP.c.kind, FOLLOWUP.c.assignment_id)
+            sa.select(
+                FOLLOWUP.c.id,
+                CHAT.c.transport,
+                CHAT.c.address,
+                FOLLOWUP.c.target_flow,
+                FOLLOWUP.c.source_flow,
+                CHAT.c.timezone,
+                CHAT.c.followups,
+                FOLLOWUP.c.kind,
+                FOLLOWUP.c.assignment_id,
+            )
             .join(CHAT, CHAT.c.id == FOLLOWUP.c.chat_id)
             .where(FOLLOWUP.c.status == "pending", FOLLOWUP.c.due_at <= now, CHAT.c.active.is_(True))
             .order_by(FOLLOWUP.c.due_at)
@@ -149,8 +174,16 @@ class Store:
         with self.engine.connect() as connection, connection.begin():
             rows = connection.execute(query).all()
         return [
-            DueFollowUp(r.id, ChatKey(r.transport, r.address), r.target_flow, r.source_flow, r.timezone, r.followups,
-                        r.kind, r.assignment_id)
+            DueFollowUp(
+                r.id,
+                ChatKey(r.transport, r.address),
+                r.target_flow,
+                r.source_flow,
+                r.timezone,
+                r.followups,
+                r.kind,
+                r.assignment_id,
+            )
             for r in rows
         ]
 
@@ -190,12 +223,20 @@ class Store:
         and none held before them (those wait for the older row: see `claim_outbox`)."""
         held = OUTBOX.alias("held")
         query = (
-            sa.select(OUTBOX.c.address).distinct()
-            .where(OUTBOX.c.status == "queued", OUTBOX.c.transport == transport,
-                   sa.or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until <= now),
-                   ~sa.exists().where(held.c.transport == OUTBOX.c.transport, held.c.address == OUTBOX.c.address,
-                                      held.c.status == "queued", held.c.id < OUTBOX.c.id,
-                                      held.c.claimed_until > now))
+            sa.select(OUTBOX.c.address)
+            .distinct()
+            .where(
+                OUTBOX.c.status == "queued",
+                OUTBOX.c.transport == transport,
+                sa.or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until <= now),
+                ~sa.exists().where(
+                    held.c.transport == OUTBOX.c.transport,
+                    held.c.address == OUTBOX.c.address,
+                    held.c.status == "queued",
+                    held.c.id < OUTBOX.c.id,
+                    held.c.claimed_until > now,
+                ),
+            )
             .limit(limit)
         )
         with self.engine.connect() as connection:
@@ -209,8 +250,9 @@ class Store:
                 if delivery.forget:
                     self.sql.outbox_forget.run(cursor, {"b_id": delivery.id})
                 else:
-                    self.sql.outbox_sent.run(cursor, {"b_id": delivery.id, "b_now": now,
-                                                      "b_ids": json.dumps(message_ids)})
+                    self.sql.outbox_sent.run(
+                        cursor, {"b_id": delivery.id, "b_now": now, "b_ids": json.dumps(message_ids)}
+                    )
             finally:
                 cursor.close()
         self.sending.discard(delivery.id)
@@ -241,20 +283,34 @@ class Store:
             with self.engine.begin() as connection:
                 _lock_in_order(connection, OUTBOX.c.id.in_(gone + kept))
                 connection.execute(sa.delete(OUTBOX).where(OUTBOX.c.id.in_(gone)))
-                connection.execute(sa.update(OUTBOX).where(OUTBOX.c.id.in_(kept))
-                                   .values(status="failed", sent_at=now, payload="{}", claimed_until=None))
+                connection.execute(
+                    sa.update(OUTBOX)
+                    .where(OUTBOX.c.id.in_(kept))
+                    .values(status="failed", sent_at=now, payload="{}", claimed_until=None)
+                )
         self.sending.difference_update(d.id for d in deliveries)
 
     # ------------------------------------------------------------------ updates that kept failing
 
     def quarantine(self, transport: str, update_id: int, kind: str, error: str, tries: int, now: datetime) -> None:
-        values = {"transport": transport, "update_id": update_id, "kind": kind[:32], "error": error[:64],
-                  "tries": tries, "at": now}
+        values = {
+            "transport": transport,
+            "update_id": update_id,
+            "kind": kind[:32],
+            "error": error[:64],
+            "tries": tries,
+            "at": now,
+        }
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         with self.engine.begin() as connection:
-            connection.execute(insert(QUARANTINED).values(**values).on_conflict_do_update(
-                index_elements=["transport", "update_id"], set_={"tries": tries, "error": values["error"], "at": now}
-            ))
+            connection.execute(
+                insert(QUARANTINED)
+                .values(**values)
+                .on_conflict_do_update(
+                    index_elements=["transport", "update_id"],
+                    set_={"tries": tries, "error": values["error"], "at": now},
+                )
+            )
 
     def quarantined(self, limit: int = 20) -> tuple[int, list[dict[str, Any]]]:
         """How many updates were given up on, and the latest: id, kind, error class, tries, when."""
@@ -281,8 +337,13 @@ class Store:
                 if row is None:
                     inserted = sql.insert_chat.first(
                         cursor,
-                        {"transport": key.transport, "address": key.address, "created_at": now, "last_seen_at": now,
-                         "active": True},
+                        {
+                            "transport": key.transport,
+                            "address": key.address,
+                            "created_at": now,
+                            "last_seen_at": now,
+                            "active": True,
+                        },
                     )
                     created = inserted is not None  # two processes racing: only one inserts
                     row = sql.lock_chat.first(cursor, names)
@@ -308,8 +369,14 @@ class ChatTx:
     """Everything one event may read or write for its chat, inside one transaction."""
 
     def __init__(
-        self, store: Store, connection: sa.Connection, key: ChatKey, chat_id: int, timezone: str | None,
-        now: datetime, cursor: Any,
+        self,
+        store: Store,
+        connection: sa.Connection,
+        key: ChatKey,
+        chat_id: int,
+        timezone: str | None,
+        now: datetime,
+        cursor: Any,
     ) -> None:
         self.store = store
         self.sql = store.sql
@@ -342,16 +409,22 @@ class ChatTx:
         self.update_id = update_id
         claimed = self.sql.claim.first(
             self.cursor,
-            {"b_transport": self.key.transport, "b_update": update_id, "b_chat": self.chat_id, "b_now": self.now,
-             "b_message": message_id},
+            {
+                "b_transport": self.key.transport,
+                "b_update": update_id,
+                "b_chat": self.chat_id,
+                "b_now": self.now,
+                "b_message": message_id,
+            },
         )
         return claimed is not None
 
     def was_erased(self, update_id: int) -> bool:
         """This update erased its chat before (its tombstone is there): nothing to do again."""
         row = self.connection.execute(
-            sa.select(ERASED.c.update_id).where(ERASED.c.transport == self.key.transport,
-                                                ERASED.c.update_id == update_id)
+            sa.select(ERASED.c.update_id).where(
+                ERASED.c.transport == self.key.transport, ERASED.c.update_id == update_id
+            )
         ).first()
         return row is not None
 
@@ -375,8 +448,16 @@ class ChatTx:
         for position, (kind, payload) in enumerate(rows):
             self.sql.insert_outbox.run(
                 self.cursor,
-                {"transport": self.key.transport, "address": self.key.address, "update_id": update_id,
-                 "position": position, "kind": kind, "payload": payload, "status": "queued", "created_at": self.now},
+                {
+                    "transport": self.key.transport,
+                    "address": self.key.address,
+                    "update_id": update_id,
+                    "position": position,
+                    "kind": kind,
+                    "payload": payload,
+                    "status": "queued",
+                    "created_at": self.now,
+                },
             )
 
     def claim_outbox(self) -> list[Delivery]:
@@ -390,13 +471,19 @@ class ChatTx:
         person's (from the ledger), for /hide."""
         bot = self.connection.execute(
             sa.select(OUTBOX.c.message_ids).where(
-                OUTBOX.c.transport == self.key.transport, OUTBOX.c.address == self.key.address,
-                OUTBOX.c.status == "sent", OUTBOX.c.kind == MESSAGE, OUTBOX.c.sent_at >= since)
+                OUTBOX.c.transport == self.key.transport,
+                OUTBOX.c.address == self.key.address,
+                OUTBOX.c.status == "sent",
+                OUTBOX.c.kind == MESSAGE,
+                OUTBOX.c.sent_at >= since,
+            )
         ).scalars()
         theirs = self.connection.execute(
             sa.select(PROCESSED.c.message_id).where(
-                PROCESSED.c.chat_id == self.chat_id, PROCESSED.c.message_id.is_not(None),
-                PROCESSED.c.processed_at >= since)
+                PROCESSED.c.chat_id == self.chat_id,
+                PROCESSED.c.message_id.is_not(None),
+                PROCESSED.c.processed_at >= since,
+            )
         ).scalars()
         ids = {int(i) for ids in bot for i in json.loads(ids)} | {int(i) for i in theirs}
         return sorted(ids)
@@ -436,8 +523,9 @@ class ChatTx:
             "flow_version": state.flow_version,
             "step_id": state.step_id,
             "vars": json.dumps(state.vars, ensure_ascii=False, separators=(",", ":")),
-            "stack": json.dumps([[f.flow_id, f.flow_version, f.step_id, *([True] if f.resume else [])]
-                                 for f in state.stack]),
+            "stack": json.dumps(
+                [[f.flow_id, f.flow_version, f.step_id, *([True] if f.resume else [])] for f in state.stack]
+            ),
             "seq": state.seq,
             "status": state.status,
             "updated_at": self.now,
@@ -488,8 +576,16 @@ class ChatTx:
     def _journal(self, flow_id: str, step_id: str, kind: str, name: str, value: Any) -> None:
         self.sql.insert_journal.run(
             self.cursor,
-            {"chat_id": self.chat_id, "session_id": self._session_id, "flow_id": flow_id, "step_id": step_id,
-             "kind": kind, "name": name, "value": json.dumps(value, ensure_ascii=False), "created_at": self.now},
+            {
+                "chat_id": self.chat_id,
+                "session_id": self._session_id,
+                "flow_id": flow_id,
+                "step_id": step_id,
+                "kind": kind,
+                "name": name,
+                "value": json.dumps(value, ensure_ascii=False),
+                "created_at": self.now,
+            },
         )
 
     def record_answer(self, flow_id: str, step_id: str, variable: str, value: object) -> None:
@@ -512,9 +608,19 @@ class ChatTx:
         """False if a follow-up with this key exists already."""
         inserted = self.sql.insert_followup.first(
             self.cursor,
-            {"chat_id": self.chat_id, "session_id": self._session_id, "source_flow": source_flow,
-             "source_step": source_step, "target_flow": target_flow, "due_at": due_at, "status": "pending",
-             "dedupe_key": dedupe_key, "created_at": self.now, "kind": "flow", "assignment_id": None},
+            {
+                "chat_id": self.chat_id,
+                "session_id": self._session_id,
+                "source_flow": source_flow,
+                "source_step": source_step,
+                "target_flow": target_flow,
+                "due_at": due_at,
+                "status": "pending",
+                "dedupe_key": dedupe_key,
+                "created_at": self.now,
+                "kind": "flow",
+                "assignment_id": None,
+            },
         )
         return inserted is not None
 
@@ -541,8 +647,9 @@ class ChatTx:
         if not any(plan.values()):
             self.connection.execute(sa.delete(PLAN).where(where))
         elif self.safety_plan() is None:
-            self.connection.execute(sa.insert(PLAN).values(
-                chat_id=self.chat_id, created_at=self.now, updated_at=self.now, **plan))
+            self.connection.execute(
+                sa.insert(PLAN).values(chat_id=self.chat_id, created_at=self.now, updated_at=self.now, **plan)
+            )
         else:
             self.connection.execute(sa.update(PLAN).where(where).values(updated_at=self.now, **plan))
 
@@ -568,9 +675,9 @@ class ChatTx:
         self.connection.execute(
             sa.insert(ERASED).from_select(
                 ["transport", "update_id", "erased_at"],
-                sa.select(PROCESSED.c.transport, PROCESSED.c.update_id,
-                          sa.literal(self.now, UTCDateTime()))
-                .where(PROCESSED.c.chat_id == self.chat_id),
+                sa.select(PROCESSED.c.transport, PROCESSED.c.update_id, sa.literal(self.now, UTCDateTime())).where(
+                    PROCESSED.c.chat_id == self.chat_id
+                ),
             )
         )
         self.connection.execute(sa.delete(CHAT).where(CHAT.c.id == self.chat_id))
@@ -583,6 +690,7 @@ class ChatTx:
 
     def export(self) -> dict[str, Any]:
         """Everything stored about this chat, as plain JSON-ready values."""
+
         def rows(table: sa.Table, order: sa.Column[Any]) -> list[dict[str, Any]]:
             result = self.connection.execute(sa.select(table).where(table.c.chat_id == self.chat_id).order_by(order))
             return [{k: _plain(v) for k, v in row._mapping.items() if k not in ("chat_id",)} for row in result]
@@ -612,9 +720,7 @@ class ChatTx:
         rows = self.connection.execute(
             sa.select(JOURNAL).where(JOURNAL.c.chat_id == self.chat_id).order_by(JOURNAL.c.id)
         )
-        return [
-            JournalRow(r.flow_id, r.step_id, r.kind, r.name, json.loads(r.value), r.created_at) for r in rows
-        ]
+        return [JournalRow(r.flow_id, r.step_id, r.kind, r.name, json.loads(r.value), r.created_at) for r in rows]
 
     def answers_since(self, flow_id: str, variable: str, since: datetime) -> list[Any]:
         """Values answered for `variable` in `flow_id` since then, oldest first."""

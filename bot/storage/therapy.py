@@ -76,15 +76,18 @@ _ASSIGNMENT_COLUMNS = (*ASSIGNMENT.c, THERAPIST.c.name.label("therapist_name"))
 
 def _assignments(connection: sa.Connection, *where: Any) -> list[AssignmentRow]:
     rows = connection.execute(
-        sa.select(*_ASSIGNMENT_COLUMNS).join(THERAPIST, THERAPIST.c.id == ASSIGNMENT.c.therapist_id)
-        .where(*where).order_by(ASSIGNMENT.c.id)
+        sa.select(*_ASSIGNMENT_COLUMNS)
+        .join(THERAPIST, THERAPIST.c.id == ASSIGNMENT.c.therapist_id)
+        .where(*where)
+        .order_by(ASSIGNMENT.c.id)
     ).all()
     if not rows:
         return []
     done: dict[int, list[datetime]] = {}
     for assignment_id, at in connection.execute(
         sa.select(DONE.c.assignment_id, DONE.c.done_at)
-        .where(DONE.c.assignment_id.in_([r.id for r in rows])).order_by(DONE.c.id)
+        .where(DONE.c.assignment_id.in_([r.id for r in rows]))
+        .order_by(DONE.c.id)
     ):
         done.setdefault(assignment_id, []).append(at)
     fields = AssignmentRow.__dataclass_fields__
@@ -125,11 +128,21 @@ def remove_therapist(store: Store, chat: ChatKey, now: datetime | None = None, m
 def _menu_due(connection: sa.Connection, chat_id: int, now: datetime) -> None:
     """A follow-up of kind "menu": the running bot redraws the chat's command menu from
     the role as it is when the row is taken (a CLI command has no bot to call)."""
-    connection.execute(sa.insert(FOLLOWUP).values(
-        chat_id=chat_id, session_id=None, source_flow="menu", source_step="menu", target_flow="menu", due_at=now,
-        status="pending", dedupe_key=f"menu:{chat_id}:{now.isoformat()}", created_at=now, kind="menu",
-        assignment_id=None,
-    ))
+    connection.execute(
+        sa.insert(FOLLOWUP).values(
+            chat_id=chat_id,
+            session_id=None,
+            source_flow="menu",
+            source_step="menu",
+            target_flow="menu",
+            due_at=now,
+            status="pending",
+            dedupe_key=f"menu:{chat_id}:{now.isoformat()}",
+            created_at=now,
+            kind="menu",
+            assignment_id=None,
+        )
+    )
 
 
 def list_therapists(store: Store) -> list[tuple[TherapistRow, int]]:
@@ -141,9 +154,16 @@ def list_therapists(store: Store) -> list[tuple[TherapistRow, int]]:
             .scalar_subquery()
         )
         rows = connection.execute(
-            sa.select(THERAPIST.c.id, THERAPIST.c.name, THERAPIST.c.created_at, CHAT.c.transport, CHAT.c.address,
-                      open_count.label("open"))
-            .join(CHAT, CHAT.c.id == THERAPIST.c.chat_id).order_by(THERAPIST.c.id)
+            sa.select(
+                THERAPIST.c.id,
+                THERAPIST.c.name,
+                THERAPIST.c.created_at,
+                CHAT.c.transport,
+                CHAT.c.address,
+                open_count.label("open"),
+            )
+            .join(CHAT, CHAT.c.id == THERAPIST.c.chat_id)
+            .order_by(THERAPIST.c.id)
         ).all()
     return [(TherapistRow(r.id, r.name, ChatKey(r.transport, r.address), r.created_at), r.open) for r in rows]
 
@@ -192,7 +212,8 @@ def redeem_invite(tx: ChatTx, code_hash: str) -> str | None:
 
 def create_assignment(tx: ChatTx, therapist_id: int, values: dict[str, Any]) -> int:
     row = tx.connection.execute(
-        sa.insert(ASSIGNMENT).values(therapist_id=therapist_id, created_at=tx.now, sharing="pending", **values)
+        sa.insert(ASSIGNMENT)
+        .values(therapist_id=therapist_id, created_at=tx.now, sharing="pending", **values)
         .returning(ASSIGNMENT.c.id)
     ).one()
     return int(row.id)
@@ -228,9 +249,11 @@ def _keep_clients_apart(tx: ChatTx, assignment: AssignmentRow) -> None:
     """One name in a therapist's lists means one person: if another client of the same
     therapist already goes by this alias, this one becomes "Sam (2)"."""
     others = tx.connection.execute(
-        sa.select(ASSIGNMENT.c.alias, ASSIGNMENT.c.client_chat_id)
-        .where(ASSIGNMENT.c.therapist_id == assignment.therapist_id, ASSIGNMENT.c.id != assignment.id,
-               ASSIGNMENT.c.client_chat_id.is_not(None))
+        sa.select(ASSIGNMENT.c.alias, ASSIGNMENT.c.client_chat_id).where(
+            ASSIGNMENT.c.therapist_id == assignment.therapist_id,
+            ASSIGNMENT.c.id != assignment.id,
+            ASSIGNMENT.c.client_chat_id.is_not(None),
+        )
     ).all()
     taken = {alias.casefold(): chat for alias, chat in others}
     if taken.get(assignment.alias.casefold(), tx.chat_id) == tx.chat_id:
@@ -261,16 +284,20 @@ def set_sharing(tx: ChatTx, assignment_id: int, level: str) -> bool:
     values: dict[str, Any] = {"sharing": level, "sharing_version": ASSIGNMENT.c.sharing_version + 1}
     if level in ("completion", "answers"):
         values["accepted_at"] = tx.now
-    return tx.connection.execute(
-        sa.update(ASSIGNMENT)
-        .where(ASSIGNMENT.c.id == assignment_id, ASSIGNMENT.c.client_chat_id == tx.chat_id)
-        .values(**values)
-    ).rowcount > 0
+    return (
+        tx.connection.execute(
+            sa.update(ASSIGNMENT)
+            .where(ASSIGNMENT.c.id == assignment_id, ASSIGNMENT.c.client_chat_id == tx.chat_id)
+            .values(**values)
+        ).rowcount
+        > 0
+    )
 
 
 def end_assignment(tx: ChatTx, assignment_id: int) -> None:
     tx.connection.execute(
-        sa.update(ASSIGNMENT).where(ASSIGNMENT.c.id == assignment_id, ASSIGNMENT.c.ended_at.is_(None))
+        sa.update(ASSIGNMENT)
+        .where(ASSIGNMENT.c.id == assignment_id, ASSIGNMENT.c.ended_at.is_(None))
         .values(ended_at=tx.now)
     )
     cancel_reminders(tx, assignment_id)
@@ -285,16 +312,19 @@ def cancel_reminders(tx: ChatTx, assignment_id: int) -> None:
 
 
 def _last_journal_id(tx: ChatTx) -> int:
-    return int(tx.connection.execute(
-        sa.select(sa.func.coalesce(sa.func.max(JOURNAL.c.id), 0)).where(JOURNAL.c.chat_id == tx.chat_id)
-    ).scalar_one())
+    return int(
+        tx.connection.execute(
+            sa.select(sa.func.coalesce(sa.func.max(JOURNAL.c.id), 0)).where(JOURNAL.c.chat_id == tx.chat_id)
+        ).scalar_one()
+    )
 
 
 def start_run(tx: ChatTx, assignment_id: int, session_id: int) -> None:
     """The assigned flow was started from the assignment (its link's "start now", or a
     reminder) in `session_id`: the next completion there counts, with what comes after now."""
     tx.connection.execute(
-        sa.update(ASSIGNMENT).where(ASSIGNMENT.c.id == assignment_id, ASSIGNMENT.c.client_chat_id == tx.chat_id)
+        sa.update(ASSIGNMENT)
+        .where(ASSIGNMENT.c.id == assignment_id, ASSIGNMENT.c.client_chat_id == tx.chat_id)
         .values(run_session_id=session_id, run_journal_id=_last_journal_id(tx))
     )
 
@@ -302,8 +332,13 @@ def start_run(tx: ChatTx, assignment_id: int, session_id: int) -> None:
 def record_done(tx: ChatTx, assignment: AssignmentRow, session_id: int) -> None:
     """The run under way is done: one completion, with the journal rows of that run only."""
     tx.connection.execute(
-        sa.insert(DONE).values(assignment_id=assignment.id, session_id=session_id, done_at=tx.now,
-                               from_journal_id=assignment.run_journal_id, to_journal_id=_last_journal_id(tx))
+        sa.insert(DONE).values(
+            assignment_id=assignment.id,
+            session_id=session_id,
+            done_at=tx.now,
+            from_journal_id=assignment.run_journal_id,
+            to_journal_id=_last_journal_id(tx),
+        )
     )
     tx.connection.execute(
         sa.update(ASSIGNMENT).where(ASSIGNMENT.c.id == assignment.id).values(run_session_id=None, run_journal_id=None)
@@ -316,9 +351,19 @@ def schedule(
     """A homework reminder for the client, or a notice for the therapist (`chat_id`)."""
     inserted = tx.store.sql.insert_followup.first(
         tx.cursor,
-        {"chat_id": chat_id, "session_id": None, "source_flow": flow_id, "source_step": kind,
-         "target_flow": flow_id, "due_at": due_at, "status": "pending", "dedupe_key": dedupe_key,
-         "created_at": tx.now, "kind": kind, "assignment_id": assignment_id},
+        {
+            "chat_id": chat_id,
+            "session_id": None,
+            "source_flow": flow_id,
+            "source_step": kind,
+            "target_flow": flow_id,
+            "due_at": due_at,
+            "status": "pending",
+            "dedupe_key": dedupe_key,
+            "created_at": tx.now,
+            "kind": kind,
+            "assignment_id": assignment_id,
+        },
     )
     return inserted is not None
 
@@ -334,7 +379,8 @@ def shared_answers(tx: ChatTx, assignment_id: int, flows: frozenset[str]) -> lis
     limited to `flows` (the homework flow and what it calls). The caller checks consent."""
     done = tx.connection.execute(
         sa.select(DONE.c.session_id, DONE.c.done_at, DONE.c.from_journal_id, DONE.c.to_journal_id)
-        .where(DONE.c.assignment_id == assignment_id).order_by(DONE.c.id)
+        .where(DONE.c.assignment_id == assignment_id)
+        .order_by(DONE.c.id)
     ).all()
     result: list[SharedAnswers] = []
     for session_id, done_at, after, upto in done:
@@ -344,8 +390,13 @@ def shared_answers(tx: ChatTx, assignment_id: int, flows: frozenset[str]) -> lis
         if session_id is not None and after is not None and upto is not None:
             rows = tx.connection.execute(
                 sa.select(JOURNAL.c.flow_id, JOURNAL.c.step_id, JOURNAL.c.name, JOURNAL.c.value)
-                .where(JOURNAL.c.session_id == session_id, JOURNAL.c.kind == "answer", JOURNAL.c.flow_id.in_(flows),
-                       JOURNAL.c.id > after, JOURNAL.c.id <= upto)
+                .where(
+                    JOURNAL.c.session_id == session_id,
+                    JOURNAL.c.kind == "answer",
+                    JOURNAL.c.flow_id.in_(flows),
+                    JOURNAL.c.id > after,
+                    JOURNAL.c.id <= upto,
+                )
                 .order_by(JOURNAL.c.id)
             )
             values = ((r.flow_id, r.step_id, r.name, json.loads(r.value)) for r in rows)
@@ -361,9 +412,15 @@ def forget_client(tx: ChatTx) -> None:
         return
     tx.connection.execute(sa.delete(DONE).where(DONE.c.assignment_id.in_(ids)))
     tx.connection.execute(
-        sa.update(ASSIGNMENT).where(ASSIGNMENT.c.id.in_(ids))
-        .values(sharing="deleted", client_chat_id=None, run_session_id=None, run_journal_id=None,
-                ended_at=sa.func.coalesce(ASSIGNMENT.c.ended_at, sa.bindparam("b_now", tx.now, type_=UTCDateTime())))
+        sa.update(ASSIGNMENT)
+        .where(ASSIGNMENT.c.id.in_(ids))
+        .values(
+            sharing="deleted",
+            client_chat_id=None,
+            run_session_id=None,
+            run_journal_id=None,
+            ended_at=sa.func.coalesce(ASSIGNMENT.c.ended_at, sa.bindparam("b_now", tx.now, type_=UTCDateTime())),
+        )
     )
     for assignment_id in ids:
         cancel_reminders(tx, assignment_id)

@@ -180,8 +180,15 @@ class FakeBotAPI:
         return self._enqueue(payload)
 
     def send_sticker(self, chat_id: int) -> int:
-        sticker = {"file_id": "s1", "file_unique_id": "s1u", "width": 512, "height": 512, "is_animated": False,
-                   "is_video": False, "type": "regular"}
+        sticker = {
+            "file_id": "s1",
+            "file_unique_id": "s1u",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        }
         return self._enqueue({"message": self._incoming(chat_id, "private", sticker=sticker)})
 
     def send_photo(self, chat_id: int) -> int:
@@ -246,8 +253,15 @@ class FakeBotAPI:
 
     # ------------------------------------------------------------------ failures
 
-    def fail_next(self, method: str, *, status: int = 429, retry_after: int | None = None,
-                  description: str | None = None, times: int = 1) -> None:
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: int | None = None,
+        description: str | None = None,
+        times: int = 1,
+    ) -> None:
         self._failures.setdefault(method, []).append(_Failure(status, retry_after, description, times))
 
     def slow_next(self, method: str, seconds: float, times: int = 1) -> None:
@@ -283,8 +297,9 @@ class FakeBotAPI:
             data["reply_markup"] = message.reply_markup
         return data
 
-    async def answer(self, method: str, params: dict[str, Any],
-                     gone: Callable[[], bool] = lambda: False) -> tuple[int, dict[str, Any]]:
+    async def answer(
+        self, method: str, params: dict[str, Any], gone: Callable[[], bool] = lambda: False
+    ) -> tuple[int, dict[str, Any]]:
         method = self._methods.get(method.lower(), method)  # Telegram's method names are case-insensitive
         self.calls.append(Call(method, params, time.monotonic()))
         delays = self._slow.get(method)
@@ -308,8 +323,17 @@ class FakeBotAPI:
         return await handler(params)
 
     async def _api_getMe(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        return _ok({"id": BOT_ID, "is_bot": True, "first_name": "Hedgehog", "username": self.username,
-                    "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False})
+        return _ok(
+            {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Hedgehog",
+                "username": self.username,
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        )
 
     async def _api_getUpdates(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -347,15 +371,23 @@ class FakeBotAPI:
             return _error(400, "Bad Request: message text is empty")
         if len(text.encode("utf-16-le")) // 2 > 4096:
             return _error(400, "Bad Request: message is too long")
-        message = BotMessage(chat.id, chat.next_id(), text, params.get("parse_mode"),
-                             params.get("reply_markup"), html=str(params.get("text", "")), entities=entities)
+        message = BotMessage(
+            chat.id,
+            chat.next_id(),
+            text,
+            params.get("parse_mode"),
+            params.get("reply_markup"),
+            html=str(params.get("text", "")),
+            entities=entities,
+        )
         chat.messages.append(message)
         return _ok(self._message_json(message))
 
     async def _send_file(self, params: dict[str, Any], kind: str) -> tuple[int, dict[str, Any]]:
         chat = self._chat(int(params["chat_id"]))
-        message = BotMessage(chat.id, chat.next_id(), str(params.get("_filename", "")), None,
-                             params.get("reply_markup"), kind=kind)
+        message = BotMessage(
+            chat.id, chat.next_id(), str(params.get("_filename", "")), None, params.get("reply_markup"), kind=kind
+        )
         chat.messages.append(message)
         return _ok(self._message_json(message))
 
@@ -462,9 +494,20 @@ class _HTMLToEntities(HTMLParser):
     """Telegram's HTML parse mode: plain text plus entities, offsets in UTF-16 code units."""
 
     KINDS: ClassVar[dict[str, str]] = {
-        "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
-        "s": "strikethrough", "del": "strikethrough", "strike": "strikethrough", "code": "code", "pre": "pre",
-        "a": "text_link", "blockquote": "blockquote", "tg-spoiler": "spoiler",
+        "b": "bold",
+        "strong": "bold",
+        "i": "italic",
+        "em": "italic",
+        "u": "underline",
+        "ins": "underline",
+        "s": "strikethrough",
+        "del": "strikethrough",
+        "strike": "strikethrough",
+        "code": "code",
+        "pre": "pre",
+        "a": "text_link",
+        "blockquote": "blockquote",
+        "tg-spoiler": "spoiler",
     }
 
     def __init__(self) -> None:
@@ -478,13 +521,13 @@ class _HTMLToEntities(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in self.KINDS:
-            raise ValueError(f"Bad Request: can't parse entities: unsupported start tag \"{tag}\"")
+            raise ValueError(f'Bad Request: can\'t parse entities: unsupported start tag "{tag}"')
         extra = {"url": dict(attrs).get("href", "")} if tag == "a" else {}
         self.open.append((tag, self._offset(), extra))
 
     def handle_endtag(self, tag: str) -> None:
         if not self.open or self.open[-1][0] != tag:
-            raise ValueError(f"Bad Request: can't parse entities: unexpected end tag \"{tag}\"")
+            raise ValueError(f'Bad Request: can\'t parse entities: unexpected end tag "{tag}"')
         _, start, extra = self.open.pop()
         if self._offset() > start:
             self.entities.append({"type": self.KINDS[tag], "offset": start, "length": self._offset() - start, **extra})
@@ -498,7 +541,7 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
     parser.feed(source)
     parser.close()
     if parser.open:
-        raise ValueError(f"Bad Request: can't parse entities: unclosed start tag \"{parser.open[-1][0]}\"")
+        raise ValueError(f'Bad Request: can\'t parse entities: unclosed start tag "{parser.open[-1][0]}"')
     return parser.text, sorted(parser.entities, key=lambda e: (e["offset"], -e["length"]))
 
 
@@ -508,8 +551,13 @@ def _ok(result: Any) -> tuple[int, dict[str, Any]]:
 
 def _error(status: int, description: str | None = None, retry_after: int | None = None) -> tuple[int, dict[str, Any]]:
     default = {
-        400: "Bad Request", 401: "Unauthorized", 403: "Forbidden: bot was blocked by the user", 404: "Not Found",
-        429: f"Too Many Requests: retry after {retry_after or 1}", 500: "Internal Server Error", 502: "Bad Gateway",
+        400: "Bad Request",
+        401: "Unauthorized",
+        403: "Forbidden: bot was blocked by the user",
+        404: "Not Found",
+        429: f"Too Many Requests: retry after {retry_after or 1}",
+        500: "Internal Server Error",
+        502: "Bad Gateway",
     }
     body: dict[str, Any] = {"ok": False, "error_code": status, "description": description or default.get(status, "")}
     if status == 429:
@@ -542,8 +590,9 @@ class _Handler(tornado.web.RequestHandler):
             status, body = _error(401, "Unauthorized")
         else:
             stream = self.request.connection.stream if self.request.connection else None  # type: ignore[attr-defined]
-            status, body = await self.api.answer(method, self._params(),
-                                                 gone=lambda: stream is not None and stream.closed())
+            status, body = await self.api.answer(
+                method, self._params(), gone=lambda: stream is not None and stream.closed()
+            )
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(body))

@@ -105,10 +105,20 @@ class Player:
                 add_therapist(self.coach.store, self.chat.chat, self.transcript.therapist, self.coach.clock())
             self.said = self.chat.open(self.transcript.flow)
             for directive in self.transcript.directives:
-                getattr(self, "do_" + {">": "send", "@": "at", "~": "says", "!~": "not_says",
-                                       "*": "button", "=": "status", "%": "action", "+": "person"}[directive.kind])(
-                    directive
-                )
+                getattr(
+                    self,
+                    "do_"
+                    + {
+                        ">": "send",
+                        "@": "at",
+                        "~": "says",
+                        "!~": "not_says",
+                        "*": "button",
+                        "=": "status",
+                        "%": "action",
+                        "+": "person",
+                    }[directive.kind],
+                )(directive)
         finally:
             self.coach.store.close()
 

@@ -17,6 +17,18 @@ from bot.transports.telegram.startup import build_application, check_token, pars
 from bot.transports.telegram.webhook import Webhook, webhook_secret
 
 __all__ = [
-    "MENU", "THERAPIST_MENU", "TRANSPORT", "PerChatProcessor", "TelegramBot", "Webhook", "build_application",
-    "check_token", "keyboard", "parse_listen", "serve", "split_text", "webhook_secret", "with_progress",
+    "MENU",
+    "THERAPIST_MENU",
+    "TRANSPORT",
+    "PerChatProcessor",
+    "TelegramBot",
+    "Webhook",
+    "build_application",
+    "check_token",
+    "keyboard",
+    "parse_listen",
+    "serve",
+    "split_text",
+    "webhook_secret",
+    "with_progress",
 ]

@@ -28,13 +28,21 @@ from bot.transports.telegram.ordering import AnyApplication, PerChatProcessor
 from bot.transports.telegram.polling import Poller
 
 __all__ = [
-    "FOLLOWUP_INTERVAL", "RESEND_INTERVAL", "TRANSPORT", "LoopHealth", "PerChatProcessor", "TelegramBot",
+    "FOLLOWUP_INTERVAL",
+    "RESEND_INTERVAL",
+    "TRANSPORT",
+    "LoopHealth",
+    "PerChatProcessor",
+    "TelegramBot",
 ]
 
 
 class TelegramBot:
     def __init__(
-        self, coach: Coach, application: AnyApplication, crash_at: str | None = None,
+        self,
+        coach: Coach,
+        application: AnyApplication,
+        crash_at: str | None = None,
     ) -> None:
         self.coach = coach
         self.app = application

@@ -38,7 +38,10 @@ MAX_SEND_ATTEMPTS = 12  # claims of one outbox row before it is given up
 
 class Sender:
     def __init__(
-        self, coach: Coach, application: AnyApplication, crash: CrashPoint,
+        self,
+        coach: Coach,
+        application: AnyApplication,
+        crash: CrashPoint,
     ) -> None:
         self.coach = coach
         self.app = application
@@ -51,8 +54,10 @@ class Sender:
         try:
             for index, delivery in enumerate(deliveries):
                 if delivery.attempts > MAX_SEND_ATTEMPTS:
-                    log.warning("reply given up", extra={"fields": {"chat": coach.chat_hash(key),
-                                                                    "attempts": delivery.attempts}})
+                    log.warning(
+                        "reply given up",
+                        extra={"fields": {"chat": coach.chat_hash(key), "attempts": delivery.attempts}},
+                    )
                     await soon(coach, sending.failed, [delivery])
                     continue
                 try:
@@ -62,12 +67,14 @@ class Sender:
                     await soon(coach, sending.failed, list(deliveries[index:]))
                     return False
                 except BadRequest as exc:
-                    log.warning("reply refused", extra={"fields": {"chat": coach.chat_hash(key),
-                                                                   "error": type(exc).__name__}})
+                    log.warning(
+                        "reply refused", extra={"fields": {"chat": coach.chat_hash(key), "error": type(exc).__name__}}
+                    )
                     await soon(coach, sending.failed, [delivery])
                 except TelegramError as exc:
-                    log.warning("reply not sent", extra={"fields": {"chat": coach.chat_hash(key),
-                                                                    "error": type(exc).__name__}})
+                    log.warning(
+                        "reply not sent", extra={"fields": {"chat": coach.chat_hash(key), "error": type(exc).__name__}}
+                    )
                     await soon(coach, sending.retry, list(deliveries[index:]), RETRY_SEND)
                     return False
         finally:
@@ -80,7 +87,7 @@ class Sender:
         coach, sending = self.coach, self.coach.sending
         if delivery.reply is None:  # /hide: the chat's recent messages go
             for at in range(0, len(delivery.delete), 100):  # Telegram takes 100 at a time
-                chunk = delivery.delete[at:at + 100]
+                chunk = delivery.delete[at : at + 100]
                 with contextlib.suppress(BadRequest):  # too old, or already gone
                     await self.send(partial(bot.delete_messages, chat_id, chunk))
             await soon(coach, sending.sent, delivery, [])
@@ -154,17 +161,23 @@ class Sender:
         message = query.message
         assert isinstance(message, Message)
         label = next(
-            (b.text for row in (message.reply_markup.inline_keyboard if message.reply_markup else ())
-             for b in row if isinstance(b.callback_data, str) and b.callback_data.endswith(f"|{choice_id}")),
+            (
+                b.text
+                for row in (message.reply_markup.inline_keyboard if message.reply_markup else ())
+                for b in row
+                if isinstance(b.callback_data, str) and b.callback_data.endswith(f"|{choice_id}")
+            ),
             None,
         )
         # Cosmetic, and the step is committed: if it cannot be made, the old keyboard stays
         # (a press on it is a stale button, refused as ever).
         try:
             if applied and label is not None and message.text_html is not None:
-                await self.send(lambda: message.edit_text(
-                    f"{message.text_html}\n\n→ <b>{escape(label)}</b>", parse_mode=ParseMode.HTML, reply_markup=None
-                ))
+                await self.send(
+                    lambda: message.edit_text(
+                        f"{message.text_html}\n\n→ <b>{escape(label)}</b>", parse_mode=ParseMode.HTML, reply_markup=None
+                    )
+                )
             else:
                 await self.send(lambda: message.edit_reply_markup(reply_markup=None))
         except TelegramError as exc:

@@ -115,15 +115,18 @@ class Handlers:
         tries = self.tries.get(update_id, 0) + 1
         self.tries[update_id] = tries
         kind = _kind(update)
-        log.error("update failed", extra={"fields": {"update": update_id, "kind": kind, "error": error,
-                                                      "tries": tries}})
+        log.error(
+            "update failed", extra={"fields": {"update": update_id, "kind": kind, "error": error, "tries": tries}}
+        )
         if tries < MAX_TRIES:
             self.failed.add(update_id)
             return
         del self.tries[update_id]
         self.quarantined += 1
-        log.error("update quarantined", extra={"fields": {"update": update_id, "kind": kind, "error": error,
-                                                           "quarantined": self.quarantined}})
+        log.error(
+            "update quarantined",
+            extra={"fields": {"update": update_id, "kind": kind, "error": error, "quarantined": self.quarantined}},
+        )
         with contextlib.suppress(Exception):
             await asyncio.to_thread(self.coach.quarantine, TRANSPORT, update_id, kind, error, tries)
         chat = update.effective_chat
@@ -194,8 +197,13 @@ class Handlers:
         key = ChatKey(TRANSPORT, str(chat.id))
         person = update.effective_user
         said = update.message or update.edited_message
-        incoming = Incoming(key, event, update.update_id, locale=person.language_code if person else None,
-                            message_id=said.message_id if said is not None and pressed is None else None)
+        incoming = Incoming(
+            key,
+            event,
+            update.update_id,
+            locale=person.language_code if person else None,
+            message_id=said.message_id if said is not None and pressed is None else None,
+        )
         handled = await self._process(incoming)  # commits (the step and its outbox rows) before returning
         self.sender.crash.at("after-commit")
         if handled.role_changed == "therapist":  # an invite was just redeemed: their menu grows

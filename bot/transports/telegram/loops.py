@@ -45,8 +45,7 @@ class Loops:
         self.sender = sender
         self.hold = hold
         self.stopping = stopping
-        self.health: dict[str, LoopHealth] = {"followups": LoopHealth(), "prune": LoopHealth(),
-                                              "outbox": LoopHealth()}
+        self.health: dict[str, LoopHealth] = {"followups": LoopHealth(), "prune": LoopHealth(), "outbox": LoopHealth()}
 
     async def dispatch_followups(self, interval: float) -> None:
         """Every `interval` seconds, start the follow-ups that fell due (each is taken once
@@ -101,9 +100,18 @@ class Loops:
         except Exception as exc:
             health.failures += 1
             health.last_error = type(exc).__name__
-            backoff = min(2.0 ** health.failures, LOOP_BACKOFF_CAP)
-            log.warning("background round failed", extra={"fields": {
-                "loop": name, "error": health.last_error, "failures": health.failures, "retry_in": backoff}})
+            backoff = min(2.0**health.failures, LOOP_BACKOFF_CAP)
+            log.warning(
+                "background round failed",
+                extra={
+                    "fields": {
+                        "loop": name,
+                        "error": health.last_error,
+                        "failures": health.failures,
+                        "retry_in": backoff,
+                    }
+                },
+            )
             return backoff
         health.failures, health.last_error, health.last_success = 0, None, time.time()
         return 0.0

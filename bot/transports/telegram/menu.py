@@ -38,7 +38,6 @@ THERAPIST_MENU = (
 )
 
 
-
 async def follow_role(bot: Bot, chat_id: int, therapist: bool) -> None:
     """Give a chat the therapist menu, or take it away (back to everyone's)."""
     scope = BotCommandScopeChat(chat_id)

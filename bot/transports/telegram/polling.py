@@ -27,7 +27,9 @@ POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open
 
 class Poller:
     def __init__(
-        self, application: AnyApplication, handlers: Handlers,
+        self,
+        application: AnyApplication,
+        handlers: Handlers,
         stopping: Callable[[], asyncio.Event],
     ) -> None:
         self.app = application
@@ -116,8 +118,10 @@ class Poller:
                 update, error = None, type(exc).__name__
             if update is None:
                 self.skipped += 1
-                log.error("update unreadable, skipped", extra={"fields": {"update": update_id, "error": error,
-                                                                           "skipped": self.skipped}})
+                log.error(
+                    "update unreadable, skipped",
+                    extra={"fields": {"update": update_id, "error": error, "skipped": self.skipped}},
+                )
                 continue
             updates.append(update)
         return updates, highest + 1 if highest is not None else None
@@ -126,5 +130,3 @@ class Poller:
 async def sleep_or_stop(stopping: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stopping.wait(), timeout=seconds)
-
-

@@ -121,8 +121,5 @@ def with_progress(reply: Reply) -> str:
     return f"{reply.text}\n\n<i>{done} of about {total}</i>"
 
 
-
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-

@@ -40,8 +40,6 @@ def check_token(token: str | None) -> str:
     return token.strip()
 
 
-
-
 def parse_listen(listen: str) -> tuple[str, int]:
     host, sep, port = listen.rpartition(":")
     if not sep or not port.isdigit() or not 0 < int(port) < 65536:
@@ -70,9 +68,14 @@ def build_application(
 
 
 async def serve(
-    coach: Coach, token: str, api_base: str | None, stopping: asyncio.Event | None = None,
-    webhook: Webhook | None = None, followup_interval: float = FOLLOWUP_INTERVAL,
-    resend_interval: float | None = None, crash_at: str | None = None,
+    coach: Coach,
+    token: str,
+    api_base: str | None,
+    stopping: asyncio.Event | None = None,
+    webhook: Webhook | None = None,
+    followup_interval: float = FOLLOWUP_INTERVAL,
+    resend_interval: float | None = None,
+    crash_at: str | None = None,
 ) -> None:
     """Run until SIGTERM or SIGINT (or `stopping` is set); updates in flight finish and
     are confirmed first. Long polling, or a webhook server when `webhook` is given.
@@ -111,8 +114,10 @@ async def serve(
         log.info("bot started", extra={"fields": {"username": application.bot.username, "mode": mode}})
         # Resends look as often as the lease allows, so a restart's leftovers go out soon.
         resend_every = resend_interval or bot.resend_every
-        loops = [asyncio.create_task(bot.dispatch_followups(followup_interval)),
-                 asyncio.create_task(bot.resend_outbox(resend_every))]
+        loops = [
+            asyncio.create_task(bot.dispatch_followups(followup_interval)),
+            asyncio.create_task(bot.resend_outbox(resend_every)),
+        ]
         try:
             if webhook is None:
                 await bot.poll()

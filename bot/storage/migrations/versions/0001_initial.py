@@ -45,8 +45,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_session_chat_id", "session", ["chat_id"])
     op.create_index(
-        "uq_session_one_active_per_chat", "session", ["chat_id"], unique=True,
-        sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"),
+        "uq_session_one_active_per_chat",
+        "session",
+        ["chat_id"],
+        unique=True,
+        sqlite_where=sa.text("status = 'active'"),
+        postgresql_where=sa.text("status = 'active'"),
     )
     op.create_table(
         "journal",

@@ -20,8 +20,9 @@ SECTIONS = ("warning_signs", "on_my_own", "people_places", "ask_for_help", "prof
 def upgrade() -> None:
     op.create_table(
         "safety_plan",
-        sa.Column("chat_id", sa.Integer(), sa.ForeignKey("chat.id", ondelete="CASCADE"), primary_key=True,
-                  autoincrement=False),
+        sa.Column(
+            "chat_id", sa.Integer(), sa.ForeignKey("chat.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+        ),
         *(sa.Column(name, sa.Text(), nullable=True) for name in SECTIONS),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
