@@ -42,16 +42,18 @@ def at_trigger(coach: Coach, chat: ChatKey) -> list[Reply]:
     return replies
 
 
-def unsure(coach: Coach, chat: ChatKey, kind: str) -> list[Reply]:
-    """What the service answers to a grey-zone message of `kind`."""
+def unsure(coach: Coach, chat: ChatKey, kind: str, ending: bool = False) -> list[Reply]:
+    """What the service answers to a grey-zone message of `kind` (`ending`: it spoke of
+    something ending, "I just want it to end")."""
     with coach.turn_of(chat, "en-US") as turn:
-        return coach.safety.crisis(turn, CrisisSignal(frozenset({kind}), certain=False))  # type: ignore[arg-type]
+        signal = CrisisSignal(frozenset({kind}), certain=False)  # type: ignore[arg-type]
+        return coach.safety.crisis(turn, signal, ending=ending)
 
 
 def test_unsure_end_it_asks_first_and_the_relationship_goes_back_to_the_question(coach: Coach) -> None:
     chat = ChatKey("telegram", "9101")
     at_trigger(coach, chat)
-    asked = unsure(coach, chat, "suicide")
+    asked = unsure(coach, chat, "suicide", ending=True)
     assert "988" not in words(asked) and "911" not in words(asked)  # no lines before asking
     assert "do you mean the relationship, or are you thinking about ending your life" in words(asked)
     assert [b.label for b in ask(asked).buttons] == ["The relationship", "My life", "I'm not sure"]
@@ -67,7 +69,7 @@ def test_unsure_end_it_asks_first_and_the_relationship_goes_back_to_the_question
 def test_my_life_or_not_sure_starts_the_suicide_path_with_its_lines(coach: Coach, label: str) -> None:
     chat = ChatKey("telegram", "9102")
     at_trigger(coach, chat)
-    path = press(coach, chat, unsure(coach, chat, "suicide"), label)
+    path = press(coach, chat, unsure(coach, chat, "suicide", ending=True), label)
     assert "988" in words(path) and "911" in words(path)
     assert ask(path).step_id == "safe-now"
     assert coach.peek(chat).flow_id == "crisis"  # type: ignore[union-attr]
@@ -75,6 +77,46 @@ def test_my_life_or_not_sure_starts_the_suicide_path_with_its_lines(coach: Coach
     back = press(coach, chat, done, "No, thank you")
     assert ask(back).step_id == "trigger"  # where they were, under the path (not the question)
     assert coach.peek(chat).stack == ()  # type: ignore[union-attr]
+
+
+def test_without_words_of_ending_the_question_is_plain_and_no_goes_back(coach: Coach) -> None:
+    chat = ChatKey("telegram", "9104")
+    at_trigger(coach, chat)
+    asked = unsure(coach, chat, "suicide")
+    assert "are you having thoughts of ending your life" in words(asked)
+    assert "the relationship" not in words(asked).lower()  # nothing they wrote was about ending
+    assert [b.label for b in ask(asked).buttons] == ["No, I'm not", "Yes, I am", "I'm not sure"]
+    back = press(coach, chat, asked, "No, I'm not")
+    assert "Back to where we were" in words(back) and ask(back).step_id == "trigger"
+
+
+def test_the_grey_zone_question_names_the_relationship_only_when_the_words_speak_of_ending(coach: Coach) -> None:
+    chat = ChatKey("telegram", "9105")
+    at_trigger(coach, chat)
+    ended = coach.handle(Incoming(chat, Text("honestly i just want it to be over"), locale="en-US"))
+    plain = ChatKey("telegram", "9106")
+    at_trigger(coach, plain)
+    tired = coach.handle(Incoming(plain, Text("Im so tired of everything."), locale="en-US"))
+    assert ask(ended).step_id == "ask-suicide" and "the relationship" in words(ended)
+    assert ask(tired).step_id == "ask-thoughts" and "the relationship" not in words(tired).lower()
+
+
+def test_in_the_safety_plan_a_grey_zone_answer_is_the_answer(coach: Coach) -> None:
+    """ "Lock away my meds" answers "what would make your surroundings safer?": it is
+    saved as the answer, not taken for a crisis; a certain message still pauses the plan."""
+    chat = ChatKey("telegram", "9107")
+    at_trigger(coach, chat)
+    step = coach.handle(Incoming(chat, Command("plan"), locale="en-US"))
+    step = press(coach, chat, step, "Let's make one")
+    while ask(step).step_id != "safer":
+        step = coach.handle(Incoming(chat, Command("skip"), locale="en-US"))
+    answer = "lock away my meds so i cant take too many"
+    assert detect(answer) is not None and not detect(answer).certain  # type: ignore[union-attr]
+    shown = coach.handle(Incoming(chat, Text(answer), locale="en-US"))
+    assert ask(shown).step_id == "show" and "lock away my meds" in words(shown)
+    assert coach.peek(chat).flow_id == "safety-plan"  # type: ignore[union-attr]
+    crisis = coach.handle(Incoming(chat, Text("i want to kill myself tonight"), locale="en-US"))
+    assert "988" in words(crisis) and coach.peek(chat).flow_id == "crisis"  # type: ignore[union-attr]
 
 
 def test_a_weak_violence_match_asks_privately_and_sets_nothing_until_the_answer(coach: Coach) -> None:

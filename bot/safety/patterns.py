@@ -984,6 +984,9 @@ NEGATED = [
     r"no (?:thoughts|plans|intention|intentions|intent|desire|wish|urge) (?:of|to|about) (?:suicide|killing myself|kill myself|hurting myself|hurt myself|dying|die|ending my life|end my life|self harm|harming (?:myself|anyone|him|her))",
     r"(?:nothing|no one|nobody) (?:is going to|will|would|could) (?:ever )?make me (?:kill myself|hurt myself|do that)",
     r"(?:suicidal|suicide) (?:thoughts )?(?:is|are|was|were) (?:never|not) (?:an option|on the table|something i)",
+    # reassurance to a partner: staying, not leaving ("i love you and i'm not going anywhere")
+    r"(?:i am|i will|we are) (?:still )?not going anywhere",
+    r"i (?:will|am going to) (?:still )?be (?:right )?here (?:for you|when you|if you|waiting|after)",
 ]
 
 # Not violence done to the person, though the words look like it: grief, idiom, hyperbole,
