@@ -1,23 +1,22 @@
-"""Each effect kind is defined once (`bot/dialogue/effects.py`): the loader, the checker and
-the engine read that one table, and it agrees with the value classes in `engine/state.py`."""
+"""Each effect kind is defined once (`bot/dialogue/effects.py`), its value class and its
+definition together: the loader, the checker and the engine read that one table."""
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import replace
 from pathlib import Path
-from typing import get_args
 
 import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.dialogue import EFFECTS, EffectDef, check_paths, load_checked
-from bot.dialogue.effects import AllGiven, Called, Const, Given
+from bot.dialogue.effects import AllGiven, Called, Const, Given, StepEffect
 from bot.engine import (
+    EFFECT_CLASSES,
     EFFECT_VALUES,
     SYSTEM_PROMPTS,
     ConfirmCrisis,
-    Effect,
     Engine,
     SavePlan,
     SetFollowUps,
@@ -38,9 +37,9 @@ def own_fields(cls: type) -> set[str]:
 @pytest.mark.parametrize("kind", list(EFFECTS))
 def test_each_definition_names_a_value_class_and_fills_exactly_its_fields(kind: str) -> None:
     spec = EFFECTS[kind]
-    assert spec.value in EFFECT_VALUES, f"{kind}: there is no effect class {spec.value} in engine/state.py"
-    value = EFFECT_VALUES[spec.value]
-    assert set(spec.fields) == own_fields(value), f"{kind}: the fields of {spec.value} and its definition differ"
+    value = spec.value
+    assert issubclass(value, StepEffect) and EFFECT_VALUES[value.__name__] is value
+    assert set(spec.fields) == own_fields(value), f"{kind}: the fields of {value.__name__} and its definition differ"
     params = {p.name for p in spec.params}
     for source in spec.fields.values():
         assert isinstance(source, Given | AllGiven | Const | Called)
@@ -49,9 +48,11 @@ def test_each_definition_names_a_value_class_and_fills_exactly_its_fields(kind: 
 
 
 def test_every_effect_class_a_flow_can_cause_has_a_definition() -> None:
-    classes = {cls.__name__ for cls in get_args(Effect)}
+    classes = {cls.__name__ for cls in EFFECT_CLASSES}
     assert classes == set(EFFECT_VALUES)
-    assert {spec.value for spec in EFFECTS.values()} == classes - MADE_BY_THE_ENGINE
+    assert {spec.value.__name__ for spec in EFFECTS.values()} == classes - MADE_BY_THE_ENGINE
+    declared = {cls.__name__ for cls in StepEffect.__subclasses__()}
+    assert declared == classes - MADE_BY_THE_ENGINE  # no step effect class without a definition
 
 
 @pytest.mark.parametrize("kind", list(EFFECTS))
@@ -63,7 +64,7 @@ def test_each_kind_builds_its_value_from_the_variables_its_parameters_name(kind:
     }
     variables = {f"v_{p.name}": f"value of {p.name}" for p in spec.params}
     effect = build(EffectDef(kind, written, 1), "a-flow", "a-step", variables, called=True)
-    assert type(effect).__name__ == spec.value
+    assert type(effect) is spec.value
     assert (effect.flow_id, effect.step_id) == ("a-flow", "a-step")
     assert spec.reads(written) == {
         name

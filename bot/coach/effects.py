@@ -9,7 +9,6 @@ another kind.
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from bot.coach.practice import Practice
 from bot.coach.safeguards import Safeguards
 from bot.coach.turn import Turn
 from bot.engine.state import (
+    EFFECT_CLASSES,
     Assign,
     ConfirmCrisis,
     Effect,
@@ -166,7 +166,7 @@ class Effects:
     @staticmethod
     def check() -> None:
         """Every effect value class has a handler: fail at start, not in a conversation."""
-        for kind in typing.get_args(Effect):
+        for kind in EFFECT_CLASSES:
             if kind not in HANDLERS:
                 raise UnhandledEffect(kind.__name__)
 

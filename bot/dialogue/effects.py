@@ -1,22 +1,24 @@
 """Every effect a step can have, defined once: how a flow file writes it, what it reads,
 and the value the engine hands the service for it.
 
-One entry per kind in `EFFECTS`. The loader reads an effect's parameters by their types
-(and reports what is missing or malformed), the checker knows from the entry which
-variables it reads and which flows it names, and the engine builds the entry's value
-(a class of `bot.engine.state`, named here by its name, since this layer never imports
-the engine) from the fields below. `tests/test_effects.py` proves the names and fields
-agree with the value classes.
+Each kind is one value class below with its definition on top (`@effect(...)`): how a flow
+writes it (its parameters and their types), what it reads, and where each field of the
+value comes from. `EFFECTS` collects them by kind. The loader reads an effect's
+parameters by their types (and reports what is missing or malformed), the checker knows
+from the entry which variables it reads and which flows it names, and the engine builds
+the value (`bot.engine.effects.build`). The values are plain data, so they live here, in
+the layer that defines the kinds; `bot.engine.state` re-exports them with the two effects
+the engine makes itself (an answer, the end of a flow).
 
-Adding an effect: one entry here, a value class in `engine/state.py` if none fits, and
-its handler in the service (see CONTRIBUTING-effects.md).
+Adding an effect touches two places: its class and definition here, and its handler in the
+coach (`bot/coach/effects.py`). See CONTRIBUTING.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 # How a parameter is written in the file, and what it stands for at run time:
 #   var    a variable name; the value is the variable's value
@@ -62,9 +64,18 @@ Source = Given | AllGiven | Const | Called
 
 
 @dataclass(frozen=True, slots=True)
+class StepEffect:
+    """What a step's effect becomes when the step is entered: the flow and step it came
+    from, and (in each kind's subclass) the fields its definition fills."""
+
+    flow_id: str
+    step_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class EffectSpec:
     kind: str
-    value: str  # the `bot.engine.state` class the engine builds
+    value: type[StepEffect]  # the class the engine builds
     fields: Mapping[str, Source] = field(default_factory=dict)  # the value's fields besides flow_id, step_id
     params: tuple[Param, ...] = ()  # none: a flag, written `kind: true`
     doc: str = ""
@@ -126,89 +137,186 @@ def _vars(*names: str, optional: tuple[str, ...] = ()) -> tuple[Param, ...]:
 
 _PLAN = ("warning_signs", "on_my_own", "people_places", "ask_for_help", "professionals", "safer")
 
-EFFECTS: dict[str, EffectSpec] = {
-    spec.kind: spec
-    for spec in (
-        EffectSpec(
-            "journal",
-            "RecordJournal",
-            {"entry": Given("entry"), "values": Given("vars")},
-            (Param("entry", "text"), Param("vars", "vars")),
-            doc="A named journal entry made of the listed variables.",
-            noun="journal entry",
-        ),
-        EffectSpec(
-            "follow_up",
-            "ScheduleFollowUp",
-            {"target_flow": Given("flow"), "after": Given("after")},
-            (Param("flow", "flow"), Param("after", "delay")),
-            doc="Start a flow later.",
-            noun="follow-up",
-        ),
-        EffectSpec(
-            "homework_done",
-            "MarkHomeworkDone",
-            {"called": Called()},
-            doc="Counts as doing this flow, if a therapist assigned it.",
-            bare=True,
-        ),
-        EffectSpec("delete_my_data", "EraseData", doc="Erase everything stored about the person."),
-        EffectSpec(
-            "note_unsafe",
-            "NoteSafety",
-            {"unsafe": Const(True)},
-            doc="The person is not safe with a partner: flows tagged moves-toward-partner are replaced.",
-        ),
-        EffectSpec("clear_unsafe", "NoteSafety", {"unsafe": Const(False)}, doc="Reviewing it, the person is safe."),
-        EffectSpec(
-            "set_followups",
-            "SetFollowUps",
-            {"when": Given("when"), "local_time": Given("local_time")},
-            _vars("when", optional=("local_time",)),
-            doc="When follow-ups are welcome and, if given, the time it is for the person.",
-        ),
-        EffectSpec(
-            "assign",
-            "Assign",
-            {"values": AllGiven()},
-            _vars("flow", "cadence", "alias", optional=("weeks", "due", "note")),
-            doc="A therapist's /assign: creates the assignment and its link.",
-        ),
-        EffectSpec(
-            "share",
-            "Share",
-            {"level": Given("level")},
-            _vars("level"),
-            doc="A client's answer to homework: what they share with the therapist.",
-        ),
-        EffectSpec(
-            "set_country",
-            "SetCountry",
-            {"country": Given("country")},
-            _vars("country"),
-            doc='Where the person is (an ISO country code, or "default"): the crisis lines they see.',
-        ),
-        EffectSpec(
-            "confirm_crisis",
-            "ConfirmCrisis",
-            {"kind": Given("kind"), "sure": Given("sure")},
-            (Param("kind"), Param("sure", required=False, default=True)),
-            doc="A clarifying question was answered with danger (or, `sure` false, 'not sure'): the crisis path of "
-            "that kind starts; only a sure answer notes partner violence.",
-        ),
-        EffectSpec(
-            "undo_unsafe",
-            "UndoSafety",
-            {"set_here": Given("set_here")},
-            _vars("set_here"),
-            doc="'That's not what I meant': lifts a not-safe note only when `set_here` is true.",
-        ),
-        EffectSpec(
-            "save_plan",
-            "SavePlan",
-            {"sections": AllGiven()},
-            _vars(optional=_PLAN),
-            doc="The personal safety plan: each section named from a variable; others are left as they were.",
-        ),
-    )
-}
+EFFECTS: dict[str, EffectSpec] = {}
+T = TypeVar("T", bound=type[StepEffect])
+
+
+def effect(
+    kind: str,
+    fields: Mapping[str, Source] | None = None,
+    params: tuple[Param, ...] = (),
+    doc: str = "",
+    noun: str = "",
+    bare: bool = False,
+) -> Callable[[T], T]:
+    """Define the kind `kind` as the class below (stack two for two kinds of one class)."""
+
+    def define(value: T) -> T:
+        EFFECTS[kind] = EffectSpec(kind, value, dict(fields or {}), params, doc, noun, bare)
+        return value
+
+    return define
+
+
+@effect(
+    "journal",
+    {"entry": Given("entry"), "values": Given("vars")},
+    (Param("entry", "text"), Param("vars", "vars")),
+    doc="A named journal entry made of the listed variables.",
+    noun="journal entry",
+)
+@dataclass(frozen=True, slots=True)
+class RecordJournal(StepEffect):
+    """A named journal entry made of several answers, e.g. a mapped cycle."""
+
+    entry: str
+    values: dict[str, Any]
+
+
+@effect(
+    "follow_up",
+    {"target_flow": Given("flow"), "after": Given("after")},
+    (Param("flow", "flow"), Param("after", "delay")),
+    doc="Start a flow later.",
+    noun="follow-up",
+)
+@dataclass(frozen=True, slots=True)
+class ScheduleFollowUp(StepEffect):
+    """Ask the service to start `flow_id` later. `after` is as written in the flow
+    ("20m", "2h", "1d", "evening", "tomorrow"); the service turns it into a time."""
+
+    target_flow: str
+    after: str
+
+
+@effect(
+    "homework_done",
+    {"called": Called()},
+    doc="Counts as doing this flow, if a therapist assigned it.",
+    bare=True,
+)
+@dataclass(frozen=True, slots=True)
+class MarkHomeworkDone(StepEffect):
+    """The flow reached a step that counts as doing the homework. `called`: the flow was
+    called by another (a check-in calling the break), not started or interrupted into."""
+
+    called: bool = False
+
+
+@effect("delete_my_data", doc="Erase everything stored about the person.")
+@dataclass(frozen=True, slots=True)
+class EraseData(StepEffect):
+    """The person confirmed: erase everything stored about them."""
+
+
+@effect("clear_unsafe", {"unsafe": Const(False)}, doc="Reviewing it, the person is safe.")
+@effect(  # (decorators apply from the bottom up: note_unsafe is defined first)
+    "note_unsafe",
+    {"unsafe": Const(True)},
+    doc="The person is not safe with a partner: flows tagged moves-toward-partner are replaced.",
+)
+@dataclass(frozen=True, slots=True)
+class NoteSafety(StepEffect):
+    """The person said they are not safe with a partner (`unsafe`), or, reviewing it, that
+    they are."""
+
+    unsafe: bool
+
+
+@effect(
+    "set_followups",
+    {"when": Given("when"), "local_time": Given("local_time")},
+    _vars("when", optional=("local_time",)),
+    doc="When follow-ups are welcome and, if given, the time it is for the person.",
+)
+@dataclass(frozen=True, slots=True)
+class SetFollowUps(StepEffect):
+    """When follow-ups are welcome ("any", "daytime", "none") and, if given, the time it
+    is for the person now (from which the service works out their time zone)."""
+
+    when: Any
+    local_time: Any
+
+
+@effect(
+    "assign",
+    {"values": AllGiven()},
+    _vars("flow", "cadence", "alias", optional=("weeks", "due", "note")),
+    doc="A therapist's /assign: creates the assignment and its link.",
+)
+@dataclass(frozen=True, slots=True)
+class Assign(StepEffect):
+    """A therapist finished /assign: create the assignment from `values` (flow, cadence,
+    alias, and optionally weeks, due, note: the variables' values)."""
+
+    values: dict[str, Any]
+
+
+@effect(
+    "share",
+    {"level": Given("level")},
+    _vars("level"),
+    doc="A client's answer to homework: what they share with the therapist.",
+)
+@dataclass(frozen=True, slots=True)
+class Share(StepEffect):
+    """A client chose what a therapist sees of their homework: "completion", "answers" or
+    "declined"."""
+
+    level: Any
+
+
+@effect(
+    "set_country",
+    {"country": Given("country")},
+    _vars("country"),
+    doc='Where the person is (an ISO country code, or "default"): the crisis lines they see.',
+)
+@dataclass(frozen=True, slots=True)
+class SetCountry(StepEffect):
+    """Where the person said they are (a country code, or "default"), for the crisis lines."""
+
+    country: Any
+
+
+@effect(
+    "confirm_crisis",
+    {"kind": Given("kind"), "sure": Given("sure")},
+    (Param("kind"), Param("sure", required=False, default=True)),
+    doc="A clarifying question was answered with danger (or, `sure` false, 'not sure'): the crisis path of "
+    "that kind starts; only a sure answer notes partner violence.",
+)
+@dataclass(frozen=True, slots=True)
+class ConfirmCrisis(StepEffect):
+    """A clarifying question was answered with danger (or "not sure"): start the crisis
+    path of `kind` (a crisis category)."""
+
+    kind: Any
+    sure: Any = True
+
+
+@effect(
+    "undo_unsafe",
+    {"set_here": Given("set_here")},
+    _vars("set_here"),
+    doc="'That's not what I meant': lifts a not-safe note only when `set_here` is true.",
+)
+@dataclass(frozen=True, slots=True)
+class UndoSafety(StepEffect):
+    """ "That's not what I meant": lift a not-safe note, if `set_here` (the message that
+    started this crisis support set it)."""
+
+    set_here: Any
+
+
+@effect(
+    "save_plan",
+    {"sections": AllGiven()},
+    _vars(optional=_PLAN),
+    doc="The personal safety plan: each section named from a variable; others are left as they were.",
+)
+@dataclass(frozen=True, slots=True)
+class SavePlan(StepEffect):
+    """Sections of the personal safety plan, in the person's words (None: left empty)."""
+
+    sections: dict[str, Any]

@@ -7,6 +7,7 @@ and the plain values that cross its boundary (`state`: sessions, events, replies
 from bot.engine.effects import VALUES as EFFECT_VALUES
 from bot.engine.engine import NO_REDIRECT, SYSTEM_PROMPTS, Engine, Redirect, Result
 from bot.engine.state import (
+    EFFECT_CLASSES,
     Assign,
     Attachment,
     Button,
@@ -31,12 +32,14 @@ from bot.engine.state import (
     SetFollowUps,
     Share,
     Status,
+    StepEffect,
     Text,
     UndoSafety,
     Unsupported,
 )
 
 __all__ = [
+    "EFFECT_CLASSES",
     "EFFECT_VALUES",
     "NO_REDIRECT",
     "SYSTEM_PROMPTS",
@@ -67,6 +70,7 @@ __all__ = [
     "SetFollowUps",
     "Share",
     "Status",
+    "StepEffect",
     "Text",
     "UndoSafety",
     "Unsupported",

@@ -1,6 +1,6 @@
 """Effects as the engine hands them to the service: each kind's entry in
-`bot.dialogue.effects.EFFECTS` names its value class here (in `state`) and says where
-each field comes from; `build` makes the value when a step is entered.
+`bot.dialogue.effects.EFFECTS` is its value class and says where each field comes from;
+`build` makes the value when a step is entered.
 
 A kind with no entry is never quietly another kind: it raises `UnknownEffectError`.
 (The loader reports it first, as HH005, so only a flow built some other way gets here.)
@@ -8,21 +8,22 @@ A kind with no entry is never quietly another kind: it raises `UnknownEffectErro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, get_args
+from collections.abc import Mapping
+from typing import Any
 
 from bot.dialogue import EFFECTS, EffectDef
-from bot.engine.state import Effect
+from bot.engine.state import EFFECT_CLASSES, Effect, StepEffect
 from bot.errors import UnknownEffectError
 
-# Every effect value class, by name: what an entry's `value` names.
-VALUES: dict[str, Callable[..., Effect]] = {cls.__name__: cls for cls in get_args(Effect)}
+# Every effect value class, by name (the two the engine makes itself included).
+VALUES: dict[str, type[Effect]] = {cls.__name__: cls for cls in EFFECT_CLASSES}
 
 
 def build(effect: EffectDef, flow_id: str, step_id: str, variables: Mapping[str, Any], called: bool) -> Effect:
     """The value of `effect` as its step (of `flow_id`) is entered with `variables`.
     `called`: the flow was called by another, not started or interrupted into."""
     spec = EFFECTS.get(effect.kind)
-    if spec is None or spec.value not in VALUES:
+    if spec is None:
         raise UnknownEffectError(effect.kind, flow_id, step_id)
-    return VALUES[spec.value](flow_id, step_id, **spec.build(effect.params, variables, called))
+    value: StepEffect = spec.value(flow_id, step_id, **spec.build(effect.params, variables, called))
+    return value

@@ -9,6 +9,56 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.dialogue.effects import (
+    EFFECTS,
+    Assign,
+    ConfirmCrisis,
+    EraseData,
+    MarkHomeworkDone,
+    NoteSafety,
+    RecordJournal,
+    SavePlan,
+    ScheduleFollowUp,
+    SetCountry,
+    SetFollowUps,
+    Share,
+    StepEffect,
+    UndoSafety,
+)
+
+# The effect classes a step declares are defined (once each) in bot.dialogue.effects.
+__all__ = [
+    "EFFECT_CLASSES",
+    "Assign",
+    "Attachment",
+    "Button",
+    "Choice",
+    "Command",
+    "ConfirmCrisis",
+    "Effect",
+    "EraseData",
+    "Event",
+    "Expects",
+    "FlowEnded",
+    "Frame",
+    "MarkHomeworkDone",
+    "NoteSafety",
+    "RecordAnswer",
+    "RecordJournal",
+    "Reply",
+    "SavePlan",
+    "ScheduleFollowUp",
+    "SessionState",
+    "SetCountry",
+    "SetFollowUps",
+    "Share",
+    "Status",
+    "StepEffect",
+    "Text",
+    "UndoSafety",
+    "Unsupported",
+]
+
 Status = Literal["active", "completed", "stopped"]
 Expects = Literal["choice", "text", "scale", "nothing"]
 
@@ -130,125 +180,6 @@ class RecordAnswer:
 
 
 @dataclass(frozen=True, slots=True)
-class RecordJournal:
-    """A named journal entry made of several answers, e.g. a mapped cycle."""
-
-    flow_id: str
-    step_id: str
-    entry: str
-    values: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduleFollowUp:
-    """Ask the service to start `flow_id` later. `after` is as written in the flow
-    ("20m", "2h", "1d", "evening", "tomorrow"); the service turns it into a time."""
-
-    flow_id: str
-    step_id: str
-    target_flow: str
-    after: str
-
-
-@dataclass(frozen=True, slots=True)
-class MarkHomeworkDone:
-    """The flow reached a step that counts as doing the homework. `called`: the flow was
-    called by another (a check-in calling the break), not started or interrupted into."""
-
-    flow_id: str
-    step_id: str
-    called: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class EraseData:
-    """The person confirmed: erase everything stored about them."""
-
-    flow_id: str
-    step_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class NoteSafety:
-    """The person said they are not safe with a partner (`unsafe`), or, reviewing it, that
-    they are."""
-
-    flow_id: str
-    step_id: str
-    unsafe: bool
-
-
-@dataclass(frozen=True, slots=True)
-class SetFollowUps:
-    """When follow-ups are welcome ("any", "daytime", "none") and, if given, the time it
-    is for the person now (from which the service works out their time zone)."""
-
-    flow_id: str
-    step_id: str
-    when: Any
-    local_time: Any
-
-
-@dataclass(frozen=True, slots=True)
-class Assign:
-    """A therapist finished /assign: create the assignment from `values` (flow, cadence,
-    alias, and optionally weeks, due, note: the variables' values)."""
-
-    flow_id: str
-    step_id: str
-    values: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Share:
-    """A client chose what a therapist sees of their homework: "completion", "answers" or
-    "declined"."""
-
-    flow_id: str
-    step_id: str
-    level: Any
-
-
-@dataclass(frozen=True, slots=True)
-class SetCountry:
-    """Where the person said they are (a country code, or "default"), for the crisis lines."""
-
-    flow_id: str
-    step_id: str
-    country: Any
-
-
-@dataclass(frozen=True, slots=True)
-class ConfirmCrisis:
-    """A clarifying question was answered with danger (or "not sure"): start the crisis
-    path of `kind` (a crisis category)."""
-
-    flow_id: str
-    step_id: str
-    kind: Any
-    sure: Any = True
-
-
-@dataclass(frozen=True, slots=True)
-class UndoSafety:
-    """ "That's not what I meant": lift a not-safe note, if `set_here` (the message that
-    started this crisis support set it)."""
-
-    flow_id: str
-    step_id: str
-    set_here: Any
-
-
-@dataclass(frozen=True, slots=True)
-class SavePlan:
-    """Sections of the personal safety plan, in the person's words (None: left empty)."""
-
-    flow_id: str
-    step_id: str
-    sections: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
 class FlowEnded:
     """The outermost flow ended with `outcome`."""
 
@@ -256,19 +187,11 @@ class FlowEnded:
     outcome: Status
 
 
-Effect = (
-    RecordAnswer
-    | RecordJournal
-    | ScheduleFollowUp
-    | MarkHomeworkDone
-    | EraseData
-    | NoteSafety
-    | SetFollowUps
-    | Assign
-    | Share
-    | SetCountry
-    | ConfirmCrisis
-    | UndoSafety
-    | SavePlan
-    | FlowEnded
+# Every effect: an answer and an end the engine makes itself, and a `StepEffect` for each
+# kind a step may declare (`bot.dialogue.effects`, where each is defined once).
+Effect = RecordAnswer | FlowEnded | StepEffect
+EFFECT_CLASSES: tuple[type[RecordAnswer | FlowEnded | StepEffect], ...] = (
+    RecordAnswer,
+    FlowEnded,
+    *dict.fromkeys(spec.value for spec in EFFECTS.values()),
 )
