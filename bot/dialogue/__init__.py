@@ -10,7 +10,7 @@ from bot.dialogue.check import CheckResult, check_paths, load_checked
 from bot.dialogue.diagnostics import RULES, Diagnostic, Report, Severity
 from bot.dialogue.effects import EFFECTS, EffectSpec, Param
 from bot.dialogue.graph import dot, mermaid
-from bot.dialogue.loader import flow_files, load_library
+from bot.dialogue.library import flow_files, load_library
 from bot.dialogue.model import (
     GATED_TAG,
     NOT_SAFE_VAR,

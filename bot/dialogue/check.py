@@ -16,7 +16,7 @@ import jinja2
 
 from bot.dialogue.diagnostics import Report
 from bot.dialogue.effects import EFFECTS
-from bot.dialogue.loader import flow_files, load_library
+from bot.dialogue.library import flow_files, load_library
 from bot.dialogue.model import (
     GATED_TAG,
     MAX_LABEL,
