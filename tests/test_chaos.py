@@ -26,7 +26,8 @@ import sqlalchemy as sa
 
 from bot.config import PROJECT_ROOT
 from bot.storage import ChatKey, Store
-from tests.support.fakebotapi import BotMessage, FakeBotAPI
+from tests.support.fakebotapi import FakeBotAPI
+from tests.support.telegram import buttons
 
 CHAT = 27182
 BUDGET = 110.0  # seconds of killing; past this the run finishes unharmed (a loaded machine gets fewer kills)
@@ -137,19 +138,8 @@ def act(fake: FakeBotAPI, step: Act) -> int:
         return fake.send_text(CHAT, step.value)
     if step.kind == "command":
         return fake.send_command(CHAT, step.value)
-    offering: list[BotMessage] = [
-        m
-        for m in fake.messages(CHAT)
-        if m.reply_markup and any(b["text"] == step.value for row in m.reply_markup["inline_keyboard"] for b in row)
-    ]
-    message = offering[-1]
-    data = next(
-        b["callback_data"]
-        for row in message.reply_markup["inline_keyboard"]  # type: ignore[index]
-        for b in row
-        if b["text"] == step.value
-    )
-    return fake.press(CHAT, message.message_id, data)
+    message = [m for m in fake.messages(CHAT) if m.reply_markup and step.value in buttons(m)][-1]
+    return fake.press(CHAT, message.message_id, buttons(message)[step.value])
 
 
 @dataclass

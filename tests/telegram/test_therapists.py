@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from bot.app import build_coach
 from bot.coach import Coach
@@ -24,7 +25,7 @@ from bot.storage import ChatKey, Store
 from bot.storage import therapy as rows
 from bot.transports.telegram import serve
 from tests.support.fakebotapi import BotMessage, Call, FakeBotAPI
-from tests.test_telegram import already_onboarded, buttons
+from tests.support.telegram import already_onboarded, buttons, coach_for
 
 THERAPIST, CLIENT = 1001, 2002
 START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -269,3 +270,30 @@ async def test_the_operator_adding_and_removing_a_therapist_changes_their_menu(w
     assert len([c for c in fake.calls_to("setMyCommands") if scoped_to_dana(c)]) == 1  # applied once each
     said = await world.command(THERAPIST, "/clients")
     assert "is for therapists" in said[0]
+
+
+def test_a_stale_consent_button_is_refused_and_changes_nothing(sqlite_url: str) -> None:
+    from bot.storage import therapy
+    from tests.test_therapy import ANA, CLIENT, People
+
+    coach = coach_for(sqlite_url)
+    try:
+        for chat in (ANA, CLIENT):
+            already_onboarded(coach, chat)
+        therapy.add_therapist(coach.store, ANA, "Ana Ruiz", datetime.now(UTC))
+        people = People(coach, [datetime.now(UTC)])
+        people.accept(CLIENT, people.assign(ANA, "Cleo"), level="Only whether I did it")
+        people.say(CLIENT, "/sharing")
+        old = list(people.shown[CLIENT])  # an older /sharing message, its buttons still live on the phone
+        people.press(CLIENT, "Stop sharing")
+        people.shown[CLIENT] = old
+        said = people.press(CLIENT, "That and my answers")  # the replayed press
+        assert "older message" in said
+        with coach.store.engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT sharing FROM assignment")).scalar_one() == "revoked"
+        people.say(CLIENT, "/sharing")  # the current message works
+        assert "older message" not in people.press(CLIENT, "That and my answers")
+        with coach.store.engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT sharing FROM assignment")).scalar_one() == "answers"
+    finally:
+        coach.store.close()

@@ -18,13 +18,9 @@ import sqlalchemy as sa
 from bot.config import PROJECT_ROOT
 from bot.storage import ChatKey, Store
 from tests.support.fakebotapi import BotMessage, FakeBotAPI
+from tests.support.telegram import buttons
 
 CHAT = 31337
-
-
-def buttons(message: BotMessage) -> dict[str, str]:
-    assert message.reply_markup is not None
-    return {b["text"]: b["callback_data"] for row in message.reply_markup["inline_keyboard"] for b in row}
 
 
 STARTED: list[asyncio.subprocess.Process] = []
