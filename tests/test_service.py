@@ -579,3 +579,118 @@ def test_a_part_no_flow_plays_fails_at_start_in_one_sentence(engine: Engine, sql
         store.close()
     assert raised.value.role == ("delete" if tag == "role" else tag)
     assert str(raised.value).startswith("No flow plays the part")
+
+
+# ---------------------------------------------------------------------------- the exercises' commands
+
+
+def _onboarded(store: Store, chat: ChatKey, unsafe: bool = False) -> None:
+    with store.chat(chat, NOW) as tx:
+        tx.record_entry("onboarding", "done", "onboarding", {"lean": "away", "unsafe": unsafe})
+        if unsafe:
+            tx.note_violence(True)
+
+
+def _press(coach: Coach, chat: ChatKey, replies: list[Reply], choice: str) -> list[Reply]:
+    question = ask(replies)
+    assert choice in {b.id for b in question.buttons}, (question.step_id, [b.id for b in question.buttons])
+    return coach.handle(Incoming(chat, Choice(choice, question.step_id, question.seq)))
+
+
+def _take_the_break(coach: Coach, chat: ChatKey, replies: list[Reply]) -> list[Reply]:
+    for choice in ("ok", "m20", "will-tell", "walk", "ok"):
+        replies = _press(coach, chat, replies, choice)
+    return replies
+
+
+def test_break_at_the_third_question_of_a_check_in_comes_now_and_then_back(coach: Coach, store: Store) -> None:
+    _onboarded(store, CHAT)
+    replies = coach.handle(Incoming(CHAT, Command("checkin")))
+    replies = _press(coach, CHAT, replies, "away")
+    replies = _press(coach, CHAT, replies, "chest")
+    assert ask(replies).step_id == "intensity"  # the third question
+    replies = coach.handle(Incoming(CHAT, Command("break")))
+    state = coach.peek(CHAT)
+    assert state is not None and (state.flow_id, state.step_id) == ("break", "welcome")
+    assert "Take a break" in " ".join(r.text for r in replies)
+    replies = _take_the_break(coach, CHAT, replies)
+    state = coach.peek(CHAT)
+    assert state is not None and (state.flow_id, state.step_id) == ("checkin", "intensity")
+    assert state.vars["urge"] == "away" and state.vars["body"] == "a tight chest"  # answers kept
+    assert ask(replies).expects == "scale"
+    with store.chat(CHAT, NOW) as tx:
+        assert [f.target_flow for f in tx.pending_followups() if f.target_flow == "checkin"] == ["checkin"]
+
+
+def test_break_with_nothing_open_starts_the_break(coach: Coach, store: Store) -> None:
+    _onboarded(store, CHAT)
+    coach.handle(Incoming(CHAT, Command("break")))
+    state = coach.peek(CHAT)
+    assert state is not None and (state.flow_id, state.step_id) == ("break", "welcome")
+
+
+def test_too_flooded_on_the_check_ins_first_screen_goes_straight_to_the_break(coach: Coach, store: Store) -> None:
+    _onboarded(store, CHAT)
+    replies = coach.handle(Incoming(CHAT, Command("checkin")))
+    first = ask(replies)
+    flooded = next(b for b in first.buttons if b.id == "flooded-now")
+    assert flooded.label == "I'm too flooded to think" and len(flooded.label) <= 24
+    replies = _press(coach, CHAT, replies, "flooded-now")  # the second tap
+    state = coach.peek(CHAT)
+    assert state is not None and (state.flow_id, state.step_id) == ("break", "welcome")
+    replies = _take_the_break(coach, CHAT, replies)
+    assert ask(replies).step_id == "after-early-break"
+    replies = _press(coach, CHAT, replies, "go-on")
+    state = coach.peek(CHAT)
+    assert state is not None and (state.flow_id, state.step_id) == ("checkin", "urge")
+
+
+def test_resting_after_a_break_from_the_first_screen_ends_the_check_in_gently(coach: Coach, store: Store) -> None:
+    _onboarded(store, CHAT)
+    replies = coach.handle(Incoming(CHAT, Command("checkin")))
+    replies = _take_the_break(coach, CHAT, _press(coach, CHAT, replies, "flooded-now"))
+    replies = _press(coach, CHAT, replies, "rest")
+    assert coach.peek(CHAT) is None
+    assert "/checkin" in replies[-1].text
+
+
+@pytest.mark.parametrize(
+    ("name", "flow", "step"),
+    [("map", "reflect", "trigger"), ("startup", "softened-startup", "welcome"), ("pattern", "demon-dialogues", "pick")],
+)
+def test_each_exercise_is_one_command_away(coach: Coach, store: Store, name: str, flow: str, step: str) -> None:
+    _onboarded(store, CHAT)
+    replies = coach.handle(Incoming(CHAT, Command(name)))
+    state = coach.peek(CHAT)
+    assert state is not None and (state.flow_id, state.step_id) == (flow, step)
+    assert ask(replies).step_id == step
+    assert coach.roles[name] == flow  # found by its role tag, not named in the code
+
+
+def test_an_exercise_command_mid_check_in_says_the_check_in_was_left(coach: Coach, store: Store) -> None:
+    _onboarded(store, CHAT)
+    replies = coach.handle(Incoming(CHAT, Command("checkin")))
+    _press(coach, CHAT, replies, "toward")
+    replies = coach.handle(Incoming(CHAT, Command("map")))
+    state = coach.peek(CHAT)
+    assert state is not None and state.flow_id == "reflect" and not state.stack
+    assert "Check-in" in replies[0].text  # the "switched" note names what was left
+
+
+@pytest.mark.parametrize("name", ["startup", "pattern"])
+def test_startup_and_pattern_give_violence_support_to_someone_not_safe(coach: Coach, store: Store, name: str) -> None:
+    _onboarded(store, CHAT, unsafe=True)
+    replies = coach.handle(Incoming(CHAT, Command(name)))
+    state = coach.peek(CHAT)
+    assert state is not None and state.flow_id == "violence-support"
+    words = " ".join(r.text for r in replies)
+    assert "Softened start-up" not in words and "Name the pattern" not in words
+
+
+def test_break_over_a_session_keeps_the_gating(coach: Coach, store: Store) -> None:
+    _onboarded(store, CHAT, unsafe=True)
+    replies = coach.handle(Incoming(CHAT, Command("checkin")))
+    replies = coach.handle(Incoming(CHAT, Command("break")))
+    for choice in ("ok", "m20"):
+        replies = _press(coach, CHAT, replies, choice)
+    assert ask(replies).step_id == "soothe"  # no "tell your partner" for someone not safe

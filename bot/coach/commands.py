@@ -62,7 +62,8 @@ def unknown(c: Asked) -> Handled:
 
 def _interrupt(c: Asked, role: str, variables: dict[str, object] | None, outcome: str) -> Handled:
     """Run the flow playing `role` on top of the session (which resumes when it ends)."""
-    result = c.turn.engine.interrupt(c.state, c.turn.roles[role], variables)
+    redirect = c.parts.safety.redirect(c.turn.tx)  # gated flows stay gated when they interrupt
+    result = c.turn.engine.interrupt(c.state, c.turn.roles[role], variables, redirect=redirect)
     c.turn.save(c.state, result)
     return Handled(result.replies, outcome)
 
@@ -150,6 +151,32 @@ def reminders(c: Asked) -> Handled:
 @command("country")
 def country(c: Asked) -> Handled:
     return _interrupt(c, "country", None, "country")
+
+
+# ---------------------------------------------------------------------------- the exercises
+
+
+@command("break")
+def break_(c: Asked) -> Handled:
+    # For a flooded moment: the break comes now, on top of whatever is open, which
+    # resumes at the same question when the break ends.
+    return _interrupt(c, "break", None, "break")
+
+
+@command("map")
+def map_(c: Asked) -> Handled:
+    return Handled(c.turn.begin(c.state, c.turn.roles["map"]), "started")
+
+
+@command("startup")
+def startup(c: Asked) -> Handled:
+    # Someone not safe with their partner gets violence support instead (the redirect).
+    return Handled(c.turn.begin(c.state, c.turn.roles["startup"]), "started")
+
+
+@command("pattern")
+def pattern(c: Asked) -> Handled:
+    return Handled(c.turn.begin(c.state, c.turn.roles["pattern"]), "started")
 
 
 # ---------------------------------------------------------------------------- the person's data

@@ -2,6 +2,7 @@
 say which flow plays each.
 
     role: checkin                    the flow /checkin starts (and after which escalation is checked)
+    role: break, map, startup, pattern   the exercises /break, /map, /startup and /pattern start
     measures: {intensity: …, pull: …} where a check-in's answers are (/progress, the review, escalation)
     offer: {assignment: …, flow: …, start-now: …}   what the homework offer's variables are called
     private: true                    answers never shown to a therapist
@@ -38,6 +39,10 @@ ROLES = (
     "clarify",
     "safety-plan",
     "violence-support",
+    "break",
+    "map",
+    "startup",
+    "pattern",
 )
 
 
