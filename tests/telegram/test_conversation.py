@@ -219,3 +219,25 @@ async def test_hide_clears_the_chat_on_telegram_and_keeps_the_data(running: Runn
     assert running.state().step_id == "intensity"  # type: ignore[union-attr]
     fake.send_command(CHAT, "/resume")  # and everything is still there
     await running.question(containing="0 (calm)", after=0)
+
+
+async def test_the_menu_lists_every_exercise_and_a_flooded_person_reaches_the_break_in_two_taps(
+    running: Running,
+) -> None:
+    fake = running.fake
+    [menu] = fake.calls_to("setMyCommands")
+    listed = {c["command"]: c["description"] for c in menu.params["commands"]}
+    assert {"break", "map", "startup", "pattern", "checkin"} <= set(listed)
+    assert all(0 < len(words) <= 256 for words in listed.values())
+    fake.send_command(CHAT, "/checkin")
+    urge = await running.question(containing="toward your partner")
+    fake.press(CHAT, urge.message_id, buttons(urge)["I'm too flooded to think"])
+    pause = await running.question(containing="stirred up", after=running.count() - 1)
+    assert "OK, let's pause" in buttons(pause)
+    state = running.state()
+    assert state is not None and (state.flow_id, state.stack[-1].flow_id) == ("break", "checkin")
+    count = running.count()
+    fake.send_command(CHAT, "/map")
+    await running.question(containing="What happened", after=count)
+    state = running.state()
+    assert state is not None and state.flow_id == "reflect"

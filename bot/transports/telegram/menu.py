@@ -12,6 +12,10 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 # setMyCommands: what people see in Telegram's menu. Only commands that work are listed.
 MENU = (
     ("checkin", "Check in about what's happening now"),
+    ("break", "Too stirred up? Pause and calm down"),
+    ("map", "Trace one hard moment, step by step"),
+    ("startup", "Gentle words for something that bothers you"),
+    ("pattern", "The loop you two get stuck in"),
     ("resume", "Show where you left off"),
     ("skip", "Skip this question"),
     ("restart", "Start this exercise again"),
