@@ -241,3 +241,15 @@ async def test_the_menu_lists_every_exercise_and_a_flooded_person_reaches_the_br
     await running.question(containing="What happened", after=count)
     state = running.state()
     assert state is not None and state.flow_id == "reflect"
+
+
+def test_every_command_in_the_menu_is_answered_and_in_help() -> None:
+    from pathlib import Path
+
+    from bot.coach.commands import COMMANDS
+    from bot.transports.telegram import MENU
+
+    words = (Path(__file__).parents[2] / "prompts" / "system" / "help.j2").read_text(encoding="utf-8")
+    for name, _ in MENU:
+        assert name in COMMANDS or name == "skip", name  # /skip is the engine's
+        assert f"/{name} " in words, name
