@@ -22,7 +22,7 @@ import re
 _TRAILING = ".!?…,;:"
 # Where one sentence of an answer ends and the next begins.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
-_WORD = re.compile(r"[^\W_][\w'’-]*", re.UNICODE)
+_WORD = re.compile(r"[^\W_][\w'\u2019-]*", re.UNICODE)
 # Longer than this, an answer is quoted rather than fitted: a sentence of ours around a
 # paragraph of theirs reads as neither.
 LONGEST_FITTED = 160
@@ -36,12 +36,12 @@ def _strip_end(text: str) -> str:
 
 def _is_i(word: str) -> bool:
     """ "I", "I'm", "I've", "I'd", "I'll" (typed with either apostrophe)."""
-    return word == "I" or bool(re.fullmatch(r"I['’][a-z]{1,2}", word))
+    return word == "I" or bool(re.fullmatch(r"I['\u2019][a-z]{1,2}", word))
 
 
 def _names(text: str) -> set[str]:
     """Capitalised words that are not at the start of a sentence: names, "Mum", "Friday"."""
-    names = set()
+    names: set[str] = set()
     for sentence in _SENTENCE_END.split(text):
         words = _WORD.findall(sentence)
         names.update(w for w in words[1:] if w[:1].isupper())
@@ -64,13 +64,13 @@ def _lower_first(text: str, names: set[str]) -> str:
 
 def _fix_i(text: str) -> str:
     """A lower-case "i" typed on its own ("i texted him") is the person saying I."""
-    return re.sub(r"(?<![\w'’])i(?=$|[\s,.!?;:]|['’](?:m|ve|d|ll)\b)", "I", text)
+    return re.sub(r"(?<![\w'\u2019])i(?=$|[\s,.!?;:]|['\u2019](?:m|ve|d|ll)\b)", "I", text)
 
 
 def _drop_leading(text: str, phrases: tuple[str, ...]) -> str:
     """Remove, once, the longest of `phrases` the answer starts with, if words remain."""
     for phrase in sorted(phrases, key=len, reverse=True):
-        pattern = re.compile(r"\s*" + re.escape(phrase) + r"(?![\w'’])[\s,:]*", re.IGNORECASE)
+        pattern = re.compile(r"\s*" + re.escape(phrase) + r"(?![\w'\u2019])[\s,:]*", re.IGNORECASE)
         match = pattern.match(text)
         if match and _WORD.search(text[match.end() :]):
             return text[match.end() :]
