@@ -68,13 +68,21 @@ def _fix_i(text: str) -> str:
 
 
 def _drop_leading(text: str, phrases: tuple[str, ...]) -> str:
-    """Remove, once, the longest of `phrases` the answer starts with, if words remain."""
-    for phrase in sorted(phrases, key=len, reverse=True):
-        pattern = re.compile(r"\s*" + re.escape(phrase) + r"(?![\w'\u2019])[\s,:]*", re.IGNORECASE)
-        match = pattern.match(text)
-        if match and _WORD.search(text[match.end() :]):
-            return text[match.end() :]
-    return text
+    """Remove the longest of `phrases` the answer starts with, again while one matches
+    ("I feel I felt lonely"), as long as something is left ("I need 🤗" stays whole)."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    while True:
+        for phrase in ordered:
+            pattern = re.compile(r"\s*" + re.escape(phrase) + r"(?![\w'\u2019])[\s,:]*", re.IGNORECASE)
+            match = pattern.match(text)
+            if match:
+                break
+        else:
+            return text
+        rest = text[match.end() :]
+        if not rest.strip(_TRAILING + " "):
+            return text
+        text = rest
 
 
 def dropped_words(answer: str, *drop: str) -> list[str]:
@@ -111,8 +119,9 @@ def fit(answer: object, *drop: str) -> str:
        sentences or more) is returned quoted, exactly as typed: “…”.
     2. Closing marks and separators at the end go (. ! ? … , ; :), emoji stay.
     3. A lone lower-case "i" becomes "I".
-    4. The longest of `drop` the answer starts with is left out, once, when words remain:
-       the words the template already says ("I need" before "I need you to …").
+    4. The longest of `drop` the answer starts with is left out, again while one matches,
+       as long as something is left: the words the template already says ("I need" before
+       "I need you to …"; "I need 🤗" stays whole).
     5. Two sentences are joined with a comma, the second's first letter lowered like the
        first's.
     6. The first letter is lowered unless the word is "I", "I'm", "I've" …, ALL CAPS
@@ -137,15 +146,13 @@ def fit(answer: object, *drop: str) -> str:
 def sentence(answer: object) -> str:
     """The answer at the end of a line of ours, with one closing mark: its own, or a full stop.
 
-    "Talking it out!" stays as it is; "talking it out" becomes "talking it out."; the
-    capital is left as typed, since the answer follows a colon.
+    "Talking it out!" stays as it is; "talking it out" becomes "talking it out." and
+    "better 🙂" "better 🙂."; the capital is left as typed, since the answer follows a colon.
     """
     text = str(answer or "").strip().rstrip(",;: ")
     if not text:
         return ""
-    if text[-1] in ".!?…" or not _WORD.search(text[-3:]):
-        return text
-    return text + "."
+    return text if text[-1] in ".!?…" else text + "."
 
 
 _OBJECTS = frozenset({"us", "him", "her", "them", "me", "you", "it"})
