@@ -16,9 +16,12 @@ import jinja2
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from bot.dialogue import readback
+
 
 def make_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
-    return ImmutableSandboxedEnvironment(
+    """The environment, with the read-back filters `fit`, `quote`, `sentence` and the test `clause`."""
+    env = ImmutableSandboxedEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -26,6 +29,13 @@ def make_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    env.filters["fit"] = readback.fit
+    env.filters["quote"] = readback.quote
+    env.filters["sentence"] = readback.sentence
+    env.tests["clause"] = readback.is_clause
+    env.tests["fitting"] = readback.fits
+    env.tests["someone_to"] = readback.is_someone_to
+    return env
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,191 @@
+"""Every read-back, rendered through the real template environment with answers as people
+type them (tests/readback/answers, typed_ways in corpus.py), reads as a sentence.
+
+Each answer of a slot kind goes once into each template slot of that kind; the template's
+other slots take answers from a fixed-seed shuffle of their own kind, and every fourth
+render leaves them empty. Asserted on each render: not empty; no doubled word ("I I",
+"need I need"); no ".," "?." "!," ",."; no capital mid-sentence except "I", and names and
+acronyms the person wrote; every word of each answer present, except the leading words
+the template already says (the `drop` words of its `fit`).
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.dialogue.readback import dropped_words, fits
+from bot.dialogue.templates import Templates
+from tests.readback.corpus import SLOTS, corpus
+
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+
+I_FELT = ("I felt", "I feel", "I was feeling", "I was", "I'm feeling", "I'm", "I am", "feeling", "felt", "I")
+FEEL = ("I feel", "I'm feeling", "I'm", "I am", "feeling", "I")
+
+
+@dataclass(frozen=True)
+class Readback:
+    template: str
+    slots: Mapping[str, str]  # template variable -> slot kind
+    drop: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # variable -> fit's drop words
+    fixed: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        extra = ",".join(f"{k}={v}" for k, v in self.fixed.items() if k in ("not_safe", "tried"))
+        return self.template + (f"[{extra}]" if extra else "")
+
+
+REFLECT = {
+    "trigger": "trigger",
+    "meaning": "meaning",
+    "surface": "surface",
+    "action": "action",
+    "underneath": "underneath",
+    "longing": "longing",
+}
+REFLECT_DROP = {
+    "trigger": ("it started with", "when"),
+    "meaning": ("I told myself", "I thought", "that", "because"),
+    "surface": I_FELT,
+    "action": ("so I", "I"),
+    "underneath": ("underneath", *I_FELT),
+    "longing": ("what I long for is", "I long for", "I want", "I wish", "I need"),
+}
+STARTUP = {"soft_feeling": "feeling", "soft_about": "about", "soft_need": "need"}
+STARTUP_DROP = {
+    "soft_feeling": FEEL,
+    "soft_about": ("about",),
+    "soft_need": ("and I need", "I need", "I'd need", "need"),
+}
+
+READBACKS = (
+    Readback("reflect/done.j2", REFLECT, REFLECT_DROP, {"not_safe": False}),
+    # Not safe: the longing is not read back, by design.
+    Readback(
+        "reflect/done.j2",
+        {k: v for k, v in REFLECT.items() if k != "longing"},
+        REFLECT_DROP,
+        {"not_safe": True, "longing": "to be heard"},
+    ),
+    Readback("softened-startup/readback.j2", STARTUP, STARTUP_DROP),
+    Readback("softened-startup/done.j2", STARTUP, STARTUP_DROP, {"soft_when": "this evening"}),
+    Readback("softened-startup/about.j2", {"soft_feeling": "feeling"}, {"soft_feeling": FEEL}),
+    Readback(
+        "checkin/deeper.j2",
+        {"trigger": "trigger", "meaning": "meaning"},
+        {},
+        {"urge": "toward", "intensity": 7, "body": None},
+    ),
+    Readback(
+        "follow-up/wrap.j2",
+        {"went": "action"},
+        {},
+        {"tried": "yes", "intensity_now": 4, "not_safe": False, "obstacle": None},
+    ),
+    Readback(
+        "follow-up/wrap.j2",
+        {"obstacle": "trigger"},
+        {},
+        {"tried": "no", "intensity_now": 4, "not_safe": False, "went": None},
+    ),
+    Readback(
+        "weekly-review/wrap.j2",
+        {"review_helped": "longing", "review_hardest": "trigger", "review_next": "need"},
+        {},
+        {},
+    ),
+)
+
+WORD = re.compile(r"[^\W_][\w'\u2019]*")
+QUOTED = re.compile(r"“[^”]*”")
+DOUBLED = re.compile(r"\b(\w+(?:['\u2019]\w+)?(?: \w+)?) \1\b", re.IGNORECASE)
+BAD_MARKS = (".,", "?.", "!,", ",.", "!.", "?,", ";.", ",,", ". ,", ",  ")
+
+
+def renders(readback: Readback) -> list[dict[str, object]]:
+    """Each answer once in its slot, the other slots from a fixed-seed shuffle."""
+    rng = random.Random(13)
+    shuffled = {kind: rng.sample(corpus(kind), len(corpus(kind))) for kind in set(readback.slots.values())}
+    out = []
+    for var, kind in readback.slots.items():
+        for i, answer in enumerate(corpus(kind)):
+            values: dict[str, object] = dict(readback.fixed)
+            for other, other_kind in readback.slots.items():
+                pool = shuffled[other_kind]
+                values[other] = None if i % 4 == 0 else pool[(i * 7 + len(other)) % len(pool)]
+            values[var] = answer
+            out.append(values)
+    return out
+
+
+def names(answer: str) -> set[str]:
+    """Words the person capitalised where no sentence starts, and ALL CAPS words."""
+    found: set[str] = set()
+    for sentence in re.split(r"(?<=[.!?…:\"“])\s+", answer):
+        words = WORD.findall(sentence)
+        found.update(w for w in words[1:] if w[:1].isupper())
+    found.update(w for w in WORD.findall(answer) if len(w) > 1 and w.isupper())
+    return found
+
+
+def problems(
+    text: str, answers: Mapping[str, str], drop: Mapping[str, tuple[str, ...]], own: frozenset[str] = frozenset()
+) -> list[str]:
+    found = []
+    if not text.strip():
+        return ["empty"]
+    plain = QUOTED.sub("“…”", text)
+    typed = " ".join(answers.values())
+    for match in DOUBLED.finditer(plain):
+        if match.group(0).lower() not in typed.lower():
+            found.append(f"doubled {match.group(0)!r}")
+    for marks in BAD_MARKS:
+        if marks in plain and marks not in typed:
+            found.append(f"{marks!r}")
+    allowed = set(own).union(*(names(a) for a in answers.values()))
+    for line in plain.splitlines():
+        for match in WORD.finditer(line):
+            word = match.group()
+            if not word[:1].isupper():
+                continue
+            before = line[: match.start()].rstrip(" \"“'(•")
+            if not before or before[-1] in ".!?:…":
+                continue
+            if word == "I" or re.fullmatch(r"I['\u2019][a-z]{1,2}", word) or word in allowed:
+                continue
+            found.append(f"capital {word!r} in {line.strip()!r}")
+    said = {w.lower() for w in WORD.findall(text)}
+    for var, answer in answers.items():
+        left_out = {w.lower() for w in dropped_words(answer, *drop.get(var, ()))} if fits(answer) else set()
+        for word in WORD.findall(answer):
+            if word.lower() not in said and word.lower() not in left_out:
+                found.append(f"lost {word!r} of {var}={answer!r}")
+    return found
+
+
+def test_corpus_has_300_answers_per_slot_kind() -> None:
+    counts = {kind: len(corpus(kind)) for kind in SLOTS}
+    assert all(n >= 300 for n in counts.values()), counts
+
+
+@pytest.mark.parametrize("readback", READBACKS, ids=lambda r: r.name)
+def test_readback_reads_as_a_sentence(readback: Readback) -> None:
+    templates = Templates(PROMPTS)
+    prompt = templates.file_prompt(readback.template)
+    # The template's own capitals ("See you next Sunday"), with every slot empty.
+    own = frozenset(WORD.findall(prompt.render({**readback.fixed, **dict.fromkeys(readback.slots)})))
+    failures: list[str] = []
+    for values in renders(readback):
+        text = html.unescape(re.sub(r"<[^>]+>", "", prompt.render(values)))
+        answers = {v: str(values[v]) for v in readback.slots if values.get(v)}
+        for problem in problems(text, answers, readback.drop, own):
+            failures.append(f"{problem}\n    {text[:400]!r}")
+    assert not failures, f"{len(failures)} problems, first 15:\n" + "\n".join(failures[:15])
