@@ -4,7 +4,6 @@ Code outside this package imports from here: the `Engine`, what it returns (`Res
 and the plain values that cross its boundary (`state`: sessions, events, replies, effects).
 """
 
-from bot.engine.effects import VALUES as EFFECT_VALUES
 from bot.engine.engine import NO_REDIRECT, SYSTEM_PROMPTS, Engine, Redirect, Result
 from bot.engine.state import (
     EFFECT_CLASSES,
@@ -40,7 +39,6 @@ from bot.engine.state import (
 
 __all__ = [
     "EFFECT_CLASSES",
-    "EFFECT_VALUES",
     "NO_REDIRECT",
     "SYSTEM_PROMPTS",
     "Assign",

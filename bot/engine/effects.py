@@ -12,18 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.dialogue import EFFECTS, EffectDef
-from bot.engine.state import EFFECT_CLASSES, Effect, StepEffect
+from bot.engine.state import StepEffect
 from bot.errors import UnknownEffectError
 
-# Every effect value class, by name (the two the engine makes itself included).
-VALUES: dict[str, type[Effect]] = {cls.__name__: cls for cls in EFFECT_CLASSES}
 
-
-def build(effect: EffectDef, flow_id: str, step_id: str, variables: Mapping[str, Any], called: bool) -> Effect:
+def build(effect: EffectDef, flow_id: str, step_id: str, variables: Mapping[str, Any], called: bool) -> StepEffect:
     """The value of `effect` as its step (of `flow_id`) is entered with `variables`.
     `called`: the flow was called by another, not started or interrupted into."""
     spec = EFFECTS.get(effect.kind)
     if spec is None:
         raise UnknownEffectError(effect.kind, flow_id, step_id)
-    value: StepEffect = spec.value(flow_id, step_id, **spec.build(effect.params, variables, called))
-    return value
+    return spec.value(flow_id, step_id, **spec.build(effect.params, variables, called))
