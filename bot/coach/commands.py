@@ -115,14 +115,19 @@ def start(c: Asked) -> Handled:
     return Handled([turn.say("welcome_back", title=title), *result.replies], "resumed")
 
 
+def _start(c: Asked, role: str) -> Handled:
+    """Start the flow playing `role`, closing what is open (its answers stay saved)."""
+    return Handled(c.turn.begin(c.state, c.turn.roles[role]), "started")
+
+
 @command("checkin")
 def checkin(c: Asked) -> Handled:
-    return Handled(c.turn.begin(c.state, c.turn.roles["checkin"]), "started")
+    return _start(c, "checkin")
 
 
 @command("review")
 def review(c: Asked) -> Handled:
-    return Handled(c.turn.begin(c.state, c.turn.roles["weekly-review"]), "started")
+    return _start(c, "weekly-review")
 
 
 @command("restart")
@@ -165,18 +170,18 @@ def break_(c: Asked) -> Handled:
 
 @command("map")
 def map_(c: Asked) -> Handled:
-    return Handled(c.turn.begin(c.state, c.turn.roles["map"]), "started")
+    return _start(c, "map")
 
 
 @command("startup")
 def startup(c: Asked) -> Handled:
     # Someone not safe with their partner gets violence support instead (the redirect).
-    return Handled(c.turn.begin(c.state, c.turn.roles["startup"]), "started")
+    return _start(c, "startup")
 
 
 @command("pattern")
 def pattern(c: Asked) -> Handled:
-    return Handled(c.turn.begin(c.state, c.turn.roles["pattern"]), "started")
+    return _start(c, "pattern")
 
 
 # ---------------------------------------------------------------------------- the person's data
