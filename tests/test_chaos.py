@@ -15,7 +15,6 @@ import asyncio
 import os
 import random
 import signal
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,10 +23,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.config import PROJECT_ROOT
 from bot.storage import ChatKey, Store
 from tests.support.fakebotapi import FakeBotAPI
-from tests.support.telegram import buttons
+from tests.support.telegram import bot_environment, buttons, spawn_bot
 
 CHAT = 27182
 BUDGET = 110.0  # seconds of killing; past this the run finishes unharmed (a loaded machine gets fewer kills)
@@ -83,27 +81,11 @@ class Bot:
     starts: int = 0
 
     async def start(self, crash_at: str | None = None) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("HEDGEHOG_", "TELEGRAM_"))}
-        env.update(
-            TELEGRAM_BOT_TOKEN=self.fake.token,
-            TELEGRAM_API_BASE_URL=self.fake.url,
-            HEDGEHOG_DATABASE_URL=f"sqlite:///{self.folder}/bot.sqlite3",
-            HEDGEHOG_LOG_LEVEL="WARNING",
-            HEDGEHOG_OUTBOX_LEASE="0.5",
-        )
+        env = bot_environment(self.fake, self.folder, HEDGEHOG_LOG_LEVEL="WARNING", HEDGEHOG_OUTBOX_LEASE="0.5")
         if crash_at:
             env["HEDGEHOG_TEST_CRASH_AT"] = crash_at
         before = len(self.fake.calls_to("getUpdates"))
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=PROJECT_ROOT,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
+        self.process = await spawn_bot(env, asyncio.subprocess.DEVNULL)
         self.starts += 1
         process = self.process
         await self.fake.wait_for(

@@ -4,6 +4,9 @@ message's buttons. Pytest's fixtures for them are in tests/telegram/conftest.py.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +14,7 @@ import sqlalchemy as sa
 
 from bot.app import build_coach
 from bot.coach import Coach
-from bot.config import Settings
+from bot.config import PROJECT_ROOT, Settings
 from bot.engine.state import SessionState
 from bot.storage import ChatKey
 from tests.support.fakebotapi import BotMessage, FakeBotAPI
@@ -71,3 +74,23 @@ def coach_for(url: str, lease: float = 15) -> Coach:
 def rows(coach: Coach, query: str) -> list[tuple[object, ...]]:
     with coach.store.engine.connect() as connection:
         return [tuple(r) for r in connection.execute(sa.text(query)).all()]
+
+
+def bot_environment(fake: FakeBotAPI, folder: Path, **settings: str) -> dict[str, str]:
+    """The environment of a real `hedgehog run` against `fake`, its database in `folder`:
+    this process's environment less every HEDGEHOG_ and TELEGRAM_ setting, plus `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HEDGEHOG_", "TELEGRAM_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=fake.token,
+        TELEGRAM_API_BASE_URL=fake.url,
+        HEDGEHOG_DATABASE_URL=f"sqlite:///{folder}/bot.sqlite3",
+        **settings,
+    )
+    return env
+
+
+async def spawn_bot(env: dict[str, str], output: int) -> asyncio.subprocess.Process:
+    """`python -m bot run` as a real process (`output`: PIPE or DEVNULL for both streams)."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, cwd=PROJECT_ROOT, stdout=output, stderr=output
+    )

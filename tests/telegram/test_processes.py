@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from bot.config import PROJECT_ROOT
 from bot.storage import ChatKey, Store
 from tests.support.fakebotapi import BotMessage, FakeBotAPI
-from tests.support.telegram import buttons
+from tests.support.telegram import bot_environment, buttons, spawn_bot
 
 CHAT = 31337
 
@@ -38,26 +38,15 @@ def no_process_left() -> Iterator[None]:
 
 
 async def start_bot(fake: FakeBotAPI, tmp_path: Path, **extra: str) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HEDGEHOG_", "TELEGRAM_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=fake.token,
-        TELEGRAM_API_BASE_URL=fake.url,
-        HEDGEHOG_DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3",
+    env = bot_environment(
+        fake,
+        tmp_path,
         HEDGEHOG_LOG_LEVEL="INFO",
         HEDGEHOG_OUTBOX_LEASE="1",  # a killed process's replies are taken over a second later
         **extra,
     )
     before = len(fake.calls_to("getUpdates"))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        cwd=PROJECT_ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await spawn_bot(env, asyncio.subprocess.PIPE)
     STARTED.append(process)
     await fake.wait_for(lambda: len(fake.calls_to("getUpdates")) > before, timeout=60)
     return process
