@@ -108,6 +108,10 @@ def current(model: Path, path: Path = WEIGHTS, folder: Path = TRAIN) -> bool:
     return path.is_file() and sign.is_file() and sign.read_text().strip() == fingerprint(model, used_lines(folder))
 
 
+# The thresholds `--cv` compares for UNSURE.
+SWEEP = (0.60, 0.65, 0.68, 0.70, 0.72, 0.75)
+
+
 def folds(lines: list[Line], parts: int = 5, block: int = 8) -> list[int]:
     """A fold for each line: blocks of `block` neighbouring lines of one file go together,
     because a writer writes variations of one idea side by side, and a variation in the
@@ -150,7 +154,19 @@ def cross_validate(model: Path, folder: Path = TRAIN) -> str:
             f"{100 * (scores[mine] >= SURE).mean():>8.1f}%   {'':>15}{alone.sum():>5}"
             f"{100 * (scores[alone] >= UNSURE).mean() if alone.any() else 0:>10.1f}%"
         )
+    ordinary = (labels == LABELS.index("ordinary")) & missed
+    crisis = (labels != LABELS.index("ordinary")) & missed
+    sweep = [f"{'UNSURE at':<18}{'crisis the patterns miss':>26}{'ordinary they leave':>22}"]
+    for threshold in SWEEP:
+        sweep.append(
+            f"{threshold:<18.2f}{100 * (scores[crisis] >= threshold).mean():>25.1f}%"
+            f"{100 * (scores[ordinary] >= threshold).mean():>21.1f}%"
+        )
     return (
         f"cross-validation, {fold.max() + 1} folds, UNSURE {UNSURE}, SURE {SURE} "
-        "(for ordinary lines the shares are false alarms)\n" + "\n".join(rows) + "\n"
+        "(for ordinary lines the shares are false alarms)\n"
+        + "\n".join(rows)
+        + "\n\nwhere UNSURE could sit (out of fold, lines the patterns leave to this layer):\n"
+        + "\n".join(sweep)
+        + "\n"
     )
