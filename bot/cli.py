@@ -4,6 +4,8 @@
     hedgehog run [--webhook URL --listen H:P]  the Telegram bot (TELEGRAM_BOT_TOKEN)
     hedgehog check [PATHS...] [--prompts DIR]  report every problem in the dialogue files
     hedgehog graph FLOW [--format mermaid|dot] draw a flow from its file
+    hedgehog preview [FLOW...] [-o DIR]        every flow as one HTML page that plays it as a chat
+    hedgehog coverage [--html FILE] [--json FILE]  what the golden transcripts walk, per flow
     hedgehog bench [--steps N]                 measure the engine and a durable step
     hedgehog safety-eval [--part P] [--show-misses]  crisis detection on tests/safety/eval/
     hedgehog safety-train [--cv]                     fit the crisis classifier on bot/safety/train/
@@ -85,6 +87,17 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("flow", metavar="FLOW")
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     graph.set_defaults(handler=_graph)
+
+    preview = commands.add_parser("preview", help="write one HTML page that plays the flows as a chat, offline")
+    preview.add_argument("flows", nargs="*", metavar="FLOW", help="the flows to show first (default: all)")
+    preview.add_argument("-o", "--output", type=Path, default=Path("site"), metavar="DIR", help="default: site/")
+    preview.add_argument(
+        "--coverage",
+        type=Path,
+        metavar="JSON",
+        help="show uncovered steps from `hedgehog coverage --json` (default: DIR/coverage.json if there)",
+    )
+    preview.set_defaults(handler=_preview)
 
     bench = commands.add_parser("bench", help="measure engine and durable steps per second")
     bench.add_argument("--steps", type=int, default=20_000, metavar="N", help="steps per measurement")
@@ -215,6 +228,45 @@ def _graph(args: argparse.Namespace, settings: Settings) -> int:
     flow = library[args.flow]
     print(mermaid(flow) if args.format == "mermaid" else dot(flow), end="")
     return 0
+
+
+def _preview(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from bot.app import REQUIRED_TEMPLATES
+    from bot.dialogue.check import check_paths
+    from bot.dialogue.preview import export, page
+    from bot.dialogue.templates import Templates
+    from bot.engine.engine import SYSTEM_PROMPTS
+    from bot.errors import UnknownFlowError
+
+    result = check_paths([settings.dialogues_dir], [settings.prompts_dir], REQUIRED_TEMPLATES)
+    broken = {d.file.resolve() for d in result.report.errors}
+    for diagnostic in result.report.sorted():
+        if diagnostic in result.report.errors:
+            print(diagnostic.render(Path.cwd()), file=sys.stderr)
+    library = result.library
+    fine = {fid: flow for fid, flow in library.flows.items() if flow.path.resolve() not in broken}
+    for wanted in args.flows:
+        if wanted not in fine:
+            raise UnknownFlowError(wanted, list(fine))
+    library = type(library)(flows=fine, prompts=library.prompts)
+    coverage_file = args.coverage or args.output / "coverage.json"
+    coverage = None
+    if coverage_file.is_file():
+        coverage = json.loads(coverage_file.read_text(encoding="utf-8"))
+    elif args.coverage:
+        raise ConfigError(f"{args.coverage} does not exist: make it with `hedgehog coverage --json {args.coverage}`.")
+    exported = export(library, Templates(settings.prompts_dir), SYSTEM_PROMPTS, Path.cwd(), args.flows, coverage)
+    for line in exported.skipped:
+        print(f"hedgehog: left out {line}", file=sys.stderr)
+    args.output.mkdir(parents=True, exist_ok=True)
+    target = args.output / "index.html"
+    target.write_text(page(exported), encoding="utf-8")
+    shown = len(exported.data["flows"])
+    left = len(result.library.flows) - len(fine) + sum(line.startswith("flow ") for line in exported.skipped)
+    print(f"{target}: {_count(shown, 'flow')}" + (f", {left} left out (see above)" if left else "") + ".")
+    return EXIT_PROBLEMS if left else 0
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
