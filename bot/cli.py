@@ -99,6 +99,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     preview.set_defaults(handler=_preview)
 
+    coverage = commands.add_parser("coverage", help="which steps, buttons and transitions the golden transcripts walk")
+    coverage.add_argument(
+        "--walked", type=Path, metavar="FILE", help="a walk saved by `pytest --walked FILE` (default: play them now)"
+    )
+    coverage.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("site"),
+        metavar="DIR",
+        help="coverage.html and .json (default: site/)",
+    )
+    coverage.add_argument("--brief", action="store_true", help="the table only, not every part not walked")
+    coverage.set_defaults(handler=_coverage)
+
     bench = commands.add_parser("bench", help="measure engine and durable steps per second")
     bench.add_argument("--steps", type=int, default=20_000, metavar="N", help="steps per measurement")
     bench.add_argument("--telegram", action="store_true", help="through python-telegram-bot, against a bare echo bot")
@@ -267,6 +282,55 @@ def _preview(args: argparse.Namespace, settings: Settings) -> int:
     left = len(result.library.flows) - len(fine) + sum(line.startswith("flow ") for line in exported.skipped)
     print(f"{target}: {_count(shown, 'flow')}" + (f", {left} left out (see above)" if left else "") + ".")
     return EXIT_PROBLEMS if left else 0
+
+
+def _coverage(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+    import subprocess
+    import tempfile
+
+    from bot.app import load_library
+    from bot.config import PROJECT_ROOT
+    from bot.dialogue.coverage import Walked, floors_from, html_report, measure, text
+
+    library = load_library(settings)
+    if args.walked is not None:
+        if not args.walked.is_file():
+            raise ConfigError(f"{args.walked} does not exist: save a walk with `pytest --walked {args.walked}`.")
+        walked = Walked.load(args.walked)
+    else:
+        suite = PROJECT_ROOT / "tests" / "test_transcripts.py"
+        if not suite.is_file():
+            raise ConfigError(
+                "The golden transcripts live in a checkout's tests/: run this there, or pass --walked FILE."
+            )
+        with tempfile.TemporaryDirectory() as scratch:
+            saved = Path(scratch) / "walked.json"
+            print("Playing the golden transcripts (SQLite)...", file=sys.stderr)
+            play = [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider", "-k", "sqlite"]
+            done = subprocess.run(
+                [*play, "--walked", str(saved)],
+                cwd=PROJECT_ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0 or not saved.is_file():
+                tail = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
+                raise ConfigError(f"the golden transcripts did not all pass ({tail}): fix them, then measure again.")
+            walked = Walked.load(saved)
+    coverage = measure(library, walked)
+    floors = floors_from(PROJECT_ROOT / "pyproject.toml")
+    root = Path.cwd()
+    print(text(coverage, root, missing=not args.brief), end="")
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "coverage.html").write_text(html_report(coverage, root, floors), encoding="utf-8")
+    (args.output / "coverage.json").write_text(json.dumps(coverage.to_json(root), indent=1) + "\n", encoding="utf-8")
+    print(f"\nWrote {args.output / 'coverage.html'} and coverage.json (`hedgehog preview -o {args.output}` shows it).")
+    below = coverage.below(floors)
+    for sentence in below:
+        print(f"hedgehog: {sentence} (pyproject.toml, [tool.hedgehog.coverage]).", file=sys.stderr)
+    return EXIT_PROBLEMS if below else 0
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:

@@ -280,3 +280,33 @@ def test_a_session_state_the_engine_rests_in_is_one_the_page_can_show(engine: En
         engine.start("nonexistent")
     state = engine.start(FLOW).state
     assert isinstance(state, SessionState) and state.status == "active"
+
+
+def test_the_preview_shows_what_the_transcripts_never_walk_and_links_the_report(browser: Any, tmp_path: Path):
+    """`hedgehog coverage` writes its report beside the page; the page links it and marks
+    the steps no transcript walks (here: a saved walk that walked nothing, so all of them)."""
+    import os
+    import subprocess
+    import sys
+
+    from bot.dialogue.coverage import Walked
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEDGEHOG_")}
+    site = tmp_path / "site"
+    Walked(transcripts={"nothing"}).save(tmp_path / "walked.json")
+    run = [sys.executable, "-m", "bot"]
+    options = {"cwd": root, "env": env, "capture_output": True, "text": True, "timeout": 120, "check": False}
+    measured = subprocess.run([*run, "coverage", "--walked", str(tmp_path / "walked.json"), "-o", str(site)], **options)
+    assert measured.returncode == 1  # nothing walked: under every floor
+    made = subprocess.run([*run, "preview", "-o", str(site)], **options)
+    assert made.returncode == 0, made.stderr
+    page, errors, _ = open_page(browser, site / "index.html")
+    page.select_option("#flow", FLOW)
+    steps = page.locator("#graph .node").count()
+    assert steps > 0 and page.locator("#graph .node.uncovered").count() == steps
+    assert "no transcript walks this step" in page.inner_text("#where")
+    assert "steps 0 %" in page.inner_text("#coverage-link")
+    page.click("#coverage-link")
+    assert page.locator("table#coverage").count() == 1
+    assert errors == []

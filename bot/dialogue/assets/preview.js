@@ -779,6 +779,7 @@
         ["step", step.id],
         ["source", flow.file + ":" + step.line],
         ["template", step.say ? (step.say.file ? (DATA.sources[step.say.template] || {}).path || step.say.template : "inline, " + flow.file + ":" + step.say.line) : "—"],
+        ["walked", !covered(flowId) ? "not measured" : covered(flowId).steps_missing.includes(step.id) ? "no transcript walks this step" : "by the golden transcripts"],
         ["waits for", step.ask ? "text → " + step.ask.var + (step.ask.skippable ? " (skippable)" : "") : step.scale ? step.scale.low + "–" + step.scale.high + " → " + step.scale.var : step.choices.length ? "a button" : "—"],
       ];
       for (const [k, v] of rows) {
@@ -939,6 +940,14 @@
         for (const [n, view] of Object.entries(tabs)) { view.hidden = n !== name; $("#tab-" + n).classList.toggle("on", n === name); }
         if (name === "review") ui.review();
       });
+    }
+    const link = $("#coverage-link");
+    if (DATA.coverage) {
+      const p = DATA.coverage.percent;
+      link.textContent = "Coverage: steps " + p.steps + " %, choices " + p.choices + " %, transitions " + p.transitions + " %";
+    } else {
+      link.textContent = "Coverage (not measured yet)";
+      link.title = "hedgehog coverage -o <this folder>, then hedgehog preview again";
     }
     $("#made").textContent = "made " + DATA.made + " · " + Object.keys(DATA.flows).length + " flows";
     ui.restart(pick.value);
