@@ -130,16 +130,38 @@ def test_the_checkin_is_walked_by_clicking_and_typing(browser: Any, site: Path, 
     assert all(url.startswith("file:") for url in requests), requests
 
 
-def test_setting_a_variable_shows_the_question_as_the_bot_would(browser: Any, site: Path, engine: Engine):
+def test_setting_a_variable_shows_the_question_as_the_bot_would(
+    browser: Any, site: Path, engine: Engine, library: Library
+):
+    """Walk (first buttons, typed answers) to the first question whose words read a
+    variable, set that variable in the panel, and the question is shown as the bot shows it."""
+    templates = Templates(*library.prompts)
     page, errors, _ = open_page(browser, site)
     page.select_option("#flow", FLOW)
     state = engine.start(FLOW).state
-    name = page.get_attribute("#vars input >> nth=0", "data-var")
-    page.fill(f'#vars input[data-var="{name}"]', "Sam")
-    page.press(f'#vars input[data-var="{name}"]', "Enter")
-    shown = engine.show(replace(state, vars={**state.vars, name: "Sam"}))
+    for _ in range(30):
+        step = library.flows[state.flow_id].steps[state.step_id]
+        read = templates.file_prompt(step.say.source).uses if step.say and step.say.is_file else frozenset()
+        uses = sorted(read & set(state.vars))  # read by the words, and already in the session
+        if uses:
+            break
+        if step.ask is not None:
+            page.fill("#answer", TYPED[0])
+            page.press("#answer", "Enter")
+            state = engine.handle(state, Text(TYPED[0])).state
+        else:
+            first = page.locator(".msg.question").last.locator(".choices button:not([disabled])").first
+            choice = first.get_attribute("data-choice")
+            first.click()
+            state = engine.handle(state, Choice(choice, state.step_id, state.seq)).state
+    assert uses, "no question of the check-in reads a variable"
+    name = uses[0]
+    field = f'#vars input[data-var="{name}"]'
+    page.fill(field, '"Sam rang, then hung up"')
+    page.press(field, "Enter")
+    shown = engine.show(replace(state, vars={**state.vars, name: "Sam rang, then hung up"}))
     assert bot_texts(page)[-1] == said(shown.replies)[-1]
-    assert page.input_value(f'#vars input[data-var="{name}"]') == '"Sam"'
+    assert page.input_value(field) == '"Sam rang, then hung up"'
     assert errors == []
 
 

@@ -543,7 +543,10 @@
           return;
         }
         if (text) this.ui.bot(text, { flow: flowId, step: step.id });
-        if (step.call) {
+        if (step.call && !flowOf(redirectFor(step.call, vars))) {
+          // Left out of this preview (its file has errors): go on as if it had ended.
+          this.ui.notice(step.call + " is left out of this preview (`hedgehog check` says why): going on as if it ended");
+        } else if (step.call) {
           stack.push({ flow: flowId, step: step.id });
           const callee = redirectFor(step.call, vars);
           for (const [name, value] of Object.entries(flowOf(callee).vars)) if (!(name in vars)) vars[name] = value;
@@ -741,6 +744,10 @@
       this.chat.appendChild(n);
       const last = this.pathList.lastElementChild;
       if (last) last.title = taken.why;
+    }
+
+    notice(text) {
+      this.chat.appendChild(el("div", "note missing", "⚠ " + text));
     }
 
     called(flowId, step, callee) {
