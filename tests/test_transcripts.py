@@ -22,8 +22,10 @@ TRANSCRIPTS = sorted((Path(__file__).parent / "transcripts").glob("*.transcript"
 
 def play(path: Path, db_url: str) -> None:
     settings = Settings.load(environ={"HEDGEHOG_DATABASE_URL": db_url}, dotenv=Path("/nonexistent"))
-    Player(Transcript.parse(path), lambda: watch(build_coach(settings)), name=path.stem).play()
-    WALKED.transcripts.add(path.stem)
+    try:
+        Player(Transcript.parse(path), lambda: watch(build_coach(settings)), name=path.stem).play()
+    finally:
+        WALKED.transcripts.add(path.stem)  # played: a failure is its own test's, not replayed for coverage
 
 
 @pytest.mark.parametrize("path", TRANSCRIPTS, ids=lambda p: p.stem)

@@ -168,6 +168,7 @@ def test_setting_a_variable_shows_the_question_as_the_bot_would(
 def test_review_mode_lists_every_prompt_with_its_step_id(browser: Any, site: Path, library: Library, screenshots: Path):
     page, errors, _ = open_page(browser, site)
     page.click("#tab-review")
+    assert page.is_hidden("#play-view") and page.is_visible("#review-view")
     shown = page.eval_on_selector_all("#review article.prompt", "items => items.map(a => a.dataset.step)")
     expected = {
         f"{fid}:{sid}"

@@ -637,11 +637,11 @@
     rows.forEach((row, y) => {
       if (!row) return;
       const offset = ((widest - row.length) * (W + GX)) / 2;
-      row.forEach((sid, x) => { pos[sid] = { x: 10 + offset + x * (W + GX), y: 10 + y * (H + GY) }; });
+      row.forEach((sid, x) => { pos[sid] = { x: 60 + offset + x * (W + GX), y: 10 + y * (H + GY) }; });
     });
     const edges = [];
     for (const sid of ids) for (const t of targets(sid)) edges.push({ from: sid, to: t.to, label: t.label, back: back.has(sid + "\u0000" + t.to) });
-    return { pos, edges, W, H, width: 20 + widest * (W + GX), height: 20 + rows.length * (H + GY) };
+    return { pos, edges, W, H, width: 130 + widest * (W + GX), height: 20 + rows.length * (H + GY) };
   }
 
   const SVG = "http://www.w3.org/2000/svg";
@@ -832,9 +832,12 @@
         const a = g.pos[e.from], b = g.pos[e.to];
         if (!a || !b) continue;
         const x1 = a.x + g.W / 2, y1 = a.y + g.H, x2 = b.x + g.W / 2, y2 = b.y;
+        const skips = !e.back && y2 - y1 > g.H * 2 && Math.abs(x2 - x1) < g.W;
         const d = e.back || y2 <= y1
           ? "M " + (a.x + g.W) + " " + (a.y + g.H / 2) + " C " + (a.x + g.W + 60) + " " + (a.y + g.H / 2) + ", " + (b.x + g.W + 60) + " " + (b.y + g.H / 2) + ", " + (b.x + g.W) + " " + (b.y + g.H / 2)
-          : "M " + x1 + " " + y1 + " C " + x1 + " " + (y1 + 30) + ", " + x2 + " " + (y2 - 30) + ", " + x2 + " " + y2;
+          : skips // past the steps between: around them, on the left
+            ? "M " + a.x + " " + (a.y + g.H / 2) + " C " + (a.x - 50) + " " + (a.y + g.H / 2) + ", " + (b.x - 50) + " " + (b.y + g.H / 2) + ", " + b.x + " " + (b.y + g.H / 2)
+            : "M " + x1 + " " + y1 + " C " + x1 + " " + (y1 + 30) + ", " + x2 + " " + (y2 - 30) + ", " + x2 + " " + y2;
         const cls = "edge" + (this.taken.has(flowId + ":" + e.from + "\u0000" + e.to) ? " taken" : "") + (e.back ? " back" : "");
         const p = svg("path", { d, class: cls, "marker-end": "url(#arrow)" }, root);
         p.dataset.from = e.from;
