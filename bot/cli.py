@@ -252,7 +252,7 @@ def _preview(args: argparse.Namespace, settings: Settings) -> int:
     from bot.dialogue.check import check_paths
     from bot.dialogue.preview import export, page
     from bot.dialogue.templates import Templates
-    from bot.engine.engine import SYSTEM_PROMPTS
+    from bot.engine.engine import SYSTEM_PROMPTS, Engine
     from bot.errors import UnknownFlowError
 
     result = check_paths([settings.dialogues_dir], [settings.prompts_dir], REQUIRED_TEMPLATES)
@@ -272,7 +272,9 @@ def _preview(args: argparse.Namespace, settings: Settings) -> int:
         coverage = json.loads(coverage_file.read_text(encoding="utf-8"))
     elif args.coverage:
         raise ConfigError(f"{args.coverage} does not exist: make it with `hedgehog coverage --json {args.coverage}`.")
-    exported = export(library, Templates(settings.prompts_dir), SYSTEM_PROMPTS, Path.cwd(), args.flows, coverage)
+    templates = Templates(settings.prompts_dir)
+    progress = {fid: compiled.progress for fid, compiled in Engine(library, templates).flows.items()}
+    exported = export(library, templates, SYSTEM_PROMPTS, Path.cwd(), args.flows, coverage, progress)
     for line in exported.skipped:
         print(f"hedgehog: left out {line}", file=sys.stderr)
     args.output.mkdir(parents=True, exist_ok=True)

@@ -51,9 +51,11 @@ def export(
     root: Path,
     only: Sequence[str] = (),
     coverage: JSON = None,
+    progress: Mapping[str, Mapping[str, tuple[int, int]]] | None = None,
 ) -> Export:
     """The JSON the page plays. `system` names the engine's own words (re-asks and notes)
-    by key; `only` limits the flows shown (the flows they call come too)."""
+    by key; `only` limits the flows shown (the flows they call come too); `progress` is the
+    engine's "3 of about 9" per question, by flow and step, which Telegram shows under it."""
     compiler = Compiler(templates)
     result = Export({})
     for key, name in system.items():
@@ -67,6 +69,7 @@ def export(
         flow = library.flows[flow_id]
         try:
             flows[flow_id] = _flow(flow, compiler, templates, root)
+            flows[flow_id]["progress"] = {sid: list(pair) for sid, pair in (progress or {}).get(flow_id, {}).items()}
         except Unsupported as exc:
             result.skipped.append(f"flow '{flow_id}': {exc}")
     sources: dict[str, JSON] = {}

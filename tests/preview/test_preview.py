@@ -74,7 +74,7 @@ def test_the_checkin_is_walked_by_clicking_and_typing(browser: Any, site: Path, 
     walked = [f"{state.flow_id}:{state.step_id}"]
     pressed: set[tuple[str, str]] = set()
     typed = iter(TYPED)
-    typed_label = skipped = False
+    typed_label = skipped = progressed = False
     for turn in itertools.count():
         assert turn < 80, f"the walk did not end: {walked}"
         if state.status != "active":
@@ -109,11 +109,17 @@ def test_the_checkin_is_walked_by_clicking_and_typing(browser: Any, site: Path, 
                 buttons.nth(index).click()
                 result = engine.handle(state, Choice(ids[index], state.step_id, state.seq))
         assert bot_texts(page)[before:] == said(result.replies), f"after {walked[-1]}"
+        asked = [r for r in result.replies if r.step_id is not None]
+        if asked and asked[-1].progress is not None:  # "3 of about 9", as Telegram shows it
+            shown = page.locator(".msg.question").last.locator(".progress")
+            assert shown.get_attribute("data-progress") == "/".join(map(str, asked[-1].progress))
+            progressed = True
         state = result.state
         walked.append(f"{state.flow_id}:{state.step_id}")
         if turn == 5:
             page.screenshot(path=str(screenshots / "preview-2-middle.png"))
     page.screenshot(path=str(screenshots / "preview-3-end.png"))
+    assert progressed
     assert page.locator("#ended").count() == 1
     assert state.step_id in page.inner_text("#ended")
     # The path the page lists holds every step the bot stopped at, in order.

@@ -717,6 +717,14 @@
       if (step.scale) for (let v = step.scale.low; v <= step.scale.high; v++) add(String(v), String(v));
       if (step.ask && step.ask.skippable) add(DATA.skip.id, DATA.skip.label);
       if (row.children.length) m.insertBefore(row, m.lastChild);
+      const progress = flowOf(flowId).progress[step.id];
+      if (progress) {
+        // Telegram shows it under the question (bot/transports/telegram/render.py, with_progress).
+        const p = el("div", "progress");
+        p.innerHTML = "<i>" + progress[0] + " of about " + progress[1] + "</i>";
+        p.dataset.progress = progress.join("/");
+        m.insertBefore(p, m.children[1]);
+      }
       const hint = step.ask ? "type your answer (up to " + step.ask.max + " characters)" : step.scale ? "tap a number or type one" : "tap a button, or type its words";
       $("#answer").placeholder = hint;
       this.showWhere(flowId, step);
