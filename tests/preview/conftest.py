@@ -35,7 +35,7 @@ def chromium_path() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed before other modules' asyncio tests run
 def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright

@@ -339,3 +339,37 @@ def test_the_preview_shows_what_the_transcripts_never_walk_and_links_the_report(
     page.click("#coverage-link")
     assert page.locator("table#coverage").count() == 1
     assert errors == []
+
+
+def test_the_read_back_filters_fit_every_answer_of_the_corpus_as_the_bot_does(browser: Any, site: Path):
+    """The hard part of the renderer: `fit`, `sentence`, `quote` and the tests, ported to
+    the page's JavaScript, against Python's on every answer of the read-back corpus, with
+    the lead-in words the shipped prompts drop (tests/readback/)."""
+    from bot.dialogue import readback
+    from tests.readback.corpus import LEAD_IN, SLOTS, corpus
+
+    drops = [(), ("that", "because"), ("I felt", "I feel", "I'm", "I"), ("I need", "I want", "what I long for is")]
+    answers = sorted({answer for slot in SLOTS for answer in corpus(slot)} | {LEAD_IN[s] + "x" for s in SLOTS})
+    expected = [
+        [
+            *(readback.fit(answer, *drop) for drop in drops),
+            readback.sentence(answer),
+            readback.quote(answer),
+            readback.fits(answer),
+            readback.is_clause(answer),
+            readback.is_someone_to(readback.fit(answer)),
+        ]
+        for answer in answers
+    ]
+    page, _, _ = open_page(browser, site)
+    got = page.evaluate(
+        """([answers, drops]) => answers.map(a => {
+            const h = hedgehogPreview;
+            return [...drops.map(d => h.fit(a, ...d)), h.sentence(a), h.quote(a), h.fits(a), h.isClause(a),
+                    h.isSomeoneTo(h.fit(a))];
+        })""",
+        [answers, [list(d) for d in drops]],
+    )
+    wrong = [f"{a!r}: bot {e}, page {g}" for a, e, g in zip(answers, expected, got, strict=True) if e != g]
+    assert not wrong, "\n".join(wrong[:5])
+    assert len(answers) > 1000

@@ -223,7 +223,12 @@
     default: (v, d, boolean) => (v === undefined || (truthy(boolean) && !truthy(v)) ? (d === undefined ? "" : d) : v),
     wordcount: (v) => (pyStr(v).match(/[\p{L}\p{N}_]+/gu) || []).length,
     string: (v) => (v instanceof Markup ? v : pyStr(v)),
-    int: (v, d) => { const n = parseInt(pyStr(v), 10); return Number.isNaN(n) ? (d === undefined ? 0 : d) : n; },
+    int: (v, d) => {
+      if (typeof v === "boolean") return Number(v);
+      if (typeof v === "number") return Math.trunc(v);
+      const n = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*$/.test(pyStr(v)) ? Math.trunc(parseFloat(pyStr(v))) : NaN;
+      return Number.isNaN(n) ? (d === undefined ? 0 : d) : n;
+    },
     first: (v) => (Array.isArray(v) ? v[0] : codepoints(pyStr(v))[0]),
     last: (v) => (Array.isArray(v) ? v[v.length - 1] : codepoints(pyStr(v)).slice(-1)[0]),
     e: (v) => (v instanceof Markup ? v : new Markup(escapeHtml(pyStr(v)))),
@@ -969,7 +974,7 @@
     }
     $("#made").textContent = "made " + DATA.made + " · " + Object.keys(DATA.flows).length + " flows";
     ui.restart(pick.value);
-    window.hedgehogPreview = { ui, render, holds, fit, sentence, fits, isClause, isSomeoneTo };
+    window.hedgehogPreview = { ui, render, holds, fit, sentence, quote, fits, isClause, isSomeoneTo };
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
