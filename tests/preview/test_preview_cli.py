@@ -63,3 +63,12 @@ def test_what_people_typed_cannot_close_the_script_it_is_kept_in():
     html = page(Export({"flows": {}, "note": "</script><script>alert(1)</script>\u2028"}))
     assert html.count("</script>") == 2  # the data's and the renderer's own
     assert "\\u003c/script\\u003e" in html
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    """The command that installs the browser these tests need is the README's, word for word."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("Run the tests:", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    script = (ROOT / ".ci" / "run").read_text()
+    assert script.rstrip().endswith(block.rstrip())
+    assert "apt-get install -y -qq chromium" in block and "'.[test]'" in block
