@@ -4,6 +4,8 @@
     hedgehog run [--webhook URL --listen H:P]  the Telegram bot (TELEGRAM_BOT_TOKEN)
     hedgehog check [PATHS...] [--prompts DIR]  report every problem in the dialogue files
     hedgehog graph FLOW [--format mermaid|dot] draw a flow from its file
+    hedgehog preview [FLOW...] [-o DIR]        every flow as one HTML page that plays it as a chat
+    hedgehog coverage [--html FILE] [--json FILE]  what the golden transcripts walk, per flow
     hedgehog bench [--steps N]                 measure the engine and a durable step
     hedgehog safety-eval [--part P] [--show-misses]  crisis detection on tests/safety/eval/
     hedgehog safety-train [--cv]                     fit the crisis classifier on bot/safety/train/
@@ -85,6 +87,32 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("flow", metavar="FLOW")
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     graph.set_defaults(handler=_graph)
+
+    preview = commands.add_parser("preview", help="write one HTML page that plays the flows as a chat, offline")
+    preview.add_argument("flows", nargs="*", metavar="FLOW", help="the flows to show first (default: all)")
+    preview.add_argument("-o", "--output", type=Path, default=Path("site"), metavar="DIR", help="default: site/")
+    preview.add_argument(
+        "--coverage",
+        type=Path,
+        metavar="JSON",
+        help="show uncovered steps from `hedgehog coverage --json` (default: DIR/coverage.json if there)",
+    )
+    preview.set_defaults(handler=_preview)
+
+    coverage = commands.add_parser("coverage", help="which steps, buttons and transitions the golden transcripts walk")
+    coverage.add_argument(
+        "--walked", type=Path, metavar="FILE", help="a walk saved by `pytest --walked FILE` (default: play them now)"
+    )
+    coverage.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("site"),
+        metavar="DIR",
+        help="coverage.html and .json (default: site/)",
+    )
+    coverage.add_argument("--brief", action="store_true", help="the table only, not every part not walked")
+    coverage.set_defaults(handler=_coverage)
 
     bench = commands.add_parser("bench", help="measure engine and durable steps per second")
     bench.add_argument("--steps", type=int, default=20_000, metavar="N", help="steps per measurement")
@@ -215,6 +243,96 @@ def _graph(args: argparse.Namespace, settings: Settings) -> int:
     flow = library[args.flow]
     print(mermaid(flow) if args.format == "mermaid" else dot(flow), end="")
     return 0
+
+
+def _preview(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from bot.app import REQUIRED_TEMPLATES
+    from bot.dialogue.check import check_paths
+    from bot.dialogue.preview import export, page
+    from bot.dialogue.templates import Templates
+    from bot.engine.engine import SYSTEM_PROMPTS, Engine
+    from bot.errors import UnknownFlowError
+
+    result = check_paths([settings.dialogues_dir], [settings.prompts_dir], REQUIRED_TEMPLATES)
+    broken = {d.file.resolve() for d in result.report.errors}
+    for diagnostic in result.report.sorted():
+        if diagnostic in result.report.errors:
+            print(diagnostic.render(Path.cwd()), file=sys.stderr)
+    library = result.library
+    fine = {fid: flow for fid, flow in library.flows.items() if flow.path.resolve() not in broken}
+    for wanted in args.flows:
+        if wanted not in fine:
+            raise UnknownFlowError(wanted, list(fine))
+    library = type(library)(flows=fine, prompts=library.prompts)
+    coverage_file = args.coverage or args.output / "coverage.json"
+    coverage = None
+    if coverage_file.is_file():
+        coverage = json.loads(coverage_file.read_text(encoding="utf-8"))
+    elif args.coverage:
+        raise ConfigError(f"{args.coverage} does not exist: make it with `hedgehog coverage --json {args.coverage}`.")
+    templates = Templates(settings.prompts_dir)
+    progress = {fid: compiled.progress for fid, compiled in Engine(library, templates).flows.items()}
+    exported = export(library, templates, SYSTEM_PROMPTS, Path.cwd(), args.flows, coverage, progress)
+    for line in exported.skipped:
+        print(f"hedgehog: left out {line}", file=sys.stderr)
+    args.output.mkdir(parents=True, exist_ok=True)
+    target = args.output / "index.html"
+    target.write_text(page(exported), encoding="utf-8")
+    shown = len(exported.data["flows"])
+    left = len(result.library.flows) - len(fine) + sum(line.startswith("flow ") for line in exported.skipped)
+    print(f"{target}: {_count(shown, 'flow')}" + (f", {left} left out (see above)" if left else "") + ".")
+    return EXIT_PROBLEMS if left else 0
+
+
+def _coverage(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+    import subprocess
+    import tempfile
+
+    from bot.app import load_library
+    from bot.config import PROJECT_ROOT
+    from bot.dialogue.coverage import Walked, floors_from, html_report, measure, text
+
+    library = load_library(settings)
+    if args.walked is not None:
+        if not args.walked.is_file():
+            raise ConfigError(f"{args.walked} does not exist: save a walk with `pytest --walked {args.walked}`.")
+        walked = Walked.load(args.walked)
+    else:
+        suite = PROJECT_ROOT / "tests" / "test_transcripts.py"
+        if not suite.is_file():
+            raise ConfigError(
+                "The golden transcripts live in a checkout's tests/: run this there, or pass --walked FILE."
+            )
+        with tempfile.TemporaryDirectory() as scratch:
+            saved = Path(scratch) / "walked.json"
+            print("Playing the golden transcripts (SQLite)...", file=sys.stderr)
+            play = [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider", "-k", "sqlite"]
+            done = subprocess.run(
+                [*play, "--walked", str(saved)],
+                cwd=PROJECT_ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0 or not saved.is_file():
+                tail = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
+                raise ConfigError(f"the golden transcripts did not all pass ({tail}): fix them, then measure again.")
+            walked = Walked.load(saved)
+    coverage = measure(library, walked)
+    floors = floors_from(PROJECT_ROOT / "pyproject.toml")
+    root = Path.cwd()
+    print(text(coverage, root, missing=not args.brief), end="")
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "coverage.html").write_text(html_report(coverage, root, floors), encoding="utf-8")
+    (args.output / "coverage.json").write_text(json.dumps(coverage.to_json(root), indent=1) + "\n", encoding="utf-8")
+    print(f"\nWrote {args.output / 'coverage.html'} and coverage.json (`hedgehog preview -o {args.output}` shows it).")
+    below = coverage.below(floors)
+    for sentence in below:
+        print(f"hedgehog: {sentence} (pyproject.toml, [tool.hedgehog.coverage]).", file=sys.stderr)
+    return EXIT_PROBLEMS if below else 0
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:

@@ -87,3 +87,19 @@ def coach(engine: Engine, store: Store) -> Iterator[Coach]:
 def ask(replies: list[Reply]) -> Reply:
     """The reply that asks the person something (the step they are on)."""
     return next(r for r in reversed(replies) if r.step_id is not None)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--walked",
+        metavar="FILE",
+        help="save what the golden transcripts walked to FILE (JSON; `hedgehog coverage --walked FILE` reads it)",
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    target = session.config.getoption("walked")
+    if target:
+        from tests.support.walked import WALKED
+
+        WALKED.save(Path(target))
