@@ -95,7 +95,9 @@ def schedule_followup(turn: Turn, state: SessionState, effect: ScheduleFollowUp,
 
 @handles(Count)
 def count(turn: Turn, state: SessionState, effect: Count, parts: Parts) -> list[Reply]:
+    # Where a flow counts (bot/features/counts.py) is also where its homework is done.
     turn.tx.record_count(effect.flow_id, effect.step_id, effect.what)
+    parts.practice.homework_done(turn.tx, effect.flow_id, turn.tx.saved_session_id, effect.called)
     return []
 
 

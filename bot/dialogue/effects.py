@@ -329,11 +329,11 @@ COUNT_KINDS = ("checkin", "exercise")
 
 @effect(
     "count",
-    {"what": Given("what")},
+    {"what": Given("what"), "called": Called()},
     (Param("what", "text"),),
     doc="This step is where the flow counts, for /progress, the weekly review, the export and a therapist: "
     "'checkin' where a check-in reaches the exercise it offers, 'exercise' on the last step of an exercise done "
-    "to its end.",
+    "to its end. In a run started from a therapist's homework, this is where the homework is done.",
     noun="count",
 )
 @dataclass(frozen=True, slots=True)
@@ -343,3 +343,4 @@ class Count(StepEffect):
     support runs instead) or never reached (stopped, restarted) it is not recorded."""
 
     what: str
+    called: bool = False  # the flow was called by another (the break a check-in hands), not started

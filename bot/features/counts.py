@@ -1,9 +1,9 @@
 """What counts, defined once, on the stored records; every view of a person's practice reads it.
 
 - A **check-in** counts when it reaches the exercise it offers: its flow's step with
-  `count: {what: checkin}` was entered (the offer, or the break a flooded person is handed
-  straight away). Once per run (session), however often the run passes such a step. One
-  stopped or restarted before that, or taken over by crisis support and never back, does not.
+  `count: {what: checkin}` was entered (the offer, or the break a person at 8 or more is
+  handed straight away). Once per run, however often the run passes such a step. One stopped
+  or restarted before that, or taken over by crisis support and never back, does not.
 - An **exercise** counts when it finishes: its last step, with `count: {what: exercise}`,
   was entered. One switched off for someone not safe with their partner (violence support
   runs instead), stopped, restarted or never finished has no such record and does not.
@@ -119,29 +119,32 @@ class Counts:
 
 def count_all(rows: Iterable[Any], measures: Sequence[Measure], report: Report | None = None) -> Counts:
     """`rows`: journal rows (flow_id, step_id, kind, name, value, created_at, session_id),
-    oldest first. Every check-in and exercise that counts, with a check-in's answers."""
-    rows = list(rows)
+    oldest first. Every check-in and exercise that counts, with a check-in's answers as they
+    were when it counted.
+
+    A check-in run counts once: a second counting step in the same session (the offer after
+    the break a flooded person was handed, or the offer for someone not safe that a paused
+    offer passes on to) is the same check-in, until the pull is answered again, which only a
+    new check-in does (one started on top of an old one left open shares its session)."""
     measured = {m.flow_id: m for m in measures}
-    # A check-in's answers: the last given in its run, for each variable of its measure.
-    answers: dict[tuple[int, str, str], Any] = {}
-    for row in rows:
-        if row.kind == "answer" and row.session_id is not None and row.flow_id in measured:
-            answers[(row.session_id, row.flow_id, row.name)] = row.value
+    latest: dict[tuple[int | None, str, str], Any] = {}  # (session, flow, variable) -> last answer
+    counted: set[tuple[int | None, str]] = set()  # check-in runs counted and not answered again since
     checkins: list[CheckIn] = []
     exercises: list[Exercise] = []
     afterwards: list[Afterwards] = []
-    seen: set[tuple[int, str]] = set()
     for row in rows:
-        if row.kind == COUNT and row.name == CHECKIN:
-            if row.session_id is not None:
-                if (row.session_id, row.flow_id) in seen:
-                    continue  # one check-in is one run, however often it passed an offer
-                seen.add((row.session_id, row.flow_id))
+        run = (row.session_id, row.flow_id)
+        if row.kind == "answer" and row.flow_id in measured:
+            latest[(row.session_id, row.flow_id, row.name)] = row.value
+            if row.name == measured[row.flow_id].pull:
+                counted.discard(run)  # the pull asked again: a new check-in
+        elif row.kind == COUNT and row.name == CHECKIN:
+            if run in counted and row.session_id is not None:
+                continue
+            counted.add(run)
             measure = measured.get(row.flow_id)
-            intensity = pull = None
-            if measure is not None and row.session_id is not None:
-                intensity = answers.get((row.session_id, row.flow_id, measure.intensity))
-                pull = answers.get((row.session_id, row.flow_id, measure.pull))
+            intensity = latest.get((row.session_id, row.flow_id, measure.intensity)) if measure else None
+            pull = latest.get((row.session_id, row.flow_id, measure.pull)) if measure else None
             checkins.append(
                 CheckIn(
                     row.created_at,

@@ -69,7 +69,7 @@ SHARING = {
 FOLLOW_UP_STATUS = {"pending": "still to come", "sent": "sent", "cancelled": "cancelled", "failed": "could not be sent"}
 SESSION_STATUS = {
     "active": "You're still in the middle of it: send /resume to pick it up.",
-    "stopped": "It ended before the end.",
+    "stopped": "You left it there, before the end.",
     "completed": "",
 }
 
@@ -181,30 +181,16 @@ def markdown(data: dict[str, Any], letter: Letter, now: datetime) -> str:
     by_session: dict[int | None, list[dict[str, Any]]] = {}
     for entry in data["journal"]:
         by_session.setdefault(entry.get("session_id"), []).append(entry)
-    sessions = {s["id"]: s for s in data["sessions"]}
-    counted_checkins = {c.session_id for c in letter.counts.checkins}
-    finished: dict[int | None, list[str]] = {}
-    for e in letter.counts.exercises:
-        finished.setdefault(e.session_id, []).append(e.flow_id)
-    # Conversations in the order they began, each under its day; notes without one by their time.
-    items: list[tuple[datetime, int | None]] = []
-    for session in data["sessions"]:
-        started = _at(session["started_at"], zone)
-        if started is not None:
-            items.append((started, session["id"]))
     loose = by_session.pop(None, [])
     written_day = None
-    for started, session_id in sorted(items, key=lambda item: (item[0], item[1] or 0)):
-        session = sessions[session_id]
-        entries = by_session.get(session_id, [])
-        day = _day(started)
+    parts = sorted(_parts(data["sessions"], by_session, zone), key=lambda part: (part.start, part.session["id"]))
+    for part in parts:
+        day = _day(part.start)
         if day != written_day:
             lines += [f"### {day}", ""]
             written_day = day
-        lines += _conversation(
-            session, entries, started, letter, title, session_id in counted_checkins, finished.get(session_id, [])
-        )
-    if not items:
+        lines += _conversation(part, letter, title)
+    if not parts:
         lines += ["Nothing yet.", ""]
     notes = [e for e in loose if e["kind"] == "safety"]
     if notes:
@@ -215,7 +201,7 @@ def markdown(data: dict[str, Any], letter: Letter, now: datetime) -> str:
         lines.append("")
     lines += _plan(data, zone)
     lines += _followups(data, zone, title)
-    lines += _homework(data, title)
+    lines += _homework(data, title, zone)
     lines += _chat(data, zone)
     lines += ["Send /delete to erase all of this. Nothing is kept after that.", ""]
     return "\n".join(lines)
@@ -244,37 +230,83 @@ def _practice(letter: Letter) -> list[str]:
     return lines
 
 
-def _conversation(
-    session: dict[str, Any],
-    entries: list[dict[str, Any]],
-    started: datetime,
-    letter: Letter,
-    title: Callable[[str], str],
-    counted: bool,
-    finished: list[str],
-) -> list[str]:
+@dataclass(slots=True)
+class _Part:
+    """One sitting of a conversation: its rows from one stretch of time (a conversation left
+    open and picked up days later is told on each day), and whether it is the last."""
+
+    session: dict[str, Any]
+    start: datetime
+    end: datetime
+    entries: list[dict[str, Any]]
+    last: bool = False
+
+
+GAP_HOURS = 3  # rows further apart than this are told as two sittings
+
+
+def _parts(
+    sessions: list[dict[str, Any]], by_session: Mapping[int | None, list[dict[str, Any]]], zone: tzinfo | None
+) -> list[_Part]:
+    parts: list[_Part] = []
+    for session in sessions:
+        started = _at(session["started_at"], zone)
+        if started is None:
+            continue
+        mine: list[_Part] = []
+        for entry in by_session.get(session["id"], []):
+            at = _at(entry["created_at"], zone) or started
+            current = mine[-1] if mine else None
+            if (
+                current is None
+                or at.date() != current.end.date()
+                or (at - current.end).total_seconds() > GAP_HOURS * 3600
+            ):
+                mine.append(_Part(session, at, at, [entry]))
+            else:
+                current.entries.append(entry)
+                current.end = at
+        if not mine:
+            mine.append(_Part(session, started, started, []))
+        mine[-1].last = True
+        parts += mine
+    return parts
+
+
+def _conversation(part: _Part, letter: Letter, title: Callable[[str], str]) -> list[str]:
+    session, entries = part.session, part.entries
+    sid = session["id"]
+
+    def inside(at: datetime) -> bool:
+        local = at.astimezone(part.start.tzinfo) if part.start.tzinfo is not None else at
+        return part.start <= local <= part.end
+
+    checkins = [c for c in letter.counts.checkins if c.session_id == sid and inside(c.at)]
+    finished = [e.flow_id for e in letter.counts.exercises if e.session_id == sid and inside(e.at)]
     flows = list(
         dict.fromkeys([e["flow_id"] for e in entries if e["kind"] in ("answer", "count")] or [session["flow_id"]])
     )
     heading = _join([title(f) for f in flows])
-    lines = [f"**{_part_of_day(started).capitalize()}, {started:%H:%M}: {heading}**", ""]
+    lines = [f"**{_part_of_day(part.start).capitalize()}, {part.start:%H:%M}: {heading}**", ""]
     said: list[str] = []
     measure = letter.measure
-    if counted and measure is not None:
-        answers = {e["name"]: e["value"] for e in entries if e["kind"] == "answer" and e["flow_id"] == measure[0]}
-        pull = letter.pull_labels.get(str(answers.get(measure[2])))
-        level = answers.get(measure[1])
+    for checkin in checkins:
+        pull = letter.pull_labels.get(checkin.pull or "")
         sentence = f"You noticed a pull {pull[0].lower() + pull[1:]}" if pull else "You checked in"
-        if isinstance(level, int) and not isinstance(level, bool):
-            sentence += f", about {level} out of 10"
+        if checkin.intensity is not None:
+            sentence += f", about {checkin.intensity} out of 10"
         said.append(sentence + ". This check-in counts.")
-    elif measure is not None and measure[0] in flows and session["status"] != "active":
+    asked = measure is not None and any(
+        e["kind"] == "answer" and e["flow_id"] == measure[0] and e["name"] == measure[2] for e in entries
+    )
+    if asked and not checkins and not (part.last and session["status"] == "active"):
         said.append("This check-in ended before the choice of what might help, so it isn't counted. That's all right.")
     for flow_id in finished:
         said.append(f"You finished {title(flow_id)}.")
-    status = SESSION_STATUS.get(session["status"], "")
-    if status:
-        said.append(status)
+    if part.last:
+        status = SESSION_STATUS.get(session["status"], "")
+        if status:
+            said.append(status)
     if said:
         lines += [" ".join(said), ""]
     answers_lines = []
@@ -338,21 +370,24 @@ def _plan(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
 
 def _followups(data: dict[str, Any], zone: tzinfo | None, title: Callable[[str], str]) -> list[str]:
     lines = ["## Messages I planned to send you later", ""]
-    for followup in data["followups"]:
+    for followup in sorted(data["followups"], key=lambda f: f["due_at"]):
         due = _at(followup["due_at"], zone)
         status = FOLLOW_UP_STATUS.get(followup["status"], "no longer planned")
-        lines.append(f"- {_when(due) if due else 'Some time'}: {title(followup['target_flow'])} ({status})")
+        what = title(followup["target_flow"])
+        if followup.get("kind") == "homework":
+            what = f"a reminder of your homework, {what}"
+        lines.append(f"- {_when(due) if due else 'Some time'}: {what} ({status})")
     if not data["followups"]:
         lines.append("None.")
     return [*lines, ""]
 
 
-def _homework(data: dict[str, Any], title: Callable[[str], str]) -> list[str]:
+def _homework(data: dict[str, Any], title: Callable[[str], str], zone: tzinfo | None) -> list[str]:
     lines: list[str] = []
     if data.get("homework"):
         lines += ["## Homework from a therapist", ""]
         for item in data["homework"]:
-            done = [d[:10] for d in item["done"] if d]
+            done = [f"{at:%A} {at.day} {at:%B}" for d in item["done"] if (at := _at(d, zone)) is not None]
             done_text = f"Done on {_join(done)}." if done else "Not done yet."
             note = f" Their note: {_quote(item['note'])}." if item.get("note") else ""
             lines.append(
@@ -364,9 +399,11 @@ def _homework(data: dict[str, Any], title: Callable[[str], str]) -> list[str]:
     if given:
         lines += [f"## As a therapist ({_plain(given['name'])})", ""]
         for item in given["homework"] or []:
+            given_at = _at(item["assigned_at"], zone)
+            on = _day(given_at) if given_at is not None else "a day I no longer know"
             lines.append(
-                f"- For {_quote(item['client'])}: {title(item['flow'])}, {item['cadence']}, "
-                f"given on {item['assigned_at'][:10]}; {item['status']}."
+                f"- For {_quote(item['client'])}: {title(item['flow'])}, {item['cadence']}, given on {on}; "
+                f"{item['status']}."
             )
         if not given["homework"]:
             lines.append("No homework given yet.")
@@ -383,7 +420,10 @@ def _chat(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
     if last is not None:
         lines.append(f"- You last wrote on {_when(last)}.")
     if data["messages_handled"]:
-        lines.append(f"- I've handled {_count(data['messages_handled'], 'message')} from you on Telegram lately.")
+        lines.append(
+            f"- I've handled {_count(data['messages_handled'], 'message')} from you lately "
+            "(their numbers are kept a week)."
+        )
     if chat.get("timezone"):
         lines.append(f"- Your time zone, from the time you told me: {_plain(chat['timezone'])}.")
     when = {"any": "at any time", "daytime": "in the daytime only", "none": "never: you turned them off"}

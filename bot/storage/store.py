@@ -581,7 +581,8 @@ class ChatTx:
             self.cursor,
             {
                 "chat_id": self.chat_id,
-                "session_id": session_id or self._session_id,
+                # A row written right after its flow ended belongs to the session just closed.
+                "session_id": session_id or self._session_id or self.saved_session_id,
                 "flow_id": flow_id,
                 "step_id": step_id,
                 "kind": kind,
@@ -603,9 +604,8 @@ class ChatTx:
         self._journal(flow_id, step_id, "safety", name, categories)
 
     def record_count(self, flow_id: str, step_id: str, what: str) -> None:
-        """A step where a flow counts (`bot.features.counts`) was reached, in the session just
-        saved: on a flow's last step that session has closed already, and the row keeps it."""
-        self._journal(flow_id, step_id, "count", what, True, session_id=self._session_id or self.saved_session_id)
+        """A step where a flow counts (`bot.features.counts`) was reached, in the session just saved."""
+        self._journal(flow_id, step_id, "count", what, True)
 
     def record_homework_done(self, flow_id: str, step_id: str) -> None:
         self._journal(flow_id, step_id, "homework", flow_id, True)
