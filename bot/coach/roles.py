@@ -7,7 +7,7 @@ say which flow plays each.
     reports: {tried: …, went: …, intensity: …}   where a follow-up's answers are (/progress, the review)
     facts: <variable>                the one variable the weekly review is started with (the week)
     count: {what: checkin|exercise}  (a step's effect, not a tag) where a flow counts: bot/features/counts.py
-    offer: {assignment: …, flow: …, start-now: …}   what the homework offer's variables are called
+    offer: {assignment: …, flow: …, start-now: …, therapist: …, …}   the homework offer's variables
     private: true                    answers never shown to a therapist
     moves-toward-partner, crisis-path, audience, assignable, opt-in: read where they are used
 """
@@ -15,7 +15,7 @@ say which flow plays each.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.engine.engine import Engine
@@ -27,6 +27,9 @@ MEASURES_TAG = "measures"
 OFFER_TAG = "offer"
 PRIVATE_TAG = "private"
 REPORTS_TAG = "reports"
+# What the coach can tell the homework offer about the assignment, each into the variable its
+# `offer` tag names for it (a detail it names no variable for is not filled).
+OFFER_DETAILS = ("therapist", "title", "summary", "cadence", "due", "note", "onboarded")
 FACTS_TAG = "facts"
 
 # Every part the coach starts a flow for by itself; missing one fails at start.
@@ -53,11 +56,14 @@ ROLES = (
 
 @dataclass(frozen=True, slots=True)
 class Offer:
-    """The homework offer's variables the coach fills and reads back when it ends."""
+    """The homework offer's variables the coach fills and reads back when it ends: the
+    assignment, its flow, whether to start now, and (`details`) where each detail of the
+    assignment goes: therapist, title, summary, cadence, due, note, onboarded."""
 
     assignment: str
     flow: str
     start_now: str
+    details: Mapping[str, str] = field(default_factory=dict)
 
 
 class Roles:
@@ -82,7 +88,8 @@ class Roles:
         offer = _mapping(flows[self["homework-offer"]].tags.get(OFFER_TAG))
         if not all(isinstance(offer.get(key), str) for key in ("assignment", "flow", "start-now")):
             raise MissingRole(OFFER_TAG)
-        self.offer = Offer(offer["assignment"], offer["flow"], offer["start-now"])
+        details = {k: v for k, v in offer.items() if k in OFFER_DETAILS and isinstance(v, str)}
+        self.offer = Offer(offer["assignment"], offer["flow"], offer["start-now"], details)
         self.report = next(
             (
                 Report(f, str(tag.get("tried")), str(tag.get("went")), str(tag.get("intensity")))
