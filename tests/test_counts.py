@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from bot.app import build_coach
 from bot.coach import Coach
@@ -34,8 +35,9 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.contract import Incoming
 from bot.engine.state import Attachment, Choice, Command, Reply, Text
 from bot.features.chart import progress_png
+from bot.features.counts import Measure, count_all
 from bot.features.progress import Progress, Week
-from bot.storage import ChatKey
+from bot.storage import ChatKey, Store
 from bot.storage import therapy as rows
 from bot.transports.terminal import plain, save_attachments
 
@@ -306,3 +308,70 @@ def test_hedgehog_chat_saves_the_export_in_the_data_folder_and_says_where(tmp_pa
     )
     assert again.returncode == 0, again.stderr
     assert f"saved: {named / 'hedgehog-export-'}" in again.stdout
+
+
+def test_what_was_done_before_counts_is_counted_after_the_upgrade(db_url: str) -> None:
+    """Journal rows as the bot wrote them before counts were recorded (a finished check-in
+    at 7 with Turn toward, one left after its first answers, a break of its own) come out of
+    the upgrade counted as the bot counts now; running it again adds nothing."""
+    store = Store.open(db_url)
+    at = MONDAY + timedelta(days=1)
+    try:
+        with store.chat(SAM, at) as tx:
+            chat_id = tx.chat_id
+        with store.engine.begin() as connection:
+            session = sa.table("session", *(sa.column(c) for c in SESSION_COLUMNS))
+            journal = sa.table("journal", *(sa.column(c) for c in JOURNAL_COLUMNS))
+            ids = []
+            for minute, status in ((0, "completed"), (30, "stopped"), (50, "completed")):
+                started = at + timedelta(minutes=minute)
+                inserted = connection.execute(
+                    sa.insert(session)
+                    .values(chat_id=chat_id, flow_id="checkin", flow_version=2, step_id="close", vars="{}")
+                    .values(stack="[]", seq=9, status=status, started_at=started, updated_at=started)
+                    .returning(sa.column("id"))
+                )
+                ids.append(inserted.scalar_one())
+
+            def row(
+                session_id: int | None, minute: int, flow: str, step: str, kind: str, name: str, value: str
+            ) -> None:
+                connection.execute(
+                    sa.insert(journal).values(
+                        chat_id=chat_id, session_id=session_id, flow_id=flow, step_id=step, kind=kind, name=name,
+                        value=value, created_at=(at + timedelta(minutes=minute)).replace(tzinfo=None)
+                        if connection.dialect.name == "sqlite" else at + timedelta(minutes=minute),
+                    )
+                )  # fmt: skip
+
+            row(ids[0], 1, "checkin", "urge", "answer", "urge", '"toward"')
+            row(ids[0], 2, "checkin", "intensity", "answer", "intensity", "7")
+            row(None, 9, "turn-toward", "done", "homework", "turn-toward", "true")
+            row(None, 9, "checkin", "close", "entry", "cycle", '{"urge": "toward", "intensity": 7}')
+            row(ids[1], 31, "checkin", "urge", "answer", "urge", '"away"')  # left after two answers
+            row(ids[1], 32, "checkin", "intensity", "answer", "intensity", "4")
+            row(None, 55, "break", "done", "homework", "break", "true")
+            connection.execute(sa.text("UPDATE alembic_version SET version_num = '0009_homework_runs'"))
+    finally:
+        store.close()
+    measure = [Measure("checkin", "intensity", "urge")]
+    for _ in range(2):  # upgraded, then the same again: nothing more
+        store = Store.open(db_url)
+        try:
+            with store.chat(SAM, at) as tx:
+                counts = count_all(tx.journal(), measure)
+        finally:
+            store.close()
+        assert [(c.intensity, c.pull) for c in counts.checkins] == [(7, "toward")]
+        assert counts.by_exercise == {"turn-toward": 1, "break": 1}
+        again = Store.open(db_url)
+        try:
+            with again.engine.begin() as connection:
+                connection.execute(sa.text("UPDATE alembic_version SET version_num = '0009_homework_runs'"))
+        finally:
+            again.close()
+
+
+SESSION_COLUMNS = ("id", "chat_id", "flow_id", "flow_version", "step_id", "vars", "stack", "seq", "status")
+SESSION_COLUMNS += ("started_at", "updated_at")
+JOURNAL_COLUMNS = ("chat_id", "session_id", "flow_id", "step_id", "kind", "name", "value", "created_at")

@@ -118,8 +118,8 @@ class Counts:
 
 
 def count_all(rows: Iterable[Any], measures: Sequence[Measure], report: Report | None = None) -> Counts:
-    """`rows`: journal rows (flow_id, step_id, kind, name, value, created_at, session_id),
-    oldest first. Every check-in and exercise that counts, with a check-in's answers as they
+    """`rows`: journal rows (flow_id, step_id, kind, name, value, created_at, session_id).
+    Every check-in and exercise that counts, with a check-in's answers as they
     were when it counted.
 
     A check-in run counts once: a second counting step in the same session (the offer after
@@ -127,6 +127,7 @@ def count_all(rows: Iterable[Any], measures: Sequence[Measure], report: Report |
     offer passes on to) is the same check-in, until the pull is answered again, which only a
     new check-in does (one started on top of an old one left open shares its session)."""
     measured = {m.flow_id: m for m in measures}
+    rows = sorted(rows, key=lambda row: row.created_at)  # by time (records added later sit at theirs)
     latest: dict[tuple[int | None, str, str], Any] = {}  # (session, flow, variable) -> last answer
     counted: set[tuple[int | None, str]] = set()  # check-in runs counted and not answered again since
     checkins: list[CheckIn] = []
