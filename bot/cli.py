@@ -69,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="talk to the coach in this terminal (no token, no network)")
     chat.add_argument("--flow", metavar="ID", help="start this flow (default: resume, or the default flow)")
     chat.add_argument("--as", dest="name", metavar="NAME", help="whose conversation this is (default: your login)")
+    chat.add_argument(
+        "--exports",
+        type=Path,
+        metavar="DIR",
+        help="where /export saves its files (default: a private folder in the data folder, HEDGEHOG_EXPORT_DIR)",
+    )
     chat.set_defaults(handler=_chat)
 
     run = commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
@@ -163,7 +169,8 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     try:
         name = args.name or getpass.getuser()
         locale = os.environ.get("LC_ALL") or os.environ.get("LANG")
-        return terminal.run(terminal.TerminalChat(coach, name, locale), args.flow)
+        folder, private = (args.exports, False) if args.exports is not None else settings.exports
+        return terminal.run(terminal.TerminalChat(coach, name, locale), args.flow, exports=folder, private=private)
     finally:
         coach.store.close()
         warming.join()

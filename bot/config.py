@@ -4,6 +4,7 @@
 |--------------------------|-------------------------------------------|------------------------------------|
 | HEDGEHOG_DATABASE_URL    | SQLite under HEDGEHOG_DATA_DIR / XDG dir  | sqlite:///path or postgresql://... |
 | HEDGEHOG_DATA_DIR        | $XDG_DATA_HOME/hedgehog (~/.local/share)  | where the default SQLite file goes |
+| HEDGEHOG_EXPORT_DIR      | HEDGEHOG_DATA_DIR/exports (made 0700)     | where `hedgehog chat` saves /export |
 | HEDGEHOG_DIALOGUES_DIR   | <project>/dialogues                       | the flows                          |
 | HEDGEHOG_PROMPTS_DIR     | <project>/prompts                         | the wording                        |
 | HEDGEHOG_DEFAULT_FLOW    | checkin                                   | what /start and `chat` begin with  |
@@ -67,6 +68,20 @@ class Settings:
     homework_link_days: int = 7  # how long a therapist's homework link works
     outbox_lease: float = 15.0  # seconds a sender holds the outbox rows it claimed
     test_crash_at: str | None = None  # the chaos test's aimed kills ("after-commit:3")
+    data_dir: Path | None = None  # None: $XDG_DATA_HOME/hedgehog, as the default database
+    export_dir: Path | None = None  # None: a private folder "exports" in the data folder
+
+    @property
+    def exports(self) -> tuple[Path, bool]:
+        """Where `hedgehog chat` saves what /export gives, and whether it is the private
+        default (made 0700 by the terminal) rather than a folder the operator named."""
+        if self.export_dir is not None:
+            return self.export_dir, False
+        data = self.data_dir
+        if data is None:
+            xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+            data = Path(xdg) / "hedgehog" if xdg else Path.home() / ".local" / "share" / "hedgehog"
+        return data / "exports", True
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
@@ -92,6 +107,8 @@ class Settings:
         return cls(
             outbox_lease=lease_seconds,
             test_crash_at=get("HEDGEHOG_TEST_CRASH_AT"),
+            data_dir=Path(data) if (data := get("HEDGEHOG_DATA_DIR")) else None,
+            export_dir=Path(exports) if (exports := get("HEDGEHOG_EXPORT_DIR")) else None,
             homework_link_days=int(link_days),
             database_url=get("HEDGEHOG_DATABASE_URL"),
             dialogues_dir=Path(get("HEDGEHOG_DIALOGUES_DIR") or PROJECT_ROOT / "dialogues"),

@@ -12,7 +12,8 @@ from PIL import Image, ImageColor
 
 from bot.features import chart
 from bot.features.chart import progress_png
-from bot.features.progress import Measure, Progress, Week, summarize
+from bot.features.counts import Measure, count_all
+from bot.features.progress import Progress, Week, summarize
 
 BAR = ImageColor.getrgb(chart._BAR)
 LINE = ImageColor.getrgb(chart._LINE)
@@ -20,7 +21,7 @@ PLOT_TOP = 100  # below the legend, whose swatch has the bar colour too
 
 SIX_WEEKS = Progress(
     checkins=12,
-    pulls={"toward": 5, "away": 3, "unsure": 1},
+    pulls=[("Toward them", 5), ("Away from them", 3), ("Not sure", 1)],
     weeks=[
         Week("14 Oct", 3, 6.0),
         Week("21 Oct", 0, None),
@@ -97,7 +98,7 @@ def test_a_png_of_the_expected_size() -> None:
     "progress",
     [
         Progress(0),
-        Progress(4, {"toward": 4}),  # check-ins, but none in the weeks shown
+        Progress(4, [("Toward them", 4)]),  # check-ins, but none in the weeks shown
         Progress(0, weeks=[Week("11 Nov", 0, None), Week("18 Nov", 0, None)]),
     ],
 )
@@ -106,7 +107,7 @@ def test_nothing_to_draw_gives_none(progress: Progress) -> None:
 
 
 def test_the_same_progress_gives_the_same_bytes() -> None:
-    again = Progress(12, dict(SIX_WEEKS.pulls), list(SIX_WEEKS.weeks))
+    again = Progress(12, list(SIX_WEEKS.pulls), list(SIX_WEEKS.weeks))
     first = progress_png(SIX_WEEKS)
     assert first is not None
     assert progress_png(again) == first
@@ -163,9 +164,9 @@ def text_bands_under_the_bars(image: Image.Image) -> int:
 
 def test_pulls_get_a_caption_line() -> None:
     assert text_bands_under_the_bars(render(SIX_WEEKS)) == 2  # week labels, then the caption
-    assert text_bands_under_the_bars(render(Progress(12, {}, SIX_WEEKS.weeks))) == 1  # week labels only
-    assert chart._caption(SIX_WEEKS.pulls) == "Toward 5 · Away 3 · Not sure 1"
-    assert chart._caption({"away": 2, "toward": 0}) == "Away 2"
+    assert text_bands_under_the_bars(render(Progress(12, [], SIX_WEEKS.weeks))) == 1  # week labels only
+    assert chart._caption(SIX_WEEKS.pulls) == "Toward them 5 · Away from them 3 · Not sure 1"
+    assert chart._caption([("Away from them", 2), ("Toward them", 0)]) == "Away from them 2"
 
 
 def test_no_red_anywhere() -> None:
@@ -183,26 +184,31 @@ def test_no_red_anywhere() -> None:
     ],
 )
 def test_odd_weeks_still_draw(weeks: list[Week]) -> None:
-    image = render(Progress(sum(w.checkins for w in weeks), {}, weeks))
+    image = render(Progress(sum(w.checkins for w in weeks), [], weeks))
     assert image.size == (800, 450)
     assert len(bars(image)) == len(weeks)
 
 
 def test_from_journal_rows() -> None:
     now = datetime(2024, 11, 20, 12, 0)
+    session = iter(range(1, 100))
 
-    def checkin(days_ago: int, intensity: int, urge: str) -> list[SimpleNamespace]:
-        at = now - timedelta(days=days_ago)
-        return [
-            SimpleNamespace(
-                flow_id="checkin", step_id="i", kind="answer", name="intensity", value=intensity, created_at=at
-            ),
-            SimpleNamespace(flow_id="checkin", step_id="u", kind="answer", name="urge", value=urge, created_at=at),
-        ]
+    def checkin(days_ago: int, intensity: int, urge: str, reached: bool = True) -> list[SimpleNamespace]:
+        at, run = now - timedelta(days=days_ago), next(session)
 
-    rows = [*checkin(20, 7, "toward"), *checkin(19, 5, "away"), *checkin(1, 3, "toward")]
-    progress = summarize(rows, now, Measure("checkin", "intensity", "urge"))
+        def row(kind: str, name: str, value: object) -> SimpleNamespace:
+            return SimpleNamespace(
+                flow_id="checkin", step_id="s", kind=kind, name=name, value=value, created_at=at, session_id=run
+            )
+
+        offer = [row("count", "checkin", True)] if reached else []
+        return [row("answer", "intensity", intensity), row("answer", "urge", urge), *offer]
+
+    rows = [*checkin(20, 7, "toward"), *checkin(19, 5, "away"), *checkin(1, 3, "toward"), *checkin(1, 9, "away", False)]
+    counts = count_all(rows, [Measure("checkin", "intensity", "urge")])
+    progress = summarize(counts, now, {}, {"toward": "Toward them", "away": "Away from them"}, {})
     found = bars(render(progress))
-    assert [week.checkins for week in progress.weeks] == [2, 0, 0, 1]  # from the week of 28 Oct
+    assert [week.checkins for week in progress.weeks] == [2, 0, 0, 1]  # from the week of 28 Oct; 9/10 never got there
+    assert progress.pulls == [("Toward them", 2), ("Away from them", 1)]
     assert len(found) == 2
     assert found[0][1] > found[1][1]

@@ -302,7 +302,7 @@ def test_export_gives_everything_and_delete_erases_it_from_every_table(engine: E
     assert "Sorry, I was miles away" in markdown_file.content.decode()
     assert f"{SECRET_ANSWER}-5150".encode() in json_file.content
     assert b"6160" not in json_file.content
-    assert "Warning signs: I stop eating 5150" in markdown_file.content.decode()
+    assert "Warning signs: “I stop eating 5150”" in markdown_file.content.decode()
     assert b'"safer": "keep pills at my sister\'s"' in json_file.content
 
     confirm = ask(coach.handle(Incoming(chat, Command("delete"))))
@@ -345,11 +345,11 @@ def test_keeping_the_data_returns_to_the_question_the_person_was_at(coach: Coach
     assert coach.peek(chat).vars["urge"] == "away"  # type: ignore[union-attr]
 
 
-def check_in_at(coach: Coach, chat: ChatKey, intensity: int) -> list[Reply]:
+def check_in_at(coach: Coach, chat: ChatKey, intensity: int, pull: str = "Away from them") -> list[Reply]:
     """A whole check-in; at 8 or more through the break, then resting."""
     coach.open(chat, "checkin")
     replies: list[Reply] = []
-    steps = ["Away from them", "/skip", str(intensity)]
+    steps = [pull, "/skip", str(intensity)]
     if intensity >= 8:
         steps += [
             "OK, let's pause",
@@ -408,9 +408,9 @@ def test_progress_counts_check_ins_pulls_weeks_and_exercises(engine: Engine, sto
     check_in_at(coach, chat, 4)
     check_in_at(coach, chat, 2)
     text = coach.handle(Incoming(chat, Command("progress")))[0].text
-    assert "3 check-ins so far: pulled toward 0, away 3, not sure 0" in text
+    assert "3 check-ins so far. Which way the pull went: away from them 3." in text
     assert "1, 9.0" in text and "2, 3.0" in text  # last week, this week
-    assert "Every check-in counts" in text
+    assert "Exercises done to the end: Take a break (1)." in text  # the 9 went through the break
 
 
 def onboard(coach: Coach, chat: ChatKey, followups: str, local_time: str | None) -> None:
@@ -460,22 +460,25 @@ def test_no_check_ins_means_none_are_scheduled(engine: Engine, store: Store) -> 
         assert tx.pending_followups() == []
 
 
-def test_the_weekly_review_reads_back_the_persons_own_week(coach: Coach, store: Store) -> None:
-    with store.chat(CHAT, NOW - timedelta(days=10)) as tx:  # older than a week: not counted
-        tx.record_answer("checkin", "intensity", "intensity", 2)
-    with store.chat(CHAT, NOW - timedelta(days=2)) as tx:
+def test_the_weekly_review_reads_back_the_persons_own_week(engine: Engine, store: Store) -> None:
+    clock = [NOW - timedelta(days=10)]
+    coach = Coach(engine, store, "checkin", clock=lambda: clock[0])
+    with store.chat(CHAT, clock[0]) as tx:
         tx.record_entry("onboarding", "done", "onboarding", {"lean": "away", "unsafe": False})
-        for urge, level in (("away", 6), ("away", 9), ("toward", 4)):
-            tx.record_answer("checkin", "urge", "urge", urge)
-            tx.record_answer("checkin", "intensity", "intensity", level)
-        tx.record_homework_done("break", "done")
-        tx.record_entry(
-            "follow-up", "wrap", "follow-up", {"tried": "yes", "went": "we laughed about it later", "intensity_now": 3}
-        )
+    check_in_at(coach, CHAT, 2)  # older than a week: not counted
+    clock[0] = NOW - timedelta(days=2)
+    for level, pull in ((6, "Away from them"), (9, "Away from them"), (4, "Toward them")):
+        check_in_at(coach, CHAT, level, pull)
+    coach.open(CHAT, "checkin")  # one more, left at the first question: not a check-in
+    coach.handle(Incoming(CHAT, Text("toward them i think")))
+    coach.open(CHAT, "follow-up")
+    for line in ("Yes", "we laughed about it later", "3"):
+        coach.handle(Incoming(CHAT, Text(line)))
+    clock[0] = NOW
     text = " ".join(r.text for r in coach.handle(Incoming(CHAT, Command("review"))))
-    assert "3 check-ins: 1 toward, 2 away." in text
+    assert "3 check-ins: 1 toward them, 2 away from them." in text
     assert "averaged 6.3 out of 10; 1 time it was 8 or more" in text
-    assert "the break (1)" in text and "“we laughed about it later”" in text
+    assert "You practised: Take a break (1)." in text and "“we laughed about it later”" in text
 
 
 def test_a_check_in_paused_where_version_1_asked_the_surface_feeling_maps_the_rest_in_reflect(

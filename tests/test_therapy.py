@@ -271,9 +271,10 @@ def test_export_includes_homework_for_the_client_and_the_therapist(people: Peopl
     client_md = next(f for f in client_files if f.filename.endswith(".md")).content.decode()
     therapist_md = next(f for f in therapist_files if f.filename.endswith(".md")).content.decode()
     assert (
-        "From Ana Ruiz (who lists you as “Cleo”): Take a break, once. They see whether you did it and your answers."
+        "- Ana Ruiz gave you Take a break, once, and lists you as “Cleo”. "
+        "They see whether you did it and your answers. Not done yet."
     ) in client_md
-    assert "## As a therapist (Ana Ruiz)" in therapist_md and "- Cleo: Take a break, once" in therapist_md
+    assert "## As a therapist (Ana Ruiz)" in therapist_md and "- For “Cleo”: Take a break, once" in therapist_md
 
 
 def test_a_therapist_opening_the_bot_sees_their_commands_not_onboarding(people: People) -> None:

@@ -19,8 +19,9 @@ from bot.coach.turn import Turn
 from bot.contract import Handled
 from bot.engine.state import Attachment, Command, Reply, SessionState
 from bot.features.chart import progress_png
-from bot.features.export import export_files
+from bot.features.export import Letter, export_files
 from bot.features.progress import summarize
+from bot.features.schedule import zone
 from bot.storage.therapy import therapist_of
 
 # /hide: Telegram lets a bot delete messages of a private chat for 48 hours; a margin.
@@ -190,7 +191,9 @@ def pattern(c: Asked) -> Handled:
 @command("progress")
 def progress(c: Asked) -> Handled:
     turn = c.turn
-    summary = summarize(turn.tx.journal(), turn.clock(), turn.roles.measure)
+    roles = turn.roles
+    counts = roles.count(turn.tx.journal())
+    summary = summarize(counts, turn.clock(), roles.titles, roles.pull_labels, roles.tried_labels)
     where = turn.show(c.state)
     chart = progress_png(summary)
     text = turn.say("progress", progress=summary).text
@@ -200,10 +203,20 @@ def progress(c: Asked) -> Handled:
 
 @command("export")
 def export(c: Asked) -> Handled:
-    turn = c.turn
-    data = {**turn.tx.export(), **c.parts.practice.export(turn.tx)}
-    engine = turn.engine
-    files = export_files(data, {f: engine.flow(f).title for f in engine.flows}, turn.clock())
+    turn, roles = c.turn, c.turn.roles
+    tx = turn.tx
+    data = {**tx.export(), **c.parts.practice.export(tx)}
+    measure = roles.measure
+    letter = Letter(
+        titles=roles.titles,
+        label=roles.label_of,
+        scale=roles.scale_of,
+        counts=roles.count(tx.journal()),
+        pull_labels=roles.pull_labels,
+        measure=(measure.flow_id, measure.intensity, measure.pull),
+        zone=zone(tx.timezone) if tx.timezone else None,
+    )
+    files = export_files(data, letter, turn.clock())
     return Handled([Reply(text=turn.say("export").text, attachments=files)], "exported")
 
 

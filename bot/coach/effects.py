@@ -20,6 +20,7 @@ from bot.engine.state import (
     EFFECT_CLASSES,
     Assign,
     ConfirmCrisis,
+    Count,
     Effect,
     EraseData,
     FlowEnded,
@@ -89,6 +90,14 @@ def schedule_followup(turn: Turn, state: SessionState, effect: ScheduleFollowUp,
         # check-in of a week asks for that Sunday's review, and it comes once.
         dedupe_key=f"{tx.chat_id}:{effect.target_flow}:{due:%Y%m%d%H%M}",
     )
+    return []
+
+
+@handles(Count)
+def count(turn: Turn, state: SessionState, effect: Count, parts: Parts) -> list[Reply]:
+    # Where a flow counts (bot/features/counts.py) is also where its homework is done.
+    turn.tx.record_count(effect.flow_id, effect.step_id, effect.what)
+    parts.practice.homework_done(turn.tx, effect.flow_id, turn.tx.saved_session_id, effect.called)
     return []
 
 

@@ -13,7 +13,9 @@ The rules, in one place:
   the consent as it is *now*, so revoking hides everything at once.
 - Only a run started from the assignment counts: its link's "Start now" or one of its
   reminders starts the assigned flow and records that session (`started`); reaching the
-  flow's `homework_done` there counts once, and only the answers of that run are shown.
+  step where the flow counts there (`count`: a check-in at its offer, an exercise at its
+  end, as /progress counts; `homework_done` in a flow without one) counts once, and only
+  the answers of that run are shown.
   The same flow done on one's own, or called by another (a check-in at 9 calls the
   break), counts for nothing and shows nothing. When the total is reached the
   assignment closes: no more reminders, and the therapist sees it done.
@@ -308,16 +310,19 @@ class Practice:
         tx = turn.tx
         flow = self.engine.flow(a.flow_id)
         offer = self.roles.offer
+        details = {
+            "therapist": a.therapist_name,
+            "title": flow.title,
+            "summary": flow.summary,
+            "cadence": cadence_text(a),
+            "due": f"{a.due_at.astimezone(zone(tx.timezone)):%-d %B}" if a.due_at else None,
+            "note": a.note,
+            "onboarded": tx.last_event("entry", self.roles["onboarding"]) is not None,
+        }
         facts = {
             offer.assignment: a.id,
-            "hw_therapist": a.therapist_name,
-            "hw_title": flow.title,
-            "hw_summary": flow.summary,
-            "hw_cadence": cadence_text(a),
-            "hw_due": f"{a.due_at.astimezone(zone(tx.timezone)):%-d %B}" if a.due_at else None,
-            "hw_note": a.note,
             offer.flow: a.flow_id,
-            "onboarded": tx.last_event("entry", self.roles["onboarding"]) is not None,
+            **{variable: details[detail] for detail, variable in offer.details.items()},
         }
         return turn.begin(state, self.roles["homework-offer"], asked=True, variables=facts)
 
@@ -366,8 +371,8 @@ class Practice:
                 rows.start_run(tx, a.id, session_id)
 
     def homework_done(self, tx: ChatTx, flow_id: str, session_id: int | None, called: bool = False) -> None:
-        """A flow's work is done: it counts for the assignment whose run this is (started
-        from it, in this session), never when another flow called it."""
+        """A flow counts (its `count` step, or `homework_done`): it counts for the assignment
+        whose run this is (started from it, in this session), never when another flow called it."""
         if called or session_id is None:
             return
         for a in rows.client_assignments(tx, open_only=True):

@@ -347,7 +347,9 @@ class Coach:
         facts = self.safety.facts(turn, flow_id)
         if flow_id != self.roles["weekly-review"]:
             return facts
-        return {**facts, **week_facts(turn.tx.journal(), self.clock(), self.roles.measure)}
+        roles = self.roles
+        week = week_facts(roles.count(turn.tx.journal()), self.clock(), roles.titles, roles.pull_labels)
+        return {**facts, roles.week_facts: week}
 
     def save(self, turn: Turn, before: SessionState | None, result: Result) -> list[Reply]:
         """Store the new state and carry out its effects; replies some effects add (a

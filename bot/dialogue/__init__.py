@@ -8,7 +8,7 @@ diagnostics, the templates, the diagrams and the button payload codec.
 
 from bot.dialogue.check import CheckResult, check_paths, load_checked
 from bot.dialogue.diagnostics import RULES, Diagnostic, Report, Severity
-from bot.dialogue.effects import EFFECTS, EffectSpec, Param
+from bot.dialogue.effects import COUNT_KINDS, EFFECTS, EffectSpec, Param
 from bot.dialogue.graph import dot, mermaid
 from bot.dialogue.library import flow_files, load_library
 from bot.dialogue.model import (
@@ -33,6 +33,7 @@ from bot.dialogue.model import (
 from bot.dialogue.templates import Condition, Prompt, Templates
 
 __all__ = [
+    "COUNT_KINDS",
     "EFFECTS",
     "GATED_TAG",
     "NOT_SAFE_VAR",

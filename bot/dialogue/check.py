@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from bot.dialogue.diagnostics import Report
-from bot.dialogue.effects import EFFECTS
+from bot.dialogue.effects import COUNT_KINDS, EFFECTS
 from bot.dialogue.library import flow_files, load_library
 from bot.dialogue.model import (
     GATED_TAG,
@@ -88,6 +88,7 @@ class _Checker:
         for flow in self.library.flows.values():
             self.structure(flow)
             self.toward_partner(flow)
+            self.counts(flow)
         cyclic = self.call_cycles()
         for flow in self.library.flows.values():
             self.flow_uses[flow.id] = frozenset().union(
@@ -160,6 +161,43 @@ class _Checker:
         self.reachability(flow, dangling=any(t not in steps for s in steps.values() for t in s.targets()))
         self.message_loops(flow)
         self.migrations(flow)
+
+    def counts(self, flow: Flow) -> None:
+        """`count` says what counts (`bot.features.counts`): a check-in where it reaches the
+        exercise it offers, an exercise on a last step that finishes it. A flow whose answers
+        /progress reads (`measures`) must say where it counts, or no check-in ever would."""
+        counted = False
+        for step in flow.steps.values():
+            for effect in step.effects:
+                if effect.kind != "count":
+                    continue
+                what = effect.params.get("what")
+                if what not in COUNT_KINDS:
+                    self.report.add(
+                        "HH029",
+                        flow.path,
+                        effect.line,
+                        f"step '{step.id}' counts as '{what}', which is not one of {', '.join(COUNT_KINDS)}",
+                        "Write '- count: {what: checkin}' where a check-in reaches its offer, "
+                        "'- count: {what: exercise}' on an exercise's last step.",
+                    )
+                elif what == "exercise" and step.end != "completed":
+                    self.report.add(
+                        "HH029",
+                        flow.path,
+                        effect.line,
+                        f"step '{step.id}' counts an exercise but does not finish it",
+                        "An exercise counts when it is done: put the count on a step with 'end: completed'.",
+                    )
+                counted = counted or what == "checkin"
+        if isinstance(flow.tags.get("measures"), Mapping) and not counted:
+            self.report.add(
+                "HH029",
+                flow.path,
+                flow.start_line,
+                f"flow '{flow.id}' has 'measures' but no step where a check-in counts",
+                "Put '- count: {what: checkin}' in the effects of the step that offers the exercise.",
+            )
 
     def button(self, flow: Flow, step: Step, choice_id: str, label: str, line: int) -> None:
         if len(label) > MAX_LABEL:

@@ -320,3 +320,27 @@ class SavePlan(StepEffect):
     """Sections of the personal safety plan, in the person's words (None: left empty)."""
 
     sections: dict[str, Any]
+
+
+# What `count` may say: a check-in that reached the exercise it offers, or an exercise
+# that was done to its end. `bot.features.counts` counts these records and nothing else.
+COUNT_KINDS = ("checkin", "exercise")
+
+
+@effect(
+    "count",
+    {"what": Given("what"), "called": Called()},
+    (Param("what", "text"),),
+    doc="This step is where the flow counts, for /progress, the weekly review, the export and a therapist: "
+    "'checkin' where a check-in reaches the exercise it offers, 'exercise' on the last step of an exercise done "
+    "to its end. In a run started from a therapist's homework, this is where the homework is done.",
+    noun="count",
+)
+@dataclass(frozen=True, slots=True)
+class Count(StepEffect):
+    """The step where a flow counts: a check-in reached its exercise offer (`what` "checkin"),
+    an exercise was done to its end ("exercise"). Reached through a replacement (violence
+    support runs instead) or never reached (stopped, restarted) it is not recorded."""
+
+    what: str
+    called: bool = False  # the flow was called by another (the break a check-in hands), not started

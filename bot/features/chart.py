@@ -33,8 +33,6 @@ _BASELINE = "#9AA5B1"
 _BAR = "#6AAFA8"  # calm teal
 _LINE = "#27406E"  # deep navy: apart from the bars in hue and in lightness, and in grey too
 
-_PULLS = (("toward", "Toward"), ("away", "Away"), ("unsure", "Not sure"))
-
 
 def progress_png(progress: Progress) -> bytes | None:
     """A PNG of about 800x450 px of `progress.weeks`; `None` when those weeks hold no check-in."""
@@ -93,9 +91,10 @@ def _title(weeks: int) -> str:
     return "Your check-ins this week" if weeks == 1 else f"Your check-ins, last {weeks} weeks"
 
 
-def _caption(pulls: dict[str, int]) -> str:
-    """ "Toward 5 · Away 3 · Not sure 1", leaving out what never came up; "" when nothing did."""
-    return " · ".join(f"{label} {pulls[key]}" for key, label in _PULLS if pulls.get(key, 0) > 0)
+def _caption(pulls: Sequence[tuple[str, int]]) -> str:
+    """ "Toward them 5 · Away from them 3 · Not sure 1" (the buttons' labels), leaving out what
+    never came up; "" when nothing did."""
+    return " · ".join(f"{label} {count}" for label, count in pulls if count > 0)
 
 
 def _nice_step(most: int) -> int:

@@ -1,35 +1,25 @@
-"""`/progress`: what a person's journal says about the last weeks, in a few lines.
+"""`/progress` and the weekly review: what the counted check-ins and exercises say, in numbers.
 
-Pure: takes journal rows, returns numbers; `prompts/system/progress.j2` words them. Which
-answers are the check-in's measures comes from the flow files (a flow's `measures` tag), as a
-`Measure`: this module names no flow and no variable of one.
+Pure. What counts is `bot.features.counts` (one definition for every view); this module
+groups it into weeks and words nothing: `prompts/system/progress.j2` and the weekly review's
+prompts do. Flows are shown by their titles and answers by the labels of the buttons that
+gave them, both handed in by the coach: this module names no flow, no variable, no answer.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.features.counts import Counts, Measure, Report
+
 WEEKS = 6
+WEEK = timedelta(days=7)
+HIGH = 8  # a pull this strong or stronger is "very strong"
 
-
-@dataclass(frozen=True, slots=True)
-class Measure:
-    """Where a check-in's answers are: its flow, the 0-10 variable of how strong the pull
-    is, and the variable of which way it pulls (toward / away / unsure)."""
-
-    flow_id: str
-    intensity: str
-    pull: str
-
-    def intensity_of(self, row: Any) -> bool:
-        return bool(row.kind == "answer" and row.flow_id == self.flow_id and row.name == self.intensity)
-
-    def pull_of(self, row: Any) -> bool:
-        return bool(row.kind == "answer" and row.flow_id == self.flow_id and row.name == self.pull)
+__all__ = ["HIGH", "WEEK", "WEEKS", "Measure", "Progress", "Report", "Week", "summarize", "week_facts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,94 +32,79 @@ class Week:
 @dataclass(frozen=True, slots=True)
 class Progress:
     checkins: int
-    pulls: dict[str, int] = field(default_factory=dict)  # toward / away / unsure
+    pulls: list[tuple[str, int]] = field(default_factory=list)  # (the button's label, how many)
     weeks: list[Week] = field(default_factory=list)
-    exercises: dict[str, int] = field(default_factory=dict)  # turn-toward / set-it-free
-    tried: dict[str, int] = field(default_factory=dict)  # yes / partly / no, from follow-ups
+    exercises: list[tuple[str, int]] = field(default_factory=list)  # (the exercise's title, times done)
+    tried: list[tuple[str, int]] = field(default_factory=list)  # (the label, how many), from follow-ups
     later_pull: float | None = None  # mean pull at follow-ups
 
 
-def summarize(rows: Sequence[Any], now: datetime, measure: Measure) -> Progress:
-    """`rows`: journal rows (flow_id, step_id, kind, name, value, created_at), oldest first."""
+def _labelled(counted: Mapping[str, int], labels: Mapping[str, str]) -> list[tuple[str, int]]:
+    """In the order the labels come (the buttons' order), then anything without a label."""
+    ordered = [key for key in labels if key in counted] + [key for key in counted if key not in labels]
+    return [(labels.get(key, key), counted[key]) for key in ordered]
+
+
+def summarize(
+    counts: Counts,
+    now: datetime,
+    titles: Mapping[str, str],
+    pull_labels: Mapping[str, str],
+    tried_labels: Mapping[str, str],
+) -> Progress:
+    """Everything counted, and the last `WEEKS` weeks (Monday to Sunday) one by one."""
     first_day = (now - timedelta(days=now.weekday() + 7 * (WEEKS - 1))).date()
-    intensities: dict[int, list[int]] = {w: [] for w in range(WEEKS)}
-    pulls: Counter[str] = Counter()
-    exercises: Counter[str] = Counter()
-    tried: Counter[str] = Counter()
-    later: list[int] = []
-    checkins = 0
-    for row in rows:
-        if measure.intensity_of(row):
-            checkins += 1
-            week = (row.created_at.date() - first_day).days // 7
-            if 0 <= week < WEEKS and isinstance(row.value, int):
-                intensities[week].append(row.value)
-        elif measure.pull_of(row):
-            pulls[str(row.value)] += 1
-        elif row.kind == "entry" and row.name == "cycle" and isinstance(row.value, dict):
-            exercise = row.value.get("exercise")
-            if exercise in ("turn-toward", "set-it-free"):
-                exercises[exercise] += 1
-        elif row.kind == "entry" and row.name == "follow-up" and isinstance(row.value, dict):
-            tried[str(row.value.get("tried"))] += 1
-            if isinstance(row.value.get("intensity_now"), int):
-                later.append(row.value["intensity_now"])
+    per_week: dict[int, list[int]] = {w: [] for w in range(WEEKS)}
+    checkins_in: dict[int, int] = dict.fromkeys(range(WEEKS), 0)
+    for checkin in counts.checkins:
+        week = (checkin.at.date() - first_day).days // 7
+        if 0 <= week < WEEKS:
+            checkins_in[week] += 1
+            if checkin.intensity is not None:
+                per_week[week].append(checkin.intensity)
     weeks = [
         Week(
             (first_day + timedelta(days=7 * w)).strftime("%-d %b"),
-            len(values),
+            checkins_in[w],
             round(sum(values) / len(values), 1) if values else None,
         )
-        for w, values in intensities.items()
+        for w, values in per_week.items()
     ]
     while weeks and not weeks[0].checkins:  # start at the first week with a check-in
         weeks.pop(0)
+    tried: dict[str, int] = {}
+    for after in counts.afterwards:
+        if after.tried is not None:
+            tried[after.tried] = tried.get(after.tried, 0) + 1
+    later = [a.intensity for a in counts.afterwards if a.intensity is not None]
     return Progress(
-        checkins, dict(pulls), weeks, dict(exercises), dict(tried), round(sum(later) / len(later), 1) if later else None
+        len(counts.checkins),
+        _labelled(counts.pulls, pull_labels),
+        weeks,
+        [(titles.get(flow_id, flow_id), n) for flow_id, n in counts.by_exercise.items()],
+        _labelled(tried, tried_labels),
+        round(sum(later) / len(later), 1) if later else None,
     )
 
 
-WEEK = timedelta(days=7)
+def week_facts(
+    counts: Counts, now: datetime, titles: Mapping[str, str], pull_labels: Mapping[str, str]
+) -> dict[str, Any]:
+    """The last seven days, as the one variable the weekly review is started with (its name
+    is the flow's `facts` tag): how many check-ins and which way they pulled, how strong on
+    average and how often very strong, which exercises were done to their end, and what the
+    person said afterwards (their own words, only ever shown back to them).
 
-
-def week_facts(rows: Sequence[Any], now: datetime, measure: Measure) -> dict[str, Any]:
-    """The last seven days, as the `wk_*` variables the weekly-review flow reads: how many
-    check-ins and which way, how strong on average, which exercises, and what the person
-    said about how they went (their own words, only shown back to them)."""
-    since = now - WEEK
-    pulls: Counter[str] = Counter()
-    exercises: Counter[str] = Counter()
-    levels: list[int] = []
-    tried = 0
-    went: list[str] = []
-    for row in rows:
-        if row.created_at < since:
-            continue
-        if measure.intensity_of(row) and isinstance(row.value, int):
-            levels.append(row.value)
-        elif measure.pull_of(row):
-            pulls[str(row.value)] += 1
-        elif row.kind == "homework" and row.name in ("turn-toward", "set-it-free", "break"):
-            exercises[row.name] += 1
-        elif (
-            row.kind == "entry"
-            and row.name == "follow-up"
-            and isinstance(row.value, dict)
-            and row.value.get("tried") in ("yes", "partly")
-        ):
-            tried += 1
-            if isinstance(row.value.get("went"), str):
-                went.append(row.value["went"])
+    Its fields, for the flow's prompts: `checkins` (int), `pulls` (list of {label, count}),
+    `average` (0-10 or None), `high` (check-ins at `HIGH` or more), `exercises` (list of
+    {title, count}), `went` (up to three of their answers, oldest first)."""
+    week = counts.between(now - WEEK, now + timedelta(seconds=1))
+    levels = week.levels
     return {
-        "wk_checkins": len(levels),
-        "wk_toward": pulls["toward"],
-        "wk_away": pulls["away"],
-        "wk_unsure": pulls["unsure"],
-        "wk_average": round(sum(levels) / len(levels), 1) if levels else None,
-        "wk_high": sum(level >= 8 for level in levels),
-        "wk_turn": exercises["turn-toward"],
-        "wk_free": exercises["set-it-free"],
-        "wk_breaks": exercises["break"],
-        "wk_tried": tried,
-        "wk_went": "; ".join(f"“{words}”" for words in went[-3:]) or None,
+        "checkins": len(week.checkins),
+        "pulls": [{"label": label, "count": n} for label, n in _labelled(week.pulls, pull_labels)],
+        "average": week.average,
+        "high": sum(level >= HIGH for level in levels),
+        "exercises": [{"title": titles.get(flow_id, flow_id), "count": n} for flow_id, n in week.by_exercise.items()],
+        "went": [a.went for a in week.afterwards if a.went][-3:],
     }

@@ -64,6 +64,7 @@ class JournalRow:
     name: str
     value: Any
     created_at: datetime
+    session_id: int | None = None  # the run it belongs to (a check-in and its answers share one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -573,12 +574,15 @@ class ChatTx:
 
     # ------------------------------------------------------------------ journal and effects
 
-    def _journal(self, flow_id: str, step_id: str, kind: str, name: str, value: Any) -> None:
+    def _journal(
+        self, flow_id: str, step_id: str, kind: str, name: str, value: Any, session_id: int | None = None
+    ) -> None:
         self.sql.insert_journal.run(
             self.cursor,
             {
                 "chat_id": self.chat_id,
-                "session_id": self._session_id,
+                # A row written right after its flow ended belongs to the session just closed.
+                "session_id": session_id or self._session_id or self.saved_session_id,
                 "flow_id": flow_id,
                 "step_id": step_id,
                 "kind": kind,
@@ -598,6 +602,10 @@ class ChatTx:
         """That crisis language was noticed ("crisis"), or a clarifying question asked about
         it ("asked"), and of which kinds: never the words themselves."""
         self._journal(flow_id, step_id, "safety", name, categories)
+
+    def record_count(self, flow_id: str, step_id: str, what: str) -> None:
+        """A step where a flow counts (`bot.features.counts`) was reached, in the session just saved."""
+        self._journal(flow_id, step_id, "count", what, True)
 
     def record_homework_done(self, flow_id: str, step_id: str) -> None:
         self._journal(flow_id, step_id, "homework", flow_id, True)
@@ -720,7 +728,10 @@ class ChatTx:
         rows = self.connection.execute(
             sa.select(JOURNAL).where(JOURNAL.c.chat_id == self.chat_id).order_by(JOURNAL.c.id)
         )
-        return [JournalRow(r.flow_id, r.step_id, r.kind, r.name, json.loads(r.value), r.created_at) for r in rows]
+        return [
+            JournalRow(r.flow_id, r.step_id, r.kind, r.name, json.loads(r.value), r.created_at, r.session_id)
+            for r in rows
+        ]
 
     def answers_since(self, flow_id: str, variable: str, since: datetime) -> list[Any]:
         """Values answered for `variable` in `flow_id` since then, oldest first."""

@@ -383,7 +383,7 @@ def shared_answers(tx: ChatTx, assignment_id: int, flows: frozenset[str]) -> lis
         .order_by(DONE.c.id)
     ).all()
     result: list[SharedAnswers] = []
-    for session_id, done_at, after, upto in done:
+    for session_id, done_at, after, upto in done:  # the run's session holds the run only
         answers: tuple[tuple[str, str, str, Any], ...] = ()
         # A completion counted before runs were recorded (no bounds) shows no answers:
         # its session may hold other things the person did.
@@ -394,8 +394,7 @@ def shared_answers(tx: ChatTx, assignment_id: int, flows: frozenset[str]) -> lis
                     JOURNAL.c.session_id == session_id,
                     JOURNAL.c.kind == "answer",
                     JOURNAL.c.flow_id.in_(flows),
-                    JOURNAL.c.id > after,
-                    JOURNAL.c.id <= upto,
+                    JOURNAL.c.id > after,  # the run goes on after the step where it counted
                 )
                 .order_by(JOURNAL.c.id)
             )

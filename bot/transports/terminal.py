@@ -12,7 +12,9 @@ crash left unsent is shown first the next time the chat opens (`Coach.open`).
 from __future__ import annotations
 
 import html
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -97,10 +99,14 @@ def run(
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     interactive: bool | None = None,
+    *,
+    exports: Path,
+    private: bool = True,
 ) -> int:
-    """The read-answer loop. Interactive on a terminal; one answer per line otherwise."""
+    """The read-answer loop. Interactive on a terminal; one answer per line otherwise.
+    What /export gives is saved in `exports` (a folder made for it, 0700, when `private`)."""
     interactive = stdin.isatty() if interactive is None else interactive
-    show = _printer(stdout)
+    show = _printer(stdout, exports, private)
     show(chat.open(flow_id))
     while True:
         # Ctrl-C anywhere here ends the chat cleanly, while reading or while answering: each
@@ -120,29 +126,46 @@ def run(
     return 0
 
 
-def save_attachments(reply: Reply, folder: Path) -> list[Path]:
-    """Exports land in the working directory; an existing file is never overwritten.
+def save_attachments(reply: Reply, folder: Path, private: bool = True) -> list[Path]:
+    """Saves what /export gives into `folder`, each file created readable by its owner only
+    (0600, from the moment it exists: `os.open` with the mode, never a chmod after). A folder
+    of our own (`private`) is made 0700, and tightened if it was left wider; a folder the
+    person or the operator named is used as it is. An existing file is never overwritten.
     Pictures (the /progress chart) are for Telegram: the terminal has the text."""
+    files = [file for file in reply.attachments if not file.media_type.startswith("image/")]
+    if not files:
+        return []
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if private and stat.S_IMODE(folder.stat().st_mode) & 0o077:
+        folder.chmod(0o700)
     saved: list[Path] = []
-    for file in reply.attachments:
-        if file.media_type.startswith("image/"):
-            continue
+    for file in files:
+        stem, suffix = Path(file.filename).stem, Path(file.filename).suffix
         path = folder / file.filename
-        counter = 1
-        while path.exists():
-            path = folder / f"{Path(file.filename).stem}-{counter}{Path(file.filename).suffix}"
-            counter += 1
-        path.write_bytes(file.content)
-        saved.append(path)
+        for counter in range(1, 10_000):
+            try:
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            except FileExistsError:
+                path = folder / f"{stem}-{counter}{suffix}"
+                continue
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(file.content)
+            saved.append(path)
+            break
     return saved
 
 
-def _printer(stdout: TextIO) -> Callable[[list[Reply]], None]:
+def _printer(stdout: TextIO, exports: Path, private: bool) -> Callable[[list[Reply]], None]:
     def show(replies: list[Reply]) -> None:
         for reply in replies:
             stdout.write(render(reply) + "\n")
-            for path in save_attachments(reply, Path.cwd()):
-                stdout.write(f"  saved: {path}\n")
+            try:
+                saved = save_attachments(reply, exports, private)
+            except OSError as error:
+                stdout.write(f"  I couldn't save the files in {exports}: {error.strerror or error}.\n")
+                saved = []
+            for path in saved:
+                stdout.write(f"  saved: {path} (only you can open it)\n")
             stdout.write("\n")
         stdout.flush()
 

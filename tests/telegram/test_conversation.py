@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 
 from bot.engine.state import Reply
-from bot.storage import ChatKey
 from bot.transports.telegram import keyboard
 from tests.support.fakebotapi import BotMessage
 from tests.support.telegram import CHAT, Running, buttons
@@ -172,19 +171,61 @@ async def test_export_arrives_as_two_documents(running: Running) -> None:
     assert b'"urge"' in upload.params["document"] and b'"away"' in upload.params["document"]
 
 
-async def test_progress_comes_with_a_chart(running: Running) -> None:
+async def _check_in(running: Running, level: str, finish: bool) -> None:
+    """A check-in by taps: away, the body skipped, `level` out of 10; then either straight to
+    the offer and "Stop here for now", or /restart before the offer (and left there)."""
+    fake = running.fake
+    fake.send_command(CHAT, "/checkin")
+    urge = await running.question(containing="toward your partner", after=running.count())
+    fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    await running.question(containing="body", after=running.count())
+    fake.send_command(CHAT, "/skip")
+    intensity = await running.question(containing="0 (calm)", after=running.count())
+    fake.press(CHAT, intensity.message_id, buttons(intensity)[level])
+    await running.question(containing="What just happened", after=running.count())
+    if not finish:
+        count = running.count()
+        fake.send_command(CHAT, "/restart")  # whatever it answers (a fresh start, or "are you sure?"), left there
+        await fake.wait_for(lambda: running.count() > count)
+        return
+    for _ in range(2):
+        count = running.count()
+        fake.send_command(CHAT, "/skip")
+        await fake.wait_for(lambda n=count: running.count() > n)
+    deeper = await running.question(containing="go a little deeper", after=0)
+    fake.press(CHAT, deeper.message_id, buttons(deeper)["Straight to an exercise"])
+    offer = await running.question(containing="stop here", after=0)
+    fake.press(CHAT, offer.message_id, buttons(offer)["Stop here for now"])
+    await fake.wait_for(lambda: running.state() is None)
+
+
+async def test_progress_and_export_count_only_the_check_in_that_reached_its_offer(running: Running) -> None:
     fake = running.fake
     fake.send_command(CHAT, "/progress")
     await fake.wait_for(lambda: any("check-in" in (m.text or "") for m in fake.messages(CHAT)))
     assert not any(m.kind == "photo" for m in fake.messages(CHAT))  # nothing to draw yet
-    with running.coach.transaction(ChatKey("telegram", str(CHAT))) as tx:
-        for level in (3, 6, 9):
-            tx.record_answer("checkin", "urge", "urge", "away")
-            tx.record_answer("checkin", "intensity", "intensity", level)
+    await _check_in(running, "6", finish=False)  # restarted before the offer: not a check-in
+    fake.send_command(CHAT, "/stop")
+    await fake.wait_for(lambda: running.state() is None)
+    await _check_in(running, "3", finish=True)
     fake.send_command(CHAT, "/progress")
     await fake.wait_for(lambda: any(m.kind == "photo" for m in fake.messages(CHAT)))
+    await fake.wait_for(lambda: any("Your progress" in (m.text or "") for m in fake.messages(CHAT)))
     [upload] = fake.calls_to("sendPhoto")
     assert upload.params["photo"].startswith(b"\x89PNG")
+    said = " ".join(m.text or "" for m in fake.messages(CHAT))
+    assert "1 check-in so far. Which way the pull went: away from them 1." in said
+    assert "1, 3.0" in said  # this week: one check-in at 3, not the 6 that was restarted
+
+    fake.send_command(CHAT, "/export")
+    await fake.wait_for(lambda: sum(m.kind == "document" for m in fake.messages(CHAT)) == 2)
+    [letter] = [c for c in fake.calls_to("sendDocument") if str(c.params.get("_filename", "")).endswith(".md")]
+    text = letter.params["document"].decode()
+    assert "So far: 1 check-in." in text
+    assert "You noticed a pull away from them, about 3 out of 10. This check-in counts." in text
+    assert "This check-in ended before the choice of what might help, so it isn't counted." in text
+    for internal in ("intensity", "urge", "checkin", "True", "False", "None", "offer-"):
+        assert internal not in text
 
 
 async def test_delete_after_a_confirmation_erases_everything_and_says_how_to_clear_the_chat(running: Running) -> None:
