@@ -22,7 +22,7 @@ from bot.app import build_engine
 from bot.coach.roles import Roles
 from bot.config import Settings
 from bot.engine import Engine
-from bot.engine.state import Choice, Event, Reply, SessionState, Text
+from bot.engine.state import Choice, Command, Event, Frame, Reply, SessionState, Text
 
 LIMIT = 8  # questions before the exercise starts, at most, on any branch
 CALMING = {"soothe"}  # the step of an exercise that calms the body (the break's, set it free's)
@@ -192,3 +192,113 @@ def test_every_exercise_starts_within_eight_questions_at_any_intensity(
     too_long = {key: len(way) for key, way in found.items() if len(way) > LIMIT}
     assert not too_long, f"more than {LIMIT} questions before the exercise: {too_long}"
     assert calming == 1, "one calming exercise per visit"
+
+
+# ---------------------------------------------------------------- one visit, told once
+
+
+def answer(engine: Engine, state: SessionState, *typed: str) -> tuple[SessionState, list[Reply]]:
+    """Type each line as a person would (labels in their own case, numbers, sentences)."""
+    replies: list[Reply] = []
+    for line in typed:
+        result = engine.handle(state, Command("skip") if line == "/skip" else Text(line))
+        assert result.moved, (state.step_id, line)
+        state, replies = result.state, [*replies, *result.replies]
+    return state, replies
+
+
+def progress(replies: list[Reply]) -> tuple[int, int] | None:
+    return asked(replies).progress
+
+
+def test_a_flooded_person_gets_the_break_once_and_the_visit_ends_without_a_second_promise(engine: Engine) -> None:
+    start = engine.start("checkin")
+    state, replies = answer(engine, start.state, "toward them", "9")
+    assert state.flow_id == "break" and progress(replies) == (3, progress(replies)[1])  # type: ignore[index]
+    state, replies = answer(
+        engine, state, "OK, let's pause", "20 minutes", "They know already", "a short walk", "I'll try"
+    )
+    said = "\n".join(r.text for r in replies)
+    assert state.status == "completed" and state.flow_id == "checkin"
+    assert said.count("check in with you") == 1, said  # the break's own promise, and nobody else's
+    assert "finish this check-in" not in said and "carry on" not in said.casefold()
+    assert "at 9 out of 10" in said and "nothing more to answer" in said
+
+
+def test_after_a_break_this_visit_there_is_no_second_calming_exercise(engine: Engine) -> None:
+    """/break in the middle of a check-in, then back: still at 9 means the break already
+    set up does its work (no second break); a pull toward them leads to set it free with
+    no second soothing step."""
+    start = engine.start("checkin")
+    state, _ = answer(engine, start.state, "Toward them")
+    on_top = engine.interrupt(state, "break")
+    state, _ = answer(
+        engine, on_top.state, "ok, let's pause", "30 minutes", "I can't say it now", "Slow breathing", "I've done a few"
+    )
+    state, _ = answer(engine, state, "Done", "I'll try")
+    assert (state.flow_id, state.step_id) == ("checkin", "intensity")
+    still, told = answer(engine, state, "9")
+    assert still.status == "completed" and "nothing more to answer" in told[-1].text
+    assert not any(r.step_id == "welcome" for r in told)  # no second break
+
+    state, _ = answer(
+        engine,
+        state,
+        "6/10",
+        "My chest is tight and my hands are shaking",
+        "He walked out in the middle of the conversation.",
+        "That I'm too much for him.",
+        "Scared",
+        "Set it free",
+        "Text or call again",
+        "OK",
+        "/skip",
+    )
+    assert (state.flow_id, state.step_id) == ("set-it-free", "own-life"), "no second soothing step"
+
+
+def test_the_question_count_is_one_for_the_visit_and_an_interruption_counts_its_own(engine: Engine) -> None:
+    start = engine.start("checkin")
+    assert progress(start.replies) is not None and progress(start.replies)[0] == 1  # type: ignore[index]
+    state, replies = answer(engine, start.state, "Away from them", "5", "numb", "/skip", "/skip")
+    at, total = progress(replies)  # type: ignore[misc]
+    assert (state.step_id, at) == ("underneath", 6) and total >= at
+    state, replies = answer(engine, state, "overwhelmed", "Turn toward")
+    assert state.flow_id == "turn-toward"
+    n, m = progress(replies)  # type: ignore[misc]
+    assert n == 8 and m <= total, "the exercise goes on from the check-in's count"
+    on_top = engine.interrupt(state, "break")
+    assert progress(on_top.replies) is not None and progress(on_top.replies)[0] == 1  # type: ignore[index]
+    state, replies = answer(
+        engine, on_top.state, "OK, let's pause", "1 hour", "I'll tell them", "Something calming", "I'll try"
+    )
+    assert (state.flow_id, progress(replies)) == ("turn-toward", (n, m)), "back where they were, same count"
+
+
+@pytest.mark.parametrize(
+    ("step", "stack", "lands"),
+    [
+        ("deeper", (), ("checkin", "underneath")),
+        ("after-break", (), ("checkin", None)),
+        ("after-early-break", (), ("checkin", None)),
+        ("surface", (Frame("checkin", 2, "map"),), ("checkin", "offer-toward")),
+    ],
+    ids=["at go-deeper", "carry on after the break", "carry on after the early break", "mapping the loop"],
+)
+def test_a_check_in_saved_by_version_2_goes_on_sensibly(
+    engine: Engine, step: str, stack: tuple[Frame, ...], lands: tuple[str, str | None]
+) -> None:
+    variables = {"urge": "toward", "body": "a tight chest", "intensity": 9, "trigger": "He left.", "meaning": None}
+    flow, version = ("reflect", 1) if stack else ("checkin", 2)
+    saved = SessionState(flow, version, step, {**variables, "trigger_asked": True}, stack, seq=9)
+    if stack:  # in the cycle map: the rest of it, then the exercise, no question twice
+        state, _ = answer(engine, saved, "Angry", "Kept texting or calling", "Scared", "To matter to them")
+    else:
+        result = engine.show(saved)
+        state = result.state
+        assert "has been updated" not in "\n".join(r.text for r in result.replies)
+    assert state.flow_id == lands[0]
+    if lands[1] is None:
+        assert state.status == "completed"
+    else:
+        assert state.status == "active" and state.step_id == lands[1]
