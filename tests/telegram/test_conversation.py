@@ -218,9 +218,10 @@ async def test_hide_clears_the_chat_on_telegram_and_keeps_the_data(running: Runn
     await fake.wait_for(lambda: not fake.messages(CHAT) and not fake.their_messages(CHAT))
     await asyncio.sleep(0.3)
     assert fake.messages(CHAT) == []  # not even a line about it
-    assert running.state().step_id == "intensity"  # type: ignore[union-attr]
+    assert running.state().step_id == "trigger"  # type: ignore[union-attr]
+    assert running.state().vars["body"] == "my chest is so tight right now"  # type: ignore[union-attr]
     fake.send_command(CHAT, "/resume")  # and everything is still there
-    await running.question(containing="0 (calm)", after=0)
+    await running.question(containing="What just happened", after=0)
 
 
 async def test_the_menu_lists_every_exercise_and_a_flooded_person_reaches_the_break_in_two_taps(
