@@ -19,10 +19,13 @@ from typing import Any
 import pytest
 
 from bot.app import build_engine
+from bot.coach import Coach
 from bot.coach.roles import Roles
 from bot.config import Settings
+from bot.contract import Incoming
 from bot.engine import Engine
 from bot.engine.state import Choice, Command, Event, Frame, Reply, SessionState, Text
+from bot.storage import ChatKey, Store
 
 LIMIT = 8  # questions before the exercise starts, at most, on any branch
 CALMING = {"soothe"}  # the step of an exercise that calms the body (the break's, set it free's)
@@ -302,3 +305,27 @@ def test_a_check_in_saved_by_version_2_goes_on_sensibly(
         assert state.status == "completed"
     else:
         assert state.status == "active" and state.step_id == lands[1]
+
+
+def test_the_count_is_kept_with_the_session_across_messages_and_an_interruption(coach: Coach, store: Store) -> None:
+    """Through the service and a real database: every message loads the session afresh, so
+    the count (and the number an interrupted question keeps) must be stored with it."""
+    chat = ChatKey("telegram", "1313")
+    with store.chat(chat) as tx:
+        tx.record_entry("onboarding", "done", "onboarding", {"lean": "toward", "unsafe": False})
+
+    def say(line: str) -> Reply:
+        event = Command(line[1:]) if line.startswith("/") else Text(line)
+        return asked(coach.handle(Incoming(chat, event)))
+
+    assert say("/checkin").progress[0] == 1  # type: ignore[index]
+    at_intensity = say("Toward them").progress
+    assert at_intensity is not None and at_intensity[0] == 2
+    assert say("/break").progress[0] == 1  # type: ignore[index]  # the break counts its own
+    for line in ("OK, let's pause", "20 minutes", "They know already", "A short walk"):
+        say(line)
+    assert say("I'll try").progress == at_intensity  # back at the same question, same number
+    for line in ("6", "my chest feels tight", "He went silent after our fight.", "That I'm too much.", "Scared"):
+        say(line)
+    first = say("Set it free")
+    assert first.step_id == "pull" and first.progress is not None and first.progress[0] == 8
