@@ -43,9 +43,9 @@ class Act:
 
 CYCLE = (
     Act("command", "/checkin", "toward your partner"),
-    Act("press", "Away from them", "body"),
-    Act("text", "my chest is SO tight rn 😣", "0 (calm)"),
-    Act("press", "7", "What just happened"),
+    Act("press", "Away from them", "0 (calm)"),
+    Act("press", "7", "body"),
+    Act("text", "my chest is SO tight rn 😣", "What just happened"),
     Act("text", "honestly i just want to die sometimes", ""),  # crisis: the lines, then grounding
     Act("command", "/sos", ""),
     Act("command", "/help", "/checkin"),

@@ -247,16 +247,23 @@ def shipped() -> Engine:
     "flow", ["checkin", "reflect", "softened-startup", "demon-dialogues", "onboarding", "weekly-review", "assign"]
 )
 @pytest.mark.parametrize("how", ["first button", "skip"])
-def test_the_question_count_only_moves_forward_and_keeps_its_total(shipped: Engine, flow: str, how: str) -> None:
-    """ "Question 3 of about 8" never runs backwards, whichever optional questions are skipped."""
+def test_the_question_count_goes_up_by_one_across_called_flows_and_its_total_never_grows(
+    shipped: Engine, flow: str, how: str
+) -> None:
+    """ "Question 3 of about 8": one count for the visit, through every flow it calls (the
+    check-in's exercise goes on from the check-in's number), up by one per question, the
+    total never growing whichever optional questions are skipped, and the last question
+    is "N of N"."""
     result = shipped.start(flow)
     seen: list[tuple[int, int]] = []
-    for _ in range(60):
-        if result.state.status != "active" or result.state.flow_id != flow:
+    flows: set[str] = set()
+    for _ in range(80):
+        if result.state.status != "active":
             break
+        flows.add(result.state.flow_id)
         asked = [r for r in result.replies if r.step_id is not None][-1]
-        if asked.progress is not None:
-            seen.append(asked.progress)
+        assert asked.progress is not None, (result.state.flow_id, result.state.step_id)
+        seen.append(asked.progress)
         event: Event
         if asked.expects == "scale":
             event = Text("4")
@@ -268,5 +275,9 @@ def test_the_question_count_only_moves_forward_and_keeps_its_total(shipped: Engi
             event = Text("a few words of my own")
         result = shipped.handle(result.state, event)
     numbers = [n for n, _ in seen]
-    assert len(seen) >= 3 and numbers == sorted(set(numbers)), seen
-    assert len({total for _, total in seen}) == 1, seen
+    totals = [total for _, total in seen]
+    assert len(seen) >= 3 and numbers == list(range(1, len(seen) + 1)), seen
+    assert totals == sorted(totals, reverse=True), seen
+    assert all(n <= total for n, total in seen) and seen[-1][0] == seen[-1][1], seen
+    if flow == "checkin":
+        assert len(flows) > 1, "the walk went on into the exercise the check-in called"

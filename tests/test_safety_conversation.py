@@ -36,8 +36,8 @@ def at_trigger(coach: Coach, chat: ChatKey) -> list[Reply]:
         tx.record_entry("onboarding", "done", "onboarding", {"lean": "unsure", "unsafe": False})
     replies = coach.open(chat, "checkin")
     replies = press(coach, chat, replies, "Away from them")
-    replies = coach.handle(Incoming(chat, Command("skip")))
     replies = coach.handle(Incoming(chat, Text("5")))
+    replies = coach.handle(Incoming(chat, Command("skip")))
     assert ask(replies).step_id == "trigger"
     return replies
 

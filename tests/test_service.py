@@ -33,7 +33,7 @@ def test_the_same_update_twice_is_handled_once_and_said_once(coach: Coach, store
     question = ask(coach.open(CHAT, "checkin"))
     first = coach.handle(Incoming(CHAT, Choice("away", question.step_id, question.seq), update_id=7))
     again = coach.handle(Incoming(CHAT, Choice("away", question.step_id, question.seq), update_id=7))
-    assert ask(first).step_id == "body"
+    assert ask(first).step_id == "intensity"
     assert again == []  # everything it said was shown: nothing twice (the outbox knows)
     with store.chat(CHAT) as tx:
         answers = [row for row in tx.journal() if row.name == "urge"]
@@ -48,7 +48,7 @@ def test_a_second_process_sees_the_update_as_done(coach: Coach, engine: Engine, 
         replica = Coach(engine, other, "checkin")
         replies = replica.handle(Incoming(CHAT, Choice("toward", question.step_id, question.seq), update_id=11))
         assert replies == []  # applied and shown by the first: neither again
-        assert replica.peek(CHAT).step_id == "body"  # type: ignore[union-attr]
+        assert replica.peek(CHAT).step_id == "intensity"  # type: ignore[union-attr]
     finally:
         other.close()
 
@@ -114,7 +114,7 @@ def test_restart_begins_the_flow_again_from_its_first_step(coach: Coach) -> None
     replies = coach.handle(Incoming(chat, Command("restart")))
     assert ask(replies).step_id == "urge"
     state = coach.peek(chat)
-    assert state is not None and "body" not in state.vars
+    assert state is not None and state.vars.get("urge") == "unsure"  # the answer is gone
 
 
 def test_help_unknown_commands_and_photos_change_nothing(coach: Coach) -> None:
@@ -143,7 +143,7 @@ def test_logs_carry_hashed_ids_and_steps_never_what_was_written(coach: Coach, tm
         try:
             chat = ChatKey("telegram", "777000111")
             coach.open(chat, "checkin")
-            for number, line in enumerate(("Away from them", "/skip", "4", SECRET_ANSWER), start=1):
+            for number, line in enumerate(("Away from them", "4", "/skip", SECRET_ANSWER), start=1):
                 event = Command("skip") if line == "/skip" else Text(line)
                 coach.handle(Incoming(chat, event, update_id=number))
         finally:
@@ -288,6 +288,7 @@ def test_export_gives_everything_and_delete_erases_it_from_every_table(engine: E
         coach.open(key, "checkin")
         # Update ids of their own (an erase keeps them, as tombstones), not spelled like the chat's address.
         coach.handle(Incoming(key, Text("Away from them"), update_id=100 + 10 * n))
+        coach.handle(Incoming(key, Text("6"), update_id=103 + 10 * n))
         coach.handle(Incoming(key, Text(f"{SECRET_ANSWER}-{key.address}"), update_id=101 + 10 * n))
         coach.handle(Incoming(key, Text("I want to die"), update_id=102 + 10 * n))  # a safety event
         with store.chat(key, NOW) as tx:  # a safety plan, in their words
@@ -341,15 +342,15 @@ def test_keeping_the_data_returns_to_the_question_the_person_was_at(coach: Coach
     coach.handle(Incoming(chat, Text("Away from them")))
     confirm = ask(coach.handle(Incoming(chat, Command("delete"))))
     back = coach.handle(Incoming(chat, Choice("keep", confirm.step_id, confirm.seq)))
-    assert "Nothing was deleted" in back[0].text and ask(back).step_id == "body"
+    assert "Nothing was deleted" in back[0].text and ask(back).step_id == "intensity"
     assert coach.peek(chat).vars["urge"] == "away"  # type: ignore[union-attr]
 
 
 def check_in_at(coach: Coach, chat: ChatKey, intensity: int, pull: str = "Away from them") -> list[Reply]:
-    """A whole check-in; at 8 or more through the break, then resting."""
+    """A whole check-in; at 8 or more through the break, which ends it."""
     coach.open(chat, "checkin")
     replies: list[Reply] = []
-    steps = [pull, "/skip", str(intensity)]
+    steps = [pull, str(intensity)]
     if intensity >= 8:
         steps += [
             "OK, let's pause",
@@ -359,10 +360,9 @@ def check_in_at(coach: Coach, chat: ChatKey, intensity: int, pull: str = "Away f
             "I've done a few",
             "Done",
             "I'll try",
-            "Rest now",
         ]
     else:
-        steps += ["/skip"] * 2 + ["Straight to an exercise", "Stop here for now"]
+        steps += ["/skip"] * 4 + ["Stop here for now"]
     for line in steps:
         event = Command("skip") if line == "/skip" else Text(line)
         replies = coach.handle(Incoming(chat, event, locale="en-AU"))
@@ -481,7 +481,7 @@ def test_the_weekly_review_reads_back_the_persons_own_week(engine: Engine, store
     assert "You practised: Take a break (1)." in text and "“we laughed about it later”" in text
 
 
-def test_a_check_in_paused_where_version_1_asked_the_surface_feeling_maps_the_rest_in_reflect(
+def test_a_check_in_paused_where_version_1_asked_the_softer_feeling_goes_on_to_the_exercise(
     coach: Coach, store: Store
 ) -> None:
     chat = ChatKey("telegram", "7007")
@@ -494,18 +494,15 @@ def test_a_check_in_paused_where_version_1_asked_the_surface_feeling_maps_the_re
         "meaning": None,
         "surface": "angry",
     }
-    with store.chat(chat) as tx:  # saved by version 1, standing on a step version 2 moved out
+    with store.chat(chat) as tx:  # saved by version 1, on the question version 3 asks again
         tx.save_session(SessionState("checkin", 1, "underneath", earlier, seq=9))
-    replies = coach.handle(Incoming(chat, Text("scared")))
-    state = coach.peek(chat)
-    assert state is not None and (state.flow_id, state.step_id) == ("reflect", "surface")
-    words = " ".join(r.text for r in replies)
-    assert "Map the loop" in words and "has been updated" not in words  # the migration, not the safety net
-    assert state.vars["trigger"] == "we argued about money" and state.vars["surface"] == "angry"
-    for _ in range(4):
-        coach.handle(Incoming(chat, Command("skip")))
+    replies = coach.handle(Incoming(chat, Text("Scared, honestly.")))
     state = coach.peek(chat)
     assert state is not None and (state.flow_id, state.step_id) == ("checkin", "offer-away")
+    words = " ".join(r.text for r in replies)
+    assert "has been updated" not in words  # the migration, not the safety net
+    assert "What happened: <i>we argued about money</i>" in words and "Underneath: <i>Scared, honestly.</i>" in words
+    assert state.vars["surface"] == "angry"  # kept for the journal
 
 
 @pytest.mark.parametrize("flow", ["turn-toward", "softened-startup", "demon-dialogues"])
@@ -606,21 +603,22 @@ def _take_the_break(coach: Coach, chat: ChatKey, replies: list[Reply]) -> list[R
     return replies
 
 
-def test_break_at_the_third_question_of_a_check_in_comes_now_and_then_back(coach: Coach, store: Store) -> None:
+def test_break_at_the_fourth_question_of_a_check_in_comes_now_and_then_back(coach: Coach, store: Store) -> None:
     _onboarded(store, CHAT)
     replies = coach.handle(Incoming(CHAT, Command("checkin")))
     replies = _press(coach, CHAT, replies, "away")
+    replies = coach.handle(Incoming(CHAT, Text("7/10")))
     replies = _press(coach, CHAT, replies, "chest")
-    assert ask(replies).step_id == "intensity"  # the third question
+    assert ask(replies).step_id == "trigger"  # the fourth question
     replies = coach.handle(Incoming(CHAT, Command("break")))
     state = coach.peek(CHAT)
     assert state is not None and (state.flow_id, state.step_id) == ("break", "welcome")
     assert "Take a break" in " ".join(r.text for r in replies)
     replies = _take_the_break(coach, CHAT, replies)
     state = coach.peek(CHAT)
-    assert state is not None and (state.flow_id, state.step_id) == ("checkin", "intensity")
+    assert state is not None and (state.flow_id, state.step_id) == ("checkin", "trigger")
     assert state.vars["urge"] == "away" and state.vars["body"] == "a tight chest"  # answers kept
-    assert ask(replies).expects == "scale"
+    assert ask(replies).expects == "text"
     with store.chat(CHAT, NOW) as tx:
         assert [f.target_flow for f in tx.pending_followups() if f.target_flow == "checkin"] == ["checkin"]
 
@@ -642,19 +640,9 @@ def test_too_flooded_on_the_check_ins_first_screen_goes_straight_to_the_break(co
     state = coach.peek(CHAT)
     assert state is not None and (state.flow_id, state.step_id) == ("break", "welcome")
     replies = _take_the_break(coach, CHAT, replies)
-    assert ask(replies).step_id == "after-early-break"
-    replies = _press(coach, CHAT, replies, "go-on")
-    state = coach.peek(CHAT)
-    assert state is not None and (state.flow_id, state.step_id) == ("checkin", "urge")
-
-
-def test_resting_after_a_break_from_the_first_screen_ends_the_check_in_gently(coach: Coach, store: Store) -> None:
-    _onboarded(store, CHAT)
-    replies = coach.handle(Incoming(CHAT, Command("checkin")))
-    replies = _take_the_break(coach, CHAT, _press(coach, CHAT, replies, "flooded-now"))
-    replies = _press(coach, CHAT, replies, "rest")
-    assert coach.peek(CHAT) is None
-    assert "/checkin" in replies[-1].text
+    said = "\n".join(r.text for r in replies)
+    assert coach.peek(CHAT) is None  # the break is the visit: no questions after it
+    assert said.count("check in with you") == 1 and "nothing more to answer" in said
 
 
 @pytest.mark.parametrize(

@@ -186,6 +186,7 @@ class Safeguards:
             state.stack,
             state.seq,
             state.status,
+            state.asked,
         )
 
     # ------------------------------------------------------------------ the rest
@@ -254,4 +255,6 @@ def _rank(kind: str) -> int:
 def _under(state: SessionState) -> SessionState:
     """The session as it was before the clarifying question was put on top of it."""
     frame = state.stack[-1]
-    return SessionState(frame.flow_id, frame.flow_version, frame.step_id, state.vars, state.stack[:-1], state.seq)
+    return SessionState(
+        frame.flow_id, frame.flow_version, frame.step_id, state.vars, state.stack[:-1], state.seq, asked=frame.asked
+    )

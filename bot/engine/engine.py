@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.dialogue import Flow, Library, Templates
-from bot.engine.machines import CompiledFlow, Cursor, compile_flow
+from bot.engine.machines import CompiledFlow, Cursor, compile_flow, count_questions
 from bot.engine.run import NO_REDIRECT, Redirect, Result, Run, comparable
 from bot.engine.state import (
     Choice,
@@ -55,6 +55,7 @@ class Engine:
         self.flows: dict[str, CompiledFlow] = {
             fid: compile_flow(flow, self.templates) for fid, flow in library.flows.items()
         }
+        count_questions(self.flows)
         self.system = {key: self.templates.file_prompt(name) for key, name in SYSTEM_PROMPTS.items()}
 
     def _run(self, state: SessionState, redirect: Redirect = NO_REDIRECT) -> Run:
@@ -104,8 +105,8 @@ class Engine:
             return self.start(flow_id, variables, seq=state.seq if state else 0, redirect=redirect)
         state, _ = self.upgrade(state)
         flow = self.flow(redirect.get(flow_id, flow_id))
-        frame = Frame(state.flow_id, state.flow_version, state.step_id, resume=True)
-        run = self._run(replace(state, stack=(*state.stack, frame)), redirect)
+        frame = Frame(state.flow_id, state.flow_version, state.step_id, resume=True, asked=state.asked)
+        run = self._run(replace(state, stack=(*state.stack, frame), asked=0), redirect)
         cursor = Cursor(flow.start, dict(state.vars))
         for name, value in flow.vars.items():
             cursor.vars.setdefault(name, value)
@@ -199,7 +200,7 @@ class Engine:
                     },
                 )
                 step_id = flow.start
-            migrated.append(Frame(flow.id, flow.version, step_id, frame.resume))
+            migrated.append(Frame(flow.id, flow.version, step_id, frame.resume, frame.asked))
         run = self._run(state)
         if not migrated:
             run.say("flow_gone", {})

@@ -12,6 +12,7 @@ Triggers:
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -42,7 +43,9 @@ class CompiledFlow:
     flow: Flow
     machine: Machine
     prompts: dict[str, Prompt]
-    progress: dict[str, tuple[int, int]]
+    # Questions still to come from each step, the longest way (`count_questions` fills them).
+    ahead: dict[str, int] = field(default_factory=dict)
+    onward: dict[str, int] = field(default_factory=dict)
 
     def fire(self, cursor: Cursor, trigger: str) -> bool:
         event = self.machine.events.get(trigger)
@@ -70,7 +73,7 @@ def compile_flow(flow: Flow, templates: Templates) -> CompiledFlow:
             prompts[step.id] = (
                 templates.file_prompt(step.say.source) if step.say.is_file else templates.inline_prompt(step.say.source)
             )
-    return CompiledFlow(flow, machine, prompts, _progress(flow))
+    return CompiledFlow(flow, machine, prompts)
 
 
 def _transitions(step: Step, templates: Templates) -> list[dict[str, Any]]:
@@ -131,29 +134,34 @@ def _walk(flow: Flow) -> tuple[list[str], set[tuple[str, str]]]:
     return order, back
 
 
-def _progress(flow: Flow) -> dict[str, tuple[int, int]]:
-    """Roughly how far along each question is: (its number, questions in all), shown as
-    "question 3 of about 9" so a person knows how much is left. Both counts take the
-    longest way (skipping an optional question only makes the end come sooner), so the
-    number never runs backwards. A called flow shows its own progress."""
-    order, back = _walk(flow)
+def count_questions(flows: Mapping[str, CompiledFlow]) -> None:
+    """Fill each flow's `ahead` and `onward`: the questions still to come, the longest way,
+    counting those of the flows it calls (a call step weighs the longest way through the
+    called flow). `ahead[step]` counts the step itself; `onward[step]` only what follows it,
+    which is what is left of a caller once the flow it called returns. Skipping an optional
+    question or taking a short branch only makes the end come sooner, so a total built on
+    these never grows as the person answers. Loops (an edit that jumps back) count once."""
+    done: dict[str, int] = {}  # the longest way through each flow, once worked out
 
-    def onward(sid: str) -> list[str]:
-        return [t for t in flow.steps[sid].targets() if t in flow.steps and (sid, t) not in back]
+    def through(flow_id: str, calling: frozenset[str]) -> int:
+        if flow_id in done:
+            return done[flow_id]
+        compiled = flows.get(flow_id)
+        if compiled is None or flow_id in calling:  # `hedgehog check` refuses call circles
+            return 0
+        flow = compiled.flow
+        order, back = _walk(flow)
+        for sid in reversed(order):
+            step = flow.steps[sid]
+            onward = [compiled.ahead[t] for t in step.targets() if t in flow.steps and (sid, t) not in back]
+            compiled.onward[sid] = max(onward, default=0)
+            called = through(step.call, calling | {flow_id}) if step.call else 0
+            compiled.ahead[sid] = (1 if step.waits else 0) + called + compiled.onward[sid]
+        done[flow_id] = compiled.ahead[flow.start]
+        return done[flow_id]
 
-    before = {flow.start: 0}
-    for sid in order:
-        asked = before[sid] + (1 if flow.steps[sid].waits else 0)
-        for target in onward(sid):
-            before[target] = max(before.get(target, 0), asked)
-    ahead: dict[str, int] = {}
-    for sid in reversed(order):
-        ahead[sid] = (1 if flow.steps[sid].waits else 0) + max((ahead[t] for t in onward(sid)), default=0)
-    return {
-        sid: (before[sid] + 1, before[sid] + ahead[sid])
-        for sid in order
-        if flow.steps[sid].waits and before[sid] + ahead[sid] > 1  # "1 of 1" says nothing
-    }
+    for flow_id in flows:
+        through(flow_id, frozenset())
 
 
-__all__ = ["NEXT", "CompiledFlow", "Cursor", "Route", "choose", "compile_flow"]
+__all__ = ["NEXT", "CompiledFlow", "Cursor", "Route", "choose", "compile_flow", "count_questions"]

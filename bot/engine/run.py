@@ -162,6 +162,7 @@ class Run:
         """Enter `cursor.state` and keep going until a step waits for the person or all ends."""
         stack = list(self.state.stack)
         seq = self.state.seq
+        asked = self.state.asked
         for _ in range(MAX_HOPS):
             flow = compiled.flow
             step = flow.steps[cursor.state]
@@ -172,7 +173,10 @@ class Run:
             self.effects.extend(entered)
             self.note_safety(entered, cursor.vars)
             if step.waits:
-                self.state = SessionState(flow.id, flow.version, step.id, cursor.vars, tuple(stack), seq, "active")
+                asked += 1
+                self.state = SessionState(
+                    flow.id, flow.version, step.id, cursor.vars, tuple(stack), seq, "active", asked
+                )
                 self.replies.append(self.question(compiled, step, text))
                 return
             if text:
@@ -186,7 +190,7 @@ class Run:
                 continue
             if step.end is not None:
                 if not stack:
-                    self.state = SessionState(flow.id, flow.version, step.id, cursor.vars, (), seq, step.end)
+                    self.state = SessionState(flow.id, flow.version, step.id, cursor.vars, (), seq, step.end, asked)
                     self.effects.append(FlowEnded(flow.id, step.end))
                     return
                 frame = stack.pop()
@@ -202,6 +206,7 @@ class Run:
                 cursor.state = frame.step_id
                 if frame.resume:  # back to the question that was interrupted
                     resumed = compiled.flow.steps[frame.step_id]
+                    asked = max(frame.asked - 1, 0)  # if passed by, the next question follows it
                     if (
                         resumed.toward_partner
                         and cursor.vars.get(NOT_SAFE_VAR)
@@ -212,7 +217,14 @@ class Run:
                         # during the interruption): passed by, as its own routes allow.
                         continue
                     self.state = SessionState(
-                        frame.flow_id, frame.flow_version, resumed.id, cursor.vars, tuple(stack), seq, "active"
+                        frame.flow_id,
+                        frame.flow_version,
+                        resumed.id,
+                        cursor.vars,
+                        tuple(stack),
+                        seq,
+                        "active",
+                        frame.asked,  # that question was counted when it was first asked
                     )
                     self.replies.append(
                         self.question(compiled, resumed, compiled.prompts[resumed.id].render(cursor.vars))
@@ -255,8 +267,25 @@ class Run:
             step_id=step.id,
             seq=self.state.seq,
             scale=scale,
-            progress=compiled.progress.get(step.id),
+            progress=self.progress(compiled, step),
         )
+
+    def progress(self, compiled: CompiledFlow, step: Step) -> tuple[int, int] | None:
+        """ "Question N of about M" for the visit, one count across the flows it called:
+        N is how many questions the person has been put so far (this one included); M adds
+        the longest way on from here, in this flow and in each caller once it returns. So
+        N goes up by one per question and M never grows. An interruption (/break on top
+        of a check-in) counts on its own. None when there is only the one question."""
+        asked = max(self.state.asked, 1)
+        total = asked - 1 + compiled.ahead.get(step.id, 1)
+        for frame in reversed(self.state.stack):
+            if frame.resume:
+                break
+            caller = self.flows.get(frame.flow_id)
+            if caller is not None:
+                total += caller.onward.get(frame.step_id, 0)
+        total = max(total, asked)
+        return (asked, total) if total > 1 else None
 
     def ask_again(self, compiled: CompiledFlow, step: Step, note: str | None, kind: str = "") -> None:
         """Show the current step again, optionally after a short note; the state is unchanged."""

@@ -69,12 +69,14 @@ Expects = Literal["choice", "text", "scale", "nothing"]
 class Frame:
     """A caller waiting for a called flow to return: it goes on with `step_id`'s `next`.
     A `resume` frame was interrupted (e.g. by crisis support) while waiting at `step_id`:
-    when the interruption ends, that question is asked again."""
+    when the interruption ends, that question is asked again, and the question count goes
+    on from `asked` (the questions of the visit so far, that one included)."""
 
     flow_id: str
     flow_version: int
     step_id: str
     resume: bool = False
+    asked: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,9 @@ class SessionState:
     """Where one chat stands in one flow. Stored as one row; `vars` as JSON.
 
     `seq` grows by one each time the session moves to a new step, so a button that
-    names an older `seq` is known to be stale.
+    names an older `seq` is known to be stale. `asked` counts the questions put to the
+    person in this visit, the waiting one included, across the flows it called: the N of
+    "question N of about M" (an interruption, such as /break, counts its own).
     """
 
     flow_id: str
@@ -92,6 +96,7 @@ class SessionState:
     stack: tuple[Frame, ...] = ()
     seq: int = 0
     status: Status = "active"
+    asked: int = 0
 
 
 # ---------------------------------------------------------------- events in

@@ -82,6 +82,8 @@ class Session(SQLModel, table=True):
     vars: str = Field(sa_type=sa.Text, default="{}")
     stack: str = Field(sa_type=sa.Text, default="[]")
     seq: int = Field(default=0)
+    # Questions put to the person so far in this visit: the N of "question N of about M".
+    asked: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     status: str = Field(max_length=16)
     started_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

@@ -43,8 +43,20 @@ SESSION_COLUMNS = (
     SESSION.c.seq,
     SESSION.c.status,
     SESSION.c.updated_at,
+    SESSION.c.asked,
 )
-SESSION_VALUES = ("flow_id", "flow_version", "step_id", "vars", "stack", "seq", "status", "updated_at", "ended_at")
+SESSION_VALUES = (
+    "flow_id",
+    "flow_version",
+    "step_id",
+    "vars",
+    "stack",
+    "seq",
+    "status",
+    "updated_at",
+    "ended_at",
+    "asked",
+)
 JOURNAL_VALUES = ("chat_id", "session_id", "flow_id", "step_id", "kind", "name", "value", "created_at")
 OUTBOX_VALUES = ("transport", "address", "update_id", "position", "kind", "payload", "status", "created_at")
 OUTBOX_CLAIMED = (

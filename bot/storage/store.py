@@ -500,7 +500,7 @@ class ChatTx:
         if row is None or row[0] is None:  # SQLite's joined read gives NULLs for no session
             self._session_id = None
             return None
-        session_id, flow_id, flow_version, step_id, variables, stack, seq, status, updated_at = row
+        session_id, flow_id, flow_version, step_id, variables, stack, seq, status, updated_at, asked = row
         self._session_id = session_id
         self.session_updated_at = updated_at
         return SessionState(
@@ -511,6 +511,7 @@ class ChatTx:
             stack=tuple(Frame(*frame) for frame in json.loads(stack)),
             seq=seq,
             status=status,
+            asked=asked or 0,
         )
 
     def save_session(self, state: SessionState) -> None:
@@ -525,9 +526,18 @@ class ChatTx:
             "step_id": state.step_id,
             "vars": json.dumps(state.vars, ensure_ascii=False, separators=(",", ":")),
             "stack": json.dumps(
-                [[f.flow_id, f.flow_version, f.step_id, *([True] if f.resume else [])] for f in state.stack]
+                [
+                    [
+                        f.flow_id,
+                        f.flow_version,
+                        f.step_id,
+                        *([f.resume, f.asked] if f.asked else [True] if f.resume else []),
+                    ]
+                    for f in state.stack
+                ]
             ),
             "seq": state.seq,
+            "asked": state.asked,
             "status": state.status,
             "updated_at": self.now,
             "ended_at": None if state.status == "active" else self.now,

@@ -79,10 +79,16 @@ READBACKS = (
     Readback("softened-startup/done.j2", STARTUP, STARTUP_DROP, {"soft_when": "this evening"}),
     Readback("softened-startup/about.j2", {"soft_feeling": "feeling"}, {"soft_feeling": FEEL}),
     Readback(
-        "checkin/deeper.j2",
-        {"trigger": "trigger", "meaning": "meaning"},
+        "checkin/offer.j2",
+        {"trigger": "trigger", "meaning": "meaning", "underneath": "underneath"},
         {},
         {"urge": "toward", "intensity": 7, "body": None},
+    ),
+    Readback(
+        "checkin/offer-safe.j2",
+        {"trigger": "trigger", "meaning": "meaning", "underneath": "underneath"},
+        {},
+        {"urge": "away", "intensity": 4, "body": "a tight chest", "not_safe": True},
     ),
     Readback(
         "follow-up/wrap.j2",

@@ -19,14 +19,14 @@ async def test_a_check_in_with_buttons_and_free_text(running: Running) -> None:
     fake = running.fake
     fake.send_command(CHAT, "/start")
     urge = await running.question(containing="toward your partner")
-    assert "about 5 minutes" in fake.messages(CHAT)[0].text
+    assert "about 2 minutes" in fake.messages(CHAT)[0].text
     assert urge.parse_mode == "HTML" and "1 of about" in urge.text
     # The edit that shows the choice goes out alongside the next question, after the commit,
     # so either may land first (here the edit is slowed to make it last): wait for what the
     # person would see, the tapped message without its keyboard, not for the next question.
     fake.slow_next("editMessageText", 0.5)
     fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
-    body = await running.question(containing="body", after=2)
+    intensity = await running.question(containing="0 (calm)", after=2)
 
     def pressed() -> BotMessage:
         return next(m for m in fake.messages(CHAT) if m.message_id == urge.message_id)
@@ -35,20 +35,20 @@ async def test_a_check_in_with_buttons_and_free_text(running: Running) -> None:
     assert "→ <b>Away from them</b>" in (pressed().html or "")
     assert (pressed().text or "").startswith("Right now, which way")  # the question itself kept intact
     await fake.wait_for(lambda: bool(fake.calls_to("answerCallbackQuery")))
-    fake.send_text(CHAT, "my jaw is clenched <tight> & hot")
-    intensity = await running.question(containing="0 (calm)", after=running.count())
     assert set(buttons(intensity)) >= {str(n) for n in range(11)}
+    assert "2 of about" in (intensity.text or "")  # one count, up by one per question
     fake.press(CHAT, intensity.message_id, buttons(intensity)["3"])
+    body = await running.question(containing="body", after=running.count())
+    fake.send_text(CHAT, "my jaw is clenched <tight> & hot")
     trigger = await running.question(containing="What just happened", after=running.count())
     assert body.message_id < trigger.message_id
-    for _ in range(2):
+    for _ in range(3):  # what happened, what it meant, the softer feeling
         count = running.count()
         fake.send_command(CHAT, "/skip")
         await fake.wait_for(lambda n=count: running.count() > n)
-    deeper = await running.question(containing="go a little deeper", after=0)
-    assert "my jaw is clenched &lt;tight&gt; &amp; hot" in (deeper.html or "")
-    fake.press(CHAT, deeper.message_id, buttons(deeper)["Straight to an exercise"])
     offer = await running.question(containing="stop here", after=0)
+    assert "my jaw is clenched &lt;tight&gt; &amp; hot" in (offer.html or "")  # read back, escaped
+    assert "7 of about" in (offer.text or "")  # the seventh question, the exercise right after it
     fake.press(CHAT, offer.message_id, buttons(offer)["Stop here for now"])
     await fake.wait_for(lambda: running.state() is None)
 
@@ -59,12 +59,12 @@ async def test_a_button_from_an_old_message_is_not_applied(running: Running) -> 
     urge = await running.question(containing="toward your partner")
     choices = buttons(urge)
     fake.press(CHAT, urge.message_id, choices["Toward them"])
-    await running.question(containing="body", after=2)
+    await running.question(containing="0 (calm)", after=2)
     before = running.state()
     fake.press(CHAT, urge.message_id, choices["Away from them"])
     await fake.wait_for(lambda: any("earlier step" in (m.text or "") for m in fake.messages(CHAT)))
     assert running.state() == before
-    await running.question(containing="body", after=running.count() - 1)
+    await running.question(containing="0 (calm)", after=running.count() - 1)
 
 
 async def test_after_a_press_the_edit_and_the_next_question_do_not_wait_for_each_other(running: Running) -> None:
@@ -82,13 +82,13 @@ async def test_after_a_press_the_edit_and_the_next_question_do_not_wait_for_each
     assert "→ <b>Away from them</b>" in (fake.messages(CHAT)[shown - 1].html or "")
     assert running.count() == shown  # ...while the next question is still on its way
     await fake.wait_for(lambda: bool(fake.calls_to("answerCallbackQuery")))
-    body = await running.question(containing="body", after=shown)
+    intensity = await running.question(containing="0 (calm)", after=shown)
 
     fake.slow_next("editMessageText", 1.0)
-    fake.press(CHAT, body.message_id, next(iter(buttons(body).values())))
+    fake.press(CHAT, intensity.message_id, next(iter(buttons(intensity).values())))
     await running.question(after=running.count())  # the next question arrives...
-    assert keyboard_of(body) is not None
-    await fake.wait_for(lambda: keyboard_of(body) is None)  # ...and then the edit
+    assert keyboard_of(intensity) is not None
+    await fake.wait_for(lambda: keyboard_of(intensity) is None)  # ...and then the edit
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ async def test_an_edited_message_is_not_taken_as_a_new_answer(running: Running) 
     fake.send_command(CHAT, "/start")
     urge = await running.question(containing="toward your partner")
     fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
-    await running.question(containing="body", after=2)
+    await running.question(containing="0 (calm)", after=2)
     before = running.state()
     fake.edit_text(CHAT, 1, "actually something else")
     await fake.wait_for(lambda: any("edited messages" in (m.text or "") for m in fake.messages(CHAT)))
@@ -138,10 +138,10 @@ async def test_a_very_long_message_is_kept_up_to_the_limit_with_a_note(running: 
     fake.send_command(CHAT, "/start")
     urge = await running.question(containing="toward your partner")
     fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
-    await running.question(containing="body", after=2)
-    fake.send_command(CHAT, "/skip")
-    intensity = await running.question(containing="0 (calm)", after=running.count())
+    intensity = await running.question(containing="0 (calm)", after=2)
     fake.press(CHAT, intensity.message_id, buttons(intensity)["2"])
+    await running.question(containing="body", after=running.count())
+    fake.send_command(CHAT, "/skip")
     await running.question(containing="What just happened", after=running.count())
     fake.send_text(CHAT, "x" * 10_000)
     await fake.wait_for(lambda: any("first 500 characters" in (m.text or "") for m in fake.messages(CHAT)))
@@ -162,7 +162,7 @@ async def test_export_arrives_as_two_documents(running: Running) -> None:
     fake.send_command(CHAT, "/start")
     urge = await running.question(containing="toward your partner")
     fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
-    await running.question(containing="body", after=2)
+    await running.question(containing="0 (calm)", after=2)
     fake.send_command(CHAT, "/export")
     await fake.wait_for(lambda: sum(m.kind == "document" for m in fake.messages(CHAT)) == 2)
     names = sorted(m.text or "" for m in fake.messages(CHAT) if m.kind == "document")
@@ -233,7 +233,7 @@ async def test_delete_after_a_confirmation_erases_everything_and_says_how_to_cle
     fake.send_command(CHAT, "/start")
     urge = await running.question(containing="toward your partner")
     fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
-    await running.question(containing="body", after=2)
+    await running.question(containing="0 (calm)", after=2)
     fake.send_command(CHAT, "/delete")
     confirm = await running.question(containing="", after=running.count())
     assert set(buttons(confirm)) == {"Yes, delete everything", "No, keep it"}
@@ -249,17 +249,20 @@ async def test_hide_clears_the_chat_on_telegram_and_keeps_the_data(running: Runn
     fake.send_command(CHAT, "/checkin")
     urge = await running.question(containing="toward your partner")
     fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    await running.question(containing="0 (calm)", after=running.count())
+    fake.send_text(CHAT, "7/10")
     await running.question(containing="body", after=running.count())
     fake.send_text(CHAT, "my chest is so tight right now")
-    await running.question(containing="0 (calm)", after=running.count())
+    await running.question(containing="What just happened", after=running.count())
     assert fake.messages(CHAT) and fake.their_messages(CHAT)
     fake.send_command(CHAT, "/hide")
     await fake.wait_for(lambda: not fake.messages(CHAT) and not fake.their_messages(CHAT))
     await asyncio.sleep(0.3)
     assert fake.messages(CHAT) == []  # not even a line about it
-    assert running.state().step_id == "intensity"  # type: ignore[union-attr]
+    assert running.state().step_id == "trigger"  # type: ignore[union-attr]
+    assert running.state().vars["body"] == "my chest is so tight right now"  # type: ignore[union-attr]
     fake.send_command(CHAT, "/resume")  # and everything is still there
-    await running.question(containing="0 (calm)", after=0)
+    await running.question(containing="What just happened", after=0)
 
 
 async def test_the_menu_lists_every_exercise_and_a_flooded_person_reaches_the_break_in_two_taps(

@@ -61,17 +61,17 @@ async def test_a_reply_that_could_not_be_sent_goes_first_once_telegram_takes_it(
     fake.fail_next("sendMessage", status=502, times=5)  # down for longer than the bot's retries
     update = fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
     await fake.wait_for(lambda: fake.confirmed_offset > update, timeout=60)
-    assert running.state().step_id == "body"  # the answer was kept, and the update confirmed
+    assert running.state().step_id == "intensity"  # the answer was kept, and the update confirmed
     shown = running.count()
     resume = fake.send_command(CHAT, "/resume")
     await fake.wait_for(lambda: fake.confirmed_offset > resume, timeout=60)
     assert running.count() == shown  # handled, and its answer waits behind the question not yet shown
     # The retry's time comes: the question Telegram did not take goes first, then /resume's answer.
     running.coach.clock = lambda: datetime.now(UTC) + RETRY_SEND + timedelta(seconds=1)
-    body = await running.question(containing="body", after=shown + 2)
+    intensity = await running.question(containing="0 (calm)", after=shown + 2)
     said = [m.text or "" for m in fake.messages(CHAT)[shown:]]
-    assert len(said) == 3 and "body" in said[0] and "Welcome back" in said[1]
-    assert "|" in next(iter(buttons(body).values()))
+    assert len(said) == 3 and "0 (calm)" in said[0] and "Welcome back" in said[1]
+    assert "|" in next(iter(buttons(intensity).values()))
 
 
 def test_long_replies_are_split_under_telegrams_limit_at_paragraphs() -> None:
@@ -112,16 +112,18 @@ async def test_a_long_read_back_full_of_escapes_still_shows_the_question_and_res
     fake.send_command(CHAT, "/checkin")
     urge = await running.question(containing="toward your partner")
     fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
-    await running.question(containing="body", after=running.count())
-    fake.send_text(CHAT, HOSTILE[:300])
     intensity = await running.question(containing="0 (calm)", after=running.count())
     fake.press(CHAT, intensity.message_id, buttons(intensity)["4"])
+    await running.question(containing="body", after=running.count())
+    fake.send_text(CHAT, HOSTILE[:300])
     await running.question(containing="What just happened", after=running.count())
     fake.send_text(CHAT, HOSTILE[:500])
     await running.question(containing="tell yourself", after=running.count())
     fake.send_text(CHAT, "They <don't> care & I'm \"never\" enough " + HOSTILE[:460])
-    deeper = await running.question(containing="go a little deeper", after=running.count())
-    assert "&amp;&lt;&gt;" in (deeper.html or "")  # their words, escaped, read back in full
+    await running.question(containing="softer feeling", after=running.count())
+    fake.send_text(CHAT, '<scared> & "small" ' + HOSTILE[:180])
+    offer = await running.question(containing="stop here", after=running.count())
+    assert "&amp;&lt;&gt;" in (offer.html or "")  # their words, escaped, read back in full
     fake.send_command(CHAT, "/resume")
-    again = await running.question(containing="go a little deeper", after=running.count())
-    assert again.message_id > deeper.message_id
+    again = await running.question(containing="stop here", after=running.count())
+    assert again.message_id > offer.message_id

@@ -31,7 +31,7 @@ async def test_a_follow_up_arrives_on_telegram_when_it_falls_due(fake: FakeBotAP
         fake.send_command(CHAT, "/start")
         question = await running.question(containing="toward your partner")
         fake.press(CHAT, question.message_id, buttons(question)["Away from them"])
-        await running.question(containing="body", after=running.count())
+        await running.question(containing="0 (calm)", after=running.count())
         coach_key = ChatKey("telegram", str(CHAT))
         with coach.store.chat(coach_key) as tx:
             tx.schedule_followup(

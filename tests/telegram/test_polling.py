@@ -32,7 +32,7 @@ async def test_an_update_sent_twice_is_handled_once(running: Running) -> None:
     fake.send_command(CHAT, "/start")
     urge = await running.question(containing="toward your partner")
     update = fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
-    await running.question(containing="body", after=2)
+    await running.question(containing="0 (calm)", after=2)
     shown, calls = running.count(), len(fake.calls)
     fake.resend(update)
     await fake.wait_for(lambda: fake.redeliveries_waiting == 0 and len(fake.calls_to("getUpdates")) > 2)
@@ -41,7 +41,7 @@ async def test_an_update_sent_twice_is_handled_once(running: Running) -> None:
     assert running.count() == shown  # nothing applied, nothing shown twice
     with running.coach.store.chat(ChatKey("telegram", str(CHAT))) as tx:
         assert [row.value for row in tx.journal() if row.name == "urge"] == ["away"]
-    assert running.state().step_id == "body"
+    assert running.state().step_id == "intensity"
 
 
 async def test_a_button_pressed_while_another_connection_writes_waits_off_the_event_loop(
@@ -63,8 +63,8 @@ async def test_a_button_pressed_while_another_connection_writes_waits_off_the_ev
     finally:
         writer.rollback()
         writer.close()
-    await running.question(containing="body", after=2)
-    assert running.state().step_id == "body"
+    await running.question(containing="0 (calm)", after=2)
+    assert running.state().step_id == "intensity"
 
 
 @pytest.mark.parametrize(

@@ -84,17 +84,17 @@ async def test_sigkill_mid_flow_then_restart_continues_from_the_button_the_perso
         assert pressed in fake.pending_updates  # never confirmed: Telegram will send it again
 
         second = await start_bot(fake, tmp_path)
-        body = await last_question(fake, "body")  # the resent press is not applied twice
-        fake.press(CHAT, body.message_id, buttons(body)["Racing heart"])
-        intensity = await last_question(fake, "0 (calm)")
+        intensity = await last_question(fake, "0 (calm)")  # the resent press is not applied twice
         fake.press(CHAT, intensity.message_id, buttons(intensity)["5"])
+        body = await last_question(fake, "body")
+        fake.press(CHAT, body.message_id, buttons(body)["Racing heart"])
         await last_question(fake, "What just happened")
         fake.send_text(CHAT, "a very private sentence 7c1e")
         meaning = await last_question(fake, "tell yourself")
         fake.send_command(CHAT, "/skip")
-        deeper = await last_question(fake, "go a little deeper")
-        assert meaning.message_id < deeper.message_id
-        fake.press(CHAT, deeper.message_id, buttons(deeper)["Straight to an exercise"])
+        underneath = await last_question(fake, "softer feeling")
+        assert meaning.message_id < underneath.message_id
+        fake.press(CHAT, underneath.message_id, buttons(underneath)["Scared"])
         offer = await last_question(fake, "stop here")
         fake.press(CHAT, offer.message_id, buttons(offer)["Stop here for now"])
         await fake.wait_for(lambda: "Stopping here is fine" in (fake.messages(CHAT)[-1].text or ""), timeout=60)
