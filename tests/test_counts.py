@@ -123,30 +123,28 @@ def live_the_week(w: Week_) -> None:
     w.say(
         SAM,
         "Toward them",
-        "Tight chest",
         "7",
+        "Tight chest",
         "He went silent after our fight and hasn't answered my texts for 3 hours.",
     )
-    w.say(SAM, "that he's done with me", "Straight to an exercise", "Set it free", "I want to text him like 10 times")
+    w.say(SAM, "that he's done with me", "Scared", "Set it free", "I want to text him like 10 times")
     w.say(SAM, "OK", "Use this one", "Slow breathing", "Done", "Something I enjoy", "1 hour", "I'll try")
     assert w.coach.peek(SAM) is None
     # Wednesday: the reminder's check-in at 4, restarted before its offer and left there.
     w.at(2, 19, 0)
     w.reminder()
-    w.say(SAM, "Away from them", "/skip", "4", "/restart")
-    # Thursday night: the reminder's check-in at 9: the break, then Turn toward; the old one stopped.
+    w.say(SAM, "Away from them", "4", "/restart")
+    # Thursday night: the reminder's check-in at 9: the break, which is the whole visit;
     w.at(3, 21, 15)
     w.reminder()
-    w.say(SAM, "Toward them", "Racing heart", "9", "OK, let's pause", "20 minutes", "I can't say it now")
-    w.say(SAM, "Slow breathing", "I've done a few", "Done", "I'll try", "Carry on gently", "/skip", "/skip")
-    w.say(SAM, "Straight to an exercise", "Turn toward", "Yes, I feel safe", "Share one sentence")
-    w.say(SAM, "I miss you when we're apart", "Now")
+    w.say(SAM, "Toward them", "9", "OK, let's pause", "20 minutes", "I can't say it now")
+    w.say(SAM, "Slow breathing", "I've done a few", "Done", "I'll try")
     w.say(SAM, "/stop")  # what /restart left open underneath
     assert w.coach.peek(SAM) is None
     # Friday: a check-in at 6 that reaches its offer; Turn toward is replaced by violence support.
     w.at(4, 18, 30)
     w.reminder()
-    w.say(SAM, "Away from them", "/skip", "6", "he stopped talking to me again", "/skip", "Straight to an exercise")
+    w.say(SAM, "Away from them", "6", "/skip", "he stopped talking to me again", "/skip", "/skip")
     w.say(SAM, "Turn toward", "Yes, I feel safe", "Share one sentence")
     crisis = w.say(SAM, "honestly he shoved me into the wall last night and I'm scared of him")
     assert "someone may be hurting, threatening or frightening you" in crisis
@@ -157,7 +155,7 @@ def live_the_week(w: Week_) -> None:
     # Saturday morning: a check-in at 5, stopped before its offer.
     w.at(5, 10, 5)
     w.reminder()
-    w.say(SAM, "Toward them", "Tight chest", "5", "/stop")
+    w.say(SAM, "Toward them", "5", "Tight chest", "/stop")
     w.at(6, 19, 0)  # Sunday evening
 
 
@@ -169,7 +167,7 @@ def test_every_view_of_one_week_says_the_same_numbers(week: Week_) -> None:
     said = plain(progress.text)
     assert "3 check-ins so far. Which way the pull went: toward them 2, away from them 1." in said
     assert "• 23 Nov: 3, 7.3" in said
-    assert "Exercises done to the end: Set it free (1), Take a break (1), Turn toward (1)." in said
+    assert "Exercises done to the end: Set it free (1), Take a break (1)." in said
     [chart] = progress.attachments
     drawn = Progress(3, [("Toward them", 2), ("Away from them", 1)], [Week("23 Nov", 3, 7.3)])
     assert chart.content == progress_png(drawn)  # one bar of 3, the pull at 7.3, 2 toward and 1 away
@@ -178,7 +176,7 @@ def test_every_view_of_one_week_says_the_same_numbers(week: Week_) -> None:
     review = week.say(SAM, "/review")
     assert "3 check-ins: 2 toward them, 1 away from them." in review
     assert "The pull averaged 7.3 out of 10; 1 time it was 8 or more." in review
-    assert "You practised: Set it free (1), Take a break (1), Turn toward (1)." in review
+    assert "You practised: Set it free (1), Take a break (1)." in review
     week.say(SAM, "/stop")
 
     # The therapist Sam shares with.
@@ -186,11 +184,11 @@ def test_every_view_of_one_week_says_the_same_numbers(week: Week_) -> None:
     client = week.say(ANA, "/client Sam")
     assert "3 of 7 done (due): 24 Nov, 26 Nov, 27 Nov." in client
     assert "Intensity: 4" not in client and "Intensity: 5" not in client  # the restarted and the stopped one
-    assert "I miss you when we're apart" in client and "shoved" not in client
+    assert "shoved" not in client
 
     # The export: the letter and the JSON.
     letter, data = week.files()
-    assert "So far: 3 check-ins; 3 exercises done to the end: Set it free (1), Take a break (1), Turn toward (1)." in (
+    assert "So far: 3 check-ins; 2 exercises done to the end: Set it free (1), Take a break (1)." in (
         letter
     )
     assert "On average the pull was 7.3 out of 10 when you checked in." in letter
@@ -199,7 +197,7 @@ def test_every_view_of_one_week_says_the_same_numbers(week: Week_) -> None:
     tuesday = "You noticed a pull toward them, about 7 out of 10. This check-in counts. You finished Set it free."
     thursday = (
         "You noticed a pull toward them, about 9 out of 10. This check-in counts. "
-        "You finished Take a break. You finished Turn toward."
+        "You finished Take a break."
     )
     friday_said = "You noticed a pull away from them, about 6 out of 10. This check-in counts."
     for day, sentence in (
@@ -213,7 +211,7 @@ def test_every_view_of_one_week_says_the_same_numbers(week: Week_) -> None:
     assert "Done on Tuesday 24 November, Thursday 26 November and Friday 27 November." in letter
     counted = data["counted"]
     assert isinstance(counted, dict)
-    assert len(counted["checkins"]) == 3 and len(counted["exercises"]) == 3
+    assert len(counted["checkins"]) == 3 and len(counted["exercises"]) == 2
 
 
 def test_the_letter_is_in_plain_words_and_quotes_the_person(week: Week_) -> None:
