@@ -280,7 +280,7 @@ def _preview(args: argparse.Namespace, settings: Settings) -> int:
     elif args.coverage:
         raise ConfigError(f"{args.coverage} does not exist: make it with `hedgehog coverage --json {args.coverage}`.")
     templates = Templates(settings.prompts_dir)
-    progress = {fid: compiled.progress for fid, compiled in Engine(library, templates).flows.items()}
+    progress = {fid: (c.ahead, c.onward) for fid, c in Engine(library, templates).flows.items()}
     exported = export(library, templates, SYSTEM_PROMPTS, Path.cwd(), args.flows, coverage, progress)
     for line in exported.skipped:
         print(f"hedgehog: left out {line}", file=sys.stderr)

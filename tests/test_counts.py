@@ -188,17 +188,12 @@ def test_every_view_of_one_week_says_the_same_numbers(week: Week_) -> None:
 
     # The export: the letter and the JSON.
     letter, data = week.files()
-    assert "So far: 3 check-ins; 2 exercises done to the end: Set it free (1), Take a break (1)." in (
-        letter
-    )
+    assert "So far: 3 check-ins; 2 exercises done to the end: Set it free (1), Take a break (1)." in (letter)
     assert "On average the pull was 7.3 out of 10 when you checked in." in letter
     assert letter.count("This check-in counts.") == 3
     assert letter.count("so it isn't counted") == 2  # Wednesday's restarted one, Saturday's stopped one
     tuesday = "You noticed a pull toward them, about 7 out of 10. This check-in counts. You finished Set it free."
-    thursday = (
-        "You noticed a pull toward them, about 9 out of 10. This check-in counts. "
-        "You finished Take a break."
-    )
+    thursday = "You noticed a pull toward them, about 9 out of 10. This check-in counts. You finished Take a break."
     friday_said = "You noticed a pull away from them, about 6 out of 10. This check-in counts."
     for day, sentence in (
         ("Tuesday 24 November", tuesday),

@@ -51,11 +51,12 @@ def export(
     root: Path,
     only: Sequence[str] = (),
     coverage: JSON = None,
-    progress: Mapping[str, Mapping[str, tuple[int, int]]] | None = None,
+    progress: Mapping[str, tuple[Mapping[str, int], Mapping[str, int]]] | None = None,
 ) -> Export:
     """The JSON the page plays. `system` names the engine's own words (re-asks and notes)
-    by key; `only` limits the flows shown (the flows they call come too); `progress` is the
-    engine's "3 of about 9" per question, by flow and step, which Telegram shows under it."""
+    by key; `only` limits the flows shown (the flows they call come too); `progress` holds,
+    by flow, the engine's `ahead` and `onward` counts per step, from which the page works out
+    "3 of about 9" for the visit as the engine does (Telegram shows it under the question)."""
     compiler = Compiler(templates)
     result = Export({})
     for key, name in system.items():
@@ -69,7 +70,9 @@ def export(
         flow = library.flows[flow_id]
         try:
             flows[flow_id] = _flow(flow, compiler, templates, root)
-            flows[flow_id]["progress"] = {sid: list(pair) for sid, pair in (progress or {}).get(flow_id, {}).items()}
+            ahead, onward = (progress or {}).get(flow_id, ({}, {}))
+            flows[flow_id]["ahead"] = dict(ahead)
+            flows[flow_id]["onward"] = dict(onward)
         except Unsupported as exc:
             result.skipped.append(f"flow '{flow_id}': {exc}")
     sources: dict[str, JSON] = {}

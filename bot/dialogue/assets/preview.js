@@ -433,7 +433,7 @@
     start(flowId, given) {
       const id = redirectFor(flowId, given || {});
       const flow = flowOf(id);
-      this.state = { flow: id, step: flow.start, vars: {}, stack: [], status: "active" };
+      this.state = { flow: id, step: flow.start, vars: {}, stack: [], status: "active", asked: 0 };
       const vars = Object.assign({}, flow.vars, given || {});
       this.ui.started(id);
       this.enter(id, flow.start, vars);
@@ -532,6 +532,7 @@
 
     enter(flowId, stepId, vars) {
       const stack = this.state.stack.slice();
+      let asked = this.state.asked || 0;
       for (let hop = 0; hop < MAX_HOPS; hop++) {
         const flow = flowOf(flowId);
         const step = flow.steps[stepId];
@@ -543,7 +544,8 @@
           if (effect.kind === "clear_unsafe") vars.not_safe = false;
         }
         if (step.waits) {
-          this.state = { flow: flowId, step: step.id, vars, stack, status: "active" };
+          asked += 1;
+          this.state = { flow: flowId, step: step.id, vars, stack, status: "active", asked };
           this.ui.question(flowId, step, text);
           return;
         }
@@ -562,7 +564,7 @@
         }
         if (step.end) {
           if (!stack.length) {
-            this.state = { flow: flowId, step: step.id, vars, stack, status: step.end };
+            this.state = { flow: flowId, step: step.id, vars, stack, status: step.end, asked };
             this.ui.ended(flowId, step);
             return;
           }
@@ -577,7 +579,7 @@
         this.ui.took(flowId, here.id, taken, here.call ? "after " + here.call : "next");
         stepId = taken.to;
       }
-      this.state = { flow: flowId, step: stepId, vars, stack: [], status: "stopped" };
+      this.state = { flow: flowId, step: stepId, vars, stack: [], status: "stopped", asked };
       this.ui.bot("(the flow did not come to rest: a loop of messages)", { error: true });
     }
 
@@ -722,7 +724,7 @@
       if (step.scale) for (let v = step.scale.low; v <= step.scale.high; v++) add(String(v), String(v));
       if (step.ask && step.ask.skippable) add(DATA.skip.id, DATA.skip.label);
       if (row.children.length) m.insertBefore(row, m.lastChild);
-      const progress = flowOf(flowId).progress[step.id];
+      const progress = this.progress(flowId, step);
       if (progress) {
         // Telegram shows it under the question (bot/transports/telegram/render.py, with_progress).
         const p = el("div", "progress");
@@ -735,6 +737,21 @@
       this.showWhere(flowId, step);
       if (!again) this.drawGraph(flowId, step.id);
       else this.drawGraph(flowId, step.id);
+    }
+
+    // "Question N of about M" for the visit, as bot/engine/run.py `progress` works it out:
+    // N questions put so far (this one included), M adds the longest way on from here, in
+    // this flow and in each caller once it returns.
+    progress(flowId, step) {
+      const state = this.player.state;
+      const asked = Math.max(state.asked || 0, 1);
+      let total = asked - 1 + (flowOf(flowId).ahead[step.id] ?? 1);
+      for (const frame of state.stack.slice().reverse()) {
+        const caller = flowOf(frame.flow);
+        if (caller) total += caller.onward[frame.step] ?? 0;
+      }
+      total = Math.max(total, asked);
+      return total > 1 ? [asked, total] : null;
     }
 
     started(flowId) {
