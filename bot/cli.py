@@ -343,12 +343,12 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.action == "upgrade":
             before = db.current_revision(engine, url)
-            db.upgrade(engine, url)
+            ran = db.upgrade(engine, url)
             after = db.current_revision(engine, url)
-            if before == after:
-                print(f"{db.shown(url)}: schema {after}, already up to date.")
-            else:
+            if ran:
                 print(f"{db.shown(url)}: schema upgraded from {before or 'empty'} to {after}.")
+            else:
+                print(f"{db.shown(url)}: schema {after}, already up to date.")
             return 0
         current, head = db.current_revision(engine, url), db.head_revision()
         if current == head:

@@ -64,7 +64,7 @@ def read_dotenv(path: Path) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    database_url: str | None = None
+    database_url: str | None = field(default=None, repr=False)  # may hold a password
     dialogues_dir: Path = PROJECT_ROOT / "dialogues"
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     default_flow: str = "checkin"

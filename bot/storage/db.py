@@ -180,11 +180,11 @@ def read_revision(engine: sa.Engine) -> str | None:
     return str(row[0]) if row else None
 
 
-def upgrade(engine: sa.Engine, url: URL) -> None:
+def upgrade(engine: sa.Engine, url: URL) -> bool:
     """Bring the schema to the newest revision; refuse, untouched, one that is newer.
     On PostgreSQL under a transaction-scoped advisory lock: replicas starting together
     take turns, and Alembic, reading the revision again under the lock, finds nothing
-    left to do for the later ones."""
+    left to do for the later ones. True if this call ran migrations."""
     known = known_revisions()
     current = current_revision(engine, url)
     if current is not None and current not in known:
@@ -193,8 +193,12 @@ def upgrade(engine: sa.Engine, url: URL) -> None:
             f"Upgrade Hedgehog, or point {SETTING} at another database."
         )
     if current == head_revision():
-        return
+        return False
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
+        # (SQLite: BEGIN IMMEDIATE took the write lock.) Another process may have done it meanwhile.
+        if MigrationContext.configure(connection).get_current_revision() == head_revision():
+            return False
         command.upgrade(alembic_config(connection), "head")
+    return True
