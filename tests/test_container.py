@@ -234,7 +234,7 @@ async def test_the_image_answers_a_person_is_ready_and_stops_cleanly(image: str,
                 await fake.wait_for(lambda: bool(fake.messages(4242)), timeout=60)
                 metrics = (await client.get(f"http://127.0.0.1:{port}/metrics", timeout=10)).text
                 assert 'hedgehog_updates_total{kind="command"' in metrics
-            stopped = await asyncio.create_subprocess_exec("docker", "stop", "--time", "30", name)
+            stopped = await asyncio.create_subprocess_exec("docker", "stop", "-t", "30", name)
             await stopped.wait()
             _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
         finally:
