@@ -201,7 +201,7 @@ async def test_polling_serves_health_readiness_and_metrics_on_the_side_port(tmp_
         while True:
             found = await scraped()
             if (
-                value(found, "hedgehog_followups_total", kind="any", outcome="cancelled") >= 1
+                value(found, "hedgehog_followups_total", kind="flow", outcome="cancelled") >= 1
                 and value(found, "hedgehog_updates_total", kind="text", outcome="crisis") >= 1
             ):
                 break

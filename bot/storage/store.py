@@ -378,8 +378,8 @@ class Store:
             started = time.perf_counter()
             transaction.commit()
             metrics.COMMIT_SECONDS.observe(time.perf_counter() - started)
-            if tx is not None and tx.cancelled:
-                metrics.FOLLOWUPS.labels("any", "cancelled").inc(tx.cancelled)
+            for kind, count in tx.cancelled.items() if tx is not None else ():
+                metrics.FOLLOWUPS.labels(metrics.label(kind), "cancelled").inc(count)
 
 
 class ChatTx:
@@ -408,7 +408,7 @@ class ChatTx:
         self.now = now
         self._session_id: int | None = None
         self._loaded = False
-        self.cancelled = 0  # pending follow-ups this transaction cancelled (counted once it commits)
+        self.cancelled: dict[str, int] = {}  # follow-ups this transaction cancelled, by kind (counted at commit)
         self.created = False  # this transaction made the chat row: the first event ever
         self.violence_noted = False  # the person said they are not safe with a partner
         self.violence_noted_at: datetime | None = None
@@ -582,9 +582,10 @@ class ChatTx:
         """Cancel the pending follow-ups of this chat; how many there were. `homework=False`
         keeps homework reminders (they belong to an agreement the client manages in /sharing)."""
         statement = self.store.sql.cancel_followups if homework else self.store.sql.cancel_own_followups
-        cancelled = len(self.connection.execute(statement, {"b_chat": self.chat_id}).all())
-        self.cancelled += cancelled
-        return cancelled
+        cancelled = self.connection.execute(statement, {"b_chat": self.chat_id}).all()
+        for _, kind in cancelled:
+            self.cancelled[kind] = self.cancelled.get(kind, 0) + 1
+        return len(cancelled)
 
     def deactivate(self) -> None:
         """The person blocked the bot: mark the chat inactive and cancel what was scheduled."""
