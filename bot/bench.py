@@ -204,6 +204,23 @@ def bench_detection() -> list[tuple[str, float, float]]:
     return figures
 
 
+def bench_metrics(count: int) -> float:
+    """What one update adds in counting (`bot.metrics`): the update by kind and outcome, the
+    step's and the commit's time, and one Bot API call with its time (a reply)."""
+    from bot import metrics
+
+    def update() -> None:
+        metrics.UPDATES.labels("text", "moved").inc()
+        metrics.STEP_SECONDS.labels("text").observe(0.0031)
+        metrics.COMMIT_SECONDS.observe(0.0004)
+        metrics.BOT_API_CALLS.labels("sendmessage").inc()
+        metrics.BOT_API_SECONDS.labels("sendmessage").observe(0.042)
+
+    for _ in range(1000):
+        update()
+    return _timed(update, count)
+
+
 def run_benchmarks(settings: Settings, steps: int = 20_000) -> int:
     from bot.app import build_engine
 
@@ -221,6 +238,9 @@ def run_benchmarks(settings: Settings, steps: int = 20_000) -> int:
     durable = bench_durable(settings, engine, flow_id, durable_steps)
     print(f"  full durable step (SQLite commit):       {_rate(durable_steps, durable)}")
     print(f"    durable / pure time ratio:             {(durable / durable_steps) / (pure / steps):>12.1f}x")
+    counted = bench_metrics(steps)
+    print(f"  metrics one update adds (5 series):      {_rate(steps, counted)}")
+    print(f"    share of a durable step:               {(counted / steps) / (durable / durable_steps):>12.1%}")
     print("  crisis detection per message:              mean us      p99 us")
     for name, mean, p99 in bench_detection():
         if name.startswith("trained layer load"):

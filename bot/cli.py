@@ -10,6 +10,7 @@
     hedgehog safety-eval [--part P] [--show-misses]  crisis detection on tests/safety/eval/
     hedgehog safety-train [--cv]                     fit the crisis classifier on bot/safety/train/
     hedgehog therapist add|remove|list|invite  who may assign homework (the operator decides)
+    hedgehog db upgrade|current                the database schema: bring it up to date, or show it
 
 Every failure the person running the command can fix ends with one sentence on
 stderr and a non-zero exit, never a traceback.
@@ -152,6 +153,12 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--name", required=True, help="the name clients will see")
     invite.add_argument("--days", type=int, default=7, help="how long the code works (default 7)")
     therapist.set_defaults(handler=_therapist)
+
+    database = commands.add_parser("db", help="the database schema: upgrade it, or show where it stands")
+    steps = database.add_subparsers(dest="action", metavar="ACTION", required=True)
+    steps.add_parser("upgrade", help="bring the schema up to date (safe with several replicas starting at once)")
+    steps.add_parser("current", help="the schema's revision and the newest this Hedgehog knows; exit 1 if behind")
+    database.set_defaults(handler=_db)
     return parser
 
 
@@ -160,7 +167,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_coach, build_engine, warm_detector
     from bot.transports import terminal
 
-    logs.configure(settings.log_level or "WARNING")
+    logs.configure(settings.log_level or "WARNING", style=settings.log_format)
     engine = build_engine(settings)
     if args.flow is not None:
         engine.flow(args.flow)
@@ -191,7 +198,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         host, port = telegram.parse_listen(args.listen)
         secret = telegram.webhook_secret(token, settings.telegram_webhook_secret)
         webhook = telegram.Webhook(args.webhook, host, port, secret)
-    logs.configure(settings.log_level or "INFO", secrets=[token, webhook.secret if webhook else ""])
+    logs.configure(
+        settings.log_level or "INFO", secrets=[token, webhook.secret if webhook else ""], style=settings.log_format
+    )
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     coach = build_coach(settings, engine=build_engine(settings))
@@ -199,7 +208,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         asyncio.run(
             telegram.serve(
-                coach, token, settings.telegram_api_base_url, webhook=webhook, crash_at=settings.test_crash_at
+                coach,
+                token,
+                settings.telegram_api_base_url,
+                webhook=webhook,
+                crash_at=settings.test_crash_at,
+                health=(settings.health_host, settings.health_port) if settings.health_port else None,
+                drain=telegram.Drain(settings.drain_grace, settings.drain_timeout),
             )
         )
     finally:
@@ -439,6 +454,38 @@ def _therapist(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     return 0
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    """`upgrade` runs the migrations (under PostgreSQL's advisory lock, so replicas that start
+    together take turns and the later ones find nothing to do); `current` only reads."""
+    from bot import logs
+    from bot.storage import db
+
+    logs.configure(settings.log_level or "WARNING", style=settings.log_format)
+    url = db.normalize_url(settings.database_url)
+    engine = db.create_engine(url)
+    try:
+        if args.action == "upgrade":
+            before = db.current_revision(engine, url)
+            ran = db.upgrade(engine, url)
+            after = db.current_revision(engine, url)
+            if ran:
+                print(f"{db.shown(url)}: schema upgraded from {before or 'empty'} to {after}.")
+            else:
+                print(f"{db.shown(url)}: schema {after}, already up to date.")
+            return 0
+        current, head = db.current_revision(engine, url), db.head_revision()
+        if current == head:
+            print(f"{db.shown(url)}: schema {current} (up to date).")
+            return 0
+        if current is not None and current not in db.known_revisions():
+            print(f"{db.shown(url)}: schema {current} is newer than this Hedgehog knows (newest {head}).")
+            return EXIT_FAILURE
+        print(f"{db.shown(url)}: schema {current or 'empty'}, newest is {head}: run hedgehog db upgrade.")
+        return EXIT_PROBLEMS
+    finally:
+        engine.dispose()
 
 
 def _unprintable(text: str) -> bool:

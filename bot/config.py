@@ -15,8 +15,17 @@
 | TELEGRAM_WEBHOOK_SECRET  | derived from the token                    | webhook secret header value        |
 | HEDGEHOG_OUTBOX_LEASE    | 15                                        | seconds a sender holds replies     |
 | HEDGEHOG_TEST_CRASH_AT   | (none)                                    | tests: `after-commit:N` self-kill  |
+| HEDGEHOG_LOG_FORMAT      | text                                      | `text` (key=value) or `json` lines |
+| HEDGEHOG_HEALTH_PORT     | (none)                                    | /healthz /readyz /metrics port     |
+| HEDGEHOG_HEALTH_HOST     | 127.0.0.1                                 | where that port listens            |
+| HEDGEHOG_DRAIN_GRACE     | 0                                         | s after SIGTERM still taking hooks |
+| HEDGEHOG_DRAIN_TIMEOUT   | 25                                        | s to finish updates in flight      |
 
-Values in the environment win over `.env`. Secrets are kept out of `repr`.
+Values in the environment win over `.env`. Secrets are kept out of `repr`. A secret may
+come from a file instead (Docker and Kubernetes secrets): `TELEGRAM_BOT_TOKEN_FILE`,
+`TELEGRAM_WEBHOOK_SECRET_FILE`, `HEDGEHOG_DATABASE_URL_FILE` (it holds the password) and
+`HEDGEHOG_LOG_SALT_FILE` name a file whose contents (less the final newline) are the value;
+setting both a variable and its `_FILE` is refused as ambiguous.
 """
 
 from __future__ import annotations
@@ -56,7 +65,7 @@ def read_dotenv(path: Path) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    database_url: str | None = None
+    database_url: str | None = field(default=None, repr=False)  # may hold a password
     dialogues_dir: Path = PROJECT_ROOT / "dialogues"
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     default_flow: str = "checkin"
@@ -68,6 +77,11 @@ class Settings:
     homework_link_days: int = 7  # how long a therapist's homework link works
     outbox_lease: float = 15.0  # seconds a sender holds the outbox rows it claimed
     test_crash_at: str | None = None  # the chaos test's aimed kills ("after-commit:3")
+    log_format: str = "text"  # "text": key=value; "json": one JSON object a line
+    health_host: str = "127.0.0.1"
+    health_port: int | None = None  # a side port for /healthz, /readyz and /metrics
+    drain_grace: float = 0.0  # seconds after SIGTERM the webhook still takes updates (a proxy's health interval)
+    drain_timeout: float = 25.0  # seconds to wait for updates in flight before stopping anyway
     data_dir: Path | None = None  # None: $XDG_DATA_HOME/hedgehog, as the default database
     export_dir: Path | None = None  # None: a private folder "exports" in the data folder
 
@@ -91,6 +105,39 @@ class Settings:
             value = env.get(name, "").strip()
             return value or None
 
+        def secret(name: str) -> str | None:
+            """`name`, or the contents of the file `name_FILE` names (a Docker secret)."""
+            path = get(f"{name}_FILE")
+            if path is None:
+                return get(name)
+            if get(name) is not None:
+                raise ConfigError(f"Both {name} and {name}_FILE are set; keep one of them.")
+            try:
+                value = Path(path).read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+                raise ConfigError(f"Cannot read {name}_FILE at {path} ({reason}).") from None
+            if not value:
+                raise ConfigError(f"{name}_FILE names {path}, which is empty.")
+            return value
+
+        def seconds(name: str, default: str, low: float, high: float) -> float:
+            text = get(name) or default
+            try:
+                value = float(text)
+            except ValueError:
+                value = -1.0
+            if not low <= value <= high:
+                raise ConfigError(f"{name} is '{text}'; use a number of seconds from {low:g} to {high:g}.")
+            return value
+
+        log_format = (get("HEDGEHOG_LOG_FORMAT") or "text").lower()
+        if log_format not in ("text", "json"):
+            raise ConfigError(f"HEDGEHOG_LOG_FORMAT is '{log_format}'; use text or json.")
+        health_port = get("HEDGEHOG_HEALTH_PORT")
+        if health_port is not None and not (health_port.isdigit() and 0 < int(health_port) < 65536):
+            raise ConfigError(f"HEDGEHOG_HEALTH_PORT is '{health_port}'; use a port number from 1 to 65535.")
+
         level = get("HEDGEHOG_LOG_LEVEL")
         if level is not None and level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError(f"HEDGEHOG_LOG_LEVEL is '{level}'; use DEBUG, INFO, WARNING or ERROR.")
@@ -105,18 +152,23 @@ class Settings:
         if not 0.2 <= lease_seconds <= 600:
             raise ConfigError(f"HEDGEHOG_OUTBOX_LEASE is '{lease}'; use a number of seconds from 0.2 to 600.")
         return cls(
+            log_format=log_format,
+            health_host=get("HEDGEHOG_HEALTH_HOST") or "127.0.0.1",
+            health_port=int(health_port) if health_port is not None else None,
+            drain_grace=seconds("HEDGEHOG_DRAIN_GRACE", "0", 0, 120),
+            drain_timeout=seconds("HEDGEHOG_DRAIN_TIMEOUT", "25", 0, 600),
             outbox_lease=lease_seconds,
             test_crash_at=get("HEDGEHOG_TEST_CRASH_AT"),
             data_dir=Path(data) if (data := get("HEDGEHOG_DATA_DIR")) else None,
             export_dir=Path(exports) if (exports := get("HEDGEHOG_EXPORT_DIR")) else None,
             homework_link_days=int(link_days),
-            database_url=get("HEDGEHOG_DATABASE_URL"),
+            database_url=secret("HEDGEHOG_DATABASE_URL"),
             dialogues_dir=Path(get("HEDGEHOG_DIALOGUES_DIR") or PROJECT_ROOT / "dialogues"),
             prompts_dir=Path(get("HEDGEHOG_PROMPTS_DIR") or PROJECT_ROOT / "prompts"),
             default_flow=get("HEDGEHOG_DEFAULT_FLOW") or "checkin",
             log_level=level.upper() if level else None,
-            log_salt=get("HEDGEHOG_LOG_SALT"),
-            telegram_token=get("TELEGRAM_BOT_TOKEN"),
+            log_salt=secret("HEDGEHOG_LOG_SALT"),
+            telegram_token=secret("TELEGRAM_BOT_TOKEN"),
             telegram_api_base_url=get("TELEGRAM_API_BASE_URL"),
-            telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            telegram_webhook_secret=secret("TELEGRAM_WEBHOOK_SECRET"),
         )

@@ -1,14 +1,17 @@
-"""Structured logs: one line per event, `key=value`, no message text and no secrets.
+"""Structured logs: one line per event, `key=value` or (`HEDGEHOG_LOG_FORMAT=json`) one JSON
+object, no message text and no secrets.
 
 Records carry their data in `extra={"fields": {...}}`: ids, step ids, outcomes, timings,
-never what a person wrote. Only that mapping is printed (as `key=value`), so a library
-that logs with other `extra` keys cannot put text in the line. A filter on the root handler
+never what a person wrote. Only that mapping is printed (as `key=value`, or as the JSON
+object's keys beside `time`, `level`, `logger` and `message`), so a library that logs with
+other `extra` keys cannot put text in the line. A filter on the root handler
 replaces any configured secret (the bot token appears in Bot API URLs that HTTP
 libraries log) with `[redacted]`, whatever logger wrote it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -29,6 +32,28 @@ class KeyValueFormatter(logging.Formatter):
             # The type only: exception messages can quote SQL parameters, i.e. answers.
             parts.append("error=" + (record.exc_info[0].__name__ if record.exc_info[0] else "unknown"))
         return " ".join(parts)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line, for a log collector: the same fields as the `key=value`
+    line (a field never overwrites `time`, `level`, `logger`, `message` or `error`)."""
+
+    converter = staticmethod(time.gmtime)
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            for key, value in fields.items():
+                line.setdefault(str(key), value if isinstance(value, int | float | bool | None) else str(value))
+        if record.exc_info:
+            line["error"] = record.exc_info[0].__name__ if record.exc_info[0] else "unknown"
+        return json.dumps(line, ensure_ascii=False)
 
 
 class RedactSecrets(logging.Filter):
@@ -62,9 +87,10 @@ class ScrubLibraryArguments(logging.Filter):
         return True
 
 
-def configure(level: str, secrets: Iterable[str] = (), stream: TextIO | None = None) -> None:
+def configure(level: str, secrets: Iterable[str] = (), stream: TextIO | None = None, style: str = "text") -> None:
+    """Every record to `stream` (stderr), as `key=value` lines or (`style="json"`) JSON lines."""
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(KeyValueFormatter())
+    handler.setFormatter(JsonFormatter() if style == "json" else KeyValueFormatter())
     handler.addFilter(ScrubLibraryArguments())
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Lowest first. A module may import its own layer and the ones before it, never a later one.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # The error tree is a leaf every layer raises from; it names dialogue's `Diagnostic`.
-    ("dialogue", ("bot.errors", "bot.dialogue")),
+    # The metrics are a leaf every layer counts into (they import nothing of ours).
+    ("dialogue", ("bot.errors", "bot.metrics", "bot.dialogue")),
     ("engine", ("bot.engine",)),
     ("storage, safety, features", ("bot.storage", "bot.safety", "bot.features")),
     ("coach", ("bot.contract", "bot.coach")),
@@ -29,8 +30,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("bot.cli", "bot.app", "bot.config", "bot.logs", "bot.bench", "bot.bench_telegram", "bot.__main__", "bot"),
     ),
 )
-# What a transport may import of ours: the contract, the coach's face, the error tree, itself.
-TRANSPORT_MAY_IMPORT = ("bot.contract", "bot.coach", "bot.errors", "bot.transports")
+# What a transport may import of ours: the contract, the coach's face, the error tree, the
+# metrics, itself.
+TRANSPORT_MAY_IMPORT = ("bot.contract", "bot.coach", "bot.errors", "bot.metrics", "bot.transports")
 
 
 def modules(root: Path) -> dict[str, Path]:
@@ -149,6 +151,12 @@ def test_no_import_climbs_a_layer() -> None:
 
 def test_transports_import_only_the_contract_and_the_coachs_face() -> None:
     assert transport_reaches(graph()) == []
+
+
+def test_the_metrics_are_a_leaf() -> None:
+    """Every layer counts into `bot.metrics`; it must import nothing of ours, or a count
+    would drag a layer's dependencies into the engine's."""
+    assert graph()["bot.metrics"] == set()
 
 
 def test_the_graph_sees_every_kind_of_import(tmp_path: Path) -> None:

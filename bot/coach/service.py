@@ -25,6 +25,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from bot import metrics
 from bot.coach import followups
 from bot.coach.commands import Asked, answer
 from bot.coach.effects import Effects, Parts
@@ -120,6 +121,10 @@ class Coach:
                 event = incoming.event
                 free_text = isinstance(event, Text) and not self.engine.names_a_button(state, event.text)
                 signal = detect(event.text) if free_text and isinstance(event, Text) else None
+                if signal is not None:
+                    certainty = "certain" if signal.certain else "unsure"
+                    for category in signal.categories:
+                        metrics.CRISIS.labels(metrics.label(category), certainty).inc()
                 if signal is not None and self.safety.acts_on(state, signal):
                     # The grey zone is asked about first.
                     ending = isinstance(event, Text) and speaks_of_ending(event.text)
@@ -132,6 +137,9 @@ class Coach:
                 tx.queue(replies, incoming.update_id)
             deliveries = tx.claim_outbox()
         self.log(incoming, state, done.outcome, started)
+        kind = type(incoming.event).__name__.lower()
+        metrics.UPDATES.labels(kind, metrics.label(done.outcome)).inc()
+        metrics.STEP_SECONDS.labels(kind).observe(time.perf_counter() - started)
         return Handled(
             done.replies, done.outcome, self.store.claimed(deliveries), moved=done.moved, role_changed=done.role_changed
         )
@@ -158,7 +166,10 @@ class Coach:
         return self.store.prune_processed(self.clock() - LEDGER_KEEP)
 
     def due_followups(self, transport: str | None = None, chat: ChatKey | None = None) -> list[DueFollowUp]:
-        return self.store.due_followups(self.clock(), transport=transport, chat=chat)
+        due = self.store.due_followups(self.clock(), transport=transport, chat=chat)
+        for row in due:
+            metrics.FOLLOWUPS.labels(metrics.label(row.kind), "due").inc()
+        return due
 
     def follow_up(self, due: DueFollowUp) -> Handled | None:
         """Start a due follow-up, once even with several processes (`followups.py` has the
@@ -174,19 +185,24 @@ class Coach:
             state = tx.load_session()
             turn = self.turn(tx, state, None)
             wait = followups.wait(turn, due, now)
+            kind = metrics.label(due.kind)
             if wait is not None:
                 if wait.until is None:
                     tx.take_followup(due.id)  # already doing what it would suggest
+                    metrics.FOLLOWUPS.labels(kind, "skipped").inc()
                 else:
                     tx.postpone_followup(due.id, wait.until)
+                    metrics.FOLLOWUPS.labels(kind, "postponed").inc()
                 return None
             if not tx.take_followup(due.id):
+                metrics.FOLLOWUPS.labels(kind, "elsewhere").inc()
                 return None  # another process sent it
             replies = followups.start(turn, due, self.parts)
             if replies is None:
                 return None
             tx.queue(replies)
             deliveries = tx.claim_outbox()
+        metrics.FOLLOWUPS.labels(kind, "sent").inc()
         self.log(Incoming(due.chat, Command("follow-up")), state, due.kind, started)
         return Handled(replies, "follow-up", self.store.claimed(deliveries))
 
@@ -245,6 +261,11 @@ class Coach:
         runs it where waiting is fine (a worker thread). See `Store.at_once`."""
         with self.store.at_once():
             return work(*args)
+
+    def schema(self) -> tuple[str | None, str]:
+        """The database's schema revision and the newest this Hedgehog knows; raises when
+        the database does not answer (for a readiness check)."""
+        return self.store.schema()
 
     def transient(self, exc: BaseException) -> bool:
         """The database is away or busy: worth trying the same thing again later."""

@@ -9,6 +9,7 @@ advisory lock so replicas starting together do not race.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -136,16 +137,20 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
-def upgrade(engine: sa.Engine, url: URL) -> None:
-    """Bring the schema to the newest revision; refuse, untouched, one that is newer."""
-    script = ScriptDirectory.from_config(alembic_config())
-    known = {revision.revision for revision in script.walk_revisions()}
+@functools.cache
+def known_revisions() -> frozenset[str]:
+    return frozenset(revision.revision for revision in ScriptDirectory.from_config(alembic_config()).walk_revisions())
+
+
+def current_revision(engine: sa.Engine, url: URL) -> str | None:
+    """The schema revision the database is at (None: empty). DatabaseUnavailable if it cannot be read."""
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
@@ -155,14 +160,45 @@ def upgrade(engine: sa.Engine, url: URL) -> None:
             f"Cannot open the database at {shown(url)} ({_reason(exc)}). "
             f"Check {SETTING} and that the database is running and writable."
         ) from None
+    return current
+
+
+def read_revision(engine: sa.Engine) -> str | None:
+    """The schema revision, read without beginning a transaction (so on SQLite without
+    waiting for the write lock): for a readiness check. Raises whatever the driver raises."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute("SELECT version_num FROM alembic_version")
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        connection.rollback()
+    finally:
+        connection.close()
+    return str(row[0]) if row else None
+
+
+def upgrade(engine: sa.Engine, url: URL) -> bool:
+    """Bring the schema to the newest revision; refuse, untouched, one that is newer.
+    On PostgreSQL under a transaction-scoped advisory lock: replicas starting together
+    take turns, and Alembic, reading the revision again under the lock, finds nothing
+    left to do for the later ones. True if this call ran migrations."""
+    known = known_revisions()
+    current = current_revision(engine, url)
     if current is not None and current not in known:
         raise SchemaTooNew(
             f"The database at {shown(url)} was written by a newer Hedgehog (schema {current}). "
             f"Upgrade Hedgehog, or point {SETTING} at another database."
         )
-    if current == script.get_current_head():
-        return
+    if current == head_revision():
+        return False
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
+        # (SQLite: BEGIN IMMEDIATE took the write lock.) Another process may have done it meanwhile.
+        if MigrationContext.configure(connection).get_current_revision() == head_revision():
+            return False
         command.upgrade(alembic_config(connection), "head")
+    return True

@@ -332,7 +332,7 @@ class Statements:
             sa.update(FOLLOWUP)
             .where(FOLLOWUP.c.chat_id == bind("b_chat"), FOLLOWUP.c.status == "pending")
             .values(status="cancelled")
-            .returning(FOLLOWUP.c.id)
+            .returning(FOLLOWUP.c.id, FOLLOWUP.c.kind)
         )
         # /stop: the bot's own check-ins, not the homework reminders a client agreed to.
         self.cancel_own_followups = self.cancel_followups.where(FOLLOWUP.c.kind == "flow")

@@ -14,6 +14,7 @@ ordinary Core execution on the same connection and transaction.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
+from bot import metrics
 from bot.engine.state import Frame, Reply, SessionState
 from bot.errors import DatabaseUnavailable
 from bot.storage import db
@@ -115,6 +117,11 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def schema(self) -> tuple[str | None, str]:
+        """The schema revision the database is at and the newest this code knows; a query,
+        so it raises when the database does not answer (a readiness check)."""
+        return db.read_revision(self.engine), db.head_revision()
 
     def transient(self, exc: BaseException) -> bool:
         """The database is away or busy (down, restarting, locked, read-only or full for now):
@@ -330,8 +337,10 @@ class Store:
             raise DatabaseUnavailable(f"Cannot reach the database at {self.display_url} ({db._reason(exc)}).") from None
         sql = self.sql
         names = {"b_transport": key.transport, "b_address": key.address, "b_now": now}
-        with connection, connection.begin():
+        with connection:
+            transaction = connection.begin()
             cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            tx: ChatTx | None = None
             try:
                 row = sql.lock_chat.first(cursor, names)
                 created = False
@@ -362,8 +371,16 @@ class Store:
                 if sql.joined:
                     tx._prefetched = row[7:]
                 yield tx
-            finally:
+            except BaseException:
                 cursor.close()
+                transaction.rollback()
+                raise
+            cursor.close()
+            started = time.perf_counter()
+            transaction.commit()
+            metrics.COMMIT_SECONDS.observe(time.perf_counter() - started)
+            for kind, count in tx.cancelled.items() if tx is not None else ():
+                metrics.FOLLOWUPS.labels(metrics.label(kind), "cancelled").inc(count)
 
 
 class ChatTx:
@@ -392,6 +409,7 @@ class ChatTx:
         self.now = now
         self._session_id: int | None = None
         self._loaded = False
+        self.cancelled: dict[str, int] = {}  # follow-ups this transaction cancelled, by kind (counted at commit)
         self.created = False  # this transaction made the chat row: the first event ever
         self.violence_noted = False  # the person said they are not safe with a partner
         self.violence_noted_at: datetime | None = None
@@ -575,7 +593,10 @@ class ChatTx:
         """Cancel the pending follow-ups of this chat; how many there were. `homework=False`
         keeps homework reminders (they belong to an agreement the client manages in /sharing)."""
         statement = self.store.sql.cancel_followups if homework else self.store.sql.cancel_own_followups
-        return len(self.connection.execute(statement, {"b_chat": self.chat_id}).all())
+        cancelled = self.connection.execute(statement, {"b_chat": self.chat_id}).all()
+        for _, kind in cancelled:
+            self.cancelled[kind] = self.cancelled.get(kind, 0) + 1
+        return len(cancelled)
 
     def deactivate(self) -> None:
         """The person blocked the bot: mark the chat inactive and cancel what was scheduled."""

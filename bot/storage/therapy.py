@@ -304,11 +304,13 @@ def end_assignment(tx: ChatTx, assignment_id: int) -> None:
 
 
 def cancel_reminders(tx: ChatTx, assignment_id: int) -> None:
-    tx.connection.execute(
+    cancelled = tx.connection.execute(
         sa.update(FOLLOWUP)
         .where(FOLLOWUP.c.assignment_id == assignment_id, FOLLOWUP.c.status == "pending")
         .values(status="cancelled")
-    )
+    ).rowcount
+    if cancelled:
+        tx.cancelled["homework"] = tx.cancelled.get("homework", 0) + cancelled
 
 
 def _last_journal_id(tx: ChatTx) -> int:

@@ -13,13 +13,14 @@ updates one after another (the chat row lock does the same across processes).
 from bot.transports.telegram.bot import TRANSPORT, PerChatProcessor, TelegramBot
 from bot.transports.telegram.menu import MENU, THERAPIST_MENU
 from bot.transports.telegram.render import keyboard, split_text, with_progress
-from bot.transports.telegram.startup import build_application, check_token, parse_listen, serve
+from bot.transports.telegram.startup import Drain, build_application, check_token, parse_listen, serve
 from bot.transports.telegram.webhook import Webhook, webhook_secret
 
 __all__ = [
     "MENU",
     "THERAPIST_MENU",
     "TRANSPORT",
+    "Drain",
     "PerChatProcessor",
     "TelegramBot",
     "Webhook",

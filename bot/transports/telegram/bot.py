@@ -46,7 +46,8 @@ class TelegramBot:
     ) -> None:
         self.coach = coach
         self.app = application
-        self.stopping = asyncio.Event()
+        self.stopping = asyncio.Event()  # set by SIGTERM: readiness says 503 from then on
+        self.taking = True  # False once draining stops taking new updates (the webhook answers 503)
         self._own = PerChatProcessor()  # chat turns, if the application runs another processor
         self.sender = Sender(coach, application, CrashPoint.parse(crash_at))
         self.handlers = Handlers(coach, application, self.sender)
@@ -62,6 +63,18 @@ class TelegramBot:
 
     async def poll(self) -> None:
         await self.poller.poll()
+
+    @property
+    def in_flight(self) -> int:
+        """Updates being handled now (polled or posted to the webhook)."""
+        return self.poller.in_flight
+
+    async def drained(self, timeout: float) -> bool:
+        """Wait (up to `timeout` seconds) until no update is being handled; True if none is."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.poller.in_flight and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
+        return not self.poller.in_flight
 
     def unreadable(self) -> None:
         """An update python-telegram-bot could not read (the webhook's): counted, skipped."""

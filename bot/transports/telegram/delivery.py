@@ -22,6 +22,7 @@ from telegram import CallbackQuery, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
+from bot import metrics
 from bot.coach import Coach
 from bot.contract import Attachment, ChatKey, Delivery
 from bot.transports.telegram.menu import follow_role
@@ -132,6 +133,7 @@ class Sender:
             except NetworkError:
                 if attempt == SEND_ATTEMPTS:
                     raise
+                metrics.RETRY_WAIT.labels("network").inc(delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 8)
         return None

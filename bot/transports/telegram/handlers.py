@@ -26,6 +26,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import metrics
 from bot.coach import Coach
 from bot.contract import ChatKey, Choice, Command, Event, Handled, Incoming, Text, Unsupported, parse_callback_payload
 from bot.transports.telegram.delivery import Sender
@@ -108,21 +109,24 @@ class Handlers:
         is confirmed, so one bad update never holds up anyone else's, and it is recorded by
         id, kind and error class for the operator (never its text)."""
         update_id, error = update.update_id, type(exc).__name__
+        kind = _kind(update)
         if self.coach.transient(exc) or isinstance(exc, NetworkError | RetryAfter):
             log.warning("update failed, will retry", extra={"fields": {"update": update_id, "error": error}})
+            metrics.UPDATE_FAILURES.labels(kind, "retry").inc()
             self.failed.add(update_id)
             return
         tries = self.tries.get(update_id, 0) + 1
         self.tries[update_id] = tries
-        kind = _kind(update)
         log.error(
             "update failed", extra={"fields": {"update": update_id, "kind": kind, "error": error, "tries": tries}}
         )
         if tries < MAX_TRIES:
+            metrics.UPDATE_FAILURES.labels(kind, "failed").inc()
             self.failed.add(update_id)
             return
         del self.tries[update_id]
         self.quarantined += 1
+        metrics.UPDATE_FAILURES.labels(kind, "quarantined").inc()
         log.error(
             "update quarantined",
             extra={"fields": {"update": update_id, "kind": kind, "error": error, "quarantined": self.quarantined}},

@@ -13,6 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.coach import Coach
 from bot.transports.telegram.delivery import Sender
 from bot.transports.telegram.handlers import TRANSPORT
@@ -100,6 +101,7 @@ class Loops:
         except Exception as exc:
             health.failures += 1
             health.last_error = type(exc).__name__
+            metrics.LOOP_FAILURES.labels(name).inc()
             backoff = min(2.0**health.failures, LOOP_BACKOFF_CAP)
             log.warning(
                 "background round failed",

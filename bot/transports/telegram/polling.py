@@ -17,6 +17,7 @@ from typing import Any
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
+from bot import metrics
 from bot.transports.telegram.handlers import Handlers
 from bot.transports.telegram.ordering import AnyApplication
 
@@ -36,14 +37,21 @@ class Poller:
         self.handlers = handlers
         self.stopping = stopping  # the bot's current event (it may be replaced before start)
         self.skipped = 0  # updates python-telegram-bot could not read at all
+        self.in_flight = 0  # updates being handled now (a graceful stop waits for them)
 
     async def process(self, updates: Sequence[Update]) -> list[int]:
         """Handle a batch (chats concurrently, each chat in order); the ids that failed."""
         processor = self.app.update_processor
         ids = {u.update_id for u in updates}
-        results = await asyncio.gather(
-            *(processor.process_update(u, self.app.process_update(u)) for u in updates), return_exceptions=True
-        )
+        self.in_flight += len(updates)
+        metrics.IN_FLIGHT.inc(len(updates))
+        try:
+            results = await asyncio.gather(
+                *(processor.process_update(u, self.app.process_update(u)) for u in updates), return_exceptions=True
+            )
+        finally:
+            self.in_flight -= len(updates)
+            metrics.IN_FLIGHT.dec(len(updates))
         failed_now = self.handlers.failed
         for update, result in zip(updates, results, strict=True):
             if isinstance(result, Exception):  # outside any handler (PTB itself): tried again, bounded

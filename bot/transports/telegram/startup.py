@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import signal
+from dataclasses import dataclass
 from typing import Any
 
 import tornado.httpserver
@@ -16,9 +17,12 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import BaseRequest
 
+from bot import metrics
 from bot.coach import Coach
 from bot.errors import ConfigError, HedgehogError
 from bot.transports.telegram.bot import FOLLOWUP_INTERVAL, PerChatProcessor, TelegramBot
+from bot.transports.telegram.counting import CountingRequest
+from bot.transports.telegram.health import Health, listen_health
 from bot.transports.telegram.menu import MENU
 from bot.transports.telegram.ordering import AnyApplication
 from bot.transports.telegram.webhook import Webhook, listen
@@ -61,10 +65,25 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:  # PTB's own HTTP layer and pool sizes, every call counted (`counting`)
+        builder = builder.request(CountingRequest(connection_pool_size=256)).get_updates_request(
+            CountingRequest(connection_pool_size=1)
+        )
     if api_base:
         base = api_base.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     return builder.build()
+
+
+@dataclass(frozen=True, slots=True)
+class Drain:
+    """A graceful stop. From SIGTERM on, readiness answers 503; for `grace` seconds the
+    webhook still takes updates (a proxy checking /readyz every few seconds still sends
+    some here), then it answers 503 to new ones (Telegram, or the proxy, sends them again)
+    while those in flight finish, for up to `timeout` seconds."""
+
+    grace: float = 0.0
+    timeout: float = 25.0
 
 
 async def serve(
@@ -76,27 +95,53 @@ async def serve(
     followup_interval: float = FOLLOWUP_INTERVAL,
     resend_interval: float | None = None,
     crash_at: str | None = None,
+    health: tuple[str, int] | None = None,
+    drain: Drain | None = None,
 ) -> None:
     """Run until SIGTERM or SIGINT (or `stopping` is set); updates in flight finish and
     are confirmed first. Long polling, or a webhook server when `webhook` is given.
-    `crash_at`: the chaos test's aimed self-kill (HEDGEHOG_TEST_CRASH_AT)."""
+    `health`: a side port for /healthz, /readyz and /metrics (the webhook's listener
+    serves them too). `crash_at`: the chaos test's aimed self-kill (HEDGEHOG_TEST_CRASH_AT)."""
+    drain = drain or Drain()
     application = build_application(token, api_base)
     bot = TelegramBot(coach, application, crash_at=crash_at)
     if stopping is not None:
         bot.stopping = stopping
     shown_base = api_base or "https://api.telegram.org"
-    try:
-        await application.initialize()
-    except InvalidToken:
-        raise ConfigError("Telegram refused the token in TELEGRAM_BOT_TOKEN; check it with @BotFather.") from None
-    except NetworkError as exc:
-        raise HedgehogError(
-            f"Cannot reach the Telegram Bot API at {shown_base} ({type(exc).__name__}). "
-            "Check the network, or TELEGRAM_API_BASE_URL if you use your own Bot API server."
-        ) from None
+    checks = Health(coach, bot)
+    side = listen_health(checks, *health) if health is not None else None  # alive before Telegram answers
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, bot.stopping.set)
+    try:
+        try:
+            await application.initialize()
+        except InvalidToken:
+            raise ConfigError("Telegram refused the token in TELEGRAM_BOT_TOKEN; check it with @BotFather.") from None
+        except NetworkError as exc:
+            raise HedgehogError(
+                f"Cannot reach the Telegram Bot API at {shown_base} ({type(exc).__name__}). "
+                "Check the network, or TELEGRAM_API_BASE_URL if you use your own Bot API server."
+            ) from None
+        checks.telegram = True
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, bot.stopping.set)
+        await _serve(bot, application, coach, webhook, checks, drain, followup_interval, resend_interval)
+    finally:
+        if side is not None:
+            side.stop()
+            await side.close_all_connections()
+
+
+async def _serve(
+    bot: TelegramBot,
+    application: AnyApplication,
+    coach: Coach,
+    webhook: Webhook | None,
+    checks: Health,
+    drain: Drain,
+    followup_interval: float,
+    resend_interval: float | None,
+) -> None:
+    loop = asyncio.get_running_loop()
     server: tornado.httpserver.HTTPServer | None = None
     try:
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
@@ -105,7 +150,7 @@ async def serve(
         if webhook is None:
             await application.bot.delete_webhook(drop_pending_updates=False)
         else:
-            server = listen(bot, webhook)
+            server = listen(bot, webhook, checks)
             await application.bot.set_webhook(
                 webhook.url, secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
             )
@@ -120,11 +165,18 @@ async def serve(
         ]
         try:
             if webhook is None:
-                await bot.poll()
+                await bot.poll()  # returns once the batch in hand is processed and confirmed
             else:
                 await bot.stopping.wait()
         finally:
             bot.stopping.set()
+            metrics.DRAINING.set(1)
+            log.info("draining", extra={"fields": {"in_flight": bot.in_flight, "grace_s": drain.grace}})
+            if webhook is not None and drain.grace:
+                await asyncio.sleep(drain.grace)
+            bot.taking = False
+            if not await bot.drained(drain.timeout):
+                log.warning("stopped with updates in flight", extra={"fields": {"in_flight": bot.in_flight}})
             await asyncio.gather(*loops)
     finally:
         if server is not None:

@@ -18,6 +18,7 @@ from telegram import Update
 
 from bot.errors import ConfigError, HedgehogError
 from bot.transports.telegram.bot import TelegramBot
+from bot.transports.telegram.health import PATHS, Health, routes
 
 log = logging.getLogger("hedgehog.telegram")
 SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -56,6 +57,12 @@ class WebhookHandler(tornado.web.RequestHandler):
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
             log.warning("webhook request refused", extra={"fields": {"reason": "secret"}})
             self._refuse(403)
+            return
+        if not self.bot.taking:
+            # Shutting down: Telegram (or the proxy, on another replica) sends it again.
+            log.info("webhook request refused", extra={"fields": {"reason": "draining"}})
+            self.set_header("Retry-After", "5")
+            self._refuse(503)
             return
         length = self.request.headers.get("Content-Length", "")
         if length and (not length.isascii() or not length.isdigit() or int(length) > MAX_BODY):
@@ -112,9 +119,23 @@ def webhook_secret(token: str, configured: str | None) -> str:
     return hmac.new(token.encode(), b"hedgehog-webhook-secret", hashlib.sha256).hexdigest()
 
 
-def listen(bot: TelegramBot, webhook: Webhook) -> tornado.httpserver.HTTPServer:
-    path = urlsplit(webhook.url).path or "/"
-    app = tornado.web.Application([(re.escape(path), WebhookHandler, {"bot": bot, "secret": webhook.secret})])
+def webhook_path(url: str) -> str:
+    """The path Telegram posts to; never one of the health endpoints served beside it."""
+    path = urlsplit(url).path or "/"
+    if path.rstrip("/") in PATHS:
+        raise ConfigError(
+            f"The --webhook URL's path {path} is taken by health and metrics; use another, e.g. /telegram."
+        )
+    return path
+
+
+def listen(bot: TelegramBot, webhook: Webhook, health: Health | None = None) -> tornado.httpserver.HTTPServer:
+    """The webhook, and beside it (when given) /healthz, /readyz and /metrics."""
+    path = webhook_path(webhook.url)
+    handlers: list[Any] = [(re.escape(path), WebhookHandler, {"bot": bot, "secret": webhook.secret})]
+    if health is not None:
+        handlers = [*routes(health), *handlers]
+    app = tornado.web.Application(handlers)
     # No request of any handler may carry more than this; the webhook's own cap is 1 MB.
     server = tornado.httpserver.HTTPServer(app, xheaders=True, max_body_size=MAX_BODY, max_buffer_size=4 * MAX_BODY)
     try:
