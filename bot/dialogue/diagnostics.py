@@ -54,6 +54,8 @@ RULES: dict[str, Rule] = {
         Rule("HH026", "nested too deeply"),
         Rule("HH027", "a character that does not belong in text"),
         Rule("HH028", "an alias that never ends or repeats too much"),
+        Rule("HH029", "a typed answer two buttons both accept"),
+        Rule("HH030", "a condition that fails when a scale is skipped"),
     )
 }
 
