@@ -168,7 +168,9 @@ class Engine:
         if isinstance(event, Choice):
             run.on_choice(compiled, step, event)
         elif isinstance(event, Text):
-            run.on_text(compiled, step, event.text, guess if isinstance(guess, str) else None)
+            run.on_text(
+                compiled, step, event.text, [g for g in guess if isinstance(g, str)] if isinstance(guess, list) else ()
+            )
         elif isinstance(event, Command) and event.name == "skip":
             run.on_skip(compiled, step)
         elif isinstance(event, Unsupported):

@@ -8,7 +8,7 @@ what it reads: the compiled flows and the engine's own words. It never sees the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -105,21 +105,22 @@ class Run:
         else:
             self.ask_again(compiled, step, note="stale_button")
 
-    def on_text(self, compiled: CompiledFlow, step: Step, text: str, guess: str | None = None) -> None:
+    def on_text(self, compiled: CompiledFlow, step: Step, text: str, guess: Sequence[str] = ()) -> None:
         """Typed text, read the forgiving way (`bot.dialogue.answers`): a button's label in any
         case or with a typo, the words it also accepts, a yes or a no, "skip", a number for a
         scale, and at a question with only buttons the person's own words by meaning (asked
-        back when unclear). `guess` is the button the bot asked "did you mean" about."""
+        back when unclear). `guess`: the buttons the bot just asked "did you mean" about."""
         answer = text.strip()
         if not answer:
             self.ask_again(compiled, step, note="reask_empty")
             return
         said = answers.polarity(answer)
-        if guess is not None and step.choice(guess) is not None and said is not None:
-            if said == "yes":
-                self.choose(compiled, step, guess)
-            else:
-                self.ask_again(compiled, step, note="not_it")
+        guessed = [g for g in guess if step.choice(g) is not None]
+        if guessed and said == "no":
+            self.ask_again(compiled, step, note="not_it")
+            return
+        if len(guessed) == 1 and said == "yes":
+            self.choose(compiled, step, guessed[0])
             return
         label = answers.fold(answer)
         for choice in step.choices:
@@ -178,12 +179,13 @@ class Run:
 
     def ask_back(self, step: Step, ids: list[str]) -> None:
         """ "Did you mean: Text or call again?" with Yes and No, or the few buttons it could be
-        and "Something else". The guess is kept with the session, so a typed "yes" takes it."""
+        and "Something else". The guess is kept with the session, so a typed "yes" takes it
+        (and a "no" shows every button again)."""
         guessed = [c for c in (step.choice(i) for i in ids) if c is not None]
         buttons: tuple[Button, ...]
+        self.state = replace(self.state, vars={**self.state.vars, GUESS_VAR: [c.id for c in guessed]})
         if len(guessed) == 1:
             buttons = (Button(guessed[0].id, "Yes"), Button(NOT_IT, "No"))
-            self.state = replace(self.state, vars={**self.state.vars, GUESS_VAR: guessed[0].id})
         else:
             buttons = (*(Button(c.id, c.label) for c in guessed), Button(NOT_IT, "Something else"))
         text = self.system["did_you_mean"].render({"labels": [c.label for c in guessed]})
