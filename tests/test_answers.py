@@ -78,7 +78,12 @@ def step_choices(library: Library, flow: str, step: str) -> tuple[ChoiceDef, ...
         ("onboarding", "done", "yes", "checkin"),  # of two, the one that isn't "Not now"
         ("onboarding", "done", "no", "later"),
         ("delete", "confirm", "no", "keep"),
-        ("delete", "confirm", "yes", "erase"),  # "Delete everything?" asked plainly, with a "Yes, delete everything" button
+        (
+            "delete",
+            "confirm",
+            "yes",
+            "erase",
+        ),  # "Delete everything?" asked plainly, with a "Yes, delete everything" button
         ("follow-up", "tried", "yes", "yes"),
         ("follow-up", "tried", "no", "not-yet"),
         ("checkin", "urge", "yes", None),  # "toward or away?" has no yes

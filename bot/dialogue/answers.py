@@ -64,6 +64,7 @@ NO_WORDS = frozenset(
         "no not really", "nah not really", "rather not", "id rather not", "i would rather not",
     }
 )  # fmt: skip
+_THANKS = frozenset({"thanks", "thank", "you", "thx", "ty", "please", "pls", "plz"})
 # Emoji that say yes or no (checked before `fold` drops them).
 YES_EMOJI = frozenset("👍👌✅✔☑🆗🙆")
 NO_EMOJI = frozenset("👎❌✖🚫🙅⛔")
@@ -89,6 +90,11 @@ def polarity(text: str) -> Polarity | None:
     if words in YES_WORDS:
         return "yes"
     if words in NO_WORDS:
+        return "no"
+    parts = words.split()  # "yeah ok", "ok sure thanks", "no no"
+    if len(parts) > 1 and all(p in YES_WORDS or p in _THANKS for p in parts) and not set(parts) <= _THANKS:
+        return "yes"
+    if len(parts) > 1 and all(p in NO_WORDS or p in _THANKS for p in parts) and not set(parts) <= _THANKS:
         return "no"
     return None
 
