@@ -175,14 +175,19 @@ def test_words_that_only_contain_skip_are_an_answer(typed: str) -> None:
 
 
 def test_a_re_ask_repeats_the_question_not_the_screen_before_it() -> None:
-    screen = (
-        "What I keep, and why:\n• your answers\n• which exercises you did.\nI don't keep your name.\n\n"
-        "/export gives you everything I keep, and /delete erases it, any time. Is that OK?"
+    intro = "What I keep, and why:\n" + "• your answers to my questions, and when you gave them;\n" * 4
+    screen = f"{intro}I don't keep your name.\n\n/export gives you everything, and /delete erases it. Is that OK?"
+    assert question_of(screen) == "/export gives you everything, and /delete erases it. Is that OK?"
+    crisis = (
+        "I'd like to ask you something plainly, because it matters. " * 4
+        + "Are you safe right now?\nWhatever the answer is, you can tell me."
     )
-    assert question_of(screen) == "/export gives you everything I keep, and /delete erases it, any time. Is that OK?"
-    summary = "Here's what you noticed:\n• A pull toward your partner\nIf you like, we can go deeper. Or not?"
-    assert question_of(summary) == "If you like, we can go deeper. Or not?"
+    assert question_of(crisis).endswith("Are you safe right now?\nWhatever the answer is, you can tell me.")
+    example = "Some words first. " * 25 + '\nWhat will you say? Write it, or use this one:\n<i>"Tell me again?"</i>'
+    assert question_of(example) == 'What will you say? Write it, or use this one:\n<i>"Tell me again?"</i>'
     assert question_of("How strong is it, 0 to 10?") == "How strong is it, 0 to 10?"
+    no_question = "Here is a long explanation. " * 20 + "\n\nTap Done when you've had a few breaths."
+    assert question_of(no_question) == no_question  # nothing to pick out: the step's words, whole
 
 
 @pytest.mark.parametrize(

@@ -222,17 +222,31 @@ def wants_skip(text: str) -> bool:
 # ----------------------------------------------------------------- re-asking
 
 
+SHORT = 200  # characters: words this short are repeated whole
+
+
 def question_of(text: str) -> str:
-    """The question a step's words end with: the last paragraph, or its last line when the
-    paragraph is several lines (the bullets before it are what was said already)."""
+    """What a re-ask repeats of a step's words: short words whole; otherwise the question and
+    what follows it in its paragraph ("Are you safe right now? ... Whatever the answer is,
+    you can tell me."), not the screen before it; without a question, all of it.
+    A question mark inside an example (`<i>"Tell me again?"</i>`) is not the question."""
+    text = text.strip()
+    if len(text) <= SHORT:
+        return text
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    if not paragraphs:
-        return text.strip()
-    last = paragraphs[-1]
-    lines = [line for line in last.splitlines() if line.strip()]
-    if len(lines) > 1 and not lines[-1].lstrip().startswith(("•", "-", "<i>")):
-        return lines[-1].strip()
-    return last
+
+    def asks(line: str) -> bool:
+        return "?" in _EXAMPLE.sub("", line)
+
+    asking = [i for i, p in enumerate(paragraphs) if asks(p)]
+    if not asking:
+        return text  # no question to pick out: all of it (it is the step's own words)
+    lines = paragraphs[asking[-1]].splitlines()
+    first = max(i for i, line in enumerate(lines) if asks(line))
+    return "\n".join(lines[first:]).strip()
+
+
+_EXAMPLE = re.compile(r"<i>.*?</i>", re.DOTALL)
 
 
 # ----------------------------------------------------------------- meaning
