@@ -87,7 +87,10 @@ def step_choices(library: Library, flow: str, step: str) -> tuple[ChoiceDef, ...
         ("follow-up", "tried", "yes", "yes"),
         ("follow-up", "tried", "no", "not-yet"),
         ("checkin", "urge", "yes", None),  # "toward or away?" has no yes
-        ("turn-toward", "welcome", "no", "not-safe"),  # "only for times you feel safe with them. Do you?"
+        ("turn-toward", "welcome", "no", "not-safe"),
+        ("set-it-free", "kind-line", "yes", "use-example"),  # the only button: "Use this one"
+        ("set-it-free", "kind-line", "no", None),
+        ("break", "rehearse", "yes", "ok"),  # "I'll try"  # "only for times you feel safe with them. Do you?"
     ],
 )
 def test_the_button_a_yes_or_a_no_means(library: Library, flow: str, step: str, said: str, meant: str | None) -> None:

@@ -125,8 +125,10 @@ def choice_polarity(choice: ChoiceDef) -> Polarity | None:
 def by_polarity(choices: Sequence[ChoiceDef], said: Polarity) -> ChoiceDef | None:
     """The one button that means what was said, or None (none does, or more than one). Of
     two buttons where one says no ("Not now"), the other is the yes ("Start a check-in"),
-    and the other way round."""
+    and the other way round; a step's only button is what a yes agrees to."""
     meanings = [choice_polarity(c) for c in choices]
+    if len(choices) == 1 and meanings[0] is None:
+        meanings = ["yes"]  # one button ("OK", "I'll try", "Use this one"): a yes agrees to it
     if len(choices) == 2 and meanings.count(None) == 1:
         known = next(m for m in meanings if m is not None)
         meanings = [m if m is not None else ("no" if known == "yes" else "yes") for m in meanings]
