@@ -282,3 +282,11 @@ def test_the_question_count_only_moves_forward_and_keeps_its_total(shipped: Engi
     numbers = [n for n, _ in seen]
     assert len(seen) >= 3 and numbers == sorted(set(numbers)), seen
     assert len({total for _, total in seen}) == 1, seen
+
+
+def test_ten_thousand_characters_at_a_question_with_buttons_are_asked_again(engine: Engine) -> None:
+    question = engine.start("sample")
+    for typed in ("x" * 10_000, "toward " * 2_000, "🙂" * 5_000):
+        again = engine.handle(question.state, Text(typed))
+        assert again.state == question.state
+        assert [b.label for b in again.replies[-1].buttons] == [b.label for b in question.replies[-1].buttons]

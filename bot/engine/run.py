@@ -47,6 +47,7 @@ GUESS_VAR = "@guess"
 # free text needs it closer, since the words may simply be the person's answer.
 TYPO = answers.TYPO_RATIO
 TYPO_WITH_ASK = 0.88
+TYPO_LIMIT = 80  # characters: longer text is no button's label mistyped
 MEANING_LIMIT = 300  # characters read for meaning; longer text at a buttons-only question is asked again
 
 
@@ -128,7 +129,7 @@ class Run:
                 self.choose(compiled, step, choice.id)
                 return
         meant = answers.by_polarity(step.choices, said) if said is not None else None
-        if meant is None:
+        if meant is None and len(label) <= TYPO_LIMIT:
             typo = answers.closest(
                 answer, [answers.names(c) for c in step.choices], TYPO_WITH_ASK if step.ask else TYPO
             )
@@ -323,10 +324,9 @@ class Run:
         note: str | None,
         kind: str = "",
         outside: int | None = None,
-        whole: bool = False,
     ) -> None:
         """Show the current step again; the state is unchanged. After a note (a re-ask), only
-        the question itself is repeated, not the words before it, unless `whole`."""
+        the question itself is repeated, not the words before it."""
         text = compiled.prompts[step.id].render(self.state.vars) if step.id in compiled.prompts else ""
         if note is not None:
             context = {
@@ -340,8 +340,7 @@ class Run:
                 "buttons": bool(step.choices),
             }
             self.say(note, context)
-            if not whole:
-                text = answers.question_of(text)
+            text = answers.question_of(text)
         self.replies.append(self.question(compiled, step, text))
 
 
