@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.dialogue.check import load_checked
 from bot.dialogue.model import Library
 from bot.engine.engine import SYSTEM_PROMPTS, Engine
-from bot.safety import crisis
+from bot.safety import crisis, semantic
 from bot.storage import Store
 
 REQUIRED_TEMPLATES = (*SYSTEM_PROMPTS.values(), *SERVICE_PROMPTS.values(), *THERAPY_PROMPTS.values())
@@ -23,7 +23,9 @@ def load_library(settings: Settings, paths: list[Path] | None = None) -> Library
 
 
 def build_engine(settings: Settings) -> Engine:
-    return Engine(load_library(settings))
+    # Typed answers at a question with buttons are read by meaning too, with the sentence
+    # encoder the crisis layer already loads.
+    return Engine(load_library(settings), meaning=semantic.likeness)
 
 
 def build_coach(settings: Settings, engine: Engine | None = None, store: Store | None = None) -> Coach:

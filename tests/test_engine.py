@@ -95,13 +95,14 @@ def test_a_button_from_an_old_message_is_not_applied(engine: Engine) -> None:
 
 def test_scale_accepts_typed_numbers_and_refuses_others(engine: Engine) -> None:
     question = at_intensity(engine)
-    for bad in ("eleven", "11", "-1", "7.5"):
+    for bad in ("eleven", "11", "-1", "7 or 8", "dunno, a lot", "15/10"):
         again = engine.handle(question.state, Text(bad))
         assert again.state == question.state, bad
         assert "0 to 10" in words(again)
-    answered = engine.handle(question.state, Text("7/10"))
-    assert answered.state.vars["intensity"] == 7
-    assert answered.state.step_id == "feeling"
+    for typed, value in (("7/10", 7), ("seven", 7), ("7.5", 8), ("a solid 3", 3), ("like a 5", 5)):
+        answered = engine.handle(question.state, Text(typed))
+        assert answered.state.vars["intensity"] == value, typed
+        assert answered.state.step_id == ("feeling" if value < 8 else "breathe"), typed
 
 
 def test_high_intensity_calls_another_flow_and_returns_to_the_caller(engine: Engine) -> None:
@@ -127,10 +128,21 @@ def test_skip_sets_the_answer_to_none_and_moves_on(engine: Engine) -> None:
 
 
 def test_a_question_that_cannot_be_skipped_says_so(engine: Engine) -> None:
-    question = at_intensity(engine)
+    question = engine.start("sample")  # buttons only: one of them is the answer
     result = engine.handle(question.state, Command("skip"))
     assert result.state == question.state
     assert "needs an answer" in words(result)
+
+
+def test_every_scale_can_be_skipped_and_a_skipped_one_forces_nothing(engine: Engine) -> None:
+    question = at_intensity(engine)
+    assert [b.label for b in question.replies[-1].buttons] == ["Skip"]
+    for typed in ("skip", "Pass", "I'd rather not say", "rather not say."):
+        skipped = engine.handle(question.state, Text(typed))
+        assert skipped.state.step_id == "feeling", typed  # not the pause an 8 would bring
+        assert skipped.state.vars["intensity"] is None
+    pressed = engine.handle(question.state, Choice("skip", "intensity", question.state.seq))
+    assert pressed.state.step_id == "feeling"
 
 
 def test_long_answers_are_cut_to_the_limit_with_a_note(engine: Engine) -> None:
@@ -281,3 +293,11 @@ def test_the_question_count_goes_up_by_one_across_called_flows_and_its_total_nev
     assert all(n <= total for n, total in seen) and seen[-1][0] == seen[-1][1], seen
     if flow == "checkin":
         assert len(flows) > 1, "the walk went on into the exercise the check-in called"
+
+
+def test_ten_thousand_characters_at_a_question_with_buttons_are_asked_again(engine: Engine) -> None:
+    question = engine.start("sample")
+    for typed in ("x" * 10_000, "toward " * 2_000, "🙂" * 5_000):
+        again = engine.handle(question.state, Text(typed))
+        assert again.state == question.state
+        assert [b.label for b in again.replies[-1].buttons] == [b.label for b in question.replies[-1].buttons]

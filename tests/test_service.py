@@ -64,7 +64,9 @@ def test_updates_of_one_chat_from_many_threads_are_applied_one_after_another(
     def send(index: int) -> None:
         try:
             for n in range(5):
-                replicas[index].handle(Incoming(CHAT, Text("no idea"), update_id=1000 + index * 100 + n))
+                replicas[index].handle(
+                    Incoming(CHAT, Text("what's the weather like tomorrow"), update_id=1000 + index * 100 + n)
+                )
         except BaseException as exc:
             errors.append(exc)
 

@@ -58,7 +58,49 @@ def answer(asked: Asked) -> Handled:
 
 
 def unknown(c: Asked) -> Handled:
+    suggested = likely_command(c.event.name)
+    if suggested is not None:
+        # "/brake": "Did you mean /break?", a question on top of whatever is open (yes runs it).
+        typed: dict[str, object] = {"typed": c.event.name[:MAX_TYPED], "suggested": suggested}
+        return _interrupt(c, "did-you-mean", typed, "did-you-mean")
     return Handled([c.turn.say("unknown_command", name=c.event.name), *c.turn.show(c.state)], "unknown-command")
+
+
+MAX_TYPED = 40  # characters of a mistyped command said back
+
+
+def likely_command(typed: str) -> str | None:
+    """The command a mistyped name most likely was: the one nearest by letters typed wrong,
+    left out, added or swapped ("brake" -> "break", "chekin" -> "checkin", "reminder" ->
+    "reminders"), or the one it begins ("prog" -> "progress"); None when nothing is near or
+    two are equally near."""
+    name = typed.casefold()[:MAX_TYPED]
+    known = sorted(COMMANDS)
+    if len(name) < 2 or name in COMMANDS:
+        return None
+    allowed = 1 if len(name) <= 4 else 2
+    near = sorted((_distance(name, k), k) for k in known)
+    near = [(d, k) for d, k in near if d <= allowed]
+    if near and (len(near) == 1 or near[0][0] < near[1][0]):
+        return near[0][1]
+    if not near and len(name) >= 3:
+        starting = [k for k in known if k.startswith(name)]
+        if len(starting) == 1:
+            return starting[0]
+    return None
+
+
+def _distance(a: str, b: str) -> int:
+    """Edits from `a` to `b`: a letter changed, left out, added, or two neighbours swapped."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
 
 
 def _interrupt(c: Asked, role: str, variables: dict[str, object] | None, outcome: str) -> Handled:

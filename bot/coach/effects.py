@@ -29,6 +29,7 @@ from bot.engine.state import (
     RecordAnswer,
     RecordJournal,
     Reply,
+    RunCommand,
     SavePlan,
     ScheduleFollowUp,
     SessionState,
@@ -162,6 +163,7 @@ def share(turn: Turn, state: SessionState, effect: Share, parts: Parts) -> list[
 
 
 @handles(ConfirmCrisis)  # the coach reads it from the result: the crisis path follows (`Coach.dispatch`)
+@handles(RunCommand)  # the coach reads it from the result and runs the command (`Coach.dispatch`)
 @handles(FlowEnded)  # the saved state already carries the outcome
 def nothing(turn: Turn, state: SessionState, effect: Any, parts: Parts) -> list[Reply]:
     return []

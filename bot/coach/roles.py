@@ -2,6 +2,7 @@
 say which flow plays each.
 
     role: checkin                    the flow /checkin starts (and after which escalation is checked)
+    role: did-you-mean               the question a mistyped command gets ("Did you mean /break?")
     role: break, map, startup, pattern   the exercises /break, /map, /startup and /pattern start
     measures: {intensity: …, pull: …} where a check-in's answers are (/progress, the review, escalation)
     reports: {tried: …, went: …, intensity: …}   where a follow-up's answers are (/progress, the review)
@@ -51,6 +52,7 @@ ROLES = (
     "map",
     "startup",
     "pattern",
+    "did-you-mean",
 )
 
 

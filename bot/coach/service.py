@@ -37,7 +37,17 @@ from bot.coach.turn import Turn
 from bot.contract import Handled, Incoming, Role, is_service_button
 from bot.dialogue.templates import Prompt
 from bot.engine.engine import Engine, Result
-from bot.engine.state import Choice, Command, ConfirmCrisis, EraseData, FlowEnded, Reply, SessionState, Text
+from bot.engine.state import (
+    Choice,
+    Command,
+    ConfirmCrisis,
+    EraseData,
+    FlowEnded,
+    Reply,
+    RunCommand,
+    SessionState,
+    Text,
+)
 from bot.features.progress import week_facts
 from bot.safety.crisis import detect, speaks_of_ending
 from bot.storage import ChatKey, ChatTx, Delivery, DueFollowUp, Store
@@ -297,12 +307,21 @@ class Coach:
         if isinstance(event, Choice) and is_service_button(event):
             return self.practice.command(turn, state, event)
         if isinstance(event, Command) and event.name != "skip":
+            state = self.past_suggestion(turn, state)
             return answer(Asked(turn, state, event, self.parts, self.default_flow))
         if state is None:
             kind = "button" if isinstance(event, Choice) else "text" if isinstance(event, Text) else "other"
             return Handled([self.say("no_session", kind=kind)], "no-session")
-        result = self.engine.handle(state, event, self.safety.redirect(tx))
+        result = self.engine.handle(state, event, self.safety.redirect(tx), surface=tx.key.transport)
         extra = self.save(turn, state, result)
+        run = next((e for e in result.effects if isinstance(e, RunCommand)), None)
+        if run is not None:
+            # "Did you mean /break?" "yes": the command, as if typed right. The question that was
+            # open comes back through the command (shown again, or resumed after it).
+            said = [r for r in result.replies if r.step_id is None]
+            now = result.state if result.state.status == "active" else None
+            done = answer(Asked(turn, now, Command(str(run.name)), self.parts, self.default_flow))
+            return Handled([*said, *extra, *done.replies], done.outcome, moved=True, role_changed=done.role_changed)
         confirmed = next((e for e in result.effects if isinstance(e, ConfirmCrisis)), None)
         if confirmed is not None:
             # Danger, in answer to the clarifying question: the crisis path, not the old question.
@@ -326,6 +345,18 @@ class Coach:
             self.practice.started(tx, ended.vars.get(offer.assignment), assigned)
         moved = result.moved
         return Handled([*result.replies, *extra], "moved" if moved else "stayed", moved=moved)
+
+    def past_suggestion(self, turn: Turn, state: SessionState | None) -> SessionState | None:
+        """A command sent while "Did you mean /break?" is open answers it: the question goes,
+        and the command applies to what was open before it."""
+        if state is None or state.flow_id != self.roles["did-you-mean"]:
+            return state
+        below = self.engine.dismiss(state)
+        if below is None:
+            turn.tx.end_session("stopped")
+        else:
+            turn.tx.save_session(below)
+        return below
 
     def begin(
         self,

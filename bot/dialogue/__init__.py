@@ -6,12 +6,14 @@ Code outside this package imports from here: the loaded values (`Library`, `Flow
 diagnostics, the templates, the diagrams and the button payload codec.
 """
 
+from bot.dialogue import answers
 from bot.dialogue.check import CheckResult, check_paths, load_checked
 from bot.dialogue.diagnostics import RULES, Diagnostic, Report, Severity
 from bot.dialogue.effects import COUNT_KINDS, EFFECTS, EffectSpec, Param
 from bot.dialogue.graph import dot, mermaid
 from bot.dialogue.library import flow_files, load_library
 from bot.dialogue.model import (
+    CONFIRM_GUESSES_TAG,
     GATED_TAG,
     NOT_SAFE_VAR,
     SKIP_CHOICE,
@@ -34,6 +36,7 @@ from bot.dialogue.templates import Condition, Prompt, Templates
 
 __all__ = [
     "COUNT_KINDS",
+    "CONFIRM_GUESSES_TAG",
     "EFFECTS",
     "GATED_TAG",
     "NOT_SAFE_VAR",
@@ -59,6 +62,7 @@ __all__ = [
     "Severity",
     "Step",
     "Templates",
+    "answers",
     "button_target",
     "callback_payload",
     "check_paths",

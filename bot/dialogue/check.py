@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from bot.dialogue.answers import choice_polarity, fold, names, polarity
 from bot.dialogue.diagnostics import Report
 from bot.dialogue.effects import COUNT_KINDS, EFFECTS
 from bot.dialogue.library import flow_files, load_library
@@ -122,6 +123,7 @@ class _Checker:
                         self.suggest(choice.goto, steps),
                     )
                 self.button(flow, step, choice.id, choice.label, choice.line)
+            self.typed_answers(flow, step)
             if step.ask is not None and step.ask.skippable:
                 self.button(flow, step, SKIP_CHOICE, "Skip", step.ask.line)
             if step.scale is not None:
@@ -137,6 +139,7 @@ class _Checker:
                     )
                 if route.when is not None:
                     self.condition(flow, route.when, route.line)
+                    self.skipped_scale(flow, step, route.when, route.line)
             if step.call is not None and step.call not in self.library.flows:
                 add(
                     "HH009",
@@ -218,6 +221,39 @@ class _Checker:
                 f"(Telegram allows {MAX_PAYLOAD})",
                 "Shorten the step id or the choice id; they travel inside the button.",
             )
+
+    def typed_answers(self, flow: Flow, step: Step) -> None:
+        """What a person types for a button must pick one button: an `also` phrase that
+        another button's label or `also` has too, or a yes (or no) that two buttons say they
+        accept, would make the answer a coin toss."""
+        owner: dict[str, str] = {}
+        for choice in step.choices:
+            for name in names(choice):
+                owner.setdefault(name, choice.id)
+        for choice in step.choices:
+            for phrase in choice.also:
+                other = owner.get(fold(phrase))
+                if other is not None and other != choice.id:
+                    self.report.add(
+                        "HH030",
+                        flow.path,
+                        choice.also_line or choice.line,
+                        f"'{phrase}' in 'also' of choice '{choice.id}' in step '{step.id}' is also "
+                        f"what choice '{other}' answers to",
+                        "Each typed answer picks one button: keep the phrase on one choice only.",
+                    )
+        for said in ("yes", "no"):
+            meaning = [c for c in step.choices if choice_polarity(c) == said]
+            declared = [c for c in meaning if any(polarity(p) == said for p in c.also)]
+            if len(meaning) > 1 and declared:
+                self.report.add(
+                    "HH030",
+                    flow.path,
+                    declared[0].also_line or declared[0].line,
+                    f"a typed '{said}' in step '{step.id}' would fit choices "
+                    + " and ".join(f"'{c.id}'" for c in meaning),
+                    f"Say '{said}' in the 'also' of one choice only, and word the other labels without it.",
+                )
 
     def reachability(self, flow: Flow, dangling: bool) -> None:
         """Unreachable steps and loose ends. A route to a missing step (already reported)
@@ -428,6 +464,35 @@ class _Checker:
                 "Conditions are expressions like 'intensity >= 8' or 'urge == \"away\"'.",
             )
             return None
+
+    def skipped_scale(self, flow: Flow, step: Step, source: str, line: int) -> None:
+        """A condition that reads a scale must still work when the scale was skipped (its
+        variable is then empty): `intensity >= 8` fails on an empty value."""
+        skippable = {s.scale.var for f in self.library.flows.values() for s in f.steps.values() if s.scale}
+        skippable -= {
+            s.scale.var
+            for f in self.library.flows.values()
+            for s in f.steps.values()
+            if s.scale and not s.scale.skippable
+        }
+        try:
+            condition = self.templates.condition(source)
+        except jinja2.TemplateSyntaxError:
+            return  # reported as HH014
+        read = sorted(condition.uses & skippable)
+        if not read:
+            return
+        try:
+            condition.holds(dict.fromkeys(condition.uses))
+        except (TypeError, jinja2.TemplateError):
+            self.report.add(
+                "HH031",
+                flow.path,
+                line,
+                f"condition '{source}' in step '{step.id}' fails when '{read[0]}' was skipped",
+                f"Every scale can be skipped, leaving '{read[0]}' empty: write "
+                f"'{read[0]} is number and {source}', or give the scale 'skippable: false'.",
+            )
 
     # ------------------------------------------------------------------ calls
 

@@ -55,6 +55,8 @@ RULES: dict[str, Rule] = {
         Rule("HH027", "a character that does not belong in text"),
         Rule("HH028", "an alias that never ends or repeats too much"),
         Rule("HH029", "a count that cannot mean what it says"),
+        Rule("HH030", "a typed answer two buttons both accept"),
+        Rule("HH031", "a condition that fails when a scale is skipped"),
     )
 }
 

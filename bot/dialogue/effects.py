@@ -296,6 +296,20 @@ class ConfirmCrisis(StepEffect):
 
 
 @effect(
+    "run_command",
+    {"name": Given("name")},
+    _vars("name"),
+    doc="Run the command the variable names (without its slash), as if the person had sent it: "
+    "the did-you-mean question for a mistyped command ends with it.",
+)
+@dataclass(frozen=True, slots=True)
+class RunCommand(StepEffect):
+    """The person agreed to the command a typo stood for ("/brake" -> /break): the coach runs it."""
+
+    name: Any
+
+
+@effect(
     "undo_unsafe",
     {"set_here": Given("set_here")},
     _vars("set_here"),

@@ -38,13 +38,14 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VAR_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 AFTER_RE = re.compile(r"^(\d+)(m|h|d)$|^(evening|tomorrow|sunday)$")
 MAX_ID = 64
+MAX_ALSO = 100  # characters in one `also:` phrase of a choice
 
 FLOW_KEYS = ("flow", "version", "title", "summary", "tags", "start", "vars", "steps", "migrations")
 STEP_KEYS = ("tags", "say", "choices", "ask", "scale", "call", "next", "effects", "end")
-CHOICE_KEYS = ("id", "label", "goto", "set")
+CHOICE_KEYS = ("id", "label", "goto", "set", "also")
 EACH_FLOW_KEYS = ("tagged", "set", "title")
 ASK_KEYS = ("var", "max_length", "skippable")
-SCALE_KEYS = ("var", "min", "max")
+SCALE_KEYS = ("var", "min", "max", "skippable")
 ROUTE_KEYS = ("when", "goto")
 MIGRATION_KEYS = ("version", "steps", "vars")
 OUTCOMES = ("completed", "stopped")
@@ -427,8 +428,46 @@ class _FlowReader:
                     line_of = set_node.line_of(name) if set_node is not None else line
                     if self.var_name(name, line_of, "variable") and self.scalar(value, line_of, f"'{name}'"):
                         sets[name] = value
-            choices.append(ChoiceDef(id=choice_id, label=label.strip(), goto=goto, set=sets, line=line))
+            also = self.read_also(body, choice_id, where)
+            choices.append(
+                ChoiceDef(
+                    id=choice_id,
+                    label=label.strip(),
+                    goto=goto,
+                    set=sets,
+                    line=line,
+                    also=also,
+                    also_line=body.line_of("also") if "also" in body else 0,
+                )
+            )
         return tuple(choices)
+
+    def read_also(self, body: YMap, choice_id: str, where: str) -> tuple[str, ...]:
+        """`also: [yes, I want to text them]`: what a person may type for the button."""
+        if "also" not in body:
+            return ()
+        items = body["also"]
+        line = body.line_of("also")
+        if not isinstance(items, YList) or not items:
+            self.err(
+                "HH004",
+                line,
+                f"'also' of choice '{choice_id}' in {where} must be a list of words or phrases",
+                "Write it as 'also: [yes, i want to text them]'.",
+            )
+            return ()
+        phrases: list[str] = []
+        for index, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip() or len(item) > MAX_ALSO:
+                self.err(
+                    "HH004",
+                    items.line_of(index),
+                    f"'also' of choice '{choice_id}' in {where}: each entry must be text of 1 to {MAX_ALSO} characters",
+                    'Quote it if it looks like a number or yes/no to YAML: \'also: ["yes", "18+"]\'.',
+                )
+                continue
+            phrases.append(item.strip())
+        return tuple(phrases)
 
     def read_each_flow(self, body: YMap, line: int, where: str) -> FlowChoices | None:
         self.keys(body, ("each_flow", "goto"), f"'each_flow' in {where}")
@@ -491,9 +530,13 @@ class _FlowReader:
                 "Buttons fit one chat row per five numbers; use a 0-10 scale.",
             )
             return None
+        skippable = body.get("skippable", True)
+        if not isinstance(skippable, bool):
+            self.err("HH004", body.line_of("skippable"), "'skippable' must be true or false")
+            skippable = True
         if var is None or low is None or high is None:
             return None
-        return ScaleDef(var=var, low=low, high=high, line=body.line)
+        return ScaleDef(var=var, low=low, high=high, line=body.line, skippable=skippable)
 
     def read_next(self, node: YMap, where: str) -> tuple[Route, ...]:
         if "next" not in node:

@@ -15,7 +15,10 @@ Outcome = Literal["completed", "stopped"]
 # with a partner. Steps tagged `toward-partner` must be gated on it (HH025).
 NOT_SAFE_VAR = "not_safe"
 TOWARD_PARTNER_TAG = "toward-partner"
-GATED_TAG = "moves-toward-partner"  # a flow tag: the whole flow is replaced for someone not safe
+GATED_TAG = "moves-toward-partner"
+# A flow tag: what the person's own words seem to mean is always asked back ("Did you mean:
+# I'm safe for now?"), never taken on a guess (the crisis paths and the clarifying question).
+CONFIRM_GUESSES_TAG = "confirm-guesses"  # a flow tag: the whole flow is replaced for someone not safe
 
 # Telegram limits the checker enforces.
 MAX_LABEL = 40  # characters a button shows without being cut on a phone
@@ -83,6 +86,10 @@ class ChoiceDef:
     goto: str | None
     set: Mapping[str, Any]
     line: int
+    # Words and phrases a person may type for this button besides its label ("yes", "I want
+    # to text them"): read by `answers` (exactly, with typos, by meaning). `also:` in YAML.
+    also: tuple[str, ...] = ()
+    also_line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +119,7 @@ class ScaleDef:
     low: int
     high: int
     line: int
+    skippable: bool = True  # every scale has a Skip button unless its author says `skippable: false`
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from bot.dialogue import Flow, Library, Templates
+from bot.dialogue import Flow, Library, Templates, answers
 from bot.engine.machines import CompiledFlow, Cursor, compile_flow, count_questions
-from bot.engine.run import NO_REDIRECT, Redirect, Result, Run, comparable
+from bot.engine.run import GUESS_VAR, NO_REDIRECT, Redirect, Result, Run, comparable
 from bot.engine.state import (
     Choice,
     Command,
@@ -43,14 +43,21 @@ SYSTEM_PROMPTS = {
     "stale_button": "system/stale-button.j2",
     "unsupported": "system/unsupported.j2",
     "truncated": "system/truncated.j2",
+    "did_you_mean": "system/did-you-mean.j2",
+    "not_it": "system/not-it.j2",
     "flow_changed": "system/flow-changed.j2",
     "flow_gone": "system/flow-gone.j2",
 }
 
 
 class Engine:
-    def __init__(self, library: Library, templates: Templates | None = None) -> None:
+    def __init__(
+        self, library: Library, templates: Templates | None = None, meaning: answers.Meaning | None = None
+    ) -> None:
         self.library = library
+        # How alike in meaning a person's words are to a button's (the sentence encoder the
+        # edges hand in); without it, typed answers are read by their words alone.
+        self.meaning = meaning
         self.templates = templates or Templates(*library.prompts)
         self.flows: dict[str, CompiledFlow] = {
             fid: compile_flow(flow, self.templates) for fid, flow in library.flows.items()
@@ -58,9 +65,9 @@ class Engine:
         count_questions(self.flows)
         self.system = {key: self.templates.file_prompt(name) for key, name in SYSTEM_PROMPTS.items()}
 
-    def _run(self, state: SessionState, redirect: Redirect = NO_REDIRECT) -> Run:
+    def _run(self, state: SessionState, redirect: Redirect = NO_REDIRECT, surface: str = "") -> Run:
         """The work for one event, handed the compiled flows and the engine's own words."""
-        return Run(self.flows, self.system, state, redirect)
+        return Run(self.flows, self.system, without_guess(state), redirect, self.meaning, surface)
 
     # ------------------------------------------------------------------ public
 
@@ -105,6 +112,7 @@ class Engine:
             return self.start(flow_id, variables, seq=state.seq if state else 0, redirect=redirect)
         state, _ = self.upgrade(state)
         flow = self.flow(redirect.get(flow_id, flow_id))
+        state = without_guess(state)
         frame = Frame(state.flow_id, state.flow_version, state.step_id, resume=True, asked=state.asked)
         run = self._run(replace(state, stack=(*state.stack, frame), asked=0), redirect)
         cursor = Cursor(flow.start, dict(state.vars))
@@ -123,6 +131,22 @@ class Engine:
         wanted = comparable(text)
         return step is not None and any(comparable(c.label) == wanted for c in step.choices)
 
+    def dismiss(self, state: SessionState) -> SessionState | None:
+        """The session as it stood before the flow on top was started over it, at the question
+        it was on (its buttons made stale), or None when that flow is all there is."""
+        if not state.stack:
+            return None
+        frame = state.stack[-1]
+        return SessionState(
+            frame.flow_id,
+            frame.flow_version,
+            frame.step_id,
+            without_guess(state).vars,
+            state.stack[:-1],
+            state.seq + 1,
+            "active",
+        )
+
     def show(self, state: SessionState) -> Result:
         """The current step again, as if just arrived (for /resume and after a restart)."""
         upgraded, result = self.upgrade(state)
@@ -133,17 +157,21 @@ class Engine:
         run.ask_again(compiled, compiled.flow.steps[upgraded.step_id], note=None)
         return run.result(moved=upgraded != state)
 
-    def handle(self, state: SessionState, event: Event, redirect: Redirect = NO_REDIRECT) -> Result:
+    def handle(self, state: SessionState, event: Event, redirect: Redirect = NO_REDIRECT, surface: str = "") -> Result:
+        """`surface` ("terminal", "telegram") only changes how a re-ask says to answer."""
         state, upgraded = self.upgrade(state)
         if upgraded is not None:
             return upgraded
         compiled = self.flows[state.flow_id]
         step = compiled.flow.steps[state.step_id]
-        run = self._run(state, redirect)
+        guess = state.vars.get(GUESS_VAR)
+        run = self._run(state, redirect, surface)
         if isinstance(event, Choice):
             run.on_choice(compiled, step, event)
         elif isinstance(event, Text):
-            run.on_text(compiled, step, event.text)
+            run.on_text(
+                compiled, step, event.text, [g for g in guess if isinstance(g, str)] if isinstance(guess, list) else ()
+            )
         elif isinstance(event, Command) and event.name == "skip":
             run.on_skip(compiled, step)
         elif isinstance(event, Unsupported):
@@ -227,3 +255,10 @@ class Engine:
         else:
             run.enter(compiled, Cursor(step.id, variables))
         return run.state, run.result(moved=True)
+
+
+def without_guess(state: SessionState) -> SessionState:
+    """The session without a "did you mean" guess: it stands for one answer only."""
+    if GUESS_VAR not in state.vars:
+        return state
+    return replace(state, vars={k: v for k, v in state.vars.items() if k != GUESS_VAR})

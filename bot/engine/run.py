@@ -8,13 +8,11 @@ what it reads: the compiled flows and the engine's own words. It never sees the 
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.dialogue import NOT_SAFE_VAR, SKIP_CHOICE, Flow, Prompt, Step
+from bot.dialogue import CONFIRM_GUESSES_TAG, NOT_SAFE_VAR, SKIP_CHOICE, Flow, Prompt, Step, answers
 from bot.engine.effects import build
 from bot.engine.machines import NEXT, CompiledFlow, Cursor, choose
 from bot.engine.state import (
@@ -40,7 +38,17 @@ MAX_HOPS = 200  # steps entered for one event; more means a loop of messages
 Redirect = Mapping[str, str]
 NO_REDIRECT: Redirect = {}
 
-_NOT_WORD = re.compile(r"[^\w\s]+")
+# The choice id of "No" / "Something else" under a "did you mean", and the session variable
+# that keeps the one button asked about (so a typed "yes" takes it). Neither can be written
+# in a flow: ids and variables there are plain words.
+NOT_IT = "@not-it"
+GUESS_VAR = "@guess"
+# How close a typed label must be to a button's to be taken: a question that also takes
+# free text needs it closer, since the words may simply be the person's answer.
+TYPO = answers.TYPO_RATIO
+TYPO_WITH_ASK = 0.88
+TYPO_LIMIT = 80  # characters: longer text is no button's label mistyped
+MEANING_LIMIT = 300  # characters read for meaning; longer text at a buttons-only question is asked again
 
 
 @dataclass(slots=True)
@@ -60,11 +68,15 @@ class Run:
         system: Mapping[str, Prompt],
         state: SessionState,
         redirect: Redirect = NO_REDIRECT,
+        meaning: answers.Meaning | None = None,
+        surface: str = "",
     ) -> None:
         self.flows = flows
         self.system = system
         self.state = state
         self.redirect = redirect
+        self.meaning = meaning  # how alike in meaning words are (the sentence encoder), if any
+        self.surface = surface  # "terminal" or "telegram": how a re-ask says to answer
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
         self.moved = False
@@ -83,27 +95,48 @@ class Run:
         )
         if stale:
             self.ask_again(compiled, step, note="stale_button")
-            return
-        if step.scale is not None:
-            self.on_scale(compiled, step, event.choice_id)
         elif event.choice_id == SKIP_CHOICE:
             self.on_skip(compiled, step)
+        elif event.choice_id == NOT_IT:
+            self.ask_again(compiled, step, note="not_it")
+        elif step.scale is not None:
+            self.on_scale(compiled, step, event.choice_id)
         elif step.choice(event.choice_id) is not None:
             self.choose(compiled, step, event.choice_id)
         else:
             self.ask_again(compiled, step, note="stale_button")
 
-    def on_text(self, compiled: CompiledFlow, step: Step, text: str) -> None:
+    def on_text(self, compiled: CompiledFlow, step: Step, text: str, guess: Sequence[str] = ()) -> None:
+        """Typed text, read the forgiving way (`bot.dialogue.answers`): a button's label in any
+        case or with a typo, the words it also accepts, a yes or a no, "skip", a number for a
+        scale, and at a question with only buttons the person's own words by meaning (asked
+        back when unclear). `guess`: the buttons the bot just asked "did you mean" about."""
         answer = text.strip()
         if not answer:
             self.ask_again(compiled, step, note="reask_empty")
             return
-        label = comparable(answer)
+        said = answers.polarity(answer)
+        guessed = [g for g in guess if step.choice(g) is not None]
+        if guessed and said == "no":
+            self.ask_again(compiled, step, note="not_it")
+            return
+        if len(guessed) == 1 and said == "yes":
+            self.choose(compiled, step, guessed[0])
+            return
+        label = answers.fold(answer)
         for choice in step.choices:
-            if comparable(choice.label) == label or choice.id == answer.casefold():
+            if label in answers.names(choice) or choice.id == answer.casefold():
                 self.choose(compiled, step, choice.id)
                 return
-        if step.ask is not None and step.ask.skippable and label == "skip":
+        meant = answers.by_polarity(step.choices, said) if said is not None else None
+        if meant is None and len(label) <= TYPO_LIMIT:
+            typo = answers.closest(
+                answer, [answers.names(c) for c in step.choices], TYPO_WITH_ASK if step.ask else TYPO
+            )
+            meant = step.choices[typo] if typo is not None else None
+        if meant is not None:
+            self.choose(compiled, step, meant.id)
+        elif self.skippable(step) and answers.wants_skip(answer):
             self.on_skip(compiled, step)
         elif step.ask is not None:
             limit = step.ask.max_length
@@ -113,25 +146,51 @@ class Run:
             self.answer(compiled, step, step.ask.var, answer)
         elif step.scale is not None:
             self.on_scale(compiled, step, answer)
+        elif step.choices and self.meaning is not None and len(answer) <= MEANING_LIMIT:
+            ids, clear = answers.nearest(answer, step.choices, self.meaning)
+            if clear and not compiled.flow.tags.get(CONFIRM_GUESSES_TAG):
+                self.choose(compiled, step, ids[0])
+            elif ids:
+                self.ask_back(step, ids)
+            else:
+                self.ask_again(compiled, step, note="reask_choice")
         else:
             self.ask_again(compiled, step, note="reask_choice")
 
     def on_scale(self, compiled: CompiledFlow, step: Step, raw: str) -> None:
         scale = step.scale
         assert scale is not None
-        match = re.fullmatch(r"\s*(\d{1,2})\s*(?:/\s*10)?\s*", raw)
-        value = int(match.group(1)) if match else None
+        value = answers.scale_value(raw)
         if value is None or not scale.low <= value <= scale.high:
-            self.ask_again(compiled, step, note="reask_scale")
+            self.ask_again(compiled, step, note="reask_scale", outside=value)
             return
         self.answer(compiled, step, scale.var, value)
 
+    @staticmethod
+    def skippable(step: Step) -> bool:
+        return bool((step.ask is not None and step.ask.skippable) or (step.scale is not None and step.scale.skippable))
+
     def on_skip(self, compiled: CompiledFlow, step: Step) -> None:
-        if step.ask is None or not step.ask.skippable:
+        if not self.skippable(step):
             self.ask_again(compiled, step, note="cannot_skip")
             return
-        cursor = Cursor(step.id, {**self.state.vars, step.ask.var: None})
+        var = step.ask.var if step.ask is not None else step.scale.var if step.scale is not None else ""
+        cursor = Cursor(step.id, {**self.state.vars, var: None})
         self.fire(compiled, cursor, NEXT)
+
+    def ask_back(self, step: Step, ids: list[str]) -> None:
+        """ "Did you mean: Text or call again?" with Yes and No, or the few buttons it could be
+        and "Something else". The guess is kept with the session, so a typed "yes" takes it
+        (and a "no" shows every button again)."""
+        guessed = [c for c in (step.choice(i) for i in ids) if c is not None]
+        buttons: tuple[Button, ...]
+        self.state = replace(self.state, vars={**self.state.vars, GUESS_VAR: [c.id for c in guessed]})
+        if len(guessed) == 1:
+            buttons = (Button(guessed[0].id, "Yes"), Button(NOT_IT, "No"))
+        else:
+            buttons = (*(Button(c.id, c.label) for c in guessed), Button(NOT_IT, "Something else"))
+        text = self.system["did_you_mean"].render({"labels": [c.label for c in guessed]})
+        self.replies.append(Reply(text=text, buttons=buttons, expects="choice", step_id=step.id, seq=self.state.seq))
 
     # ------------------------------------------------------------------ moving
 
@@ -256,7 +315,7 @@ class Run:
 
     def question(self, compiled: CompiledFlow, step: Step, text: str) -> Reply:
         buttons = tuple(Button(c.id, c.label) for c in step.choices)
-        if step.ask is not None and step.ask.skippable:
+        if self.skippable(step):
             buttons += (Button(SKIP_CHOICE, "Skip"),)
         expects: Expects = "scale" if step.scale else "text" if step.ask else "choice"
         scale = (step.scale.low, step.scale.high) if step.scale else None
@@ -287,22 +346,33 @@ class Run:
         total = max(total, asked)
         return (asked, total) if total > 1 else None
 
-    def ask_again(self, compiled: CompiledFlow, step: Step, note: str | None, kind: str = "") -> None:
-        """Show the current step again, optionally after a short note; the state is unchanged."""
+    def ask_again(
+        self,
+        compiled: CompiledFlow,
+        step: Step,
+        note: str | None,
+        kind: str = "",
+        outside: int | None = None,
+    ) -> None:
+        """Show the current step again; the state is unchanged. After a note (a re-ask), only
+        the question itself is repeated, not the words before it."""
+        text = compiled.prompts[step.id].render(self.state.vars) if step.id in compiled.prompts else ""
         if note is not None:
             context = {
                 "expects": "scale" if step.scale else "text" if step.ask else "choice",
-                "skippable": bool(step.ask and step.ask.skippable),
+                "skippable": self.skippable(step),
                 "low": step.scale.low if step.scale else 0,
                 "high": step.scale.high if step.scale else 10,
                 "kind": kind,
+                "outside": outside,
+                "surface": self.surface,
+                "buttons": bool(step.choices),
             }
             self.say(note, context)
-        text = compiled.prompts[step.id].render(self.state.vars) if step.id in compiled.prompts else ""
+            text = answers.question_of(text)
         self.replies.append(self.question(compiled, step, text))
 
 
 def comparable(text: str) -> str:
     """Label matching ignores case, accents, emoji and punctuation."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-    return " ".join(_NOT_WORD.sub(" ", folded).split())
+    return answers.fold(text)

@@ -26,7 +26,7 @@ import itertools
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -246,3 +246,30 @@ def judge(text: str, ignore: Callable[[str], Collection[str]] | None = None) -> 
         return sorted(layer.judge(text, ignore), key=lambda match: -match.score)
     except Exception:  # never let an odd input stop a message
         return []
+
+
+# ----------------------------------------------------------------- likeness, for reading answers
+
+_PHRASES: dict[str, npt.NDArray[np.float32]] = {}  # a button's words, embedded once
+_MAX_PHRASES = 4096  # authored labels and phrases are few; a bound all the same
+
+
+def likeness(text: str, phrases: Sequence[str]) -> list[float]:
+    """How alike in meaning `text` is to each phrase (cosine, -1..1): the engine reads a
+    person's own words at a question with buttons this way (`bot.dialogue.answers.Meaning`).
+    Zeros when the model is not installed (the words are then read by their letters alone)."""
+    layer = load()
+    if layer is None or not phrases:
+        return [0.0] * len(phrases)
+    try:
+        import numpy as np
+
+        missing = [p for p in dict.fromkeys(phrases) if p not in _PHRASES]
+        if missing:
+            if len(_PHRASES) + len(missing) > _MAX_PHRASES:
+                _PHRASES.clear()
+            _PHRASES.update(zip(missing, layer.embedder.embed(missing), strict=True))
+        said = layer.embedder.embed([text[:1000]])[0]
+        return [float(v) for v in np.stack([_PHRASES[p] for p in phrases]) @ said]
+    except Exception:  # an odd input never stops a message: it is asked again instead
+        return [0.0] * len(phrases)

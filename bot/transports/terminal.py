@@ -49,8 +49,8 @@ def render(reply: Reply) -> str:
         hints.append(f"a number from {reply.scale[0]} to {reply.scale[1]}")
     elif reply.expects == "text":
         hints.append("type your answer" + (" or pick a number" if buttons else ""))
-        if any(b.id == SKIP_CHOICE for b in reply.buttons):
-            hints.append("/skip to skip")
+    if reply.expects in ("scale", "text") and any(b.id == SKIP_CHOICE for b in reply.buttons):
+        hints.append("/skip to skip")
     if reply.progress:
         hints.append(f"question {reply.progress[0]} of about {reply.progress[1]}")
     if hints:
