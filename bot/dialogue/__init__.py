@@ -35,8 +35,8 @@ from bot.dialogue.model import (
 from bot.dialogue.templates import Condition, Prompt, Templates
 
 __all__ = [
-    "COUNT_KINDS",
     "CONFIRM_GUESSES_TAG",
+    "COUNT_KINDS",
     "EFFECTS",
     "GATED_TAG",
     "NOT_SAFE_VAR",
