@@ -63,7 +63,7 @@ def reminder_day(a: AssignmentRow, k: int) -> int:
 def reminder_time(a: AssignmentRow, k: int, timezone: str | None) -> datetime:
     assert a.accepted_at is not None
     base = a.accepted_at + timedelta(days=reminder_day(a, k) - 1)
-    return due_time("tomorrow", base, timezone)  # 10:00 in the client's time
+    return due_time("morning", base, timezone)  # the next day, 10:00 in the client's time
 
 
 def period_end(a: AssignmentRow) -> datetime | None:

@@ -36,7 +36,7 @@ from bot.dialogue.yamlnodes import YList, YMap
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VAR_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
-AFTER_RE = re.compile(r"^(\d+)(m|h|d)$|^(evening|tomorrow|sunday)$")
+AFTER_RE = re.compile(r"^(\d+)(m|h|d)$|^(evening|tonight|tomorrow|tomorrow-evening|morning|weekend|sunday)$")
 MAX_ID = 64
 
 FLOW_KEYS = ("flow", "version", "title", "summary", "tags", "start", "vars", "steps", "migrations")

@@ -67,6 +67,7 @@ FOLLOWUP_VALUES = (
     "created_at",
     "kind",
     "assignment_id",
+    "plan",
 )
 
 
