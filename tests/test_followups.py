@@ -14,7 +14,7 @@ from bot.dialogue.clock import read_clock
 from bot.engine.engine import Engine
 from bot.engine.state import Reply
 from bot.features.schedule import after_plan, day_said, due_time, when_said
-from bot.storage import ChatKey, Store
+from bot.storage import Store
 from bot.transports.terminal import TerminalChat, numbered, plain
 from tests.conftest import COACH_NOW, ask
 
