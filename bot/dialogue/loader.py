@@ -608,7 +608,8 @@ class _FlowReader:
                     "HH004",
                     at,
                     f"'{key}: {text}' is not a delay I understand",
-                    "Use minutes, hours or days like 20m, 2h, 1d, or 'evening', 'tomorrow' or 'sunday'.",
+                    "Use minutes, hours or days like 20m, 2h, 1d, or 'evening', 'tonight', 'tomorrow',"
+                    " 'tomorrow-evening', 'morning', 'weekend' or 'sunday'.",
                 )
                 return None
             return text
