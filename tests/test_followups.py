@@ -189,7 +189,7 @@ def test_without_a_time_zone_the_promise_says_only_what_is_true(person: Callable
     kim = person("kim")
     said = kim.turn_toward("Tomorrow")
     assert "tomorrow around this time" in said
-    assert "don't know your time zone" in said
+    assert "tell me your time, so I can name the hour" in said
     assert "pm your time" not in said and "am your time" not in said  # no clock claimed as theirs
     assert kim.pending() == [("follow-up", NOW + timedelta(days=1))]
 
