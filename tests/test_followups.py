@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.coach import Coach
+from bot.contract import Incoming
 from bot.dialogue.clock import read_clock
 from bot.engine.engine import Engine
-from bot.engine.state import Reply
+from bot.engine.state import Choice, Command, Reply
 from bot.features.schedule import after_plan, day_said, due_time, when_said
 from bot.storage import Store
 from bot.transports.terminal import TerminalChat, numbered, plain
@@ -391,3 +392,34 @@ def test_restart_at_the_check_in_itself_starts_it_again_after_asking(person: Cal
     assert "again from the beginning" in said
     ivy.send("1")  # Yes, start again
     assert ivy.at() == ("checkin", "urge")
+
+
+def test_forged_and_duplicate_presses_get_a_clear_answer_and_lose_nothing(person: Callable[[str], Person]) -> None:
+    kit = person("kit")
+    kit.turn_toward("Now")
+    kit.open("checkin")
+    kit.send("Away from them")
+    before = kit.at()
+    key = kit.chat.chat
+    for update_id, forged in enumerate(
+        (
+            Choice("999999999", "@followup-0", 0),  # no such follow-up
+            Choice("DROP TABLE", "@followup-0", 0),
+            Choice("yes", "@followup-x", 0),  # not a number at all
+            Choice("yes", "@restart-123456", 0),  # a session seq it never had
+            Choice("yes", "@restart-1234567890123", 0),  # too long to be one
+        ),
+        start=50,
+    ):
+        replies = kit.coach.handle(Incoming(key, forged, update_id=update_id))
+        assert replies and replies[0].text  # a clear answer, never silence or a crash
+        assert kit.at() == before
+    assert len(kit.pending()) == 1
+    # The same update again (Telegram resends): handled once, said once.
+    question = ask(kit.coach.handle(Incoming(key, Command("reminders"), update_id=77)))
+    cancel = Choice(question.buttons[0].id, question.step_id, question.seq)
+    first = kit.coach.handle(Incoming(key, cancel, update_id=78))
+    again = kit.coach.handle(Incoming(key, cancel, update_id=78))
+    assert "Done: I've cancelled" in first[0].text and again == []
+    assert kit.pending() == []
+    assert kit.at() == before
