@@ -423,3 +423,16 @@ def test_forged_and_duplicate_presses_get_a_clear_answer_and_lose_nothing(person
     assert "Done: I've cancelled" in first[0].text and again == []
     assert kit.pending() == []
     assert kit.at() == before
+
+
+def test_onboarding_asks_again_for_a_time_it_cannot_read(person: Callable[[str], Person], store: Store) -> None:
+    new = person("new")
+    new.open("onboarding")
+    new.walk_to("onboarding", "timing")
+    new.send("Daytime only")
+    said = new.send("after work")
+    assert new.at() == ("onboarding", "clock-again")
+    assert "couldn't read “after work”" in said and "21:30" in said
+    new.send("7:15 AM")
+    with store.chat(new.chat.chat, NOW) as tx:
+        assert tx.timezone == "UTC-02:15"  # 07:15 when it is 09:30 UTC
