@@ -358,7 +358,7 @@ def test_restart_inside_turn_toward_asks_then_restarts_only_turn_toward(person: 
     gus.send("2")  # Keep going
     assert gus.at() == ("turn-toward", "timing")
     gus.send("/restart")
-    gus.send("1")  # Yes, start again
+    gus.send("yes, start again")  # the label typed out works as well as its number
     assert gus.at() == ("turn-toward", "welcome")
     state = gus.coach.peek(gus.chat.chat)
     assert state is not None
