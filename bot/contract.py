@@ -18,6 +18,9 @@ from bot.errors import Busy
 from bot.storage import ChatKey, Delivery
 
 __all__ = [
+    "COACH_BUTTONS",
+    "FOLLOWUP_BUTTON",
+    "RESTART_BUTTON",
     "SHARE_BUTTON",
     "SKIP_CHOICE",
     "UNASSIGN_BUTTON",
@@ -48,6 +51,11 @@ Role = Literal["therapist", "client"]
 # the choice, "@unassign-<assignment id>" with "end". Carried as a button's step id.
 SHARE_BUTTON = "@share-"
 UNASSIGN_BUTTON = "@unassign-"
+# "@followup-0" with a follow-up's row id to cancel it, "settings" or "keep" (/reminders);
+# "@restart-<seq>" with "yes" or "keep" (/restart's question, for the session at that seq).
+FOLLOWUP_BUTTON = "@followup-"
+RESTART_BUTTON = "@restart-"
+COACH_BUTTONS = (SHARE_BUTTON, UNASSIGN_BUTTON, FOLLOWUP_BUTTON, RESTART_BUTTON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +90,8 @@ class Handled:
 
 @dataclass(frozen=True, slots=True)
 class ServiceButton:
-    """A press on one of the coach's own buttons: which (`SHARE_BUTTON` or
-    `UNASSIGN_BUTTON`) and the row it names."""
+    """A press on one of the coach's own buttons: which (`SHARE_BUTTON`, `UNASSIGN_BUTTON`,
+    `FOLLOWUP_BUTTON`, `RESTART_BUTTON`) and the number it names."""
 
     prefix: str
     row_id: int
@@ -91,14 +99,14 @@ class ServiceButton:
 
 def is_service_button(event: Choice) -> bool:
     """The press is meant for the coach, not a flow (whether or not the rest reads)."""
-    return (event.step_id or "").startswith((SHARE_BUTTON, UNASSIGN_BUTTON))
+    return (event.step_id or "").startswith(COACH_BUTTONS)
 
 
 def service_button(event: Choice) -> ServiceButton | None:
     """The coach's own button a `Choice` pressed, read by the same strict rules as every
     button's data (ASCII digits, bounded lengths); None for a flow's button."""
     step = event.step_id or ""
-    for prefix in (SHARE_BUTTON, UNASSIGN_BUTTON):
+    for prefix in COACH_BUTTONS:
         row_id = button_target(step, prefix)
         if row_id is not None:
             return ServiceButton(prefix, row_id)

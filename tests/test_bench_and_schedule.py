@@ -58,10 +58,12 @@ NOON_UTC = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
         ("20m", None, NOON_UTC + timedelta(minutes=20)),
         ("2h", "Europe/Berlin", NOON_UTC + timedelta(hours=2)),
         ("1d", None, NOON_UTC + timedelta(days=1)),
-        ("evening", "Europe/Berlin", datetime(2026, 11, 25, 18, 0, tzinfo=UTC)),  # 19:00 CET
-        ("evening", "Asia/Tokyo", datetime(2026, 11, 26, 10, 0, tzinfo=UTC)),  # 21:00 there: tomorrow 19:00
-        ("tomorrow", "America/New_York", datetime(2026, 11, 26, 15, 0, tzinfo=UTC)),  # 10:00 EST
-        ("tomorrow", "Not/AZone", datetime(2026, 11, 26, 10, 0, tzinfo=UTC)),  # unknown zone: UTC
+        ("evening", "Europe/Berlin", datetime(2026, 11, 25, 19, 0, tzinfo=UTC)),  # 20:00 CET
+        ("evening", "Asia/Tokyo", datetime(2026, 11, 25, 13, 0, tzinfo=UTC)),  # 21:00 there: in an hour
+        ("tomorrow", "America/New_York", datetime(2026, 11, 26, 15, 0, tzinfo=UTC)),  # 07:00 EST, into day: 10:00
+        ("tomorrow", "Europe/Berlin", datetime(2026, 11, 26, 12, 0, tzinfo=UTC)),  # 13:00 CET: the same time
+        ("tomorrow", "Not/AZone", datetime(2026, 11, 26, 12, 0, tzinfo=UTC)),  # unknown zone: 24 hours on
+        ("morning", "America/New_York", datetime(2026, 11, 26, 15, 0, tzinfo=UTC)),  # 10:00 EST
         ("sunday", "Europe/Berlin", datetime(2026, 11, 29, 17, 0, tzinfo=UTC)),  # Wednesday -> Sunday 18:00 CET
     ],
 )

@@ -92,7 +92,9 @@ def test_answers_are_journaled_and_a_follow_up_is_stored_for_later(coach: Coach,
         journal = tx.journal()
         followups = tx.pending_followups()
     assert ("words", SECRET_ANSWER) in [(row.name, row.value) for row in journal]
-    assert [(f.target_flow, f.due_at) for f in followups] == [("follow-up", NOW + timedelta(hours=2))]
+    # "Later today", with no time zone known: a few hours on, never a clock time guessed in UTC
+    assert [(f.target_flow, f.due_at) for f in followups] == [("follow-up", NOW + timedelta(hours=4))]
+    assert followups[0].plan == {"plan": SECRET_ANSWER, "planned": "later today"}  # to read back
     assert "Your step toward them" in " ".join(r.text for r in replies)
 
 
@@ -113,7 +115,10 @@ def test_restart_begins_the_flow_again_from_its_first_step(coach: Coach) -> None
     chat = ChatKey("telegram", "4004")
     coach.open(chat, "checkin")
     coach.handle(Incoming(chat, Text("Away from them")))
-    replies = coach.handle(Incoming(chat, Command("restart")))
+    asked = ask(coach.handle(Incoming(chat, Command("restart"))))
+    assert "again from the beginning" in asked.text  # asked first: nothing cleared yet
+    assert coach.peek(chat).step_id == "body"  # type: ignore[union-attr]
+    replies = coach.handle(Incoming(chat, Choice("yes", asked.step_id, asked.seq)))
     assert ask(replies).step_id == "urge"
     state = coach.peek(chat)
     assert state is not None and state.vars.get("urge") == "unsure"  # the answer is gone
@@ -244,9 +249,15 @@ def test_stop_cancels_the_follow_ups_that_were_promised(engine: Engine, store: S
     clock = [NOW]
     coach = Coach(engine, store, "checkin", clock=lambda: clock[0])
     chat = ChatKey("telegram", "9011")
-    finish_turn_toward(coach, chat)
+    question = ask(coach.open(chat, "turn-toward"))
+    for line in ("Yes, I feel safe", "Answer a bid", "Use this one"):
+        question = ask(coach.handle(Incoming(chat, Text(line))))
+    coach.handle(Incoming(chat, Command("break")))  # a break on top: it plans a check-in
+    for line in ("OK, let's pause", "20 minutes", "They know already", "A short walk", "I'll try"):
+        coach.handle(Incoming(chat, Text(line)))
+    assert coach.peek(chat).step_id == question.step_id  # type: ignore[union-attr]
     replies = coach.handle(Incoming(chat, Command("stop")))
-    assert "cancelled the check-in" in replies[0].text
+    assert "cancelled the check-in in about 20 minutes" in replies[0].text
     clock[0] = NOW + timedelta(days=2)
     assert coach.due_followups() == []
 

@@ -13,15 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.coach import followups
 from bot.coach.effects import Parts
 from bot.coach.practice import CLIENT_COMMANDS, THERAPIST_COMMANDS
 from bot.coach.turn import Turn
-from bot.contract import Handled
-from bot.engine.state import Attachment, Command, Reply, SessionState
+from bot.contract import FOLLOWUP_BUTTON, RESTART_BUTTON, Handled, service_button
+from bot.engine.state import Attachment, Button, Choice, Command, Reply, SessionState
 from bot.features.chart import progress_png
 from bot.features.export import Letter, export_files
 from bot.features.progress import summarize
-from bot.features.schedule import zone
+from bot.features.schedule import known_zone, zone
+from bot.storage import FollowUpRow
 from bot.storage.therapy import therapist_of
 
 # /hide: Telegram lets a bot delete messages of a private chat for 48 hours; a margin.
@@ -175,25 +177,105 @@ def review(c: Asked) -> Handled:
 
 @command("restart")
 def restart(c: Asked) -> Handled:
-    state = c.state
-    flow_id = state.stack[0].flow_id if state and state.stack else state.flow_id if state else None
-    return Handled(c.turn.begin(state, flow_id or c.default_flow, quiet=True), "restarted")
+    """Ask first: the exercise the person is in (the innermost flow) starts again, its
+    answers cleared; a check-in around it stays as it is."""
+    turn, state = c.turn, c.state
+    if state is None:
+        return Handled(turn.begin(None, c.default_flow, quiet=True), "restarted")
+    engine = turn.engine
+    text = turn.say(
+        "restart_asked",
+        title=engine.flow(state.flow_id).title,
+        around=engine.flow(state.stack[0].flow_id).title if state.stack else "",
+    ).text
+    buttons = (Button("yes", "Yes, start again"), Button("keep", "Keep going"))
+    asked = Reply(text=text, buttons=buttons, expects="choice", step_id=f"{RESTART_BUTTON}{state.seq}", seq=0)
+    return Handled([asked], "restart-asked")
+
+
+def _restart_pressed(c: Asked, seq: int, choice: str) -> Handled:
+    turn, state = c.turn, c.state
+    if state is None or state.seq != seq:  # an older question, or the session moved on since
+        return Handled([turn.say("no_session", kind="button"), *turn.show(state)], "stale")
+    if choice != "yes":
+        return Handled([turn.say("restart_kept"), *turn.show(state)], "restart-kept")
+    if not state.stack:  # the check-in (or exercise) itself: afresh, as a new visit
+        return Handled(turn.begin(state, state.flow_id, quiet=True), "restarted")
+    result = turn.engine.restart(state, redirect=c.parts.safety.redirect(turn.tx))
+    extra = turn.save(state, result)
+    return Handled([*result.replies, *extra], "restarted", moved=True)
 
 
 @command("stop")
 def stop(c: Asked) -> Handled:
+    """End the session; cancel only what it planned (this visit's follow-ups), saying what."""
     turn, state = c.turn, c.state
-    cancelled = turn.tx.cancel_followups(homework=False)
+    session = turn.tx.session_id
+    rows = turn.tx.cancel_session_followups(session) if state is not None and session is not None else []
+    cancelled = followups.described(turn, rows)
+    others = len(followups.own_pending(turn))
     if state is None:
-        return Handled([turn.say("no_session", kind="stop", cancelled=cancelled)], "no-session")
+        return Handled([turn.say("no_session", kind="stop", others=others)], "no-session")
     turn.tx.end_session("stopped")
     title = turn.engine.flow(state.flow_id).title
-    return Handled([turn.say("stopped", title=title, cancelled=cancelled)], "stopped")
+    return Handled([turn.say("stopped", title=title, cancelled=cancelled, others=others)], "stopped")
 
 
 @command("reminders")
 def reminders(c: Asked) -> Handled:
-    return _interrupt(c, "reminders", {"current": c.turn.tx.followups}, "reminders")
+    """What is planned, each with a way to cancel it; nothing planned: the settings."""
+    pending = followups.own_pending(c.turn)
+    if not pending:
+        return _settings(c)
+    return Handled([_planned(c, pending)], "reminders")
+
+
+def _settings(c: Asked) -> Handled:
+    tx = c.turn.tx
+    facts = {"current": tx.followups, "timezone_known": known_zone(tx.timezone)}
+    return _interrupt(c, "reminders", facts, "reminders")
+
+
+def _planned(c: Asked, pending: list[FollowUpRow]) -> Reply:
+    """One message: every planned follow-up, numbered, a Cancel button for each, and the settings."""
+    tx = c.turn.tx
+    items = followups.described(c.turn, pending)
+    text = c.turn.say(
+        "reminders_list", items=items, current=tx.followups, known=known_zone(tx.timezone), zone=tx.timezone
+    ).text
+    buttons = (
+        *(Button(str(item["id"]), f"Cancel {n}") for n, item in enumerate(items, start=1)),
+        Button("settings", "Change check-in times"),
+        Button("keep", "Keep them all"),
+    )
+    return Reply(text=text, buttons=buttons, expects="choice", step_id=f"{FOLLOWUP_BUTTON}0", seq=0)
+
+
+def _reminder_pressed(c: Asked, choice: str) -> Handled:
+    turn, state = c.turn, c.state
+    if choice == "settings":
+        return _settings(c)
+    if choice == "keep":
+        return Handled([turn.say("reminder_cancelled", kept=True), *turn.show(state)], "reminders-kept")
+    row_id = int(choice) if choice.isascii() and choice.isdigit() and len(choice) <= 12 else None
+    row = turn.tx.cancel_followup(row_id) if row_id is not None else None
+    item = followups.described(turn, [row])[0] if row is not None else None
+    said = turn.say("reminder_cancelled", item=item, kept=False)
+    pending = followups.own_pending(turn)
+    if pending:
+        return Handled([said, _planned(c, pending)], "reminder-cancelled" if row else "stale")
+    return Handled([said, *turn.show(state)], "reminder-cancelled" if row else "stale")
+
+
+def pressed(c: Asked, event: Choice) -> Handled:
+    """The coach's own buttons of /reminders and /restart (`bot/contract.py`); `c` is the
+    turn as the command that showed them had it."""
+    button = service_button(event)
+    if button is None:
+        return Handled([c.turn.say("no_session", kind="button"), *c.turn.show(c.state)], "stale")
+    if button.prefix == RESTART_BUTTON:
+        return _restart_pressed(c, button.row_id, event.choice_id)
+    return _reminder_pressed(c, event.choice_id)
 
 
 @command("country")

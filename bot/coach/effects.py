@@ -39,9 +39,10 @@ from bot.engine.state import (
     UndoSafety,
 )
 from bot.errors import UnhandledEffect
-from bot.features.schedule import due_time, offset_from_clock
+from bot.features.schedule import after_plan, due_time, known_zone, offset_from_clock, quiet_until, when_said
 
 FOLLOWUP_CHOICES = ("any", "daytime", "none")
+PLAN_LENGTH = 300  # the most of a plan a follow-up keeps to read back
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,15 @@ def schedule_followup(turn: Turn, state: SessionState, effect: ScheduleFollowUp,
     tx = turn.tx
     if tx.followups == "none" and turn.engine.flow(effect.target_flow).tags.get("opt-in") is not True:
         return []  # they asked for no follow-ups (an opt-in one they just said yes to)
-    due = due_time(effect.after, turn.clock(), tx.timezone)
+    now = turn.clock()
+    due = due_time(after_plan(effect.planned) or effect.after, now, tx.timezone)
+    if tx.followups == "daytime":
+        due = quiet_until(due, tx.timezone) or due  # it would wait for the morning anyway: say so
+    plan = {
+        key: value.strip()[:PLAN_LENGTH]
+        for key, value in (("plan", effect.plan), ("planned", effect.planned))
+        if isinstance(value, str) and value.strip()
+    }
     tx.schedule_followup(
         source_flow=effect.flow_id,
         source_step=effect.step_id,
@@ -90,8 +99,12 @@ def schedule_followup(turn: Turn, state: SessionState, effect: ScheduleFollowUp,
         # One prompt of a flow per moment, whichever steps asked for it: every
         # check-in of a week asks for that Sunday's review, and it comes once.
         dedupe_key=f"{tx.chat_id}:{effect.target_flow}:{due:%Y%m%d%H%M}",
+        plan=plan or None,
     )
-    return []
+    if not isinstance(effect.planned, str):
+        return []
+    # The time depended on the person's choice: the coach says when, from the row itself.
+    return [turn.say("followup_promise", when=when_said(due, now, tx.timezone), known=known_zone(tx.timezone))]
 
 
 @handles(Count)

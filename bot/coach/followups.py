@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from bot.coach.effects import Parts
 from bot.coach.turn import Turn
 from bot.engine.state import Reply
-from bot.features.schedule import quiet_until
-from bot.storage import DueFollowUp
+from bot.features.schedule import day_said, quiet_until, when_said
+from bot.storage import DueFollowUp, FollowUpRow
 
 # A follow-up does not interrupt someone who was busy in the bot this recently...
 BUSY_WINDOW = timedelta(hours=2)
@@ -65,14 +65,52 @@ def homework(turn: Turn, due: DueFollowUp, parts: Parts) -> list[Reply] | None:
     return [Reply(text=words), *result.replies]
 
 
+def carried(turn: Turn, due: DueFollowUp, now: datetime) -> dict[str, object]:
+    """The plan the row keeps, as variables of the follow-up flow: `plan` (their words),
+    `planned` (when they meant to take the step) and `plan_day` ("Yesterday"...). Every
+    one the flow declares is set, so nothing of an older session's shows through."""
+    declared = turn.engine.flow(due.target_flow).vars
+    kept = due.plan or {}
+    values: dict[str, object] = {
+        "plan": kept.get("plan"),
+        "planned": kept.get("planned"),
+        "plan_day": day_said(due.created_at, now, turn.tx.timezone) if due.created_at else None,
+    }
+    return {name: value for name, value in values.items() if name in declared}
+
+
 def flow(turn: Turn, due: DueFollowUp, parts: Parts) -> list[Reply] | None:
     state = turn.state
-    facts = turn.facts(due.target_flow)
+    facts = {**turn.facts(due.target_flow), **carried(turn, due, turn.clock())}
     result = turn.engine.interrupt(state, due.target_flow, facts, redirect=parts.safety.redirect(turn.tx))
     turn.save(state, result)
     engine = turn.engine
     source = engine.flow(due.source_flow).title if due.source_flow in engine.flows else ""
     return [turn.say("followup", source=source, target=due.target_flow), *result.replies]
+
+
+def described(turn: Turn, rows: list[FollowUpRow]) -> list[dict[str, object]]:
+    """Follow-up rows as the words say them: what comes (`target`), after which flow
+    (`source`, its title), when (in the person's time, or only relative if we don't know
+    it) and the plan in their words, if it has one."""
+    now, zone_name, engine = turn.clock(), turn.tx.timezone, turn.engine
+    daytime = turn.tx.followups == "daytime"
+    return [
+        {
+            "id": f.id,
+            "target": f.target_flow,
+            "source": engine.flow(f.source_flow).title if f.source_flow in engine.flows else "",
+            # one that falls at night waits for the morning (`wait`): that is when it comes
+            "when": when_said((quiet_until(f.due_at, zone_name) if daytime else None) or f.due_at, now, zone_name),
+            "plan": (f.plan or {}).get("plan"),
+        }
+        for f in rows
+    ]
+
+
+def own_pending(turn: Turn) -> list[FollowUpRow]:
+    """The bot's own follow-ups still to come (homework reminders are in /sharing)."""
+    return [f for f in turn.tx.pending_followups() if f.kind == "flow"]
 
 
 KINDS: dict[str, Kind] = {"notice": notice, "homework": homework, "flow": flow}

@@ -63,7 +63,8 @@ def reminder_day(a: AssignmentRow, k: int) -> int:
 def reminder_time(a: AssignmentRow, k: int, timezone: str | None) -> datetime:
     assert a.accepted_at is not None
     base = a.accepted_at + timedelta(days=reminder_day(a, k) - 1)
-    return due_time("tomorrow", base, timezone)  # 10:00 in the client's time
+    # The next day, 10:00 in the client's time (UTC's, as it always was, if they never said).
+    return due_time("morning", base, timezone or "UTC")
 
 
 def period_end(a: AssignmentRow) -> datetime | None:

@@ -27,14 +27,14 @@ from typing import Any, TypeVar
 
 from bot import metrics
 from bot.coach import followups
-from bot.coach.commands import Asked, answer
+from bot.coach.commands import Asked, answer, pressed
 from bot.coach.effects import Effects, Parts
 from bot.coach.practice import Practice
 from bot.coach.roles import Roles
 from bot.coach.safeguards import Safeguards
 from bot.coach.sending import Sending
 from bot.coach.turn import Turn
-from bot.contract import Handled, Incoming, Role, is_service_button
+from bot.contract import FOLLOWUP_BUTTON, RESTART_BUTTON, Handled, Incoming, Role, is_service_button
 from bot.dialogue.templates import Prompt
 from bot.engine.engine import Engine, Result
 from bot.engine.state import (
@@ -72,6 +72,11 @@ SERVICE_PROMPTS = {
     "escalation": "system/escalation.j2",
     "progress": "system/progress.j2",
     "sorry": "system/sorry.j2",  # a message that failed every time it was tried
+    "followup_promise": "system/followup-promise.j2",  # when the look back at a plan comes
+    "reminders_list": "system/reminders-list.j2",  # /reminders: what is planned, each to cancel
+    "reminder_cancelled": "system/reminder-cancelled.j2",
+    "restart_asked": "system/restart-asked.j2",  # /restart: the question first
+    "restart_kept": "system/restart-kept.j2",
 }
 # The exactly-once ledger keeps an update id this long: far past Telegram's 24-hour resends.
 # Outbox rows and the tombstones of erasing updates go with it.
@@ -305,6 +310,9 @@ class Coach:
         tx = turn.tx
         state = self.safety.refresh(tx, turn.state)  # `not_safe` as it stands now
         if isinstance(event, Choice) and is_service_button(event):
+            if event.step_id and event.step_id.startswith((FOLLOWUP_BUTTON, RESTART_BUTTON)):
+                shown_by = Command("restart" if event.step_id.startswith(RESTART_BUTTON) else "reminders")
+                return pressed(Asked(turn, state, shown_by, self.parts, self.default_flow), event)
             return self.practice.command(turn, state, event)
         if isinstance(event, Command) and event.name != "skip":
             state = self.past_suggestion(turn, state)

@@ -175,18 +175,28 @@ class RecordJournal(StepEffect):
 
 @effect(
     "follow_up",
-    {"target_flow": Given("flow"), "after": Given("after")},
-    (Param("flow", "flow"), Param("after", "delay")),
+    {"target_flow": Given("flow"), "after": Given("after"), "planned": Given("planned"), "plan": Given("plan")},
+    (
+        Param("flow", "flow"),
+        Param("after", "delay"),
+        Param("planned", required=False),
+        Param("plan", required=False),
+    ),
     doc="Start a flow later.",
     noun="follow-up",
 )
 @dataclass(frozen=True, slots=True)
 class ScheduleFollowUp(StepEffect):
-    """Ask the service to start `flow_id` later. `after` is as written in the flow
-    ("20m", "2h", "1d", "evening", "tomorrow"); the service turns it into a time."""
+    """Ask the service to start `target_flow` later. `after` is as written in the flow
+    ("20m", "2h", "1d", "evening", "tomorrow"); the service turns it into a time.
+    `planned`: when the person chose to take their step ("now", "later today",
+    "tomorrow"...), which, when it names a time, decides when the look back comes instead
+    of `after`; `plan`: the step in their own words, handed to the follow-up to read back."""
 
     target_flow: str
     after: str
+    planned: Any = None
+    plan: Any = None
 
 
 @effect(

@@ -36,7 +36,7 @@ from bot.dialogue.yamlnodes import YList, YMap
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VAR_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
-AFTER_RE = re.compile(r"^(\d+)(m|h|d)$|^(evening|tomorrow|sunday)$")
+AFTER_RE = re.compile(r"^(\d+)(m|h|d)$|^(evening|tonight|tomorrow|tomorrow-evening|morning|weekend|sunday)$")
 MAX_ID = 64
 MAX_ALSO = 100  # characters in one `also:` phrase of a choice
 
@@ -651,7 +651,8 @@ class _FlowReader:
                     "HH004",
                     at,
                     f"'{key}: {text}' is not a delay I understand",
-                    "Use minutes, hours or days like 20m, 2h, 1d, or 'evening', 'tomorrow' or 'sunday'.",
+                    "Use minutes, hours or days like 20m, 2h, 1d, or 'evening', 'tonight', 'tomorrow',"
+                    " 'tomorrow-evening', 'morning', 'weekend' or 'sunday'.",
                 )
                 return None
             return text

@@ -16,11 +16,12 @@ import jinja2
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from bot.dialogue import readback
+from bot.dialogue import clock, readback
 
 
 def make_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
-    """The environment, with the read-back filters `fit`, `quote`, `sentence` and the test `clause`."""
+    """The environment, with the read-back filters `fit`, `quote`, `sentence` and the test `clause`,
+    and the test `clock` with its filter (`bot.dialogue.clock`)."""
     env = ImmutableSandboxedEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
@@ -35,6 +36,8 @@ def make_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
     env.tests["clause"] = readback.is_clause
     env.tests["fitting"] = readback.fits
     env.tests["someone_to"] = readback.is_someone_to
+    env.tests["clock"] = clock.is_clock  # a time of day we can read: "21:00", "9pm", "half 9"
+    env.filters["clock"] = clock.said  # ... said back plainly: "9:30 pm"
     return env
 
 

@@ -122,6 +122,36 @@ class Engine:
         run.enter(self.flows[flow.id], cursor)
         return run.result(moved=True)
 
+    def restart(self, state: SessionState, redirect: Redirect = NO_REDIRECT) -> Result:
+        """The flow the person is in (the innermost) again from its first step, with the
+        answers it asks for cleared; the flows around it (a check-in that called it, a
+        question an interruption will return to) stay exactly as they were."""
+        state, _ = self.upgrade(state)
+        flow = self.flow(state.flow_id)
+        around = set().union(*(self._sets(frame.flow_id) for frame in state.stack))
+        variables = {
+            name: value for name, value in state.vars.items() if name in around or name not in self._sets(flow.id)
+        }
+        for name, value in flow.vars.items():
+            if name not in around:
+                variables[name] = value
+        run = self._run(replace(state, vars=variables), redirect)
+        run.enter(self.flows[flow.id], Cursor(flow.start, dict(variables)))
+        return run.result(moved=True)
+
+    def _sets(self, flow_id: str) -> set[str]:
+        """The variables a flow declares or fills itself (its questions, its choices)."""
+        flow = self.flow(flow_id)
+        names = set(flow.vars)
+        for step in flow.steps.values():
+            if step.ask is not None:
+                names.add(step.ask.var)
+            if step.scale is not None:
+                names.add(step.scale.var)
+            for choice in step.choices:
+                names.update(choice.set)
+        return names
+
     def names_a_button(self, state: SessionState | None, text: str) -> bool:
         """Whether typed text is one of the current question's buttons (then it is a
         choice the flow handles, not free text)."""

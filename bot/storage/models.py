@@ -204,6 +204,9 @@ class FollowUp(SQLModel, table=True):
     assignment_id: int | None = Field(
         default=None, sa_column=sa.Column(sa.ForeignKey("assignment.id", ondelete="CASCADE"), nullable=True)
     )
+    # What the person planned, in their own words, as JSON ({"plan": ..., "planned": ...}):
+    # the follow-up reads it back. Never logged; exported and erased with the chat.
+    plan: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class Therapist(SQLModel, table=True):

@@ -79,6 +79,7 @@ FOLLOWUP_VALUES = (
     "created_at",
     "kind",
     "assignment_id",
+    "plan",
 )
 
 

@@ -79,6 +79,8 @@ class DueFollowUp:
     followups: str = "any"
     kind: str = "flow"  # "flow", "homework" (a reminder) or "notice" (to a therapist)
     assignment_id: int | None = None
+    plan: dict[str, Any] | None = None  # what the person planned, in their words (never logged)
+    created_at: datetime | None = None  # when it was planned
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,33 @@ class FollowUpRow:
     target_flow: str
     due_at: datetime
     status: str
+    id: int = 0
+    kind: str = "flow"
+    session_id: int | None = None
+    plan: dict[str, Any] | None = None
+    created_at: datetime | None = None
+
+
+def _plan(text: str | None) -> dict[str, Any] | None:
+    if not text:
+        return None
+    value = json.loads(text)
+    return value if isinstance(value, dict) else None
+
+
+def _followup_row(r: Any) -> FollowUpRow:
+    return FollowUpRow(
+        r.source_flow,
+        r.source_step,
+        r.target_flow,
+        r.due_at,
+        r.status,
+        r.id,
+        r.kind,
+        r.session_id,
+        _plan(r.plan),
+        r.created_at,
+    )
 
 
 class Store:
@@ -167,6 +196,8 @@ class Store:
                 CHAT.c.followups,
                 FOLLOWUP.c.kind,
                 FOLLOWUP.c.assignment_id,
+                FOLLOWUP.c.plan,
+                FOLLOWUP.c.created_at,
             )
             .join(CHAT, CHAT.c.id == FOLLOWUP.c.chat_id)
             .where(FOLLOWUP.c.status == "pending", FOLLOWUP.c.due_at <= now, CHAT.c.active.is_(True))
@@ -191,6 +222,8 @@ class Store:
                 r.followups,
                 r.kind,
                 r.assignment_id,
+                _plan(r.plan),
+                r.created_at,
             )
             for r in rows
         ]
@@ -589,6 +622,43 @@ class ChatTx:
     def postpone_followup(self, followup_id: int, until: datetime) -> None:
         self.connection.execute(self.store.sql.postpone_followup, {"b_id": followup_id, "b_until": until})
 
+    @property
+    def session_id(self) -> int | None:
+        """The open session's row (after `load_session`): its follow-ups are this visit's."""
+        return self._session_id
+
+    def cancel_session_followups(self, session_id: int) -> list[FollowUpRow]:
+        """Cancel the bot's own pending follow-ups scheduled during one session (a visit:
+        the flow and every flow it called or that interrupted it); what they were."""
+        rows = self.connection.execute(
+            sa.update(FOLLOWUP)
+            .where(
+                FOLLOWUP.c.chat_id == self.chat_id,
+                FOLLOWUP.c.session_id == session_id,
+                FOLLOWUP.c.status == "pending",
+                FOLLOWUP.c.kind == "flow",
+            )
+            .values(status="cancelled")
+            .returning(*FOLLOWUP.c)
+        ).all()
+        return sorted((_followup_row(r) for r in rows), key=lambda f: (f.due_at, f.id))
+
+    def cancel_followup(self, followup_id: int) -> FollowUpRow | None:
+        """Cancel one of the bot's own pending follow-ups of this chat; None if there is no
+        such row pending (sent, cancelled before, another chat's, a homework reminder)."""
+        row = self.connection.execute(
+            sa.update(FOLLOWUP)
+            .where(
+                FOLLOWUP.c.id == followup_id,
+                FOLLOWUP.c.chat_id == self.chat_id,
+                FOLLOWUP.c.status == "pending",
+                FOLLOWUP.c.kind == "flow",
+            )
+            .values(status="cancelled")
+            .returning(*FOLLOWUP.c)
+        ).first()
+        return None if row is None else _followup_row(row)
+
     def cancel_followups(self, homework: bool = True) -> int:
         """Cancel the pending follow-ups of this chat; how many there were. `homework=False`
         keeps homework reminders (they belong to an agreement the client manages in /sharing)."""
@@ -642,14 +712,23 @@ class ChatTx:
         self._journal(flow_id, step_id, "homework", flow_id, True)
 
     def schedule_followup(
-        self, *, source_flow: str, source_step: str, target_flow: str, due_at: datetime, dedupe_key: str
+        self,
+        *,
+        source_flow: str,
+        source_step: str,
+        target_flow: str,
+        due_at: datetime,
+        dedupe_key: str,
+        plan: dict[str, Any] | None = None,
     ) -> bool:
-        """False if a follow-up with this key exists already."""
+        """False if a follow-up with this key exists already. It belongs to the session
+        that scheduled it (the one just saved, even if this step ended it), so /stop in
+        that visit cancels it and nothing else."""
         inserted = self.sql.insert_followup.first(
             self.cursor,
             {
                 "chat_id": self.chat_id,
-                "session_id": self._session_id,
+                "session_id": self.saved_session_id or self._session_id,
                 "source_flow": source_flow,
                 "source_step": source_step,
                 "target_flow": target_flow,
@@ -659,6 +738,7 @@ class ChatTx:
                 "created_at": self.now,
                 "kind": "flow",
                 "assignment_id": None,
+                "plan": json.dumps(plan, ensure_ascii=False) if plan else None,
             },
         )
         return inserted is not None
@@ -748,7 +828,7 @@ class ChatTx:
             "chat": {k: _plain(v) for k, v in chat.items() if k != "id"},
             "sessions": sessions,
             "journal": journal,
-            "followups": rows(FOLLOWUP, FOLLOWUP.c.id),
+            "followups": [{**f, "plan": _plan(f["plan"])} for f in rows(FOLLOWUP, FOLLOWUP.c.id)],
             "safety_plan": next(iter(rows(PLAN, PLAN.c.chat_id)), None),
             "messages_handled": updates,
         }
@@ -789,7 +869,7 @@ class ChatTx:
             .where(FOLLOWUP.c.chat_id == self.chat_id, FOLLOWUP.c.status == "pending")
             .order_by(FOLLOWUP.c.due_at)
         )
-        return [FollowUpRow(r.source_flow, r.source_step, r.target_flow, r.due_at, r.status) for r in rows]
+        return [_followup_row(r) for r in rows]
 
 
 PLAN = SafetyPlan.__table__  # type: ignore[attr-defined]

@@ -365,6 +365,7 @@ def schedule(
             "created_at": tx.now,
             "kind": kind,
             "assignment_id": assignment_id,
+            "plan": None,
         },
     )
     return inserted is not None

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.coach import Coach
-from bot.contract import SKIP_CHOICE, Button, ChatKey, Choice, Command, Event, Incoming, Reply, Text
+from bot.contract import COACH_BUTTONS, SKIP_CHOICE, Button, ChatKey, Choice, Command, Event, Incoming, Reply, Text
 
 _TAG = re.compile(r"<[^>]+>")
 QUIT = frozenset({"quit", "exit"})
@@ -84,6 +84,13 @@ class TerminalChat:
             buttons = numbered(question)
             if 1 <= int(text) <= len(buttons):
                 return Choice(buttons[int(text) - 1].id, question.step_id, question.seq)
+        if question is not None and (question.step_id or "").startswith(COACH_BUTTONS):
+            # The coach's own question (/reminders, /restart): a label typed out is its button,
+            # as a flow's label is for the engine.
+            typed = " ".join(text.split()).casefold()
+            for button in question.buttons:
+                if button.label.casefold() == typed:
+                    return Choice(button.id, question.step_id, question.seq)
         return Text(line)
 
     def remember(self, replies: list[Reply]) -> list[Reply]:

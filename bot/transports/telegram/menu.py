@@ -27,7 +27,7 @@ MENU = (
     ("hide", "Clear this chat from the screen, fast"),
     ("safety", "Exercises toward your partner: on or off"),
     ("country", "Which country's help lines you see"),
-    ("reminders", "When I may check in on you"),
+    ("reminders", "What I plan to send, and when"),
     ("export", "Everything I keep about you, as files"),
     ("delete", "Erase everything I keep about you"),
     ("sharing", "What a therapist who gave you homework sees"),
