@@ -22,6 +22,7 @@ from bot.dialogue.templates import Templates
 # What the page knows how to do. Everything else is refused at export.
 FILTERS = frozenset(
     {
+        "clock",
         "fit",
         "quote",
         "sentence",
@@ -48,6 +49,7 @@ FILTERS = frozenset(
 TESTS = frozenset(
     {
         "clause",
+        "clock",
         "fitting",
         "someone_to",
         "none",

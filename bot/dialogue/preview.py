@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from bot.dialogue import answers
 from bot.dialogue.jsrender import Compiler, Unsupported
 from bot.dialogue.model import SKIP_CHOICE, Flow, Library, Step
 from bot.dialogue.templates import Templates
@@ -84,7 +85,7 @@ def export(
         "templates": compiler.compiled,
         "sources": sources,
         "system": {key: name for key, name in system.items() if name in compiler.compiled},
-        "skip": {"id": SKIP_CHOICE, "label": "Skip"},
+        "skip": {"id": SKIP_CHOICE, "label": "Skip", "words": sorted(answers.SKIP_WORDS)},
         "coverage": coverage,
         "made": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
@@ -160,7 +161,13 @@ def _step(flow: Flow, step: Step, compiler: Compiler, file: str) -> JSON:
         else {"var": step.ask.var, "max": step.ask.max_length, "skippable": step.ask.skippable, "line": step.ask.line},
         "scale": None
         if step.scale is None
-        else {"var": step.scale.var, "low": step.scale.low, "high": step.scale.high, "line": step.scale.line},
+        else {
+            "var": step.scale.var,
+            "low": step.scale.low,
+            "high": step.scale.high,
+            "line": step.scale.line,
+            "skippable": step.scale.skippable,
+        },
         "call": step.call,
         "call_line": step.call_line,
         "next": [

@@ -256,6 +256,7 @@ def test_every_prompt_renders_in_the_page_as_the_bot_renders_it(browser: Any, si
             continue  # values no flow can give together (a number where a word is compared)
     for name in SYSTEM_PROMPTS.values():
         context = {"expects": "text", "skippable": True, "low": 0, "high": 10, "kind": "", "limit": 300, "length": 412}
+        context |= {"labels": ["Toward them"], "surface": "telegram", "buttons": True}
         expected.append((name, context, templates.file_prompt(name).render(context)))
     rendered = page.evaluate(RENDER_ALL, [[name, values] for name, values, _ in expected])
     mismatches = [

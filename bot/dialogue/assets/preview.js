@@ -233,11 +233,57 @@
     last: (v) => (Array.isArray(v) ? v[v.length - 1] : codepoints(pyStr(v)).slice(-1)[0]),
     e: (v) => (v instanceof Markup ? v : new Markup(escapeHtml(pyStr(v)))),
   };
+  FILTERS.clock = (v) => clockSaid(v);
   FILTERS.d = FILTERS.default;
   FILTERS.escape = FILTERS.e;
 
+
+  // bot/dialogue/clock.py, line for line: a time of day as people type it, or null.
+  const CLOCK_WORDS = { noon: [12, 0], midday: [12, 0], midnight: [0, 0] };
+  const CLOCK_TIME = /^(\d{1,2})(?:(?:[:.h]|\s)(\d{2})|(\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?$/;
+  const CLOCK_HALF = /^half\s+(\d{1,2})\s*(a\.?\s?m\.?|p\.?\s?m\.?)?$/;
+  const CLOCK_AROUND = /^(?:it'?s|it is|now|right now|about|around|roughly|exactly|just|here)\s+|\s+(?:o'?clock|now|here|right now|exactly)$/g;
+  function clockStrip(text) {
+    text = text.trim().toLowerCase().replace(/\u2019/g, "'").replace(/[.!? ]+$/, "");
+    for (;;) {
+      const shorter = text.replace(CLOCK_AROUND, "").trim();
+      if (shorter === text) return text;
+      text = shorter;
+    }
+  }
+  function clockMeridiem(hour, minute, suffix) {
+    if (suffix) {
+      if (!(hour >= 1 && hour <= 12)) return null;
+      hour = (hour % 12) + (suffix.startsWith("p") ? 12 : 0);
+    }
+    if (hour > 23 || minute > 59) return null;
+    return [hour, minute];
+  }
+  function readClock(text) {
+    if (typeof text !== "string" || codepoints(text).length > 40) return null;
+    const cleaned = clockStrip(text);
+    if (Object.prototype.hasOwnProperty.call(CLOCK_WORDS, cleaned)) return CLOCK_WORDS[cleaned];
+    const half = CLOCK_HALF.exec(cleaned);
+    if (half) return clockMeridiem(parseInt(half[1], 10), 30, half[2]);
+    const m = CLOCK_TIME.exec(cleaned);
+    if (!m) return null;
+    if (m[3] && m[1].length !== 2) return null;
+    return clockMeridiem(parseInt(m[1], 10), parseInt(m[2] || m[3] || "0", 10), m[4]);
+  }
+  function clockSaid(text) {
+    const read = readClock(text);
+    if (read === null) return "";
+    const [hour, minute] = read;
+    if (hour === 12 && minute === 0) return "noon";
+    if (hour === 0 && minute === 0) return "midnight";
+    const suffix = hour < 12 ? "am" : "pm";
+    const shown = hour % 12 || 12;
+    return minute === 0 ? shown + " " + suffix : shown + ":" + String(minute).padStart(2, "0") + " " + suffix;
+  }
+
   const TESTS = {
     clause: isClause,
+    clock: (v) => readClock(v) !== null,
     fitting: fits,
     someone_to: isSomeoneTo,
     none: (v) => v === null,
@@ -412,6 +458,31 @@
   const MAX_HOPS = 200;
   const flowOf = (id) => DATA.flows[id];
 
+
+  // bot/dialogue/answers.py `fold`, `wants_skip` and `scale_value`, line for line.
+  const SKIP_WORDS = new Set(DATA.skip.words);
+  function fold(text) {
+    const folded = text.normalize("NFKD").replace(/[^\x00-\x7f]/g, "").toLowerCase().replace(/['\u2019]/g, "");
+    return folded.replace(/[^\w\s]+/g, " ").split(/\s+/).filter((w) => w).join(" ");
+  }
+  const NUMBER_WORDS = {
+    zero: 0, nought: 0, nil: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8,
+    nine: 9, ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, twenty: 20,
+    fifty: 50, hundred: 100, "a hundred": 100, "one hundred": 100, half: 5,
+  };
+  const WORD_NUMBER = new RegExp("\\b(" + Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).join("|") + ")\\b", "g");
+  function scaleValue(text) {
+    let said = text.normalize("NFKC").toLowerCase().trim();
+    said = said.replace(/[^\p{L}\p{N}_\s\/.,-]+/gu, " ");
+    said = said.replace(WORD_NUMBER, (_, w) => String(NUMBER_WORDS[w]));
+    said = said.replace(/\s*(?:\/|out of|outta|of)\s*10\b/g, " ");
+    if (said.split(/\s+/).filter((w) => w).length > 12) return null;
+    const found = new Set((said.match(/-?\d+(?:[.,]\d+)?/g) || []).map((n) => parseFloat(n.replace(",", "."))));
+    if (found.size !== 1) return null;
+    const value = [...found][0];
+    return value >= 0 ? Math.trunc(value + 0.5) : Math.trunc(value);
+  }
+
   function comparable(text) {
     const folded = text.normalize("NFKD").replace(/[^\x00-\x7f]/g, "").toLowerCase();
     return folded.replace(/[^\w\s]+/g, " ").split(/\s+/).filter((w) => w).join(" ");
@@ -470,7 +541,7 @@
       for (const c of step.choices) {
         if (comparable(c.label) === label || c.id === answer.toLowerCase()) { this.choose(step, c.id); return; }
       }
-      if (step.ask && step.ask.skippable && label === "skip") this.onSkip(step);
+      if ((step.ask || step.scale) && SKIP_WORDS.has(fold(answer))) this.onSkip(step);
       else if (step.ask) {
         let value = answer;
         const length = codepoints(answer).length;
@@ -484,16 +555,17 @@
     }
 
     onScale(step, raw) {
-      const m = /^\s*(\d{1,2})\s*(?:\/\s*10)?\s*$/.exec(raw);
-      const value = m ? parseInt(m[1], 10) : null;
+      if (raw === DATA.skip.id) { this.onSkip(step); return; }
+      const value = scaleValue(raw);
       if (value === null || value < step.scale.low || value > step.scale.high) { this.askAgain(step, "reask_scale"); return; }
       this.answer(step, step.scale.var, value);
     }
 
     onSkip(step) {
-      if (!step.ask || !step.ask.skippable) { this.askAgain(step, "cannot_skip"); return; }
-      const vars = Object.assign({}, this.state.vars, { [step.ask.var]: null });
-      this.ui.answered(this.state.flow, step.id, step.ask.var, null);
+      const asked = step.ask || step.scale;
+      if (!asked || !asked.skippable) { this.askAgain(step, "cannot_skip"); return; }
+      const vars = Object.assign({}, this.state.vars, { [asked.var]: null });
+      this.ui.answered(this.state.flow, step.id, asked.var, null);
       this.fire(step, "next", vars, "Skip");
     }
 
@@ -722,7 +794,7 @@
       };
       for (const c of step.choices) add(c.id, c.label);
       if (step.scale) for (let v = step.scale.low; v <= step.scale.high; v++) add(String(v), String(v));
-      if (step.ask && step.ask.skippable) add(DATA.skip.id, DATA.skip.label);
+      if ((step.ask || step.scale || {}).skippable) add(DATA.skip.id, DATA.skip.label);
       if (row.children.length) m.insertBefore(row, m.lastChild);
       const progress = this.progress(flowId, step);
       if (progress) {
