@@ -52,7 +52,7 @@ def test_a_walk_counts_the_steps_buttons_and_routes_it_took():
     # and the Skip of the feeling question (a typed answer is neither).
     assert "urge: button 'Away 🐢' (away)" in left
     assert "urge: button 'Toward' (toward)" not in left
-    assert "intensity: transition → pause when intensity >= 8" in left
+    assert "intensity: transition → pause when intensity is number and intensity >= 8" in left
     assert "intensity: transition → feeling" not in left
     assert "pause: step" in left and "pause: transition: call pause" in left
     assert "feeling: the Skip button" in left and "feeling: button 'Angry' (angry)" in left

@@ -80,7 +80,7 @@ def test_the_persons_own_words_at_toward_or_away(coach: Coach) -> None:
     chat = onboarded(coach)
     chat.open("checkin")
     chat.send("I want to text him like 10 times")
-    assert step(coach, chat) == "checkin:body"
+    assert step(coach, chat) == "checkin:intensity"
     state = coach.peek(chat.chat)
     assert state is not None and state.vars["urge"] == "toward"
 
@@ -88,7 +88,7 @@ def test_the_persons_own_words_at_toward_or_away(coach: Coach) -> None:
     other.open("checkin")
     other.send("i just want to run away")
     state = coach.peek(other.chat)
-    assert state is not None and (state.step_id, state.vars["urge"]) == ("body", "away")
+    assert state is not None and (state.step_id, state.vars["urge"]) == ("intensity", "away")
 
 
 def test_words_that_could_be_two_buttons_are_asked_back(coach: Coach) -> None:
@@ -115,7 +115,7 @@ def test_a_guess_asked_back_is_taken_with_a_typed_yes_or_a_number(coach: Coach) 
         assert step(coach, chat) == "checkin:urge"
         chat.send(answer)
         state = coach.peek(chat.chat)
-        assert state is not None and (state.step_id, state.vars["urge"]) == ("body", "toward"), answer
+        assert state is not None and (state.step_id, state.vars["urge"]) == ("intensity", "toward"), answer
         assert "@guess" not in state.vars
 
 
@@ -156,7 +156,6 @@ def test_a_scale_in_words_and_off_it(coach: Coach) -> None:
     chat = onboarded(coach)
     chat.open("checkin")
     chat.send("away")
-    chat.send("1")  # Tight chest
     assert step(coach, chat) == "checkin:intensity"
     shown = seen(chat.send("like 15/10 honestly"))
     assert "15 is off the scale: it goes from 0 to 10." in shown
@@ -171,13 +170,13 @@ def test_a_skipped_scale_goes_on_without_a_number(coach: Coach) -> None:
     chat = onboarded(coach)
     chat.open("checkin")
     chat.send("Away from them")
-    chat.send("/skip")
     shown = seen(chat.send("I'd rather not say"))
-    assert "What just happened" in shown  # no break pressed on them
+    assert "Where do you notice it in your body" in shown  # no break pressed on them
+    chat.send("/skip")
     chat.send("pass")
     chat.send("skip")
     state = coach.peek(chat.chat)
-    assert state is not None and state.step_id == "deeper"
+    assert state is not None and state.step_id == "underneath"
     assert state.vars["intensity"] is None
 
 

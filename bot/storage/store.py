@@ -641,6 +641,8 @@ class ChatTx:
             .values(status="cancelled")
             .returning(*FOLLOWUP.c)
         ).all()
+        if rows:
+            self.cancelled["flow"] = self.cancelled.get("flow", 0) + len(rows)
         return sorted((_followup_row(r) for r in rows), key=lambda f: (f.due_at, f.id))
 
     def cancel_followup(self, followup_id: int) -> FollowUpRow | None:
@@ -657,7 +659,10 @@ class ChatTx:
             .values(status="cancelled")
             .returning(*FOLLOWUP.c)
         ).first()
-        return None if row is None else _followup_row(row)
+        if row is None:
+            return None
+        self.cancelled["flow"] = self.cancelled.get("flow", 0) + 1
+        return _followup_row(row)
 
     def cancel_followups(self, homework: bool = True) -> int:
         """Cancel the pending follow-ups of this chat; how many there were. `homework=False`

@@ -172,28 +172,26 @@ async def test_export_arrives_as_two_documents(running: Running) -> None:
 
 
 async def _check_in(running: Running, level: str, finish: bool) -> None:
-    """A check-in by taps: away, the body skipped, `level` out of 10; then either straight to
-    the offer and "Stop here for now", or /restart before the offer (and left there)."""
+    """A check-in by taps: away, `level` out of 10, the body skipped; then either the rest
+    skipped to the offer and "Stop here for now", or /restart before the offer (left there)."""
     fake = running.fake
     fake.send_command(CHAT, "/checkin")
     urge = await running.question(containing="toward your partner", after=running.count())
     fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
-    await running.question(containing="body", after=running.count())
-    fake.send_command(CHAT, "/skip")
     intensity = await running.question(containing="0 (calm)", after=running.count())
     fake.press(CHAT, intensity.message_id, buttons(intensity)[level])
+    await running.question(containing="body", after=running.count())
+    fake.send_command(CHAT, "/skip")
     await running.question(containing="What just happened", after=running.count())
     if not finish:
         count = running.count()
         fake.send_command(CHAT, "/restart")  # whatever it answers (a fresh start, or "are you sure?"), left there
         await fake.wait_for(lambda: running.count() > count)
         return
-    for _ in range(2):
+    for _ in range(3):  # what happened, what it meant, the softer feeling
         count = running.count()
         fake.send_command(CHAT, "/skip")
         await fake.wait_for(lambda n=count: running.count() > n)
-    deeper = await running.question(containing="go a little deeper", after=0)
-    fake.press(CHAT, deeper.message_id, buttons(deeper)["Straight to an exercise"])
     offer = await running.question(containing="stop here", after=0)
     fake.press(CHAT, offer.message_id, buttons(offer)["Stop here for now"])
     await fake.wait_for(lambda: running.state() is None)
