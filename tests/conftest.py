@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.engine.engine import Engine
 from bot.engine.state import Reply
 from bot.storage import Store
+from tests.support.processes import kill_left
 
 POSTGRES_ADMIN = os.environ.get("HEDGEHOG_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -29,6 +30,13 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
         if name.startswith("HEDGEHOG_") and name not in ("HEDGEHOG_TEST_POSTGRES", "HEDGEHOG_CHAOS_SEED"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("HEDGEHOG_DATA_DIR", str(tmp_path / "hedgehog-data"))
+
+
+@pytest.fixture(autouse=True)
+def _no_process_left() -> Iterator[None]:
+    """A failing test leaves no `hedgehog run` behind (`tests/support/processes.py`)."""
+    yield
+    kill_left()
 
 
 @pytest.fixture

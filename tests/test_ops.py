@@ -18,7 +18,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,22 +32,12 @@ from bot.logs import configure
 from bot.storage import ChatKey, Store, db
 from bot.transports.telegram import webhook_secret
 from tests.support.fakebotapi import BotMessage, FakeBotAPI
+from tests.support.processes import started
 from tests.support.telegram import bot_environment, buttons, spawn_bot
 
 CHAT = 60601
 OTHER = 60602
 WHISPER = "we fought about the dishes again, 4f8e9"  # what a person wrote: never in a log or a metric
-STARTED: list[asyncio.subprocess.Process] = []
-
-
-@pytest.fixture(autouse=True)
-def no_process_left() -> Iterator[None]:
-    yield
-    while STARTED:
-        process = STARTED.pop()
-        if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
 
 
 def free_port() -> int:
@@ -111,7 +100,7 @@ async def start(
         )
     else:
         process = await spawn_bot(env, asyncio.subprocess.PIPE)
-    STARTED.append(process)
+    started(process)
     await fake.wait_for(lambda: len(fake.calls_to(ready_on)) > before or process.returncode is not None, timeout=90)
     assert process.returncode is None, "hedgehog run exited at start"
     return process
@@ -279,29 +268,37 @@ async def test_readiness_says_503_when_the_schema_is_behind(tmp_path: Path, db_u
 # ---------------------------------------------------------------------------- webhook
 
 
+async def start_webhook(
+    fake: FakeBotAPI, tmp_path: Path, db_url: str, port: int, **env: str
+) -> asyncio.subprocess.Process:
+    """`hedgehog run --webhook` listening on `port`, once its listener answers /healthz."""
+    bot = await start(
+        fake,
+        tmp_path,
+        db_url,
+        "--webhook",
+        "https://bot.example.org/telegram",
+        "--listen",
+        f"127.0.0.1:{port}",
+        ready_on="setWebhook",
+        **env,
+    )
+    for _ in range(100):  # the listener is up just after setWebhook
+        with contextlib.suppress(httpx.HTTPError):
+            if (await get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                break
+        await asyncio.sleep(0.1)
+    return bot
+
+
 async def test_the_webhook_listener_serves_them_too_and_drains_on_sigterm(tmp_path: Path, sqlite_url: str) -> None:
     prepare(sqlite_url)
     port = free_port()
     local = f"http://127.0.0.1:{port}"
     async with FakeBotAPI() as fake:
         secret = webhook_secret(fake.token, None)
-        bot = await start(
-            fake,
-            tmp_path,
-            sqlite_url,
-            "--webhook",
-            "https://bot.example.org/telegram",
-            "--listen",
-            f"127.0.0.1:{port}",
-            ready_on="setWebhook",
-            HEDGEHOG_DRAIN_TIMEOUT="30",
-        )
+        bot = await start_webhook(fake, tmp_path, sqlite_url, port, HEDGEHOG_DRAIN_TIMEOUT="30")
         await fake.wait_for(lambda: bool(fake.calls_to("setMyCommands")), timeout=30)
-        for _ in range(100):  # the listener is up just after setWebhook
-            with contextlib.suppress(httpx.HTTPError):
-                if (await get(f"{local}/healthz")).status_code == 200:
-                    break
-            await asyncio.sleep(0.1)
         assert (await get(f"{local}/readyz")).status_code == 200
 
         first = fake.send_command(CHAT, "/start")
@@ -347,22 +344,8 @@ async def test_during_the_drain_grace_the_webhook_still_takes_updates(tmp_path: 
     local = f"http://127.0.0.1:{port}"
     async with FakeBotAPI() as fake:
         secret = webhook_secret(fake.token, None)
-        bot = await start(
-            fake,
-            tmp_path,
-            sqlite_url,
-            "--webhook",
-            "https://bot.example.org/telegram",
-            "--listen",
-            f"127.0.0.1:{port}",
-            ready_on="setWebhook",
-            HEDGEHOG_DRAIN_GRACE="4",
-        )
-        for _ in range(100):
-            with contextlib.suppress(httpx.HTTPError):
-                if (await get(f"{local}/readyz")).status_code == 200:
-                    break
-            await asyncio.sleep(0.1)
+        bot = await start_webhook(fake, tmp_path, sqlite_url, port, HEDGEHOG_DRAIN_GRACE="4")
+        assert (await get(f"{local}/readyz")).status_code == 200
         bot.send_signal(signal.SIGTERM)
         for _ in range(50):
             if (await get(f"{local}/readyz")).status_code == 503:

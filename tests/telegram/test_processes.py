@@ -5,36 +5,20 @@ person's button still works, every committed reply arrives once, and a /delete s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from bot.config import PROJECT_ROOT
 from bot.storage import ChatKey, Store
 from tests.support.fakebotapi import BotMessage, FakeBotAPI
+from tests.support.processes import started
 from tests.support.telegram import bot_environment, buttons, spawn_bot
 
 CHAT = 31337
-
-
-STARTED: list[asyncio.subprocess.Process] = []
-
-
-@pytest.fixture(autouse=True)
-def no_process_left() -> Iterator[None]:
-    """A failing test leaves no `hedgehog run` behind."""
-    yield
-    while STARTED:
-        process = STARTED.pop()
-        if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
 
 
 async def start_bot(fake: FakeBotAPI, tmp_path: Path, **extra: str) -> asyncio.subprocess.Process:
@@ -47,7 +31,7 @@ async def start_bot(fake: FakeBotAPI, tmp_path: Path, **extra: str) -> asyncio.s
     )
     before = len(fake.calls_to("getUpdates"))
     process = await spawn_bot(env, asyncio.subprocess.PIPE)
-    STARTED.append(process)
+    started(process)
     await fake.wait_for(lambda: len(fake.calls_to("getUpdates")) > before, timeout=60)
     return process
 
