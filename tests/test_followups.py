@@ -371,6 +371,20 @@ def test_restart_inside_turn_toward_asks_then_restarts_only_turn_toward(person: 
     assert "That's your check-in done" in gus.words()
 
 
+def test_restart_answered_with_a_typed_yep_or_nope_in_the_terminal(person: Callable[[str], Person]) -> None:
+    jo = person("jo")
+    jo.open("checkin")
+    jo.walk_to("turn-toward", "words-bid")
+    jo.send("/restart")
+    jo.send("nope")  # no: on with turn toward, the words question still waiting
+    assert jo.at() == ("turn-toward", "words-bid")
+    jo.send("yes")  # the restart question is closed: this answers the words question
+    assert jo.at() == ("turn-toward", "timing")
+    jo.send("/restart")
+    jo.send("yep")
+    assert jo.at() == ("turn-toward", "welcome")
+
+
 def test_an_old_restart_question_changes_nothing(person: Callable[[str], Person]) -> None:
     hal = person("hal")
     hal.open("checkin")

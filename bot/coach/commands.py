@@ -10,7 +10,7 @@ the question the person is on asked again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.coach import followups
@@ -18,6 +18,7 @@ from bot.coach.effects import Parts
 from bot.coach.practice import CLIENT_COMMANDS, THERAPIST_COMMANDS
 from bot.coach.turn import Turn
 from bot.contract import FOLLOWUP_BUTTON, RESTART_BUTTON, Handled, service_button
+from bot.dialogue import answers
 from bot.engine.state import Attachment, Button, Choice, Command, Reply, SessionState
 from bot.features.chart import progress_png
 from bot.features.export import Letter, export_files
@@ -25,6 +26,9 @@ from bot.features.progress import summarize
 from bot.features.schedule import known_zone, zone
 from bot.storage import FollowUpRow
 from bot.storage.therapy import therapist_of
+
+# The session remembers, by its seq, that /restart's "start it again?" is open.
+RESTART_ASKED_VAR = "@restart"
 
 # /hide: Telegram lets a bot delete messages of a private chat for 48 hours; a margin.
 HIDE_WINDOW = timedelta(hours=47)
@@ -190,7 +194,25 @@ def restart(c: Asked) -> Handled:
     ).text
     buttons = (Button("yes", "Yes, start again"), Button("keep", "Keep going"))
     asked = Reply(text=text, buttons=buttons, expects="choice", step_id=f"{RESTART_BUTTON}{state.seq}", seq=0)
+    # Remembered with the session, so a typed "yes" or "no" answers this question, not the one
+    # underneath (on any transport, in any process); the next event forgets it.
+    turn.tx.save_session(replace(state, vars={**state.vars, RESTART_ASKED_VAR: state.seq}))
     return Handled([asked], "restart-asked")
+
+
+def typed_at_restart(c: Asked, text: str) -> Handled | None:
+    """Typed words while "Start it again?" is open: yes or no (in their everyday forms, or a
+    button's label) answer it; anything else is for the question underneath (None)."""
+    state = c.state
+    if state is None:
+        return None
+    said = answers.polarity(text)
+    folded = answers.fold(text)
+    if said == "yes" or folded in ("yes start again", "start again", "restart"):
+        return _restart_pressed(c, state.seq, "yes")
+    if said == "no" or folded in ("keep going", "keep", "carry on"):
+        return _restart_pressed(c, state.seq, "keep")
+    return None
 
 
 def _restart_pressed(c: Asked, seq: int, choice: str) -> Handled:

@@ -22,12 +22,13 @@ import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from bot import metrics
 from bot.coach import followups
-from bot.coach.commands import Asked, answer, pressed
+from bot.coach.commands import RESTART_ASKED_VAR, Asked, answer, pressed, typed_at_restart
 from bot.coach.effects import Effects, Parts
 from bot.coach.practice import Practice
 from bot.coach.roles import Roles
@@ -309,6 +310,14 @@ class Coach:
     def dispatch(self, turn: Turn, event: Text | Choice | Command | Any) -> Handled:
         tx = turn.tx
         state = self.safety.refresh(tx, turn.state)  # `not_safe` as it stands now
+        restart_open = state is not None and state.vars.get(RESTART_ASKED_VAR) == state.seq
+        if state is not None and RESTART_ASKED_VAR in state.vars:  # asked once: this event answers or passes it
+            state = replace(state, vars={k: v for k, v in state.vars.items() if k != RESTART_ASKED_VAR})
+            tx.save_session(state)
+        if restart_open and isinstance(event, Text):
+            typed = typed_at_restart(Asked(turn, state, Command("restart"), self.parts, self.default_flow), event.text)
+            if typed is not None:
+                return typed
         if isinstance(event, Choice) and is_service_button(event):
             if event.step_id and event.step_id.startswith((FOLLOWUP_BUTTON, RESTART_BUTTON)):
                 shown_by = Command("restart" if event.step_id.startswith(RESTART_BUTTON) else "reminders")

@@ -90,7 +90,9 @@ async def test_restart_asks_first_and_keep_going_changes_nothing(running: Runnin
     fake.send_command(CHAT, "/restart")
     asked = await running.question(containing="again from the beginning", after=count)
     assert list(buttons(asked)) == ["Yes, start again", "Keep going"]
-    assert running.state() == before
+    now = running.state()
+    assert now is not None and before is not None  # nothing cleared; only that the question is open
+    assert ({k: v for k, v in now.vars.items() if k != "@restart"}, now.step_id) == (before.vars, before.step_id)
     count = running.count()
     fake.press(CHAT, asked.message_id, buttons(asked)["Keep going"])
     await running.question(containing="0 (calm)", after=count)
@@ -103,3 +105,49 @@ async def test_restart_asks_first_and_keep_going_changes_nothing(running: Runnin
     await running.question(containing="toward your partner", after=count)
     state = running.state()
     assert state is not None and state.step_id == "urge" and state.vars.get("urge") != "away"  # cleared
+
+
+async def test_restart_answered_in_words_yes_or_nah(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/checkin")
+    urge = await running.question(containing="toward your partner")
+    fake.press(CHAT, urge.message_id, buttons(urge)["Toward them"])
+    await running.question(containing="0 (calm)", after=2)
+    before = running.state()
+    count = running.count()
+    fake.send_command(CHAT, "/restart")
+    await running.question(containing="again from the beginning", after=count)
+    count = running.count()
+    fake.send_text(CHAT, "nah")  # no: keep going, nothing cleared
+    await said_since(running, count, "carrying on where you were")
+    await running.question(containing="0 (calm)", after=count)
+    state = running.state()
+    assert state is not None and before is not None and (state.step_id, state.vars) == (before.step_id, before.vars)
+    count = running.count()
+    fake.send_command(CHAT, "/restart")
+    await running.question(containing="again from the beginning", after=count)
+    count = running.count()
+    fake.send_text(CHAT, "Yes please")
+    await running.question(containing="toward your partner", after=count)
+    state = running.state()
+    assert state is not None and state.step_id == "urge" and state.vars.get("urge") != "toward"  # cleared
+
+
+async def test_a_yes_after_keep_going_answers_the_question_not_the_restart(running: Running) -> None:
+    fake = running.fake
+    fake.send_command(CHAT, "/checkin")
+    urge = await running.question(containing="toward your partner")
+    fake.press(CHAT, urge.message_id, buttons(urge)["Away from them"])
+    await running.question(containing="0 (calm)", after=2)
+    count = running.count()
+    fake.send_command(CHAT, "/restart")
+    asked = await running.question(containing="again from the beginning", after=count)
+    count = running.count()
+    fake.press(CHAT, asked.message_id, buttons(asked)["Keep going"])
+    await running.question(containing="0 (calm)", after=count)
+    count = running.count()
+    fake.send_text(CHAT, "8")  # the scale, then on: the restart question is closed
+    await fake.wait_for(lambda: running.count() > count)
+    state = running.state()
+    assert state is not None and state.vars.get("urge") == "away" and state.vars.get("intensity") == 8
+    assert "@restart" not in state.vars
