@@ -284,6 +284,26 @@ def test_reminders_lists_each_follow_up_in_the_persons_time_and_cancels_one(pers
     assert len(eve.pending()) == 1
 
 
+def test_reminders_answered_in_words_with_or_without_a_question_open(person: Callable[[str], Person]) -> None:
+    fay = person("fay")
+    fay.set_zone(BERLIN)
+    fay.turn_toward("Tomorrow", words="ask him how his day went")
+    fay.turn_toward("Later today", words="Sorry I snapped, can we start over?")
+    fay.send("/reminders")  # nothing open underneath
+    said = fay.send("Cancel 2 please")
+    assert "Done: I've cancelled the check-in tomorrow at 8 pm" in said
+    assert len(fay.pending()) == 1
+    fay.open("checkin")
+    fay.send("Away from them")
+    assert fay.at() == ("checkin", "intensity")
+    fay.send("/reminders")  # over the check-in's question
+    said = fay.send("nah keep them")
+    assert "everything stays as planned" in said and len(fay.pending()) == 1
+    assert fay.at() == ("checkin", "intensity")  # the question underneath, unanswered
+    fay.send("7")  # the list is closed: a number is the scale again
+    assert fay.at() == ("checkin", "body")
+
+
 def test_reminders_without_a_time_zone_says_so_and_leads_to_the_settings(person: Callable[[str], Person]) -> None:
     bo = person("bo")
     bo.turn_toward("Now")

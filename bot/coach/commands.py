@@ -9,6 +9,7 @@ the question the person is on asked again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -29,6 +30,10 @@ from bot.storage.therapy import therapist_of
 
 # The session remembers, by its seq, that /restart's "start it again?" is open.
 RESTART_ASKED_VAR = "@restart"
+# ...and that the list /reminders shows is open over it.
+REMINDERS_ASKED_VAR = "@reminders"
+_CANCEL_TYPED = re.compile(r"(?:cancel|stop|remove|delete|drop) (?:number |no |the )?(\d{1,3})(?: one| please)*")
+_KEEP_TYPED = frozenset({"keep them all", "keep them", "keep all", "keep them please", "keep all of them"})
 
 # /hide: Telegram lets a bot delete messages of a private chat for 48 hours; a margin.
 HIDE_WINDOW = timedelta(hours=47)
@@ -249,7 +254,27 @@ def reminders(c: Asked) -> Handled:
     pending = followups.own_pending(c.turn)
     if not pending:
         return _settings(c)
+    if c.state is not None:  # a typed "cancel 2" or "keep them all" answers the list, not the question under it
+        c.turn.tx.save_session(replace(c.state, vars={**c.state.vars, REMINDERS_ASKED_VAR: c.state.seq}))
     return Handled([_planned(c, pending)], "reminders")
+
+
+def typed_at_reminders(c: Asked, text: str, listed: bool) -> Handled | None:
+    """Typed words for the list /reminders shows: "cancel 2", "keep them all", "change check-in
+    times"; while the list is open over a question (`listed`), a plain no keeps them all too.
+    None for anything else."""
+    folded = answers.fold(text)
+    pending = followups.own_pending(c.turn)
+    if not pending:
+        return None
+    cancel = _CANCEL_TYPED.fullmatch(folded)
+    if cancel is not None and 1 <= int(cancel.group(1)) <= len(pending):
+        return _reminder_pressed(c, str(pending[int(cancel.group(1)) - 1].id))
+    if folded in _KEEP_TYPED or (listed and ("keep" in folded.split() or answers.polarity(text) == "no")):
+        return _reminder_pressed(c, "keep")
+    if folded in ("change check in times", "change the times", "change times"):
+        return _reminder_pressed(c, "settings")
+    return None
 
 
 def _settings(c: Asked) -> Handled:

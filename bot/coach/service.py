@@ -28,7 +28,15 @@ from typing import Any, TypeVar
 
 from bot import metrics
 from bot.coach import followups
-from bot.coach.commands import RESTART_ASKED_VAR, Asked, answer, pressed, typed_at_restart
+from bot.coach.commands import (
+    REMINDERS_ASKED_VAR,
+    RESTART_ASKED_VAR,
+    Asked,
+    answer,
+    pressed,
+    typed_at_reminders,
+    typed_at_restart,
+)
 from bot.coach.effects import Effects, Parts
 from bot.coach.practice import Practice
 from bot.coach.roles import Roles
@@ -310,12 +318,19 @@ class Coach:
     def dispatch(self, turn: Turn, event: Text | Choice | Command | Any) -> Handled:
         tx = turn.tx
         state = self.safety.refresh(tx, turn.state)  # `not_safe` as it stands now
+        # The coach's own questions (/restart's, the /reminders list) open over a session: the
+        # session remembers them until the next event, which answers them in words or passes.
         restart_open = state is not None and state.vars.get(RESTART_ASKED_VAR) == state.seq
-        if state is not None and RESTART_ASKED_VAR in state.vars:  # asked once: this event answers or passes it
-            state = replace(state, vars={k: v for k, v in state.vars.items() if k != RESTART_ASKED_VAR})
+        listed = state is not None and state.vars.get(REMINDERS_ASKED_VAR) == state.seq
+        if state is not None and (RESTART_ASKED_VAR in state.vars or REMINDERS_ASKED_VAR in state.vars):
+            marks = (RESTART_ASKED_VAR, REMINDERS_ASKED_VAR)
+            state = replace(state, vars={k: v for k, v in state.vars.items() if k not in marks})
             tx.save_session(state)
-        if restart_open and isinstance(event, Text):
-            typed = typed_at_restart(Asked(turn, state, Command("restart"), self.parts, self.default_flow), event.text)
+        if isinstance(event, Text):
+            asked = Asked(turn, state, Command("restart"), self.parts, self.default_flow)
+            typed = typed_at_restart(asked, event.text) if restart_open else None
+            if typed is None and (listed or state is None):
+                typed = typed_at_reminders(replace(asked, event=Command("reminders")), event.text, listed)
             if typed is not None:
                 return typed
         if isinstance(event, Choice) and is_service_button(event):

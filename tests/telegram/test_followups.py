@@ -151,3 +151,16 @@ async def test_a_yes_after_keep_going_answers_the_question_not_the_restart(runni
     state = running.state()
     assert state is not None and state.vars.get("urge") == "away" and state.vars.get("intensity") == 8
     assert "@restart" not in state.vars
+
+
+async def test_reminders_answered_in_words(running: Running) -> None:
+    fake = running.fake
+    plan_a_step(running, "Sorry, I was miles away. Tell me again?", "Now")
+    plan_a_step(running, "ask him how his day went", "Tomorrow")
+    fake.send_command(CHAT, "/reminders")
+    await running.question(containing="What I've planned")
+    count = running.count()
+    fake.send_text(CHAT, "cancel 2")  # typed, with no question open underneath
+    done = await said_since(running, count, "Done: I've cancelled")
+    assert "“ask him how his day went”" in (done.text or "")
+    assert pending(running) == ["follow-up"]
