@@ -33,11 +33,12 @@ NO = [
     "no", "No", "NO", "no.", "No!", "nope", "Nope.", "nah", "Nah", "n", "N", "not really", "Not really.",
     "no thanks", "No thanks!", "no thank you", "No, thank you.", "👎", "👎🏻", "no 👎", "nah thanks",
     "i'm not", "I'm not", "not now", "Not yet", "no way", "definitely not", "rather not",
+    "not really no", "Not really, no.", "no no not at all", "nope, not now thanks",
 ]  # fmt: skip
 NEITHER = [
     "", "   ", "maybe", "not sure", "I'm not sure", "idk", "no idea", "yes and no", "I don't know",
     "yesterday", "okayish i guess", "nothing", "know", "noon", "yesss but actually no", "🙂‍↔️", "?",
-    "I want to text him like 10 times",
+    "I want to text him like 10 times", "not really yes", "no but yes", "nah not like that",
 ]  # fmt: skip
 
 

@@ -96,7 +96,28 @@ def polarity(text: str) -> Polarity | None:
         return "yes"
     if len(parts) > 1 and all(p in NO_WORDS or p in _THANKS for p in parts) and not set(parts) <= _THANKS:
         return "no"
+    # Everyday forms strung together: "not really no", "no no not at all", "yeah yes please".
+    strung: tuple[tuple[Polarity, frozenset[str]], ...] = (("no", NO_WORDS), ("yes", YES_WORDS))
+    for said, phrases in strung:
+        if _strung(parts, phrases):
+            return said
     return None
+
+
+def _strung(parts: list[str], phrases: frozenset[str]) -> bool:
+    """Whether `parts` is two or more of `phrases` (and "thanks"), one after another."""
+    if len(parts) > 8:
+        return False
+    reach = [0]  # positions the phrases can reach, from the start
+    for at in range(len(parts)):
+        if at not in reach:
+            continue
+        for length in range(1, min(5, len(parts) - at) + 1):
+            piece = " ".join(parts[at : at + length])
+            if piece in phrases or (length == 1 and piece in _THANKS):
+                reach.append(at + length)
+    pieces = set(parts) - _THANKS
+    return len(parts) in reach and len(parts) > 1 and bool(pieces)
 
 
 def _leads(label: str, leads: Iterable[str]) -> bool:
