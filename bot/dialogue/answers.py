@@ -91,12 +91,8 @@ def polarity(text: str) -> Polarity | None:
         return "yes"
     if words in NO_WORDS:
         return "no"
-    parts = words.split()  # "yeah ok", "ok sure thanks", "no no"
-    if len(parts) > 1 and all(p in YES_WORDS or p in _THANKS for p in parts) and not set(parts) <= _THANKS:
-        return "yes"
-    if len(parts) > 1 and all(p in NO_WORDS or p in _THANKS for p in parts) and not set(parts) <= _THANKS:
-        return "no"
-    # Everyday forms strung together: "not really no", "no no not at all", "yeah yes please".
+    parts = words.split()
+    # Everyday forms strung together: "yeah ok", "ok sure thanks", "not really no", "no no not at all".
     strung: tuple[tuple[Polarity, frozenset[str]], ...] = (("no", NO_WORDS), ("yes", YES_WORDS))
     for said, phrases in strung:
         if _strung(parts, phrases):
@@ -194,13 +190,13 @@ def closest(text: str, options: Sequence[Sequence[str]], ratio: float = TYPO_RAT
 
 # ----------------------------------------------------------------- scales
 
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "zero": 0, "nought": 0, "nil": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
     "fourteen": 14, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100, "a hundred": 100,
     "one hundred": 100, "half": 5,
 }  # fmt: skip
-_WORD_NUMBER = re.compile(r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+_WORD_NUMBER = re.compile(r"\b(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b")
 _OUT_OF = re.compile(r"\s*(?:/|out of|outta|of)\s*10\b")
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 # Words that may stand around a number ("like a 7", "a solid 8", "about a 7 right now").
@@ -213,7 +209,7 @@ def scale_value(text: str) -> int | None:
     back as they are, for the caller to refuse."""
     said = unicodedata.normalize("NFKC", text).casefold().strip()
     said = _PLAIN.sub(" ", said)
-    said = _WORD_NUMBER.sub(lambda m: str(_NUMBER_WORDS[m.group(1)]), said)
+    said = _WORD_NUMBER.sub(lambda m: str(NUMBER_WORDS[m.group(1)]), said)
     said = _OUT_OF.sub(" ", said)
     if len(said.split()) > 12:
         return None  # a sentence with a number in it is not an answer to "how strong"
