@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-_WORDS = {"noon": (12, 0), "midday": (12, 0), "midnight": (0, 0)}
+WORDS = {"noon": (12, 0), "midday": (12, 0), "midnight": (0, 0)}
 # "9", "09", "21:00", "9:30", "9.30", "9h30", "0930", with an optional "am"/"pm"/"a.m."
 _TIME = re.compile(r"^(\d{1,2})(?:(?:[:.h]|\s)(\d{2})|(\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?$")
 # "half 9" (British: 9:30), with an optional am/pm
@@ -49,8 +49,8 @@ def read_clock(text: object) -> tuple[int, int] | None:
     if not isinstance(text, str) or len(text) > 40:
         return None
     cleaned = _strip(text)
-    if cleaned in _WORDS:
-        return _WORDS[cleaned]
+    if cleaned in WORDS:
+        return WORDS[cleaned]
     half = _HALF.match(cleaned)
     if half:
         return _meridiem(int(half.group(1)), 30, half.group(2))

@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.dialogue import answers
+from bot.dialogue import answers, clock
 from bot.dialogue.jsrender import Compiler, Unsupported
 from bot.dialogue.model import SKIP_CHOICE, Flow, Library, Step
 from bot.dialogue.templates import Templates
@@ -86,6 +86,8 @@ def export(
         "sources": sources,
         "system": {key: name for key, name in system.items() if name in compiler.compiled},
         "skip": {"id": SKIP_CHOICE, "label": "Skip", "words": sorted(answers.SKIP_WORDS)},
+        "numbers": dict(answers.NUMBER_WORDS),  # a scale's numbers typed as words
+        "clock_words": {word: list(time) for word, time in clock.WORDS.items()},
         "coverage": coverage,
         "made": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }

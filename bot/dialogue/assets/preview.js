@@ -239,7 +239,7 @@
 
 
   // bot/dialogue/clock.py, line for line: a time of day as people type it, or null.
-  const CLOCK_WORDS = { noon: [12, 0], midday: [12, 0], midnight: [0, 0] };
+  const CLOCK_WORDS = DATA.clock_words;
   const CLOCK_TIME = /^(\d{1,2})(?:(?:[:.h]|\s)(\d{2})|(\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?$/;
   const CLOCK_HALF = /^half\s+(\d{1,2})\s*(a\.?\s?m\.?|p\.?\s?m\.?)?$/;
   const CLOCK_AROUND = /^(?:it'?s|it is|now|right now|about|around|roughly|exactly|just|here)\s+|\s+(?:o'?clock|now|here|right now|exactly)$/g;
@@ -465,11 +465,7 @@
     const folded = text.normalize("NFKD").replace(/[^\x00-\x7f]/g, "").toLowerCase().replace(/['\u2019]/g, "");
     return folded.replace(/[^\w\s]+/g, " ").split(/\s+/).filter((w) => w).join(" ");
   }
-  const NUMBER_WORDS = {
-    zero: 0, nought: 0, nil: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8,
-    nine: 9, ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, twenty: 20,
-    fifty: 50, hundred: 100, "a hundred": 100, "one hundred": 100, half: 5,
-  };
+  const NUMBER_WORDS = DATA.numbers;
   const WORD_NUMBER = new RegExp("\\b(" + Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).join("|") + ")\\b", "g");
   function scaleValue(text) {
     let said = text.normalize("NFKC").toLowerCase().trim();
