@@ -14,8 +14,11 @@ from bot.config import Settings
 from bot.dialogue import ChoiceDef, Library
 from bot.dialogue.answers import (
     by_polarity,
+    by_words,
     choice_polarity,
     closest,
+    lead_polarity,
+    minutes,
     names,
     polarity,
     question_of,
@@ -30,6 +33,7 @@ YES = [
     "sounds good", "Of course", "yeah sure", "yes, please", "Yes, thanks", "go ahead", "absolutely",
 ]  # fmt: skip
 NO = [
+    "nah not like that", "not what I meant",
     "no", "No", "NO", "no.", "No!", "nope", "Nope.", "nah", "Nah", "n", "N", "not really", "Not really.",
     "no thanks", "No thanks!", "no thank you", "No, thank you.", "👎", "👎🏻", "no 👎", "nah thanks",
     "i'm not", "I'm not", "not now", "Not yet", "no way", "definitely not", "rather not",
@@ -38,7 +42,7 @@ NO = [
 NEITHER = [
     "", "   ", "maybe", "not sure", "I'm not sure", "idk", "no idea", "yes and no", "I don't know",
     "yesterday", "okayish i guess", "nothing", "know", "noon", "yesss but actually no", "🙂‍↔️", "?",
-    "I want to text him like 10 times", "not really yes", "no but yes", "nah not like that",
+    "I want to text him like 10 times", "not really yes", "no but yes", "not like that one, the other one",
 ]  # fmt: skip
 
 
@@ -217,3 +221,86 @@ def test_a_mistyped_command_has_a_likely_name(typed: str, meant: str) -> None:
 @pytest.mark.parametrize("typed", ["dance", "x", "pizza", "checkin", "weather"])
 def test_no_likely_name_when_nothing_is_near_or_it_is_right(typed: str) -> None:
     assert likely_command(typed) is None
+
+
+# ------------------------------------------------------------------ a yes or a no, then why
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("nah not like that, I just meant I'm exhausted", "no"),
+        ("nah i just meant im tired", "no"),
+        ("no, he's at work", "no"),
+        ("No. I meant the relationship", "no"),
+        ("yes, mostly", "yes"),
+        ("yeah - he left again", "yes"),
+        ("sure, he said he'd call", "yes"),
+    ],
+)
+def test_a_yes_or_no_with_its_reason_after_it_is_read(typed: str, said: str) -> None:
+    assert polarity(typed) is None  # not a bare yes or no ...
+    assert lead_polarity(typed) == said  # ... but it opens with one
+
+
+@pytest.mark.parametrize(
+    "typed", ["no but maybe later", "yes, but not tonight", "no, yes", "nothing really", "okay so he left", "yes"]
+)
+def test_a_reason_that_turns_the_answer_round_leaves_it_unread(typed: str) -> None:
+    assert lead_polarity(typed) is None
+
+
+# ------------------------------------------------------------------ own words naming a button
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("half an hour", 30), ("Half an hour please", 30), ("30 mins", 30), ("30min", 30), ("an hour", 60),
+        ("1hr", 60), ("1 hour", 60), ("one hour", 60), ("an hour and a half", 90), ("1.5 hours", 90),
+        ("twenty minutes", 20), ("about 20 min", 20), ("quarter of an hour", 15), ("45 minutes ish", 45),
+    ],
+)  # fmt: skip
+def test_a_length_of_time_in_words_or_figures(typed: str, value: int) -> None:
+    assert minutes(typed) == value
+
+
+@pytest.mark.parametrize("typed", ["20", "half", "an hour ago i texted him", "hours and hours", "tomorrow"])
+def test_what_is_no_length_of_time_is_none(typed: str) -> None:
+    assert minutes(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("flow", "step", "typed", "meant"),
+    [
+        ("break", "how-long", "half an hour", "m30"),
+        ("break", "how-long", "an hour", "h1"),
+        ("break", "how-long", "20 mins pls", "m20"),
+        ("break", "tell", "i cant talk to him rn", "cannot"),
+        ("break", "tell", "they know", "told"),
+        ("country", "pick", "im in australia", "au"),
+        ("country", "pick", "I live in the UK", "gb"),
+        ("country", "pick", "usa", "us"),
+        ("crisis", "safe-now", "I'm safe for now I think.", "safe"),
+        ("crisis", "safe-now", "not safe", "not-safe"),
+        ("violence-support", "why", "some ideas please", "plan"),
+    ],
+)
+def test_own_words_that_name_one_button_take_it(library: Library, flow: str, step: str, typed: str, meant: str) -> None:
+    found = by_words(typed, step_choices(library, flow, step))
+    assert found is not None and found.id == meant
+
+
+@pytest.mark.parametrize(
+    ("flow", "step", "typed"),
+    [
+        ("break", "how-long", "2"),  # the second button where buttons are numbered, not "2 hours"
+        ("break", "how-long", "45 minutes"),  # no button of that length
+        ("crisis", "safe-now", "safe but he is still here and not safe for the kids"),
+        ("break", "tell", "i will tell him later maybe, or not, i dont know"),
+    ],
+)
+def test_words_that_name_no_button_or_several_are_not_guessed(
+    library: Library, flow: str, step: str, typed: str
+) -> None:
+    assert by_words(typed, step_choices(library, flow, step)) is None

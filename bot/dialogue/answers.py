@@ -13,6 +13,10 @@ step's choices and scale; the engine decides what to do with the reading:
   clearly closest to;
 - `scale_value(text)`: the number in "seven", "7/10", "7 out of 10", "a solid 8", "7.5";
 - `wants_skip(text)`: "skip", "pass", "rather not say";
+- `lead_polarity(text)`: the yes or no a longer answer starts with ("nah not like that, I
+  just meant I'm exhausted");
+- `by_words(text, choices)`: the one button an answer names in its own words ("some ideas
+  please", "im in australia", "I'm safe for now I think.", "half an hour");
 - `question_of(text)`: the question at the end of a step's words (what a re-ask repeats).
 
 Meaning beyond the words (the person's own sentence at a choice step) is judged by a
@@ -62,6 +66,8 @@ NO_WORDS = frozenset(
         "no not now", "i am not", "im not", "no im not", "no i am not", "i dont", "no i dont", "i do not",
         "not at all", "no way", "never", "negative", "nein", "non", "definitely not", "of course not",
         "no not really", "nah not really", "rather not", "id rather not", "i would rather not",
+        "not like that", "not that", "not that way", "not like this", "no not like that", "nah not like that",
+        "no not that", "not what i meant", "thats not what i meant", "not what i mean", "no i didnt mean that",
     }
 )  # fmt: skip
 _THANKS = frozenset({"thanks", "thank", "you", "thx", "ty", "please", "pls", "plz"})
@@ -98,6 +104,27 @@ def polarity(text: str) -> Polarity | None:
         if _strung(parts, phrases):
             return said
     return None
+
+
+# A yes or a no, then the reason: "nah not like that, I just meant I'm exhausted", "yes, mostly".
+# The first clause alone is read; a "but" after it makes the whole thing unclear.
+_CLAUSE = re.compile(r"[,.;:!?\n]|\s[-\u2013\u2014]\s|\s(?=i\s+(?:just\s+)?(?:meant|mean|was|am|m)\b)")
+_TURNS = ("but", "though", "although", "except", "unless")
+
+
+def lead_polarity(text: str) -> Polarity | None:
+    """The yes or no a longer answer opens with, when what follows does not turn it round;
+    None otherwise (and for a bare yes or no, which `polarity` reads)."""
+    pieces = _CLAUSE.split(text.strip().casefold().replace("\u2019", "'"), maxsplit=1)
+    first, rest = pieces[0], fold(pieces[1]) if len(pieces) > 1 else ""
+    if not rest:
+        return None
+    said = polarity(first)
+    if said is None or rest.split()[0] in _TURNS:
+        return None
+    if polarity(rest) not in (None, said):
+        return None  # "no, yes" is no answer
+    return said
 
 
 def _strung(parts: list[str], phrases: frozenset[str]) -> bool:
@@ -218,6 +245,96 @@ def scale_value(text: str) -> int | None:
         return None
     value = found.pop()
     return int(value + 0.5) if value >= 0 else int(value)
+
+
+# ----------------------------------------------------------------- own words naming a button
+
+# Words that carry no choice: "some ideas please", "im in australia", "I'm safe for now I
+# think". Negations are never among them: "not safe" must find the button that says "not".
+_FILLER = frozenset(
+    {
+        "a", "an", "the", "some", "any", "of", "for", "to", "in", "on", "at", "from", "with", "and", "or",
+        "please", "pls", "plz", "thanks", "thank", "you", "thx", "ty", "i", "im", "me", "my", "its", "it",
+        "is", "am", "are", "be", "think", "guess", "suppose", "probably", "maybe", "honestly", "tbh", "ngl",
+        "idk", "just", "really", "rn", "right", "now", "lol", "ok", "okay", "so", "um", "uh", "umm", "hmm",
+        "like", "yeah", "well", "actually", "eh", "mate", "hun", "kinda", "bit", "little", "live", "based",
+        "currently", "would",
+        "id", "want", "go", "do", "lets", "that", "this", "one", "option", "say", "choose", "pick", "take",
+    }
+)  # fmt: skip
+_SAME = {"cant": "cannot", "can": "can", "dont": "do", "wont": "will", "ideas": "idea", "minutes": "minute",
+         "mins": "minute", "min": "minute", "hours": "hour", "hrs": "hour", "hr": "hour"}  # fmt: skip
+
+
+def _content(text: str) -> frozenset[str]:
+    """The words of `text` that could name a button, folded, plural -s aside."""
+    out = set()
+    for word in fold(text).split():
+        word = _SAME.get(word, word)
+        if word in _FILLER:
+            continue
+        out.add(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
+    return frozenset(out)
+
+
+def by_words(text: str, choices: Sequence[ChoiceDef]) -> ChoiceDef | None:
+    """The one button a short answer names in its own words, or None.
+
+    - A length of time ("half an hour", "30 mins", "an hour") picks the button of that length.
+    - All the answer's words that carry meaning are in one button's label (or its `also`
+      words) and in no other's: "some ideas please" -> "Ideas for staying safe".
+    - One button's label is in the answer whole, with only filler around it, and no other's
+      is: "I'm safe for now I think." -> "I'm safe for now"."""
+    if len(fold(text).split()) > 8:
+        return None
+    said_minutes = minutes(text)
+    if said_minutes is not None:
+        timed = [c for c in choices if minutes(c.label) == said_minutes]
+        if len(timed) == 1:
+            return timed[0]
+    said = _content(text)
+    if not said or (said <= {str(n) for n in range(1, len(choices) + 1)}):
+        return None  # a bare "2" is the second button where buttons are numbered, not "2 hours"
+    named = [c for c in choices if any(said <= _content(name) for name in (c.label, *c.also))]
+    if len(named) == 1:
+        return named[0]
+    whole = [c for c in choices if any(_content(name) and _content(name) <= said for name in (c.label, *c.also))]
+    if len(whole) == 1:
+        label = max((_content(n) for n in (whole[0].label, *whole[0].also) if _content(n) <= said), key=len)
+        if not said - label:
+            return whole[0]
+    return None
+
+
+# Lengths of time in words: "half an hour", "30 mins", "an hour and a half", "1hr", "twenty minutes".
+_DURATION = re.compile(
+    r"^(?:(?:about|around|maybe|like|roughly|just|for)\s+)*"
+    r"(?:(?P<half>half\s+(?:an\s+)?hour)|(?P<quarter>(?:a\s+)?quarter\s+(?:of\s+)?(?:an\s+)?hour)"
+    r"|(?P<n>\d+(?:[.,]5)?|an?|one|two|three|five|ten|fifteen|twenty|thirty|forty|forty five|sixty|ninety)"
+    r"\s*(?P<unit>h|hr|hrs|hour|hours|m|min|mins|minute|minutes))"
+    r"(?P<andhalf>\s+and\s+a\s+half)?(?:\s+(?:or\s+so|ish|please|pls|i\s+think|maybe))*$"
+)
+_DURATION_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "five": 5, "ten": 10, "fifteen": 15,
+                   "twenty": 20, "thirty": 30, "forty": 40, "forty five": 45, "sixty": 60, "ninety": 90}  # fmt: skip
+
+
+def minutes(text: str) -> int | None:
+    """How many minutes a length of time written in words or figures says, or None."""
+    said = fold(text.replace(".5", " point five")).replace(" point five", ".5")
+    match = _DURATION.match(said)
+    if match is None:
+        return None
+    if match.group("half"):
+        return 30
+    if match.group("quarter"):
+        return 15
+    raw = match.group("n")
+    amount = float(raw.replace(",", ".")) if raw[0].isdigit() else float(_DURATION_WORDS[raw])
+    hours = match.group("unit").startswith("h")
+    total = amount * (60 if hours else 1)
+    if match.group("andhalf"):
+        total += 30 if hours else 0.5
+    return int(total) if total > 0 else None
 
 
 # ----------------------------------------------------------------- skipping

@@ -116,6 +116,8 @@ class Run:
             self.ask_again(compiled, step, note="reask_empty")
             return
         said = answers.polarity(answer)
+        if said is None and step.ask is None:
+            said = answers.lead_polarity(answer)  # "nah not like that, I just meant I'm exhausted"
         guessed = [g for g in guess if step.choice(g) is not None]
         if guessed and said == "no":
             self.ask_again(compiled, step, note="not_it")
@@ -129,6 +131,8 @@ class Run:
                 self.choose(compiled, step, choice.id)
                 return
         meant = answers.by_polarity(step.choices, said) if said is not None else None
+        if meant is None and step.ask is None and step.choices:
+            meant = answers.by_words(answer, step.choices)
         if meant is None and len(label) <= TYPO_LIMIT:
             typo = answers.closest(
                 answer, [answers.names(c) for c in step.choices], TYPO_WITH_ASK if step.ask else TYPO
