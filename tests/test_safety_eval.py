@@ -301,6 +301,7 @@ def test_show_misses_is_refused_for_every_held_out_part(tmp_path: Path, part: tu
     assert "--part dev only" in lines[0] and "held-out part stays unseen" in lines[0]
 
 
+@pytest.mark.timeout(600)  # the dev part twice (the command and here), on a busy 2-core machine
 def test_show_misses_on_dev_lists_every_miss_and_false_alarm_with_its_line(
     tmp_path: Path, parts: dict[str, list[Item]]
 ) -> None:
