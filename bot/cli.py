@@ -2,7 +2,7 @@
 
     hedgehog chat  [--flow ID] [--as NAME]     talk to the coach in this terminal
     hedgehog run [--webhook URL --listen H:P]  the Telegram bot (TELEGRAM_BOT_TOKEN)
-    hedgehog check [PATHS...] [--prompts DIR]  report every problem in the dialogue files
+    hedgehog check [PATHS...] [--strict]       report every problem in the dialogue files
     hedgehog graph FLOW [--format mermaid|dot] draw a flow from its file
     hedgehog preview [FLOW...] [-o DIR]        every flow as one HTML page that plays it as a chat
     hedgehog coverage [--html FILE] [--json FILE]  what the golden transcripts walk, per flow
@@ -88,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
         "paths", nargs="*", type=Path, metavar="PATHS", help="flow files or folders (default: dialogues/)"
     )
     check.add_argument("--prompts", type=Path, metavar="DIR", help="prompts folder (default: prompts/)")
+    check.add_argument(
+        "--strict", action="store_true", help="every warning is an error (the guide's tone rules too): what CI runs"
+    )
     check.set_defaults(handler=_check)
 
     graph = commands.add_parser("graph", help="print a flow's diagram")
@@ -234,7 +237,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     # the flows they call resolve; files elsewhere (fixtures, drafts) stand alone.
     inside = all(_within(p, settings.dialogues_dir) for p in paths)
     context = [settings.dialogues_dir] if args.paths and inside else []
-    result = check_paths(paths, search, REQUIRED_TEMPLATES, context)
+    result = check_paths(paths, search, REQUIRED_TEMPLATES, context, strict=args.strict)
     root = Path.cwd()
     for diagnostic in result.report.sorted():
         print(diagnostic.render(root))
