@@ -86,6 +86,7 @@ class _Checker:
         self.said: dict[Say, frozenset[str] | None] = {}
         self.conditions: dict[str, frozenset[str] | None] = {}
         self.flow_uses: dict[str, frozenset[str]] = {}
+        self.named_checked: set[Path] = set()  # template files read for unknown filters and tests
 
     def run(self, required_templates: Iterable[str]) -> None:
         for name in required_templates:
@@ -417,6 +418,7 @@ class _Checker:
         if "{" in say.source:  # plain words need no compiling (a long flow is mostly plain words)
             try:
                 uses = self.templates.inline_prompt(say.source).uses - self.globals
+                self.unknown_names(self.templates.env.parse(say.source), flow.path, lambda n: say.line + max(n - 1, 0))
             except jinja2.TemplateSyntaxError as exc:
                 uses = None
                 tree = self.templates.env.parse(say.source) if isinstance(exc, jinja2.TemplateAssertionError) else None
@@ -437,11 +439,18 @@ class _Checker:
         uses: frozenset[str] | None = None
         try:
             uses = self.templates.file_prompt(name).uses - self.globals
+            # Jinja leaves a filter or test inside an `{% if %}` (and in included files) to
+            # fail when the words are shown: found here instead.
+            for file, tree in self.templates.trees(name):
+                if file not in self.named_checked:
+                    self.named_checked.add(file)
+                    self.unknown_names(tree, file, lambda n: n)
         except jinja2.TemplateAssertionError as exc:
             file = Path(exc.filename) if exc.filename else self.library.prompts[0] / name
-            tree = self.templates.env.parse(file.read_text(encoding="utf-8"))
-            if not self.unknown_names(tree, file, lambda n: n):
-                self.syntax(file, exc)
+            if file not in self.named_checked:
+                self.named_checked.add(file)
+                if not self.unknown_names(self.templates.env.parse(file.read_text(encoding="utf-8")), file, lambda n: n):
+                    self.syntax(file, exc)
         except jinja2.TemplateSyntaxError as exc:
             self.syntax(Path(exc.filename) if exc.filename else self.library.prompts[0] / name, exc)
         except jinja2.TemplateNotFound as exc:

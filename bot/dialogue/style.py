@@ -85,9 +85,16 @@ class Words:
     longest: str  # the branch with the most text, as shown (tags out, values as NOMINAL)
 
 
-def allowed(step: Step) -> Mapping[str, object]:
+def allowed(step: Step) -> frozenset[str]:
+    """The guide's rules a step accepts on purpose, each with its reason (HH046 otherwise)."""
     value = step.tags.get(ALLOW_TAG)
-    return value if isinstance(value, Mapping) else {}
+    if not isinstance(value, Mapping):
+        return frozenset()
+    return frozenset(
+        str(code)
+        for code, reason in value.items()
+        if str(code) in RULES and RULES[str(code)].style and isinstance(reason, str) and reason.strip()
+    )
 
 
 def exercises(library: Library) -> frozenset[str]:

@@ -146,6 +146,26 @@ class Templates:
                 pending.append((ref, child))
         return found
 
+    def trees(self, name: str) -> list[tuple[Path, nodes.Template]]:
+        """A template file's syntax tree and those of the files it includes, each once, with
+        their paths. A file that is missing or does not parse is left out (HH012, HH013)."""
+        found: list[tuple[Path, nodes.Template]] = []
+        seen = {name}
+        pending = [name]
+        while pending:
+            current = pending.pop(0)
+            try:
+                source, filename, _ = self.loader.get_source(self.env, current)
+                tree = self.env.parse(source, current, filename)
+            except jinja2.TemplateError:
+                continue
+            found.append((Path(filename or current), tree))
+            for ref in meta.find_referenced_templates(tree):
+                if ref is not None and ref not in seen:
+                    seen.add(ref)
+                    pending.append(ref)
+        return found
+
     def filename(self, name: str) -> Path | None:
         """The file a template name is found in, along the search path."""
         try:
