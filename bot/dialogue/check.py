@@ -45,6 +45,63 @@ class CheckResult:
     def ok(self) -> bool:
         return not self.report.errors
 
+    def sound(self) -> dict[str, Flow]:
+        """The flows with no error in their own file or in a template they say (or that one
+        includes): what `hedgehog graph` can draw."""
+        broken = {d.file.resolve() for d in self.report.errors}
+        if not broken:
+            return dict(self.library.flows)
+        templates = Templates(*self.library.prompts)
+        said: dict[str, set[Path]] = {}
+
+        def files(flow: Flow) -> set[Path]:
+            found = {flow.path.resolve()}
+            for step in flow.steps.values():
+                if step.say is not None and step.say.is_file:
+                    if step.say.source not in said:
+                        said[step.say.source] = {f.resolve() for f, _ in templates.trees(step.say.source)}
+                    found |= said[step.say.source]
+            return found
+
+        return {fid: f for fid, f in self.library.flows.items() if not files(f) & broken}
+
+    def playable(self) -> dict[str, Flow]:
+        """The sound flows whose calls (and the calls of those) all reach sound flows: what
+        `hedgehog preview` can play to the end."""
+        sound = self.sound()
+        playable: dict[str, Flow] = {}
+        for fid in sound:
+            pending, seen, ok = [fid], {fid}, True
+            while pending and ok:
+                for step in sound[pending.pop()].steps.values():
+                    if step.call is None or step.call in seen:
+                        continue
+                    if step.call not in sound:
+                        ok = False
+                        break
+                    seen.add(step.call)
+                    pending.append(step.call)
+            if ok:
+                playable[fid] = sound[fid]
+        return playable
+
+    def why_not(self, flow_id: str) -> str:
+        """Why a flow is left out of the preview, in a few words."""
+        if flow_id in self.library.broken or flow_id not in self.library.flows:
+            return "its file cannot be read"
+        sound = self.sound()
+        if flow_id not in sound:
+            return "its file or its words have errors"
+        pending, seen = [flow_id], {flow_id}
+        while pending:
+            for step in sound[pending.pop()].steps.values():
+                if step.call is not None and step.call not in sound:
+                    return f"it calls '{step.call}', whose file has errors"
+                if step.call is not None and step.call not in seen:
+                    seen.add(step.call)
+                    pending.append(step.call)
+        return "it has errors"
+
 
 def check_paths(
     paths: Sequence[Path],
@@ -449,7 +506,8 @@ class _Checker:
             file = Path(exc.filename) if exc.filename else self.library.prompts[0] / name
             if file not in self.named_checked:
                 self.named_checked.add(file)
-                if not self.unknown_names(self.templates.env.parse(file.read_text(encoding="utf-8")), file, lambda n: n):
+                tree = self.templates.env.parse(file.read_text(encoding="utf-8"))
+                if not self.unknown_names(tree, file, lambda n: n):
                     self.syntax(file, exc)
         except jinja2.TemplateSyntaxError as exc:
             self.syntax(Path(exc.filename) if exc.filename else self.library.prompts[0] / name, exc)
