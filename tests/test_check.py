@@ -372,9 +372,9 @@ def test_the_guide_rules_are_warnings_and_errors_under_strict() -> None:
 
 def test_the_moment_rule_counts_what_the_walk_in_test_moment_finds() -> None:
     """The check-in's longest way to an exercise, counted from the files, is the walk's 8."""
-    from bot.dialogue.style import _Moment, exercises
+    from bot.dialogue.style import Moment
 
     library = check_paths([PROJECT_ROOT / "dialogues"], PROMPTS).library
-    way = _Moment(library, exercises(library)).reach("checkin")
+    way = Moment(library).reach("checkin")
     assert way is not None and len(way.asked) == 8
     assert way.asked[0] == "checkin:urge" and way.asked[-1].startswith("checkin:offer-")

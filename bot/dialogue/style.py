@@ -249,7 +249,7 @@ class StyleChecker:
             except jinja2.TemplateSyntaxError:
                 self.read[key] = None  # HH013
             else:
-                self.read[key] = _words(self.templates, tree, name)
+                self.read[key] = read_prompt(self.templates, tree, name)
         return self.read[key]
 
     # ------------------------------------------------------------------ the moment
@@ -257,7 +257,7 @@ class StyleChecker:
     def moment(self) -> None:
         """HH045: from each flow's first message, the most questions on any way to the start of
         an exercise (a call of a flow that counts as one), through the flows it calls."""
-        moment = _Moment(self.library, exercises(self.library))
+        moment = Moment(self.library)
         for flow in self.library.flows.values():
             if flow.id in moment.exercises or flow.start not in flow.steps:
                 continue
@@ -290,10 +290,13 @@ class Way:
     passed: bool = False  # reached from the step before without answering it
 
 
-class _Moment:
-    def __init__(self, library: Library, exercise_ids: frozenset[str]) -> None:
+class Moment:
+    """The questions before an exercise starts, counted from the files (`tests/test_moment.py`
+    walks the same ways through the engine)."""
+
+    def __init__(self, library: Library) -> None:
         self.flows = library.flows
-        self.exercises = exercise_ids
+        self.exercises = exercises(library)
         self.ways: dict[str, Way | None] = {}
         self.through: dict[str, tuple[str, ...]] = {}
 
@@ -403,7 +406,8 @@ def _order(flow: Flow) -> tuple[list[str], set[tuple[str, str]]]:
 # ---------------------------------------------------------------------- reading a prompt
 
 
-def _words(templates: Templates, tree: nodes.Template, name: str | None) -> Words:
+def read_prompt(templates: Templates, tree: nodes.Template, name: str | None) -> Words:
+    """A prompt read for the tone rules (its syntax tree; `name` is its file under prompts/)."""
     directives: list[tuple[int, str]] = []
     for piece in _pieces(templates, tree.body, name, lambda p: 0, set()):
         if not piece.literal:
@@ -489,7 +493,9 @@ __all__ = [
     "LABEL_AIM",
     "MOMENT",
     "SCREEN_LINES",
+    "Moment",
     "StyleChecker",
     "exercises",
+    "read_prompt",
     "screen_lines",
 ]
