@@ -109,14 +109,17 @@ def check_paths(
     required_templates: Iterable[str] = (),
     context: Sequence[Path] = (),
     strict: bool = False,
+    style: bool = True,
 ) -> CheckResult:
     """Check the flows in `paths`; flows in `context` only help resolve calls and are
-    not reported on. `strict`: every warning (the guide's tone rules too) is an error."""
+    not reported on. `strict`: every warning (the guide's tone rules too) is an error;
+    `style`: whether to read the words for those rules at all (the running bot does not)."""
     report = Report(strict)
     library = load_library(paths, prompts, report, context)
     checker = _Checker(library, report)
     checker.run(required_templates)
-    StyleChecker(library, checker.templates, report).run()
+    if style:
+        StyleChecker(library, checker.templates, report).run()
     if context:
         quiet = {f.resolve() for f in flow_files(context)} - {f.resolve() for f in flow_files(paths)}
         report.items = [d for d in report.items if d.file.resolve() not in quiet]
@@ -125,7 +128,7 @@ def check_paths(
 
 def load_checked(paths: Sequence[Path], prompts: Sequence[Path], required_templates: Iterable[str] = ()) -> Library:
     """The library, or DialogueError listing every error. What the running bot uses."""
-    result = check_paths(paths, prompts, required_templates)
+    result = check_paths(paths, prompts, required_templates, style=False)  # tone rules are warnings
     if not result.ok:
         raise DialogueError(result.report.sorted())
     return result.library
