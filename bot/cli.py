@@ -2,7 +2,7 @@
 
     hedgehog chat  [--flow ID] [--as NAME]     talk to the coach in this terminal
     hedgehog run [--webhook URL --listen H:P]  the Telegram bot (TELEGRAM_BOT_TOKEN)
-    hedgehog check [PATHS...] [--prompts DIR]  report every problem in the dialogue files
+    hedgehog check [PATHS...] [--strict]       report every problem in the dialogue files
     hedgehog graph FLOW [--format mermaid|dot] draw a flow from its file
     hedgehog preview [FLOW...] [-o DIR]        every flow as one HTML page that plays it as a chat
     hedgehog coverage [--html FILE] [--json FILE]  what the golden transcripts walk, per flow
@@ -88,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
         "paths", nargs="*", type=Path, metavar="PATHS", help="flow files or folders (default: dialogues/)"
     )
     check.add_argument("--prompts", type=Path, metavar="DIR", help="prompts folder (default: prompts/)")
+    check.add_argument(
+        "--strict", action="store_true", help="every warning is an error (the guide's tone rules too): what CI runs"
+    )
     check.set_defaults(handler=_check)
 
     graph = commands.add_parser("graph", help="print a flow's diagram")
@@ -234,7 +237,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     # the flows they call resolve; files elsewhere (fixtures, drafts) stand alone.
     inside = all(_within(p, settings.dialogues_dir) for p in paths)
     context = [settings.dialogues_dir] if args.paths and inside else []
-    result = check_paths(paths, search, REQUIRED_TEMPLATES, context)
+    result = check_paths(paths, search, REQUIRED_TEMPLATES, context, strict=args.strict)
     root = Path.cwd()
     for diagnostic in result.report.sorted():
         print(diagnostic.render(root))
@@ -255,14 +258,24 @@ def _within(path: Path, folder: Path) -> bool:
 
 
 def _graph(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import load_library
+    """Draws the flow if its own file is fine; the errors of other files are printed on
+    stderr and do not stop it (a flow it calls is only a box here)."""
+    from bot.app import REQUIRED_TEMPLATES
+    from bot.dialogue.check import check_paths
     from bot.dialogue.graph import dot, mermaid
     from bot.errors import UnknownFlowError
 
-    library = load_library(settings)
-    if args.flow not in library:
-        raise UnknownFlowError(args.flow, list(library.flows))
-    flow = library[args.flow]
+    result = check_paths([settings.dialogues_dir], [settings.prompts_dir], REQUIRED_TEMPLATES)
+    for diagnostic in result.report.sorted():
+        if diagnostic.is_error:
+            print(diagnostic.render(Path.cwd()), file=sys.stderr)
+    sound = result.sound()
+    if args.flow not in sound:
+        if args.flow in result.library.flows or args.flow in result.library.broken:
+            print(f"hedgehog: flow '{args.flow}' is not drawn: its file has the errors above.", file=sys.stderr)
+            return EXIT_PROBLEMS
+        raise UnknownFlowError(args.flow, list(sound))
+    flow = sound[args.flow]
     print(mermaid(flow) if args.format == "mermaid" else dot(flow), end="")
     return 0
 
@@ -278,15 +291,17 @@ def _preview(args: argparse.Namespace, settings: Settings) -> int:
     from bot.errors import UnknownFlowError
 
     result = check_paths([settings.dialogues_dir], [settings.prompts_dir], REQUIRED_TEMPLATES)
-    broken = {d.file.resolve() for d in result.report.errors}
     for diagnostic in result.report.sorted():
-        if diagnostic in result.report.errors:
+        if diagnostic.is_error:
             print(diagnostic.render(Path.cwd()), file=sys.stderr)
     library = result.library
-    fine = {fid: flow for fid, flow in library.flows.items() if flow.path.resolve() not in broken}
+    fine = result.playable()
     for wanted in args.flows:
-        if wanted not in fine:
+        if wanted not in library.flows and wanted not in library.broken:
             raise UnknownFlowError(wanted, list(fine))
+    left_out = sorted(set(library.flows) - set(fine))
+    for fid in left_out:
+        print(f"hedgehog: left out flow '{fid}': {result.why_not(fid)}", file=sys.stderr)
     library = type(library)(flows=fine, prompts=library.prompts)
     coverage_file = args.coverage or args.output / "coverage.json"
     coverage = None
@@ -302,10 +317,12 @@ def _preview(args: argparse.Namespace, settings: Settings) -> int:
     args.output.mkdir(parents=True, exist_ok=True)
     target = args.output / "index.html"
     target.write_text(page(exported), encoding="utf-8")
-    shown = len(exported.data["flows"])
-    left = len(result.library.flows) - len(fine) + sum(line.startswith("flow ") for line in exported.skipped)
-    print(f"{target}: {_count(shown, 'flow')}" + (f", {left} left out (see above)" if left else "") + ".")
-    return EXIT_PROBLEMS if left else 0
+    shown = set(exported.data["flows"])
+    left = len(left_out) + len(result.library.broken) + sum(line.startswith("flow ") for line in exported.skipped)
+    print(f"{target}: {_count(len(shown), 'flow')}" + (f", {left} left out (see above)" if left else "") + ".")
+    # Asked for by name: fails only if one of them is missing. Asked for all: if any is.
+    missing = [f for f in args.flows if f not in shown] if args.flows else left
+    return EXIT_PROBLEMS if missing else 0
 
 
 def _coverage(args: argparse.Namespace, settings: Settings) -> int:

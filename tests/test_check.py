@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from bot.dialogue import RULES, check_paths
 HERE = Path(__file__).parent
 BAD = HERE / "dialogues" / "bad"
 GOOD = HERE / "dialogues" / "good"
+BAD_PROMPTS = BAD / "prompts"
 PROMPTS = [PROJECT_ROOT / "prompts"]
 EXPECT = re.compile(r"#\s*expect:\s*(HH\d{3})")
 FIXTURES = sorted(BAD.glob("*.yaml"))
@@ -29,16 +31,26 @@ def expected(path: Path) -> set[tuple[str, int]]:
     }
 
 
-def found(path: Path) -> set[tuple[str, int]]:
-    report = check_paths([path], PROMPTS, REQUIRED_TEMPLATES).report
+def expected_anywhere(path: Path) -> set[tuple[str, str, int]]:
+    """What a fixture expects in its own file and in its templates (`{# expect: HH041 #}` in
+    `bad/prompts/<its name>/*.j2`, or the folder its `say:` names)."""
+    files = [path, *sorted(BAD_PROMPTS.glob(f"{path.stem}/*.j2"))]
+    files += sorted(BAD_PROMPTS.glob(f"{path.stem[:5]}-template/*.j2")) if path.stem.endswith("-in-template") else []
+    return {(file.name, code, line) for file in files for code, line in expected(file)}
+
+
+def found(path: Path) -> set[tuple[str, str, int]]:
+    # HH045's fixture calls the shipped break: the shipped flows resolve it, unreported.
+    context = [PROJECT_ROOT / "dialogues"] if path.name.startswith("HH045") else []
+    report = check_paths([path], [BAD_PROMPTS, *PROMPTS], REQUIRED_TEMPLATES, context).report
     # Fixture file names start with their rule, so their flow ids cannot match them:
     # the file-name warning is only asserted in its own fixture.
-    return {(d.code, d.line) for d in report.items if d.code != "HH021" or path.name.startswith("HH021")}
+    return {(d.file.name, d.code, d.line) for d in report.items if d.code != "HH021" or path.name.startswith("HH021")}
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
 def test_invalid_fixture_reports_its_code_at_its_line(fixture: Path) -> None:
-    assert found(fixture) == expected(fixture)
+    assert found(fixture) == expected_anywhere(fixture)
 
 
 def test_every_rule_has_a_fixture_named_after_it() -> None:
@@ -89,7 +101,7 @@ def test_shipped_dialogues_and_the_engine_fixtures_pass() -> None:
         ([PROJECT_ROOT / "dialogues"], PROMPTS),
         ([GOOD], [GOOD / "prompts", *PROMPTS]),
     ):
-        result = check_paths(paths, prompts, REQUIRED_TEMPLATES)
+        result = check_paths(paths, prompts, REQUIRED_TEMPLATES, strict=True)  # the guide's rules too
         assert [d.render() for d in result.report.items] == []
         assert result.library.flows
 
@@ -115,7 +127,11 @@ def test_cli_reports_every_problem_with_place_and_hint_and_fails() -> None:
 
 def test_cli_passes_on_the_shipped_files() -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "bot", "check"], capture_output=True, text=True, cwd=PROJECT_ROOT, check=False
+        [sys.executable, "-m", "bot", "check", "--strict"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 errors" in run.stdout
@@ -255,3 +271,110 @@ def test_a_flow_of_twelve_thousand_steps_loads_and_checks(tmp_path: Path) -> Non
     result = check_paths([flow], PROMPTS)
     assert result.report.items == []
     assert len(result.library["big"].steps) == steps + 1
+
+
+# ---------------------------------------------------------------- one root cause, once
+
+
+def broken_copy(tmp_path: Path) -> Path:
+    """The shipped flows with a YAML mistake in set-it-free.yaml, which the check-in calls."""
+    dialogues = tmp_path / "dialogues"
+    shutil.copytree(PROJECT_ROOT / "dialogues", dialogues)
+    broken = dialogues / "set-it-free.yaml"
+    lines = broken.read_text().splitlines()
+    lines.insert(3, "  bad: [unclosed")
+    broken.write_text("\n".join(lines) + "\n")
+    return dialogues
+
+
+def test_a_file_that_cannot_be_read_is_one_error_not_one_more_at_each_caller(tmp_path: Path) -> None:
+    dialogues = broken_copy(tmp_path)
+    report = check_paths([dialogues], PROMPTS, REQUIRED_TEMPLATES).report
+    assert [(d.file.name, d.line, d.code) for d in report.items] == [("set-it-free.yaml", 4, "HH002")]
+
+
+def test_an_undefined_variable_is_reported_at_the_template_line_naming_the_step() -> None:
+    report = check_paths([BAD / "HH015-unset-in-template.yaml"], [BAD_PROMPTS, *PROMPTS]).report
+    [problem] = [d for d in report.items if d.code == "HH015"]
+    assert (problem.file, problem.line, problem.code) == (BAD_PROMPTS / "HH015-template" / "two.j2", 2, "HH015")
+    assert "step 'two' (HH015-unset-in-template.yaml:11)" in problem.message
+    assert problem.hint.startswith("Set 'trigger' earlier on every path")
+
+
+def test_an_unknown_filter_is_named_with_the_known_ones() -> None:
+    report = check_paths([BAD / "HH040-unknown-filter.yaml"], [BAD_PROMPTS, *PROMPTS]).report
+    by_line = {(d.file.name, d.line): d for d in report.items if d.code == "HH040"}
+    inline = by_line[("HH040-unknown-filter.yaml", 9)]
+    assert inline.message == "unknown filter 'capitalise' (did you mean 'capitalize'?)"
+    assert inline.hint.startswith("Known filters: abs, ") and "fit, " in inline.hint and "quote, " in inline.hint
+    assert "{{" not in inline.hint  # not the hint for an unclosed tag
+    in_template = by_line[("two.j2", 2)]
+    assert in_template.message == "unknown test 'clok' (did you mean 'clock'?)"
+    assert "clause, clock, " in in_template.hint
+
+
+# ---------------------------------------------------------------- the guide's tone rules
+
+
+@pytest.mark.parametrize(
+    ("fixture", "code", "place", "message", "hint"),
+    [
+        ("HH041-you-should", "HH041", "one.j2:2", "'you should' tells the person", '"you could"'),
+        ("HH041-you-should", "HH041", "HH041-you-should.yaml:11", "'you must' tells the person", "or ask"),
+        ("HH042-long-label", "HH042", "HH042-long-label.yaml:10", "has 29 characters", "two to a row"),
+        ("HH043-two-questions", "HH043", "one.j2:2", "ask 2 questions", "One question a step"),
+        ("HH044-long-step", "HH044", "one.j2:1", "lines of a phone's screen", "One idea a message"),
+        ("HH045-long-moment", "HH045", "HH045-long-moment.yaml:21", "up to 9 questions", 'allow: {HH045: "..."}'),
+        ("HH046-allow", "HH046", "HH046-allow.yaml:7", "which is not a rule of the guide", "HH041, HH042"),
+        ("HH046-allow", "HH046", "HH046-allow.yaml:12", "allows 'HH042' without a reason", "with the reason"),
+    ],
+)
+def test_each_rule_of_the_guide_names_its_place_and_a_hint(
+    fixture: str, code: str, place: str, message: str, hint: str
+) -> None:
+    context = [PROJECT_ROOT / "dialogues"] if code == "HH045" else []
+    report = check_paths([BAD / f"{fixture}.yaml"], [BAD_PROMPTS, *PROMPTS], REQUIRED_TEMPLATES, context).report
+    [problem] = [d for d in report.items if d.code == code and f"{d.file.name}:{d.line}" == place]
+    assert message in problem.message
+    assert hint in problem.hint
+
+
+def test_an_exception_a_step_allows_is_not_reported_but_its_neighbours_are() -> None:
+    report = check_paths([BAD / "HH045-long-moment.yaml"], PROMPTS, (), [PROJECT_ROOT / "dialogues"]).report
+    [problem] = [d for d in report.items if d.code == "HH045"]
+    assert problem.line == 21  # do-break; do-walk (the same nine questions) allows it with a reason
+    assert "long-moment:q1" in problem.message and "long-moment:q9" in problem.message
+
+
+def test_the_guide_rules_are_warnings_and_errors_under_strict() -> None:
+    fixture = str(BAD / "HH041-you-should.yaml")
+    prompts = ["--prompts", str(BAD_PROMPTS)]
+    plain = subprocess.run(
+        [sys.executable, "-m", "bot", "check", fixture, *prompts],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=False,
+    )
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    assert "tests/dialogues/bad/prompts/HH041-you-should/one.j2:2: warning HH041:" in plain.stdout
+    strict = subprocess.run(
+        [sys.executable, "-m", "bot", "check", "--strict", fixture, *prompts],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=False,
+    )
+    assert strict.returncode == 1
+    assert "tests/dialogues/bad/prompts/HH041-you-should/one.j2:2: error HH041:" in strict.stdout
+    assert "0 warnings" in strict.stderr
+
+
+def test_the_moment_rule_counts_what_the_walk_in_test_moment_finds() -> None:
+    """The check-in's longest way to an exercise, counted from the files, is the walk's 8."""
+    from bot.dialogue.style import Moment
+
+    library = check_paths([PROJECT_ROOT / "dialogues"], PROMPTS).library
+    way = Moment(library).reach("checkin")
+    assert way is not None and len(way.asked) == 8
+    assert way.asked[0] == "checkin:urge" and way.asked[-1].startswith("checkin:offer-")

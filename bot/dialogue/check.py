@@ -8,7 +8,7 @@ limits, migrations and call cycles. Each problem has a stable code (`diagnostics
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +31,8 @@ from bot.dialogue.model import (
     Step,
     worst_case_payload,
 )
-from bot.dialogue.templates import Templates
+from bot.dialogue.style import StyleChecker
+from bot.dialogue.templates import Templates, unknown_names
 from bot.errors import DialogueError
 
 
@@ -44,18 +45,81 @@ class CheckResult:
     def ok(self) -> bool:
         return not self.report.errors
 
+    def sound(self) -> dict[str, Flow]:
+        """The flows with no error in their own file or in a template they say (or that one
+        includes): what `hedgehog graph` can draw."""
+        broken = {d.file.resolve() for d in self.report.errors}
+        if not broken:
+            return dict(self.library.flows)
+        templates = Templates(*self.library.prompts)
+        said: dict[str, set[Path]] = {}
+
+        def files(flow: Flow) -> set[Path]:
+            found = {flow.path.resolve()}
+            for step in flow.steps.values():
+                if step.say is not None and step.say.is_file:
+                    if step.say.source not in said:
+                        said[step.say.source] = {f.resolve() for f, _ in templates.trees(step.say.source)}
+                    found |= said[step.say.source]
+            return found
+
+        return {fid: f for fid, f in self.library.flows.items() if not files(f) & broken}
+
+    def playable(self) -> dict[str, Flow]:
+        """The sound flows whose calls (and the calls of those) all reach sound flows: what
+        `hedgehog preview` can play to the end."""
+        sound = self.sound()
+        playable: dict[str, Flow] = {}
+        for fid in sound:
+            pending, seen, ok = [fid], {fid}, True
+            while pending and ok:
+                for step in sound[pending.pop()].steps.values():
+                    if step.call is None or step.call in seen:
+                        continue
+                    if step.call not in sound:
+                        ok = False
+                        break
+                    seen.add(step.call)
+                    pending.append(step.call)
+            if ok:
+                playable[fid] = sound[fid]
+        return playable
+
+    def why_not(self, flow_id: str) -> str:
+        """Why a flow is left out of the preview, in a few words."""
+        if flow_id in self.library.broken or flow_id not in self.library.flows:
+            return "its file cannot be read"
+        sound = self.sound()
+        if flow_id not in sound:
+            return "its file or its words have errors"
+        pending, seen = [flow_id], {flow_id}
+        while pending:
+            for step in sound[pending.pop()].steps.values():
+                if step.call is not None and step.call not in sound:
+                    return f"it calls '{step.call}', whose file has errors"
+                if step.call is not None and step.call not in seen:
+                    seen.add(step.call)
+                    pending.append(step.call)
+        return "it has errors"
+
 
 def check_paths(
     paths: Sequence[Path],
     prompts: Sequence[Path],
     required_templates: Iterable[str] = (),
     context: Sequence[Path] = (),
+    strict: bool = False,
+    style: bool = True,
 ) -> CheckResult:
     """Check the flows in `paths`; flows in `context` only help resolve calls and are
-    not reported on."""
-    report = Report()
+    not reported on. `strict`: every warning (the guide's tone rules too) is an error;
+    `style`: whether to read the words for those rules at all (the running bot does not)."""
+    report = Report(strict)
     library = load_library(paths, prompts, report, context)
-    _Checker(library, report).run(required_templates)
+    checker = _Checker(library, report)
+    checker.run(required_templates)
+    if style:
+        StyleChecker(library, checker.templates, report).run()
     if context:
         quiet = {f.resolve() for f in flow_files(context)} - {f.resolve() for f in flow_files(paths)}
         report.items = [d for d in report.items if d.file.resolve() not in quiet]
@@ -64,7 +128,7 @@ def check_paths(
 
 def load_checked(paths: Sequence[Path], prompts: Sequence[Path], required_templates: Iterable[str] = ()) -> Library:
     """The library, or DialogueError listing every error. What the running bot uses."""
-    result = check_paths(paths, prompts, required_templates)
+    result = check_paths(paths, prompts, required_templates, style=False)  # tone rules are warnings
     if not result.ok:
         raise DialogueError(result.report.sorted())
     return result.library
@@ -82,6 +146,7 @@ class _Checker:
         self.said: dict[Say, frozenset[str] | None] = {}
         self.conditions: dict[str, frozenset[str] | None] = {}
         self.flow_uses: dict[str, frozenset[str]] = {}
+        self.named_checked: set[Path] = set()  # template files read for unknown filters and tests
 
     def run(self, required_templates: Iterable[str]) -> None:
         for name in required_templates:
@@ -140,7 +205,7 @@ class _Checker:
                 if route.when is not None:
                     self.condition(flow, route.when, route.line)
                     self.skipped_scale(flow, step, route.when, route.line)
-            if step.call is not None and step.call not in self.library.flows:
+            if step.call is not None and step.call not in self.library.flows and step.call not in self.library.broken:
                 add(
                     "HH009",
                     flow.path,
@@ -150,7 +215,7 @@ class _Checker:
                 )
             for effect in step.effects:
                 for _, target in EFFECTS[effect.kind].flows(effect.params):
-                    if target not in self.library.flows:
+                    if target not in self.library.flows and target not in self.library.broken:
                         add(
                             "HH009",
                             flow.path,
@@ -413,15 +478,18 @@ class _Checker:
         if "{" in say.source:  # plain words need no compiling (a long flow is mostly plain words)
             try:
                 uses = self.templates.inline_prompt(say.source).uses - self.globals
+                self.unknown_names(self.templates.env.parse(say.source), flow.path, lambda n: say.line + max(n - 1, 0))
             except jinja2.TemplateSyntaxError as exc:
                 uses = None
-                self.report.add(
-                    "HH013",
-                    flow.path,
-                    say.line + max((exc.lineno or 1) - 1, 0),
-                    f"the words of this step do not parse: {exc.message}",
-                    "Check that every '{{' has its '}}' and every '{% if %}' its '{% endif %}'.",
-                )
+                tree = self.templates.env.parse(say.source) if isinstance(exc, jinja2.TemplateAssertionError) else None
+                if tree is None or not self.unknown_names(tree, flow.path, lambda n: say.line + max(n - 1, 0)):
+                    self.report.add(
+                        "HH013",
+                        flow.path,
+                        say.line + max((exc.lineno or 1) - 1, 0),
+                        f"the words of this step do not parse: {exc.message}",
+                        "Check that every '{{' has its '}}' and every '{% if %}' its '{% endif %}'.",
+                    )
         self.said[say] = uses
         return uses
 
@@ -431,15 +499,21 @@ class _Checker:
         uses: frozenset[str] | None = None
         try:
             uses = self.templates.file_prompt(name).uses - self.globals
-        except jinja2.TemplateSyntaxError as exc:
+            # Jinja leaves a filter or test inside an `{% if %}` (and in included files) to
+            # fail when the words are shown: found here instead.
+            for file, tree in self.templates.trees(name):
+                if file not in self.named_checked:
+                    self.named_checked.add(file)
+                    self.unknown_names(tree, file, lambda n: n)
+        except jinja2.TemplateAssertionError as exc:
             file = Path(exc.filename) if exc.filename else self.library.prompts[0] / name
-            self.report.add(
-                "HH013",
-                file,
-                exc.lineno or 1,
-                f"template does not parse: {exc.message}",
-                "Check that every '{{' has its '}}' and every '{% if %}' its '{% endif %}'.",
-            )
+            if file not in self.named_checked:
+                self.named_checked.add(file)
+                tree = self.templates.env.parse(file.read_text(encoding="utf-8"))
+                if not self.unknown_names(tree, file, lambda n: n):
+                    self.syntax(file, exc)
+        except jinja2.TemplateSyntaxError as exc:
+            self.syntax(Path(exc.filename) if exc.filename else self.library.prompts[0] / name, exc)
         except jinja2.TemplateNotFound as exc:
             missing = exc.name if exc.name != name else name
             self.report.add(
@@ -452,9 +526,37 @@ class _Checker:
         self.checked_templates[name] = uses
         return uses
 
+    def syntax(self, file: Path, exc: jinja2.TemplateSyntaxError) -> None:
+        self.report.add(
+            "HH013",
+            file,
+            exc.lineno or 1,
+            f"template does not parse: {exc.message}",
+            "Check that every '{{' has its '}}' and every '{% if %}' its '{% endif %}'.",
+        )
+
+    def unknown_names(self, tree: jinja2.nodes.Node, file: Path, line: Callable[[int], int]) -> bool:
+        """HH040 for each filter or test the environment does not have; False if none."""
+        found = unknown_names(self.templates.env, tree)
+        for kind, name, lineno in found:
+            known = self.templates.env.filters if kind == "filter" else self.templates.env.tests
+            close = difflib.get_close_matches(name, list(known), n=1)
+            self.report.add(
+                "HH040",
+                file,
+                line(lineno),
+                f"unknown {kind} '{name}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
+                f"Known {kind}s: {', '.join(sorted(known))}.",
+            )
+        return bool(found)
+
     def condition(self, flow: Flow, source: str, line: int) -> frozenset[str] | None:
         try:
             return self.templates.condition(source).uses - self.globals
+        except jinja2.TemplateAssertionError as exc:
+            if not self.unknown_names(self.templates.env.parse("{{ (" + source + ") }}"), flow.path, lambda _: line):
+                self.report.add("HH014", flow.path, line, f"condition '{source}' does not parse: {exc.message}")
+            return None
         except jinja2.TemplateSyntaxError as exc:
             self.report.add(
                 "HH014",
@@ -550,8 +652,8 @@ class _Checker:
         again; at an end, those the flow's callers read), so a long flow costs time in
         proportion to its steps, not to steps times variables."""
         steps = flow.steps
-        if flow.start not in steps:
-            return
+        if flow.start not in steps or any(s.call in self.library.broken for s in steps.values()):
+            return  # what a flow that could not be read sets is unknown: checked once it loads
         gains = {sid: self.gains(step) for sid, step in steps.items()}
         live = self.liveness(flow, gains)
         known: dict[str, frozenset[str]] = {flow.start: frozenset(flow.vars) & live[flow.start]}
@@ -661,14 +763,34 @@ class _Checker:
         self, flow: Flow, step: Step, uses: frozenset[str] | None, known: frozenset[str], line: int, what: str
     ) -> None:
         for name in sorted((uses or frozenset()) - known):
+            file, at, used = flow.path, line, f"step '{step.id}' uses '{name}' in {what}"
+            if what == "its words" and step.say is not None:
+                file, at = self.read_at(flow, step.say, name)
+                if file != flow.path:  # the template's own line; the step is where it is said from
+                    used = f"'{name}' is read here, said by step '{step.id}' ({flow.path.name}:{line})"
             self.report.add(
                 "HH015",
-                flow.path,
-                line,
-                f"step '{step.id}' uses '{name}' in {what}, but not every path to it sets '{name}'",
+                file,
+                at,
+                f"{used}, but not every path to that step sets '{name}'",
                 f"Set '{name}' earlier on every path (an ask, a scale or a choice's 'set'), "
                 f"or give it a default under the flow's 'vars:'.",
             )
+
+    def read_at(self, flow: Flow, say: Say, name: str) -> tuple[Path, int]:
+        """Where a step's words first read `name`: the template file's own line, or the
+        line in the flow of inline words."""
+        source = say.source
+        if say.is_file:
+            file = self.templates.filename(say.source)
+            if file is None:
+                return flow.path, say.line
+            source = file.read_text(encoding="utf-8")
+        where, line = self.templates.first_reads(source, say.source if say.is_file else None).get(name, (None, 1))
+        if not say.is_file and where is None:
+            return flow.path, say.line + line - 1
+        file = self.templates.filename(where) if where is not None else None
+        return (file, line) if file is not None else (flow.path, say.line)
 
     @staticmethod
     def suggest(name: str, options: Mapping[str, object]) -> str:

@@ -20,6 +20,9 @@ class Rule:
     code: str
     title: str
     severity: Severity = Severity.ERROR
+    # A rule of the dialogue guide's tone (dialogues/README.md): a warning, an error under
+    # `hedgehog check --strict`, and a step may accept it on purpose (`allow:` in its tags).
+    style: bool = False
 
 
 # The catalogue. Add new rules at the end; never renumber.
@@ -57,6 +60,13 @@ RULES: dict[str, Rule] = {
         Rule("HH029", "a count that cannot mean what it says"),
         Rule("HH030", "a typed answer two buttons both accept"),
         Rule("HH031", "a condition that fails when a scale is skipped"),
+        Rule("HH040", "unknown filter or test in a template"),
+        Rule("HH041", 'a directive ("you should") in a prompt', Severity.WARNING, style=True),
+        Rule("HH042", "a button label over 24 characters", Severity.WARNING, style=True),
+        Rule("HH043", "more than one question in a step", Severity.WARNING, style=True),
+        Rule("HH044", "a step longer than a phone shows without scrolling", Severity.WARNING, style=True),
+        Rule("HH045", "too many questions before the exercise", Severity.WARNING, style=True),
+        Rule("HH046", "an 'allow' that cannot apply"),
     )
 }
 
@@ -68,14 +78,19 @@ class Diagnostic:
     line: int
     message: str
     hint: str = ""
+    severity: Severity | None = None  # None: the rule's own
 
     @property
     def rule(self) -> Rule:
         return RULES[self.code]
 
     @property
+    def level(self) -> Severity:
+        return self.severity or self.rule.severity
+
+    @property
     def is_error(self) -> bool:
-        return self.rule.severity is Severity.ERROR
+        return self.level is Severity.ERROR
 
     def render(self, root: Path | None = None) -> str:
         path = self.file
@@ -84,20 +99,23 @@ class Diagnostic:
                 path = self.file.resolve().relative_to(root.resolve())
             except ValueError:
                 path = self.file
-        text = f"{path}:{self.line}: {self.rule.severity.value} {self.code}: {self.message}"
+        text = f"{path}:{self.line}: {self.level.value} {self.code}: {self.message}"
         return f"{text}\n    hint: {self.hint}" if self.hint else text
 
 
 class Report:
-    """Collects diagnostics while loading and checking."""
+    """Collects diagnostics while loading and checking. `strict`: every warning is an error
+    (`hedgehog check --strict`, what CI runs on the shipped flows)."""
 
-    def __init__(self) -> None:
+    def __init__(self, strict: bool = False) -> None:
         self.items: list[Diagnostic] = []
+        self.strict = strict
 
     def add(self, code: str, file: Path, line: int, message: str, hint: str = "") -> None:
         if code not in RULES:
             raise KeyError(f"unknown diagnostic code {code}")
-        self.items.append(Diagnostic(code, file, line, message, hint))
+        severity = Severity.ERROR if self.strict else None
+        self.items.append(Diagnostic(code, file, line, message, hint, severity))
 
     @property
     def errors(self) -> list[Diagnostic]:

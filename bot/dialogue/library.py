@@ -4,6 +4,7 @@ whole set can answer."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -33,12 +34,14 @@ def load_library(
     named files resolve; a context flow whose id a named file already has is left out.
     """
     flows: dict[str, Flow] = {}
+    broken: set[str] = set()
     named = flow_files(paths)
     seen = {f.resolve() for f in named}
     extra = [f for f in flow_files(context) if f.resolve() not in seen]
     for file in named + extra:
         flow = load_flow(file, report)
         if flow is None:
+            broken |= _meant_ids(file)
             continue
         if flow.id in flows and file in extra:
             continue
@@ -56,7 +59,21 @@ def load_library(
     for flow in list(flows.values()):
         if any(step.flow_choices for step in flow.steps.values()):
             flows[flow.id] = _expand_flow_choices(flow, flows, report)
-    return Library(flows=flows, prompts=tuple(prompts))
+    return Library(flows=flows, prompts=tuple(prompts), broken=frozenset(broken - set(flows)))
+
+
+_FLOW_LINE = re.compile(r"^flow:\s*[\"']?([a-z0-9-]+)", re.MULTILINE)
+
+
+def _meant_ids(file: Path) -> set[str]:
+    """The id a file that could not be read was meant to have: its name, and what its
+    `flow:` line says if the text has one."""
+    meant = {file.stem}
+    try:
+        found = _FLOW_LINE.search(file.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return meant
+    return meant | ({found.group(1)} if found else set())
 
 
 def _expand_flow_choices(flow: Flow, flows: Mapping[str, Flow], report: Report) -> Flow:

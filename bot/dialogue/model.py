@@ -223,6 +223,10 @@ class Library:
 
     flows: Mapping[str, Flow]
     prompts: tuple[Path, ...]
+    # The ids of flows whose files could not be read at all (their file name, and the `flow:`
+    # line if one could be found): already reported there, so a call to one is not reported
+    # again as a call to a flow that does not exist.
+    broken: frozenset[str] = frozenset()
 
     def __contains__(self, flow_id: object) -> bool:
         return flow_id in self.flows

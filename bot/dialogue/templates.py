@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta
+from jinja2 import meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bot.dialogue import clock, readback
@@ -122,3 +122,65 @@ class Templates:
                 child, _, _ = self.loader.get_source(self.env, ref)
                 pending.append(self.env.parse(child))
         return frozenset(used)
+
+    def first_reads(self, source: str, name: str | None) -> dict[str, tuple[str | None, int]]:
+        """Where each variable a template reads is first read: the template's name (None for
+        `source` itself when it has none) and the line, following `{% include %}`."""
+        found: dict[str, tuple[str | None, int]] = {}
+        seen: set[str] = set() if name is None else {name}
+        pending: list[tuple[str | None, str]] = [(name, source)]
+        while pending:
+            where, text = pending.pop(0)
+            tree = self.env.parse(text)
+            for node in tree.find_all(nodes.Name):
+                if node.ctx == "load":
+                    found.setdefault(node.name, (where, node.lineno))
+            for ref in meta.find_referenced_templates(tree):
+                if ref is None or ref in seen:
+                    continue
+                seen.add(ref)
+                try:
+                    child, _, _ = self.loader.get_source(self.env, ref)
+                except jinja2.TemplateNotFound:
+                    continue
+                pending.append((ref, child))
+        return found
+
+    def trees(self, name: str) -> list[tuple[Path, nodes.Template]]:
+        """A template file's syntax tree and those of the files it includes, each once, with
+        their paths. A file that is missing or does not parse is left out (HH012, HH013)."""
+        found: list[tuple[Path, nodes.Template]] = []
+        seen = {name}
+        pending = [name]
+        while pending:
+            current = pending.pop(0)
+            try:
+                source, filename, _ = self.loader.get_source(self.env, current)
+                tree = self.env.parse(source, current, filename)
+            except jinja2.TemplateError:
+                continue
+            found.append((Path(filename or current), tree))
+            for ref in meta.find_referenced_templates(tree):
+                if ref is not None and ref not in seen:
+                    seen.add(ref)
+                    pending.append(ref)
+        return found
+
+    def filename(self, name: str) -> Path | None:
+        """The file a template name is found in, along the search path."""
+        try:
+            _, filename, _ = self.loader.get_source(self.env, name)
+        except jinja2.TemplateNotFound:
+            return None
+        return Path(filename) if filename else None
+
+
+def unknown_names(env: jinja2.Environment, tree: nodes.Node) -> list[tuple[str, str, int]]:
+    """Every filter and test a template or condition names that `env` does not have:
+    (kind, name, line), in order. Jinja itself stops at the first, with no hint."""
+    unknown: list[tuple[str, str, int]] = []
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        kind, known = ("filter", env.filters) if isinstance(node, nodes.Filter) else ("test", env.tests)
+        if node.name not in known:
+            unknown.append((kind, node.name, node.lineno))
+    return sorted(unknown, key=lambda u: u[2])

@@ -1,5 +1,6 @@
-"""`hedgehog preview` as a maintainer runs it: the page is written for the flows that are
-fine while another file has an error, and a flow that does not exist is one sentence."""
+"""`hedgehog preview` (and `hedgehog graph`) as a maintainer runs it: the page is written for
+the flows that are fine while another file has an error, and a flow that does not exist is
+one sentence."""
 
 from __future__ import annotations
 
@@ -45,6 +46,37 @@ def test_the_flows_that_are_fine_are_shown_while_another_has_an_error(tmp_path: 
     written = (tmp_path / "site" / "index.html").read_text()
     assert '"break":{' in written and '"set-it-free":{' not in written
     assert "left out" in done.stdout
+
+
+def broken_set_it_free(tmp_path: Path) -> dict[str, str]:
+    dialogues = tmp_path / "dialogues"
+    shutil.copytree(ROOT / "dialogues", dialogues)
+    broken = dialogues / "set-it-free.yaml"
+    broken.write_text(broken.read_text().replace("steps:", "steps: [", 1))
+    return {"HEDGEHOG_DIALOGUES_DIR": str(dialogues)}
+
+
+def test_graph_draws_a_flow_that_is_fine_while_another_file_is_broken(tmp_path: Path):
+    env = broken_set_it_free(tmp_path)
+    checkin = run("graph", "checkin", env=env)
+    assert checkin.returncode == 0
+    assert checkin.stdout.startswith("flowchart TD") and "do-free → set-it-free" in checkin.stdout
+    assert "set-it-free.yaml" in checkin.stderr and "HH002" in checkin.stderr
+    assert "HH009" not in checkin.stderr  # the broken file once, not again at its caller
+    broken = run("graph", "set-it-free", env=env)
+    assert broken.returncode == 1 and broken.stdout == ""
+    assert "flow 'set-it-free' is not drawn: its file has the errors above." in broken.stderr
+
+
+def test_preview_fails_only_when_a_flow_asked_for_is_left_out(tmp_path: Path):
+    env = broken_set_it_free(tmp_path)
+    fine = run("preview", "break", "-o", str(tmp_path / "fine"), env=env)
+    assert fine.returncode == 0, fine.stderr
+    assert '"break":{' in (tmp_path / "fine" / "index.html").read_text()
+    assert "set-it-free.yaml" in fine.stderr  # the errors are still shown
+    calls_it = run("preview", "checkin", "-o", str(tmp_path / "left"), env=env)
+    assert calls_it.returncode == 1
+    assert "left out flow 'checkin': it calls 'set-it-free', whose file has errors" in calls_it.stderr
 
 
 def test_the_page_is_one_file_that_loads_nothing(tmp_path: Path):
