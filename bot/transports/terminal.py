@@ -16,9 +16,9 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.coach import Coach
 from bot.contract import COACH_BUTTONS, SKIP_CHOICE, Button, ChatKey, Choice, Command, Event, Incoming, Reply, Text
@@ -67,8 +67,11 @@ class TerminalChat:
         self.locale = locale  # e.g. "en_GB.UTF-8" from LANG: picks the crisis lines shown
         self.question: Reply | None = None
 
-    def open(self, flow_id: str | None = None) -> list[Reply]:
-        return self.remember(self.coach.open(self.chat, flow_id))
+    def open(
+        self, flow_id: str | None = None, at: str | None = None, variables: Mapping[str, Any] | None = None
+    ) -> list[Reply]:
+        """`at` starts `flow_id` afresh at that step, `variables` set (`hedgehog chat --at`)."""
+        return self.remember(self.coach.open(self.chat, flow_id, at, variables))
 
     def send(self, line: str) -> list[Reply]:
         return self.remember(self.coach.handle(Incoming(self.chat, self.parse(line), locale=self.locale)))
