@@ -6,6 +6,7 @@
     ├── UnknownEffectError        an effect kind with no definition reached the engine
     ├── UnknownFlowError          a flow id that no dialogue file defines
     ├── UnknownStepError          a step id its flow does not have (a start mid-flow)
+    ├── UnknownVariableError      a variable its flow does not know (a start mid-flow)
     ├── MissingRole               no flow plays a part the coach needs (a `role:` tag)
     ├── UnhandledEffect           an effect value the coach has no handler for
     ├── EvalSetError              the safety evaluation set has a broken line, or a refused request
@@ -82,6 +83,15 @@ class UnknownStepError(HedgehogError):
         close = difflib.get_close_matches(step_id, list(known), n=1)
         hint = f" Did you mean '{close[0]}'?" if close else f" Its steps: {', '.join(known)}."
         super().__init__(f"The flow '{flow_id}' has no step '{step_id}'.{hint}")
+
+
+class UnknownVariableError(HedgehogError):
+    """A variable a start mid-flow sets that its flow neither declares, fills nor reads."""
+
+    def __init__(self, flow_id: str, name: str, known: Sequence[str]) -> None:
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else f" Its variables: {', '.join(sorted(known))}."
+        super().__init__(f"The flow '{flow_id}' has no variable '{name}'.{hint}")
 
 
 class MissingRole(HedgehogError):

@@ -43,9 +43,9 @@ from typing import Any
 
 from bot.coach import Coach
 from bot.engine.state import Reply
-from bot.errors import UnknownFlowError, UnknownStepError
+from bot.errors import HedgehogError
 from bot.storage.therapy import add_therapist
-from bot.transports.terminal import TerminalChat, plain
+from bot.transports.terminal import TerminalChat, plain, start_at
 
 # What each golden transcript did in this pytest session: its outcome ("passed", "updated",
 # "failed"), the failure, the diff of its bot lines, the prompt files it rendered. Saved by
@@ -278,34 +278,10 @@ class Player:
 
     def start_at(self, d: Directive) -> None:
         """`% at flow:step name=value ...`: the flow afresh at that step, through the engine's
-        own start (`Coach.open` with `at`), after checking every name as `hedgehog check` would."""
+        own start (`Coach.open` with `at`), every name checked as `hedgehog chat --at` does."""
         words = shlex.split(d.value)[1:]
-        flow_id, _, step = (words[0] if words else "").partition(":")
-        if not flow_id or not step:
-            raise ValueError(f"{self.where(d)}: write `% at FLOW:STEP name=value ...`, e.g. `% at checkin:body`")
-        engine = self.coach.engine
         try:
-            engine.flow(flow_id)
-            if step not in engine.flows[flow_id].flow.steps:
-                raise UnknownStepError(flow_id, step, list(engine.flows[flow_id].flow.steps))
-        except (UnknownFlowError, UnknownStepError) as error:
+            flow_id, step, variables = start_at(self.coach, words[0] if words else "", words[1:])
+        except (HedgehogError, ValueError) as error:
             raise ValueError(f"{self.where(d)}: {error}") from None
-        known = engine.variables(flow_id)
-        variables: dict[str, Any] = {}
-        for word in words[1:]:
-            name, equals, raw = word.partition("=")
-            if not equals or not name:
-                raise ValueError(f"{self.where(d)}: {word!r} is not name=value (quote a value with spaces)")
-            if name not in known:
-                near = difflib.get_close_matches(name, sorted(known), n=1)
-                hint = f" Did you mean '{near[0]}'?" if near else f" Its variables: {', '.join(sorted(known))}."
-                raise ValueError(f"{self.where(d)}: the flow '{flow_id}' has no variable '{name}'.{hint}")
-            variables[name] = value_of(raw)
         self.said = self.chat.open(flow_id, at=step, variables=variables)
-
-
-def value_of(raw: str) -> Any:
-    """A variable's value as written after `=`: a whole number, true, false, null, or words."""
-    if re.fullmatch(r"-?\d+", raw):
-        return int(raw)
-    return {"true": True, "false": False, "null": None}.get(raw, raw)
