@@ -171,6 +171,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     played.add_argument("--list", action="store_true", help="say which would play and why; play nothing")
     played.add_argument("--dir", type=Path, metavar="DIR", help="the transcripts in DIR (default: tests/transcripts/)")
+    played.add_argument(
+        "--index",
+        type=Path,
+        metavar="FILE",
+        help="where what each transcript renders is noted (default: .hedgehog/transcripts.json)",
+    )
     played.set_defaults(handler=_transcripts)
 
     bench = commands.add_parser("bench", help="measure engine and durable steps per second")
@@ -495,7 +501,7 @@ def _transcripts(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError(
                 f"There is no transcript '{name}' in {folder}." + (f" Did you mean '{near[0]}'?" if near else "")
             )
-    index_file = PROJECT_ROOT / transcripts.INDEX
+    index_file = args.index or PROJECT_ROOT / transcripts.INDEX
     index = transcripts.Index.load(index_file, transcripts.fingerprint(PROJECT_ROOT))
     keys = {_key(path, PROJECT_ROOT): path for path in found.values()}
     if args.touching or args.changed:
