@@ -504,6 +504,9 @@ def _transcripts(args: argparse.Namespace, settings: Settings) -> int:
     index_file = args.index or PROJECT_ROOT / transcripts.INDEX
     index = transcripts.Index.load(index_file, transcripts.fingerprint(PROJECT_ROOT))
     keys = {_key(path, PROJECT_ROOT): path for path in found.values()}
+    for name in args.touching:
+        if not Path(name).exists() and not (PROJECT_ROOT / name).exists():
+            raise ConfigError(f"{name} does not exist (for a file you deleted, use --changed).")
     if args.touching or args.changed:
         changed = [_relative(Path(p), PROJECT_ROOT) for p in args.touching] + (
             _git_changed(PROJECT_ROOT) if args.changed else []

@@ -3,8 +3,8 @@
 Every `hedgehog transcripts` run notes, per transcript, the prompt files its run rendered
 (the engine's own templates, each render noted: `tests/support/heard.py`) in
 `.hedgehog/transcripts.json`, with two fingerprints: the transcript's own text, and
-everything that decides where a conversation goes (`dialogues/*.yaml`, `bot/**/*.py`). A
-changed file then selects:
+everything that decides where a conversation goes (`dialogues/*.yaml`, and `bot/**/*.py`
+but the command line and the benchmarks). A changed file then selects:
 
 - a prompt (`prompts/**/*.j2`): every transcript whose run rendered it, or rendered a prompt
   that includes or imports it; and every transcript with no up-to-date note (never played
@@ -33,10 +33,15 @@ INDEX = Path(".hedgehog") / "transcripts.json"
 EVERYTHING = ("dialogues", "bot", "tests/support", "tests/test_transcripts.py", "tests/conftest.py", "pyproject.toml")
 
 
+# The code that never takes part in a conversation.
+OUTSIDE = ("bot/cli.py", "bot/bench.py", "bot/bench_telegram.py", "bot/transcripts.py")
+
+
 def fingerprint(root: Path) -> str:
     """One hash of what decides where a conversation goes: the flows and the code."""
     digest = hashlib.sha256()
-    files = sorted([*(root / "dialogues").glob("*.yaml"), *(root / "bot").rglob("*.py")])
+    code = [p for p in (root / "bot").rglob("*.py") if p.relative_to(root).as_posix() not in OUTSIDE]
+    files = sorted([*(root / "dialogues").glob("*.yaml"), *code])
     for path in files:
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
