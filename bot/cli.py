@@ -288,7 +288,7 @@ def _record(
     except OSError as error:
         raise ConfigError(f"cannot write {args.record}: {error.strerror or error}.") from None
     with out:
-        recorder = terminal.Recorder(out, chat, None if at else flow_id, header)
+        recorder = terminal.Recorder(out, chat, flow_id, header)
         done = terminal.run(chat, flow_id, exports=folder, private=private, at=at, variables=variables, record=recorder)
     print(
         f"Recorded {args.record}: play it with `hedgehog transcripts {_transcript_target(args.record)}`.",
