@@ -37,6 +37,7 @@ from bot.config import Settings
 from bot.errors import ConfigError, HedgehogError
 
 if TYPE_CHECKING:
+    from bot.transcripts import Index
     from bot.transports.terminal import TerminalChat
 
 EXIT_PROBLEMS = 1  # `check` found errors
@@ -481,10 +482,6 @@ def _coverage(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _transcripts(args: argparse.Namespace, settings: Settings) -> int:
-    import json
-    import subprocess
-    import tempfile
-
     from bot import transcripts
     from bot.config import PROJECT_ROOT
 
@@ -492,76 +489,79 @@ def _transcripts(args: argparse.Namespace, settings: Settings) -> int:
     if not suite.is_file():
         raise ConfigError("The golden transcripts live in a checkout's tests/: run this there.")
     folder = (args.dir or PROJECT_ROOT / "tests" / "transcripts").resolve()
-    found = {p.stem: p for p in sorted(folder.glob("*.transcript"))}
+    found = {_key(p, PROJECT_ROOT): p for p in sorted(folder.glob("*.transcript"))}
     if not found:
         raise ConfigError(f"{folder} has no .transcript files.")
-    for name in args.names:
-        if name.removesuffix(".transcript") not in found:
-            near = difflib.get_close_matches(name, list(found), n=1)
-            raise ConfigError(
-                f"There is no transcript '{name}' in {folder}." + (f" Did you mean '{near[0]}'?" if near else "")
-            )
     index_file = args.index or PROJECT_ROOT / transcripts.INDEX
     index = transcripts.Index.load(index_file, transcripts.fingerprint(PROJECT_ROOT))
-    keys = {_key(path, PROJECT_ROOT): path for path in found.values()}
-    for name in args.touching:
-        if not Path(name).exists() and not (PROJECT_ROOT / name).exists():
-            raise ConfigError(f"{name} does not exist (for a file you deleted, use --changed).")
-    if args.touching or args.changed:
-        changed = [_relative(Path(p), PROJECT_ROOT) for p in args.touching] + (
-            _git_changed(PROJECT_ROOT) if args.changed else []
-        )
-        chosen = transcripts.select(changed, keys, index, PROJECT_ROOT)
-        what = ", ".join(changed) or "nothing"
-    else:
-        named = {n.removesuffix(".transcript") for n in args.names}
-        chosen = {key: "named" if named else "all" for key, path in keys.items() if not named or path.stem in named}
-        what = ""
+    chosen, what = _chosen(args, found, index, PROJECT_ROOT)
     if args.list or not chosen:
         for key, why in chosen.items():
-            print(f"{keys[key].stem}  ({why})")
+            print(f"{found[key].stem}  ({why})")
         if not chosen:
             print(f"No transcript plays {what}: `pytest` plays them all anyway.")
         return 0
-    print(
-        f"Playing {_count(len(chosen), 'transcript')} (SQLite)" + (f" touching {what}" if what else "") + "...",
-        file=sys.stderr,
-    )
-    with tempfile.TemporaryDirectory() as scratch:
-        saved = Path(scratch) / "report.json"
-        nodes = [f"{suite}::test_transcript[{keys[key].stem}-sqlite]" for key in chosen]
-        play = [
-            sys.executable,
-            "-m",
-            "pytest",
-            *nodes,
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--transcript-report",
-            str(saved),
-        ]
-        play += ["--transcripts", str(folder)] if args.dir else []
-        play += ["--update-transcripts"] if args.update else []
-        done = subprocess.run(play, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
-        if not saved.is_file():
-            tail = "\n".join(done.stdout.strip().splitlines()[-15:])
-            raise ConfigError(f"the transcripts could not be played:\n{tail}")
-        report = json.loads(saved.read_text(encoding="utf-8"))
+    touching = f" touching {what}" if what else ""
+    print(f"Playing {_count(len(chosen), 'transcript')} (SQLite){touching}...", file=sys.stderr)
+    report = _play(suite, [found[key] for key in chosen], args)
+    again = f"hedgehog transcripts --update{f' --dir {args.dir}' if args.dir else ''}"
     for name, entry in sorted(report.items()):
         if entry["outcome"] == "failed":
             print(f"FAILED {name}: {entry['failure']}")
-            print(entry["diff"] or "")
-            if entry["diff"]:
-                print(f"If the bot now says what it should: hedgehog transcripts --update {name}\n")
-        elif entry["outcome"] == "updated":
-            print(f"UPDATED {name}")
             print(entry["diff"])
+            if entry["fixable"]:
+                print(f"If the bot now says what it should: {again} {name}\n")
+        elif entry["outcome"] == "updated":
+            print(f"UPDATED {name}\n{entry['diff']}")
+        path = folder / f"{name}.transcript"
         if entry["outcome"] != "failed":
-            index.note(_key(found[name], PROJECT_ROOT), found[name], entry["prompts"])
+            index.note(_key(path, PROJECT_ROOT), path, entry["prompts"])
     index.save(index_file)
     print(transcripts.outcome_line(report))
     return EXIT_PROBLEMS if any(e["outcome"] == "failed" for e in report.values()) else 0
+
+
+def _chosen(args: argparse.Namespace, found: dict[str, Path], index: Index, root: Path) -> tuple[dict[str, str], str]:
+    """The transcripts to play (key -> why) and the files that chose them, in words."""
+    from bot import transcripts
+
+    stems = {path.stem for path in found.values()}
+    for name in args.names:
+        if name.removesuffix(".transcript") not in stems:
+            near = difflib.get_close_matches(name, sorted(stems), n=1)
+            hint = f" Did you mean '{near[0]}'?" if near else ""
+            raise ConfigError(f"There is no transcript '{name}' there.{hint}")
+    if args.names and (args.touching or args.changed):
+        raise ConfigError("Name transcripts, or pick them with --touching/--changed: not both.")
+    for name in args.touching:
+        if not Path(name).exists() and not (root / name).exists():
+            raise ConfigError(f"{name} does not exist (for a file you deleted, use --changed).")
+    if args.touching or args.changed:
+        changed = [_relative(Path(p), root) for p in args.touching]
+        changed += _git_changed(root) if args.changed else []
+        return transcripts.select(changed, found, index, root), ", ".join(changed) or "nothing"
+    named = {n.removesuffix(".transcript") for n in args.names}
+    return {key: "named" if named else "all" for key, p in found.items() if not named or p.stem in named}, ""
+
+
+def _play(suite: Path, paths: list[Path], args: argparse.Namespace) -> dict[str, Any]:
+    """Plays the transcripts in a pytest of `tests/test_transcripts.py`; what each did."""
+    import json
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        saved = Path(scratch) / "report.json"
+        play = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--transcript-report", str(saved)]
+        play += [f"{suite}::test_transcript[{path.stem}-sqlite]" for path in paths]
+        play += ["--transcripts", str(paths[0].parent)] if args.dir else []
+        play += ["--update-transcripts"] if args.update else []
+        done = subprocess.run(play, cwd=suite.parent.parent, capture_output=True, text=True, check=False)
+        if not saved.is_file():
+            tail = "\n".join(done.stdout.strip().splitlines()[-15:])
+            raise ConfigError(f"the transcripts could not be played:\n{tail}")
+        report: dict[str, Any] = json.loads(saved.read_text(encoding="utf-8"))
+    return report
 
 
 def _key(path: Path, root: Path) -> str:

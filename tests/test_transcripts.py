@@ -7,6 +7,7 @@ pyproject.toml (`[tool.hedgehog.coverage]`) by the last test here."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -57,40 +58,50 @@ def test_transcript(path: Path, db_url: str, tmp_path: Path, request: pytest.Fix
         finally:
             WALKED.transcripts.add(path.stem)  # played: a failure is its own test's, not replayed for coverage
     except AssertionError as failure:
-        before = path.read_text(encoding="utf-8")
-        _, rewrites = play(path, f"sqlite:///{tmp_path}/now.sqlite3", Walked(), update=True)
-        after = rewritten(before, rewrites)
-        diff = "".join(
-            difflib.unified_diff(
-                before.splitlines(keepends=True),
-                after.splitlines(keepends=True),
-                shown(path),
-                f"{shown(path)} (what the bot says now)",
-            )
-        )
-        stuck = [r.failure for r in rewrites if r.new is None]
-        if request.config.getoption("update_transcripts") and diff and not stuck:
-            path.write_text(after, encoding="utf-8")
-            try:
-                heard, _ = play(path, f"sqlite:///{tmp_path}/updated.sqlite3", Walked())
-            except AssertionError as still:
-                path.write_text(before, encoding="utf-8")
-                note = f"{failure}\n\nRewritten, it still fails ({still}): the person's lines no longer fit."
-                REPORT[path.stem] = {"outcome": "failed", "failure": note, "diff": diff, "prompts": []}
-                raise AssertionError(note) from None
-            REPORT[path.stem] = {"outcome": "updated", "failure": "", "diff": diff, "prompts": sorted(heard)}
-            return
-        hint = (
-            "\n".join(f"not rewritten: {line}" for line in stuck)
-            if stuck
-            else "If the change was intended: hedgehog transcripts --update " + path.stem
-        )
-        REPORT[path.stem] = {"outcome": "failed", "failure": f"{failure}", "diff": diff, "prompts": []}
-        raise AssertionError(f"{failure}\n\n{diff}{hint}") from None
+        settle(path, failure, tmp_path, update=request.config.getoption("update_transcripts"))
+        return
     except Exception as error:
-        REPORT[path.stem] = {"outcome": "failed", "failure": str(error), "diff": "", "prompts": []}
+        REPORT[path.stem] = outcome("failed", str(error))
         raise
-    REPORT[path.stem] = {"outcome": "passed", "failure": "", "diff": "", "prompts": sorted(heard)}
+    REPORT[path.stem] = outcome("passed", prompts=heard)
+
+
+def settle(path: Path, failure: AssertionError, tmp_path: Path, update: bool) -> None:
+    """A failed transcript: plays it again noting what each failing bot line says now, then
+    rewrites it (`update`, when every line can be and the rewrite plays) or fails with the diff."""
+    before = path.read_text(encoding="utf-8")
+    _, rewrites = play(path, f"sqlite:///{tmp_path}/now.sqlite3", Walked(), update=True)
+    after = rewritten(before, rewrites)
+    diff = "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            shown(path),
+            f"{shown(path)} (what the bot says now)",
+        )
+    )
+    stuck = "".join(f"\nnot rewritten: {r.failure}" for r in rewrites if r.new is None)
+    if update and diff and not stuck:
+        path.write_text(after, encoding="utf-8")
+        try:
+            heard, _ = play(path, f"sqlite:///{tmp_path}/updated.sqlite3", Walked())
+        except AssertionError as still:
+            path.write_text(before, encoding="utf-8")
+            note = f"{failure}\n\nRewritten, it still fails ({still}): the person's lines no longer fit."
+            REPORT[path.stem] = outcome("failed", note, diff)
+            raise AssertionError(note) from None
+        REPORT[path.stem] = outcome("updated", diff=diff, prompts=heard)
+        return
+    REPORT[path.stem] = outcome("failed", f"{failure}{stuck}", diff, fixable=bool(diff) and not stuck)
+    hint = stuck or "\nIf the change was intended: hedgehog transcripts --update " + path.stem
+    raise AssertionError(f"{failure}\n\n{diff}{hint}") from None
+
+
+def outcome(
+    kind: str, failure: str = "", diff: str = "", prompts: Iterable[str] = (), fixable: bool = False
+) -> dict[str, object]:
+    """A transcript's line in `pytest --transcript-report FILE` (`hedgehog transcripts` reads it)."""
+    return {"outcome": kind, "failure": failure, "diff": diff, "prompts": sorted(prompts), "fixable": fixable}
 
 
 def test_every_shipped_flow_has_a_transcript() -> None:
