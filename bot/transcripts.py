@@ -129,7 +129,11 @@ def select(changed: Iterable[str], transcripts: Mapping[str, Path], index: Index
             if rendered is None:
                 picked.setdefault(key, "not played here since it, the flows or the code changed")
             elif rendered & touched:
-                picked.setdefault(key, "renders " + ", ".join(f"prompts/{p}" for p in sorted(rendered & touched)))
+                names = [
+                    f"prompts/{p}" + ("" if p in prompts else ", which includes a changed prompt")
+                    for p in sorted(rendered & touched)
+                ]
+                picked.setdefault(key, "renders " + ", ".join(names))
     return {key: picked[key] for key in transcripts if key in picked}
 
 

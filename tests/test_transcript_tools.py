@@ -227,3 +227,14 @@ def test_touching_a_prompt_selects_every_transcript_that_renders_it(env: dict[st
     with (folder / "delete.transcript").open("a") as edited:
         edited.write("# edited since it last played\n")
     assert chosen("prompts/set-it-free/pull.j2")["delete"].startswith("not played here since")
+
+
+def test_a_changed_prompt_touches_every_prompt_that_includes_or_imports_it(tmp_path: Path) -> None:
+    from bot.transcripts import including
+
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "signs.j2").write_text("{% macro sign() %}Take a breath.{% endmacro %}")
+    (tmp_path / "parts" / "pause.j2").write_text('{% from "parts/signs.j2" import sign %}{{ sign() }} Pause.')
+    (tmp_path / "break.j2").write_text('{% include "parts/pause.j2" %} Then we go on.')
+    (tmp_path / "other.j2").write_text("Nothing shared here.")
+    assert including(tmp_path, {"parts/signs.j2"}) == {"parts/signs.j2", "parts/pause.j2", "break.j2"}
