@@ -7,6 +7,9 @@ label). Replies are shown as plain text with buttons as `[1] Label`.
 The terminal delivers from the outbox too, at once: a step's replies are committed with
 it and marked sent as they are handed back to be printed (`Coach.handle`); whatever a
 crash left unsent is shown first the next time the chat opens (`Coach.open`).
+
+`--at FLOW:STEP` starts a flow mid-way (`start_at` checks the names); `--record FILE` writes
+the session as a golden transcript as it goes (`Recorder`).
 """
 
 from __future__ import annotations
