@@ -114,7 +114,7 @@ def test_a_stale_transcript_fails_as_a_diff_and_update_rewrites_only_the_bot_lin
     assert "\n-@ soothe-now\n+@ soothe-do\n" in failed.stdout
     assert "\n-~ Instead of: checking your phone  # the plan, read back\n" in failed.stdout
     assert "\n+~ • Instead of: keep checking for a reply  # the plan, read back\n" in failed.stdout
-    assert "hedgehog transcripts --update set-it-free-stale" in failed.stdout
+    assert f"hedgehog transcripts --update --dir {folder} set-it-free-stale" in failed.stdout
     assert path.read_text(encoding="utf-8") == stale  # nothing rewritten without --update
 
     updated = hedgehog("transcripts", "--dir", str(folder), "--index", index, "--update", env=env)

@@ -2,7 +2,12 @@
 code path against a real database: SQLite, and PostgreSQL where it runs.
 
 What they walk is recorded (`tests/support/walked.py`) and held to the coverage floors in
-pyproject.toml (`[tool.hedgehog.coverage]`) by the last test here."""
+pyproject.toml (`[tool.hedgehog.coverage]`) by the last test here; the prompt files each
+renders are noted too (`tests/support/heard.py`, for `hedgehog transcripts --touching`).
+
+A failure shows, as a diff, what the transcript's bot lines would have to say now;
+`pytest --update-transcripts` rewrites them instead (`hedgehog transcripts --update`), and
+`--transcripts DIR` plays another folder's."""
 
 from __future__ import annotations
 
