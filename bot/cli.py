@@ -1,11 +1,14 @@
 """The `hedgehog` command (also `python -m bot`).
 
     hedgehog chat  [--flow ID] [--as NAME]     talk to the coach in this terminal
+                   [--at FLOW:STEP --set N=V] [--record FILE]  start mid-flow; save it as a transcript
     hedgehog run [--webhook URL --listen H:P]  the Telegram bot (TELEGRAM_BOT_TOKEN)
     hedgehog check [PATHS...] [--strict]       report every problem in the dialogue files
     hedgehog graph FLOW [--format mermaid|dot] draw a flow from its file
     hedgehog preview [FLOW...] [-o DIR]        every flow as one HTML page that plays it as a chat
     hedgehog coverage [--html FILE] [--json FILE]  what the golden transcripts walk, per flow
+    hedgehog transcripts [NAME...] [--touching PATH... | --changed] [--update]
+                                               play golden transcripts; rewrite their bot lines
     hedgehog bench [--steps N]                 measure the engine and a durable step
     hedgehog safety-eval [--part P] [--show-misses]  crisis detection on tests/safety/eval/
     hedgehog safety-train [--cv]                     fit the crisis classifier on bot/safety/train/
@@ -19,6 +22,7 @@ stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import getpass
 import logging
 import os
@@ -26,10 +30,15 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot import __version__
 from bot.config import Settings
 from bot.errors import ConfigError, HedgehogError
+
+if TYPE_CHECKING:
+    from bot.transcripts import Index
+    from bot.transports.terminal import TerminalChat
 
 EXIT_PROBLEMS = 1  # `check` found errors
 EXIT_FAILURE = 2  # a setting, file or database problem
@@ -75,6 +84,30 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="DIR",
         help="where /export saves its files (default: a private folder in the data folder, HEDGEHOG_EXPORT_DIR)",
+    )
+    chat.add_argument(
+        "--at",
+        metavar="FLOW:STEP",
+        help="start FLOW afresh at STEP (with --set for its variables), e.g. --at checkin:body",
+    )
+    chat.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a variable for --at (again for each): --set urge=toward --set intensity=7",
+    )
+    chat.add_argument(
+        "--record",
+        type=Path,
+        metavar="FILE",
+        help="write the session as a golden transcript (on a fresh database, so it replays from nothing)",
+    )
+    chat.add_argument(
+        "--onboarded",
+        action="store_true",
+        help="with --record: the person has been through onboarding (the transcript's `onboarded: yes`)",
     )
     chat.set_defaults(handler=_chat)
 
@@ -124,6 +157,32 @@ def _parser() -> argparse.ArgumentParser:
     coverage.add_argument("--brief", action="store_true", help="the table only, not every part not walked")
     coverage.set_defaults(handler=_coverage)
 
+    played = commands.add_parser(
+        "transcripts",
+        help="play golden transcripts (all, by name, or those a change touches); --update rewrites their bot lines",
+    )
+    played.add_argument("names", nargs="*", metavar="NAME", help="transcripts by name (default: all)")
+    played.add_argument(
+        "--touching",
+        nargs="+",
+        default=[],
+        metavar="PATH",
+        help="those a change to these files needs: every transcript that renders a prompt, ...",
+    )
+    played.add_argument("--changed", action="store_true", help="--touching every file `git diff` and `git status` name")
+    played.add_argument(
+        "--update", action="store_true", help="rewrite the bot's lines that fail to what it says now; show the diff"
+    )
+    played.add_argument("--list", action="store_true", help="say which would play and why; play nothing")
+    played.add_argument("--dir", type=Path, metavar="DIR", help="the transcripts in DIR (default: tests/transcripts/)")
+    played.add_argument(
+        "--index",
+        type=Path,
+        metavar="FILE",
+        help="where what each transcript renders is noted (default: .hedgehog/transcripts.json)",
+    )
+    played.set_defaults(handler=_transcripts)
+
     bench = commands.add_parser("bench", help="measure engine and durable steps per second")
     bench.add_argument("--steps", type=int, default=20_000, metavar="N", help="steps per measurement")
     bench.add_argument("--telegram", action="store_true", help="through python-telegram-bot, against a bare echo bot")
@@ -166,11 +225,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    import dataclasses
+    import tempfile
+
     from bot import logs
     from bot.app import build_coach, build_engine, warm_detector
     from bot.transports import terminal
 
+    if args.assignments and not args.at:
+        raise ConfigError("--set gives variables to a start mid-flow: add --at FLOW:STEP.")
+    if args.onboarded and args.record is None:
+        raise ConfigError("--onboarded is for a recording: add --record FILE.")
+    if args.record is not None and args.record.exists():
+        raise ConfigError(f"{args.record} exists: record into a new file (or delete that one first).")
     logs.configure(settings.log_level or "WARNING", style=settings.log_format)
+    scratch = tempfile.TemporaryDirectory() if args.record is not None else None
+    if scratch is not None:  # a recording starts from nothing, as its replay will
+        settings = dataclasses.replace(settings, database_url=f"sqlite:///{scratch.name}/record.sqlite3")
     engine = build_engine(settings)
     if args.flow is not None:
         engine.flow(args.flow)
@@ -178,12 +249,65 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     warming = warm_detector()
     try:
         name = args.name or getpass.getuser()
-        locale = os.environ.get("LC_ALL") or os.environ.get("LANG")
+        chat = terminal.TerminalChat(
+            coach, name, None if scratch else os.environ.get("LC_ALL") or os.environ.get("LANG")
+        )
+        flow_id, at, variables = args.flow, None, None
+        if args.at:
+            try:
+                flow_id, at, variables = terminal.start_at(coach, args.at, args.assignments)
+            except ValueError as error:
+                raise ConfigError(f"--at/--set: {error}.") from None
         folder, private = (args.exports, False) if args.exports is not None else settings.exports
-        return terminal.run(terminal.TerminalChat(coach, name, locale), args.flow, exports=folder, private=private)
+        if args.record is None:
+            return terminal.run(chat, flow_id, exports=folder, private=private, at=at, variables=variables)
+        return _record(args, chat, flow_id, at, variables, folder, private)
     finally:
         coach.store.close()
         warming.join()
+        if scratch is not None:
+            scratch.cleanup()
+
+
+def _record(
+    args: argparse.Namespace,
+    chat: TerminalChat,
+    flow_id: str | None,
+    at: str | None,
+    variables: dict[str, Any] | None,
+    folder: Path,
+    private: bool,
+) -> int:
+    from bot.transports import terminal
+
+    if args.onboarded:
+        with chat.coach.transaction(chat.chat) as tx:
+            tx.record_entry("onboarding", "done", "onboarding", {"lean": "unsure", "unsafe": False})
+    header = [f"flow: {flow_id}"] if flow_id and not at else []
+    header += ["onboarded: yes"] if args.onboarded else []
+    header += [terminal.at_directive(flow_id or "", at, variables or {}), ""] if at else [""] if header else []
+    print(f"Recording into {args.record} (a fresh database, so it replays from nothing).", file=sys.stderr)
+    try:
+        out = args.record.open("x", encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot write {args.record}: {error.strerror or error}.") from None
+    with out:
+        recorder = terminal.Recorder(out, chat, flow_id, header)
+        done = terminal.run(chat, flow_id, exports=folder, private=private, at=at, variables=variables, record=recorder)
+    print(
+        f"Recorded {args.record}: play it with `hedgehog transcripts {_transcript_target(args.record)}`.",
+        file=sys.stderr,
+    )
+    return done
+
+
+def _transcript_target(path: Path) -> str:
+    from bot.config import PROJECT_ROOT
+
+    shipped = (PROJECT_ROOT / "tests" / "transcripts").resolve()
+    if path.resolve().parent == shipped:
+        return path.stem
+    return f"--dir {path.parent} {path.stem}"
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -372,6 +496,114 @@ def _coverage(args: argparse.Namespace, settings: Settings) -> int:
     for sentence in below:
         print(f"hedgehog: {sentence} (pyproject.toml, [tool.hedgehog.coverage]).", file=sys.stderr)
     return EXIT_PROBLEMS if below else 0
+
+
+def _transcripts(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import transcripts
+    from bot.config import PROJECT_ROOT
+
+    suite = PROJECT_ROOT / "tests" / "test_transcripts.py"
+    if not suite.is_file():
+        raise ConfigError("The golden transcripts live in a checkout's tests/: run this there.")
+    folder = (args.dir or PROJECT_ROOT / "tests" / "transcripts").resolve()
+    found = {_key(p, PROJECT_ROOT): p for p in sorted(folder.glob("*.transcript"))}
+    if not found:
+        raise ConfigError(f"{folder} has no .transcript files.")
+    index_file = args.index or PROJECT_ROOT / transcripts.INDEX
+    index = transcripts.Index.load(index_file, transcripts.fingerprint(PROJECT_ROOT))
+    chosen, what = _chosen(args, found, index, PROJECT_ROOT)
+    if args.list or not chosen:
+        for key, why in chosen.items():
+            print(f"{found[key].stem}  ({why})")
+        if not chosen:
+            print(f"No transcript plays {what}: `pytest` plays them all anyway.")
+        return 0
+    touching = f" touching {what}" if what else ""
+    print(f"Playing {_count(len(chosen), 'transcript')} (SQLite){touching}...", file=sys.stderr)
+    report = _play(suite, [found[key] for key in chosen], args)
+    again = f"hedgehog transcripts --update{f' --dir {args.dir}' if args.dir else ''}"
+    for name, entry in sorted(report.items()):
+        if entry["outcome"] == "failed":
+            print(f"FAILED {name}: {entry['failure']}")
+            print(entry["diff"])
+            if entry["fixable"]:
+                print(f"If the bot now says what it should: {again} {name}\n")
+        elif entry["outcome"] == "updated":
+            print(f"UPDATED {name}\n{entry['diff']}")
+        path = folder / f"{name}.transcript"
+        if entry["outcome"] != "failed":
+            index.note(_key(path, PROJECT_ROOT), path, entry["prompts"])
+    index.save(index_file)
+    print(transcripts.outcome_line(report))
+    return EXIT_PROBLEMS if any(e["outcome"] == "failed" for e in report.values()) else 0
+
+
+def _chosen(args: argparse.Namespace, found: dict[str, Path], index: Index, root: Path) -> tuple[dict[str, str], str]:
+    """The transcripts to play (key -> why) and the files that chose them, in words."""
+    from bot import transcripts
+
+    stems = {path.stem for path in found.values()}
+    for name in args.names:
+        if name.removesuffix(".transcript") not in stems:
+            near = difflib.get_close_matches(name, sorted(stems), n=1)
+            hint = f" Did you mean '{near[0]}'?" if near else ""
+            raise ConfigError(f"There is no transcript '{name}' there.{hint}")
+    if args.names and (args.touching or args.changed):
+        raise ConfigError("Name transcripts, or pick them with --touching/--changed: not both.")
+    for name in args.touching:
+        if not Path(name).exists() and not (root / name).exists():
+            raise ConfigError(f"{name} does not exist (for a file you deleted, use --changed).")
+    if args.touching or args.changed:
+        changed = [_relative(Path(p), root) for p in args.touching]
+        changed += _git_changed(root) if args.changed else []
+        return transcripts.select(changed, found, index, root), ", ".join(changed) or "nothing"
+    named = {n.removesuffix(".transcript") for n in args.names}
+    return {key: "named" if named else "all" for key, p in found.items() if not named or p.stem in named}, ""
+
+
+def _play(suite: Path, paths: list[Path], args: argparse.Namespace) -> dict[str, Any]:
+    """Plays the transcripts in a pytest of `tests/test_transcripts.py`; what each did."""
+    import json
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        saved = Path(scratch) / "report.json"
+        play = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--transcript-report", str(saved)]
+        play += [f"{suite}::test_transcript[{path.stem}-sqlite]" for path in paths]
+        play += ["--transcripts", str(paths[0].parent)] if args.dir else []
+        play += ["--update-transcripts"] if args.update else []
+        done = subprocess.run(play, cwd=suite.parent.parent, capture_output=True, text=True, check=False)
+        if not saved.is_file():
+            tail = "\n".join(done.stdout.strip().splitlines()[-15:])
+            raise ConfigError(f"the transcripts could not be played:\n{tail}")
+        report: dict[str, Any] = json.loads(saved.read_text(encoding="utf-8"))
+    return report
+
+
+def _key(path: Path, root: Path) -> str:
+    return path.resolve().relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path.resolve())
+
+
+def _relative(path: Path, root: Path) -> str:
+    full = path.resolve()
+    return full.relative_to(root).as_posix() if full.is_relative_to(root) else path.as_posix()
+
+
+def _git_changed(root: Path) -> list[str]:
+    """Files changed since the last commit, staged or not, and new ones git does not ignore."""
+    import subprocess
+
+    names: list[str] = []
+    for command in (["git", "diff", "--name-only", "HEAD"], ["git", "ls-files", "--others", "--exclude-standard"]):
+        try:
+            done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=True)
+        except (OSError, subprocess.CalledProcessError) as error:
+            raise ConfigError(
+                f"--changed asks git, which did not answer ({error}): name the files with --touching."
+            ) from None
+        names += [line for line in done.stdout.splitlines() if line]
+    return names
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:

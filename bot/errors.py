@@ -5,6 +5,8 @@
     ├── DialogueError             the dialogue files do not load; carries the diagnostics
     ├── UnknownEffectError        an effect kind with no definition reached the engine
     ├── UnknownFlowError          a flow id that no dialogue file defines
+    ├── UnknownStepError          a step id its flow does not have (a start mid-flow)
+    ├── UnknownVariableError      a variable its flow does not know (a start mid-flow)
     ├── MissingRole               no flow plays a part the coach needs (a `role:` tag)
     ├── UnhandledEffect           an effect value the coach has no handler for
     ├── EvalSetError              the safety evaluation set has a broken line, or a refused request
@@ -20,6 +22,7 @@ and exits non-zero. Messages never contain secrets or anything a person wrote.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -69,6 +72,26 @@ class UnknownFlowError(HedgehogError):
         self.flow_id = flow_id
         listing = ", ".join(sorted(known)) or "none"
         super().__init__(f"There is no flow called '{flow_id}'. Known flows: {listing}.")
+
+
+class UnknownStepError(HedgehogError):
+    """A step id the flow does not have (a start mid-flow: `hedgehog chat --at`, `% at`)."""
+
+    def __init__(self, flow_id: str, step_id: str, known: Sequence[str]) -> None:
+        self.flow_id = flow_id
+        self.step_id = step_id
+        close = difflib.get_close_matches(step_id, list(known), n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else f" Its steps: {', '.join(known)}."
+        super().__init__(f"The flow '{flow_id}' has no step '{step_id}'.{hint}")
+
+
+class UnknownVariableError(HedgehogError):
+    """A variable a start mid-flow sets that its flow neither declares, fills nor reads."""
+
+    def __init__(self, flow_id: str, name: str, known: Sequence[str]) -> None:
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else f" Its variables: {', '.join(sorted(known))}."
+        super().__init__(f"The flow '{flow_id}' has no variable '{name}'.{hint}")
 
 
 class MissingRole(HedgehogError):

@@ -3,6 +3,7 @@ without a reachable server they skip with the reason, except under CI=true, wher
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Iterator
@@ -103,6 +104,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="FILE",
         help="save what the golden transcripts walked to FILE (JSON; `hedgehog coverage --walked FILE` reads it)",
     )
+    parser.addoption(
+        "--update-transcripts",
+        action="store_true",
+        help="rewrite the bot's lines of failing golden transcripts to what it says now, and show the diff",
+    )
+    parser.addoption(
+        "--transcripts",
+        metavar="DIR",
+        help="play the golden transcripts in DIR instead of tests/transcripts/",
+    )
+    parser.addoption(
+        "--transcript-report",
+        metavar="FILE",
+        help="save each golden transcript's outcome, diff and prompts rendered to FILE (JSON; `hedgehog transcripts`)",
+    )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -111,3 +127,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         from tests.support.walked import WALKED
 
         WALKED.save(Path(target))
+    report = session.config.getoption("transcript_report")
+    if report:
+        from tests.support.transcript import REPORT
+
+        Path(report).write_text(json.dumps(REPORT, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Under --update-transcripts, what changed in each transcript, as a diff."""
+    from tests.support.transcript import REPORT
+
+    updated = {name: entry for name, entry in sorted(REPORT.items()) if entry["outcome"] == "updated"}
+    if updated:
+        terminalreporter.section(f"updated transcripts ({len(updated)})")
+        for entry in updated.values():
+            terminalreporter.write(entry["diff"])

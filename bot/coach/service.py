@@ -238,10 +238,18 @@ class Coach:
         """Chats with outbox rows nobody is sending."""
         return self.sending.waiting(transport)
 
-    def open(self, chat: ChatKey, flow_id: str | None = None) -> list[Reply]:
+    def open(
+        self,
+        chat: ChatKey,
+        flow_id: str | None = None,
+        at: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+    ) -> list[Reply]:
         """Begin a conversation: what a crash left unsent, then a follow-up that fell due
         while away, else resume the open session, or start `flow_id` (or the default).
-        The replies are taken as shown (the terminal prints them at once)."""
+        With `at`, `flow_id` starts afresh at that step, `variables` set (an author's or a
+        transcript's start mid-flow). The replies are taken as shown (the terminal
+        prints them at once)."""
         left = self.shown(Handled([], "unsent", self.unsent(chat)))
         if flow_id is None:
             for due in self.due_followups(chat=chat)[:1]:
@@ -252,7 +260,7 @@ class Coach:
         with self.transaction(chat) as tx:
             state = tx.load_session()
             turn = self.turn(tx, state, None)
-            if state is not None and flow_id in (None, state.flow_id, *(f.flow_id for f in state.stack)):
+            if at is None and state is not None and flow_id in (None, state.flow_id, *(f.flow_id for f in state.stack)):
                 result = self.engine.show(state)
                 self.save(turn, state, result)
                 replies = [self.say("welcome_back", title=self.engine.flow(state.flow_id).title), *result.replies]
@@ -260,7 +268,9 @@ class Coach:
             elif flow_id is None and state is None and (welcome := self.practice.welcome(tx)):
                 replies, outcome = [welcome], "therapist"  # here for their clients: their commands
             else:
-                replies = self.begin(turn, state, flow_id or self.default_flow, asked=flow_id is not None)
+                replies = self.begin(
+                    turn, state, flow_id or self.default_flow, asked=flow_id is not None, variables=variables, at=at
+                )
                 outcome = "started"
             tx.queue(replies)
             deliveries = tx.claim_outbox()
@@ -398,9 +408,10 @@ class Coach:
         quiet: bool = False,
         asked: bool = False,
         variables: Mapping[str, Any] | None = None,
+        at: str | None = None,
     ) -> list[Reply]:
-        """Start `flow_id`, closing any open session first (its answers stay saved). Someone
-        new meets onboarding first, unless a particular flow was asked for by name (a
+        """Start `flow_id` (at its step `at`, if given), closing any open session first (its
+        answers stay saved). Someone new meets onboarding first, unless a particular flow was asked for by name (a
         terminal's --flow, a therapist's link). Flows for therapists start only for one;
         the homework offer only from a link (`variables` carries the assignment)."""
         tx = turn.tx
@@ -420,7 +431,7 @@ class Coach:
                 replies.append(self.say("switched", title=self.engine.flow(current.flow_id).title))
         variables = {**self.facts(turn, flow_id), **(variables or {})}
         result = self.engine.start(
-            flow_id, variables, seq=current.seq if current else 0, redirect=self.safety.redirect(tx)
+            flow_id, variables, seq=current.seq if current else 0, redirect=self.safety.redirect(tx), at=at
         )
         self.save(turn, None, result)
         return [*replies, *result.replies]

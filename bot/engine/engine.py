@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from bot.dialogue import Flow, Library, Templates, answers
+from bot.dialogue import NOT_SAFE_VAR, Flow, Library, Templates, answers
 from bot.engine.machines import CompiledFlow, Cursor, compile_flow, count_questions
 from bot.engine.run import GUESS_VAR, NO_REDIRECT, Redirect, Result, Run, comparable
 from bot.engine.state import (
@@ -28,7 +28,7 @@ from bot.engine.state import (
     Text,
     Unsupported,
 )
-from bot.errors import UnknownFlowError
+from bot.errors import UnknownFlowError, UnknownStepError
 
 __all__ = ["NO_REDIRECT", "SYSTEM_PROMPTS", "Engine", "Redirect", "Result"]
 
@@ -89,13 +89,22 @@ class Engine:
         return seen
 
     def start(
-        self, flow_id: str, variables: Mapping[str, Any] | None = None, seq: int = 0, redirect: Redirect = NO_REDIRECT
+        self,
+        flow_id: str,
+        variables: Mapping[str, Any] | None = None,
+        seq: int = 0,
+        redirect: Redirect = NO_REDIRECT,
+        at: str | None = None,
     ) -> Result:
-        """A new session at the flow's first step, run until it waits for the person.
-        `redirect` replaces flows that must not run for this person (see `Redirect`)."""
+        """A new session at the flow's first step (or at the step `at`, for a transcript or an
+        author starting mid-flow), run until it waits for the person. `redirect` replaces
+        flows that must not run for this person (see `Redirect`)."""
         flow = self.flow(redirect.get(flow_id, flow_id))
-        cursor = Cursor(flow.start, {**flow.vars, **(variables or {})})
-        run = self._run(SessionState(flow.id, flow.version, flow.start, seq=seq), redirect)
+        step = flow.start if at is None or flow.id != flow_id else at
+        if step not in flow.steps:
+            raise UnknownStepError(flow.id, step, list(flow.steps))
+        cursor = Cursor(step, {**flow.vars, **(variables or {})})
+        run = self._run(SessionState(flow.id, flow.version, step, seq=seq), redirect)
         run.enter(self.flows[flow.id], cursor)
         return run.result(moved=True)
 
@@ -138,6 +147,19 @@ class Engine:
         run = self._run(replace(state, vars=variables), redirect)
         run.enter(self.flows[flow.id], Cursor(flow.start, dict(variables)))
         return run.result(moved=True)
+
+    def variables(self, flow_id: str) -> set[str]:
+        """Every variable a flow knows: those it declares or fills, those its words and
+        routes read (a caller may have set them), and `not_safe`, which the bot fills."""
+        compiled = self.flows[self.flow(flow_id).id]
+        names = self._sets(flow_id) | {NOT_SAFE_VAR}
+        for prompt in compiled.prompts.values():
+            names |= prompt.uses
+        for step in compiled.flow.steps.values():
+            for route in step.next:
+                if route.when:
+                    names |= self.templates.condition(route.when).uses
+        return names - set(self.templates.env.globals)
 
     def _sets(self, flow_id: str) -> set[str]:
         """The variables a flow declares or fills itself (its questions, its choices)."""

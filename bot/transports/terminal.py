@@ -7,6 +7,9 @@ label). Replies are shown as plain text with buttons as `[1] Label`.
 The terminal delivers from the outbox too, at once: a step's replies are committed with
 it and marked sent as they are handed back to be printed (`Coach.handle`); whatever a
 crash left unsent is shown first the next time the chat opens (`Coach.open`).
+
+`--at FLOW:STEP` starts a flow mid-way (`start_at` checks the names); `--record FILE` writes
+the session as a golden transcript as it goes (`Recorder`).
 """
 
 from __future__ import annotations
@@ -14,16 +17,19 @@ from __future__ import annotations
 import html
 import os
 import re
+import shlex
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.coach import Coach
 from bot.contract import COACH_BUTTONS, SKIP_CHOICE, Button, ChatKey, Choice, Command, Event, Incoming, Reply, Text
+from bot.errors import UnknownStepError, UnknownVariableError
 
 _TAG = re.compile(r"<[^>]+>")
+_WORDS: dict[str, Any] = {"true": True, "false": False, "null": None}
 QUIT = frozenset({"quit", "exit"})
 
 
@@ -67,8 +73,11 @@ class TerminalChat:
         self.locale = locale  # e.g. "en_GB.UTF-8" from LANG: picks the crisis lines shown
         self.question: Reply | None = None
 
-    def open(self, flow_id: str | None = None) -> list[Reply]:
-        return self.remember(self.coach.open(self.chat, flow_id))
+    def open(
+        self, flow_id: str | None = None, at: str | None = None, variables: Mapping[str, Any] | None = None
+    ) -> list[Reply]:
+        """`at` starts `flow_id` afresh at that step, `variables` set (`hedgehog chat --at`)."""
+        return self.remember(self.coach.open(self.chat, flow_id, at, variables))
 
     def send(self, line: str) -> list[Reply]:
         return self.remember(self.coach.handle(Incoming(self.chat, self.parse(line), locale=self.locale)))
@@ -100,6 +109,75 @@ class TerminalChat:
         return replies
 
 
+def start_at(coach: Coach, where: str, assignments: Sequence[str]) -> tuple[str, str, dict[str, Any]]:
+    """`flow:step` and `name=value` words (`hedgehog chat --at`, a transcript's `% at`) as the
+    flow, the step and the variables, each name checked against the flow's: raises
+    `UnknownFlowError`, `UnknownStepError`, `UnknownVariableError` or `ValueError`. A value is
+    a whole number, true, false, null, or else words."""
+    flow_id, _, step = where.partition(":")
+    if not flow_id or not step:
+        raise ValueError(f"{where!r} is not FLOW:STEP (e.g. checkin:body)")
+    flow = coach.engine.flow(flow_id)
+    if step not in flow.steps:
+        raise UnknownStepError(flow_id, step, list(flow.steps))
+    known = coach.engine.variables(flow_id)
+    variables: dict[str, Any] = {}
+    for word in assignments:
+        name, equals, raw = word.partition("=")
+        if not equals or not name:
+            raise ValueError(f"{word!r} is not name=value (quote a value with spaces)")
+        if name not in known:
+            raise UnknownVariableError(flow_id, name, sorted(known))
+        variables[name] = int(raw) if re.fullmatch(r"-?\d+", raw) else _WORDS.get(raw, raw)
+    return flow_id, step, variables
+
+
+def at_directive(flow_id: str, step: str, variables: Mapping[str, Any]) -> str:
+    """The transcript line that starts where `start_at` does."""
+    words = [f"{flow_id}:{step}"]
+    for name, value in variables.items():
+        written = "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+        words.append(f"{name}={shlex.quote(written)}")
+    return "% at " + " ".join(words)
+
+
+class Recorder:
+    """Writes the conversation as a golden transcript (`hedgehog chat --record FILE`), in the
+    format `tests/test_transcripts.py` plays: each line typed (`> `), then each line of what
+    the bot showed (`~ `), the question's buttons (`* `), and where the session now waits
+    (`@ step`, or `@ flow:step` in another flow; `= ended` when none is open). Nothing else
+    goes in: no name, no time, no setting. Each turn is written as it happens, so a session
+    cut short still leaves a transcript that plays."""
+
+    def __init__(self, out: TextIO, chat: TerminalChat, flow_id: str | None, header: list[str]) -> None:
+        self.out = out
+        self.chat = chat
+        self.flow_id = flow_id
+        self.write(header)
+
+    def write(self, lines: list[str]) -> None:
+        self.out.write("".join(line + "\n" for line in lines))
+        self.out.flush()
+
+    def turn(self, typed: str | None, replies: list[Reply]) -> None:
+        lines = [] if typed is None else [f"> {typed}"]
+        for reply in replies:
+            lines += [f"~ {' '.join(line.split())}" for line in plain(reply.text).splitlines() if line.strip()]
+        asked = [r for r in replies if r.step_id is not None]
+        if asked:  # the buttons shown by number (a scale's Skip is `/skip`, not a button here)
+            lines += [f"* {button.label}" for button in numbered(asked[-1])]
+        state = self.chat.coach.peek(self.chat.chat)
+        if state is None:
+            lines.append("= ended")
+        elif not asked or asked[-1].step_id == state.step_id:
+            lines.append(
+                f"@ {state.step_id}" if state.flow_id == self.flow_id else f"@ {state.flow_id}:{state.step_id}"
+            )
+        else:  # the coach's own question (/restart, /reminders) over the session's step
+            lines.append("= open")
+        self.write(lines)
+
+
 def run(
     chat: TerminalChat,
     flow_id: str | None,
@@ -109,12 +187,19 @@ def run(
     *,
     exports: Path,
     private: bool = True,
+    at: str | None = None,
+    variables: Mapping[str, Any] | None = None,
+    record: Recorder | None = None,
 ) -> int:
     """The read-answer loop. Interactive on a terminal; one answer per line otherwise.
-    What /export gives is saved in `exports` (a folder made for it, 0700, when `private`)."""
+    What /export gives is saved in `exports` (a folder made for it, 0700, when `private`).
+    `at` starts `flow_id` at that step with `variables`; `record` writes a transcript."""
     interactive = stdin.isatty() if interactive is None else interactive
     show = _printer(stdout, exports, private)
-    show(chat.open(flow_id))
+    replies = chat.open(flow_id, at, variables)
+    show(replies)
+    if record is not None:
+        record.turn(None, replies)
     while True:
         # Ctrl-C anywhere here ends the chat cleanly, while reading or while answering: each
         # step is committed before it is shown, and an unfinished one rolls back whole.
@@ -125,7 +210,11 @@ def run(
             line = stdin.readline()
             if not line or line.strip().lstrip("/").lower() in QUIT:
                 break
-            show(chat.send(line.rstrip("\r\n")))
+            typed = line.rstrip("\r\n")
+            replies = chat.send(typed)
+            show(replies)
+            if record is not None:
+                record.turn(typed, replies)
         except KeyboardInterrupt:
             break
     if interactive:
