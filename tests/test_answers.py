@@ -234,6 +234,7 @@ def test_no_likely_name_when_nothing_is_near_or_it_is_right(typed: str) -> None:
         ("no, he's at work", "no"),
         ("No. I meant the relationship", "no"),
         ("yes, mostly", "yes"),
+        ("yeah I did, it went ok", "yes"),
         ("yeah - he left again", "yes"),
         ("sure, he said he'd call", "yes"),
     ],
@@ -284,6 +285,8 @@ def test_what_is_no_length_of_time_is_none(typed: str) -> None:
         ("crisis", "safe-now", "I'm safe for now I think.", "safe"),
         ("crisis", "safe-now", "not safe", "not-safe"),
         ("violence-support", "why", "some ideas please", "plan"),
+        ("clarify", "ask-thoughts", "idk", "unsure"),
+        ("clarify", "ask-suicide", "i dunno tbh", "unsure"),
     ],
 )
 def test_own_words_that_name_one_button_take_it(library: Library, flow: str, step: str, typed: str, meant: str) -> None:

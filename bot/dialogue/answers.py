@@ -57,6 +57,7 @@ YES_WORDS = frozenset(
         "go", "go ahead", "lets go", "lets do it", "do it", "please", "yes thank you", "yes thanks",
         "sounds good", "sounds great", "good", "great", "perfect", "deal", "affirmative", "si", "ja", "oui",
         "yes indeed", "yes of course", "yep please", "yup please", "uh huh", "mhm", "mm hmm", "yesh",
+        "i did", "yes i did", "yeah i did", "yep i did", "yup i did", "i have yes", "yes i have", "yeah i have",
     }
 )  # fmt: skip
 NO_WORDS = frozenset(
@@ -66,7 +67,8 @@ NO_WORDS = frozenset(
         "no not now", "i am not", "im not", "no im not", "no i am not", "i dont", "no i dont", "i do not",
         "not at all", "no way", "never", "negative", "nein", "non", "definitely not", "of course not",
         "no not really", "nah not really", "rather not", "id rather not", "i would rather not",
-        "not like that", "not that", "not that way", "not like this", "no not like that", "nah not like that",
+        "i didnt", "no i didnt", "nope i didnt", "nah i didnt", "i havent", "no i havent", "not like that",
+        "not that", "not that way", "not like this", "no not like that", "nah not like that",
         "no not that", "not what i meant", "thats not what i meant", "not what i mean", "no i didnt mean that",
     }
 )  # fmt: skip
@@ -287,6 +289,9 @@ def by_words(text: str, choices: Sequence[ChoiceDef]) -> ChoiceDef | None:
       is: "I'm safe for now I think." -> "I'm safe for now"."""
     if len(fold(text).split()) > 8:
         return None
+    if _unsure(text):
+        unsure = [c for c in choices if fold(c.label) in UNSURE_WORDS]
+        return unsure[0] if len(unsure) == 1 else None
     said_minutes = minutes(text)
     if said_minutes is not None:
         timed = [c for c in choices if minutes(c.label) == said_minutes]
@@ -304,6 +309,28 @@ def by_words(text: str, choices: Sequence[ChoiceDef]) -> ChoiceDef | None:
         if not said - label:
             return whole[0]
     return None
+
+
+# "I don't know" in its everyday forms, for a button that says it ("I'm not sure").
+UNSURE_WORDS = frozenset(
+    {
+        "idk", "i dont know", "dont know", "dunno", "i dunno", "not sure", "im not sure", "i am not sure",
+        "unsure", "no idea", "i have no idea", "hard to say", "maybe", "idk tbh", "not sure tbh", "idk really",
+        "i dont really know", "not really sure", "im unsure", "idk honestly", "honestly idk", "i guess idk",
+    }
+)  # fmt: skip
+
+_HEDGES = frozenset({"tbh", "honestly", "really", "lol", "ngl", "rn", "tho", "though", "sorry", "hmm", "um", "uh"})
+
+
+def _unsure(text: str) -> bool:
+    """ "idk", "i dunno tbh", "honestly not sure": an "I don't know", hedges aside."""
+    words = fold(text).split()
+    while words and words[0] in _HEDGES:
+        words.pop(0)
+    while words and words[-1] in _HEDGES:
+        words.pop()
+    return " ".join(words) in UNSURE_WORDS
 
 
 # Lengths of time in words: "half an hour", "30 mins", "an hour and a half", "1hr", "twenty minutes".

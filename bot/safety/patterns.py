@@ -846,6 +846,8 @@ HARM_OTHERS += [
     r"(?:get|grab|take|bring|use|got|grabbed|took|brought) (?:my |his |her |my dads |dads |the |a )?(?:gun|rifle|pistol|knife|weapon|shotgun) (?:\w+ ){0,2}(?:and|to) (?:show|teach|make|scare|get|hurt|shoot|kill|go after|deal with|sort out|finish) (?:them|him|her|those|that|everyone|people|\w+ a lesson)",
     rf"(?:going to|gonna|will|want to|about to|i am going to|i will) (?:\w+ ){{0,5}}(?:and|then) (?:\w+ )?{_VIOLENT} (?:him|her|them)",
     r"(?:beat|kick|punch|stab|hit) (?:him|her|them) (?:half )?(?:to death|to a pulp|senseless|black and blue|within an inch)",
+    # the wall this time, the person next time: "i punched the wall and next time it will be him"
+    r"(?:punched|punch|hit|smashed|smash|kicked|kick|threw|throw|broke|break) (?:\w+ ){0,4}(?:wall|door|table|mirror|window|plate|plates|phone|glass|tv|cupboard) (?:\w+ ){0,6}next time (?:\w+ ){0,2}(?:it will|it ll|it is going to|it is gonna|will|might|could) be (?:him|her|them|his (?:face|head)|her (?:face|head)|their (?:face|head)|my (?:husband|wife|partner|boyfriend|girlfriend|ex))(?= (?:\.|$)| i| and| not| for real)",
 ]
 
 # ----------------------------------------------------------------- preparation and burden
@@ -869,6 +871,8 @@ SUICIDE += [
     r"(?:check|checking|checked) out (?:for good|of life|permanently|of this world|of this life|for ever|forever)",
     r"(?:reasons|reason) to (?:stay|live|keep going|stay alive|keep living)(?: and)? (?:\w+ ){0,4}(?:is empty|are empty|list is empty|blank|nothing on it|none left)",
     r"how long (?:\w+ ){0,4}(?:to die|to bleed out|to drown|until you die|until death|to suffocate|to lose consciousness)(?= (?:\.|$)| from| by| of| if| when| with| after| in| at| under)",
+    rf"{_MEDS} (?:\w+ ){{0,8}}(?:take|taking|swallow|swallowing|down|downing) (?:them|these|those|it) all(?= (?:\.|$)| tonight| now| today| at once| in one go| when| after| i| and)",
+    rf"{_MEDS} (?:\w+ ){{0,8}}(?:take|taking|swallow|swallowing|down|downing) (?:all of|every one of) (?:them|these|those)",
     r"(?:how high|how far|how many (?:floors|storeys|stories)|what height) (?:\w+ ){0,6}(?:not survive|definitely die|kill you|kill me|be fatal|be enough to die)",
     r"(?:will not|not going to|wont|will no longer|am not going to) (?:be )?(?:a )?(?:problem|burden|bother|worry|nuisance) (?:to|for) (?:\w+ ){0,2}(?:much longer|for long|any more|any longer|soon|after (?:tonight|today|this week))",
     r"if i (?:was|were|am) (?:not here|not around|gone|dead|not alive|no longer here|not in (?:it|the picture|their lives)) (?:\w+ ){0,2}(?:nobody|no one|everyone|everybody|people|they|the world|my \w+|he|she) (?:would|will) (?:\w+ ){0,3}(?:have to|need to|be|notice|care|miss|worry|deal|manage|cope)",
@@ -1091,6 +1095,8 @@ NEGATED = [
     rf"{_NEGATION} {_NEGATION_GAP}{_NEGATED_TARGET}",
     r"no (?:suicidal|self harm|sh) (?:thoughts|feelings|plans|urges|ideas|intent|intentions)(?: at all)?",
     r"(?:no|nope no|not any) (?:self harm|sh|cutting)(?= (?:\.|$)| just| but| at all| no| thank)",
+    # medicine taken the way it is meant to be: "i take all my tablets in the morning"
+    r"(?<!going to )(?<!gonna )(?:take|taking) (?:all )?(?:of )?my (?:\w+ )?(?:pills|tablets|meds|medication|medicine|vitamins|supplements) (?:\w+ ){0,2}(?:in the morning|in the mornings|every morning|every day|each day|daily|every night|at night|with (?:food|breakfast|dinner|my dinner|water)|as prescribed|on time|like i am supposed to|like the doctor said|together in the morning)(?= (?:\.|$)| and| but| so| i| now)",
     # hyperbole of the body: "i am so full i am going to die"
     r"(?:so|too) (?:full|stuffed|bored|embarrassed|hungry|sore|hot|cold) (?:\w+ ){0,3}(?:going to|could|will|might|about to) die",
     r"no (?:thoughts|plans|intention|intentions|intent|desire|wish|urge) (?:of|to|about) (?:suicide|killing myself|kill myself|hurting myself|hurt myself|dying|die|ending my life|end my life|self harm|harming (?:myself|anyone|him|her))",
