@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.dialogue import answers, clock
+from bot.dialogue import answers, clock, readback
 from bot.dialogue.jsrender import Compiler, Unsupported
 from bot.dialogue.model import SKIP_CHOICE, Flow, Library, Step
 from bot.dialogue.templates import Templates
@@ -88,6 +88,9 @@ def export(
         "skip": {"id": SKIP_CHOICE, "label": "Skip", "words": sorted(answers.SKIP_WORDS)},
         "numbers": dict(answers.NUMBER_WORDS),  # a scale's numbers typed as words
         "clock_words": {word: list(time) for word, time in clock.WORDS.items()},
+        # the read-back's word lists, from Python (bot/dialogue/readback.py), not a copy in the script
+        "asking": sorted(readback.ASKING),
+        "moves": {name: sorted(words) for name, words in readback.MOVE_WORDS.items()},
         "coverage": coverage,
         "made": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }

@@ -343,7 +343,7 @@ def test_the_preview_shows_what_the_transcripts_never_walk_and_links_the_report(
 
 
 def test_the_read_back_filters_fit_every_answer_of_the_corpus_as_the_bot_does(browser: Any, site: Path):
-    """The hard part of the renderer: `fit`, `sentence`, `quote` and the tests, ported to
+    """The hard part of the renderer: `fit`, `sentence`, `quote`, `i_do`, `they_do` and the tests, ported to
     the page's JavaScript, against Python's on every answer of the read-back corpus, with
     the lead-in words the shipped prompts drop (tests/readback/)."""
     from bot.dialogue import readback
@@ -359,15 +359,18 @@ def test_the_read_back_filters_fit_every_answer_of_the_corpus_as_the_bot_does(br
             readback.fits(answer),
             readback.is_clause(answer),
             readback.is_someone_to(readback.fit(answer)),
+            readback.is_ended(readback.quote(answer)),
+            readback.i_do(answer),
+            readback.they_do(answer, answers[n - 1]),
         ]
-        for answer in answers
+        for n, answer in enumerate(answers)
     ]
     page, _, _ = open_page(browser, site)
     got = page.evaluate(
-        """([answers, drops]) => answers.map(a => {
+        """([answers, drops]) => answers.map((a, n) => {
             const h = hedgehogPreview;
             return [...drops.map(d => h.fit(a, ...d)), h.sentence(a), h.quote(a), h.fits(a), h.isClause(a),
-                    h.isSomeoneTo(h.fit(a))];
+                    h.isSomeoneTo(h.fit(a)), h.isEnded(h.quote(a)), h.iDo(a), h.theyDo(a, answers.at(n - 1))];
         })""",
         [answers, [list(d) for d in drops]],
     )
