@@ -54,6 +54,7 @@ TESTS = frozenset(
         "clock",
         "fitting",
         "ended",
+        "first_person",
         "someone_to",
         "none",
         "defined",

@@ -12,6 +12,7 @@ registered on every template environment (see `templates.make_environment`):
   long for is" it takes "for".
 - ``answer is clause``: the answer starts with a subject ("you were on your phone"), so a
   template can say "about how …" rather than "about you were …".
+- ``text is first_person``: it starts with "I", "I'd", "I'm"…, so it needs no "I need" before it.
 - ``text is ended``: the text already ends a sentence ("first??", "“fine.”"), so a template
   adds no full stop of its own.
 - ``move|i_do`` and ``move|they_do(other, …)``: one move of a pattern as a clause with its
@@ -172,6 +173,12 @@ def fit(answer: object, *drop: str) -> str:
     text = _drop_leading(_fix_i(_strip_end(raw)), drop)
     sentences = [_strip_end(s) for s in _SENTENCE_END.split(text)]
     return ", ".join(_lower_first(s, names) for s in sentences if s)
+
+
+def is_first_person(text: object) -> bool:
+    """Whether `text` starts with "I" or "I'd", "I'm"... : "I'd like us to plan an evening"."""
+    match = _WORD.match(str(text or "").strip())
+    return match is not None and _is_i(match.group())
 
 
 def is_ended(text: object) -> bool:

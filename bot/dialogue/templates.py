@@ -37,6 +37,7 @@ def make_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
     env.tests["fitting"] = readback.fits
     env.tests["someone_to"] = readback.is_someone_to
     env.tests["ended"] = readback.is_ended
+    env.tests["first_person"] = readback.is_first_person
     env.filters["i_do"] = readback.i_do
     env.filters["they_do"] = readback.they_do
     env.tests["clock"] = clock.is_clock  # a time of day we can read: "21:00", "9pm", "half 9"

@@ -348,6 +348,7 @@
     clock: (v) => readClock(v) !== null,
     fitting: fits,
     ended: isEnded,
+    first_person: (v) => { const m = pyStrip(orEmpty(v)).match(WORD_START); return m !== null && isI(m[0]); },
     someone_to: isSomeoneTo,
     none: (v) => v === null,
     defined: (v) => v !== undefined,
