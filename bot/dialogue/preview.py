@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.dialogue import answers, clock, readback
+from bot.dialogue.effects import EFFECTS
 from bot.dialogue.jsrender import Compiler, Unsupported
 from bot.dialogue.model import SKIP_CHOICE, Flow, Library, Step
 from bot.dialogue.templates import Templates
@@ -184,7 +185,16 @@ def _step(flow: Flow, step: Step, compiler: Compiler, file: str) -> JSON:
             }
             for r in step.next
         ],
-        "effects": [{"kind": e.kind, "params": _plain(e.params), "line": e.line} for e in step.effects],
+        "effects": [
+            {
+                "kind": e.kind,
+                "params": _plain(e.params),
+                "line": e.line,
+                # prompt files the effect renders (a follow-up's plan), shown as the bot keeps them
+                "words": {param: compiler.file(name) for param, name in EFFECTS[e.kind].templates(e.params)},
+            }
+            for e in step.effects
+        ],
         "end": step.end,
         "tags": _plain(step.tags),
         "waits": step.waits,

@@ -102,10 +102,69 @@ def dropped_words(answer: str, *drop: str) -> list[str]:
 # A sentence that starts with one of these and ends with "?" asks something ("why does he
 # do that?"); one that doesn't is a statement said unsure of itself ("kind of invisible?").
 ASKING = frozenset(
-    "what whats what's why why's how how's who who's whom whose when where where's which is isnt isn't "
-    "are arent aren't am was wasnt wasn't were do dont don't does doesnt doesn't did didnt didn't can "
-    "cant can't could couldnt couldn't would wouldnt wouldn't will wont won't should shouldnt shouldn't "
-    "shall must may might has have had hasnt hasn't havent haven't".split()
+    [
+        "what",
+        "whats",
+        "what's",
+        "why",
+        "why's",
+        "how",
+        "how's",
+        "who",
+        "who's",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "where's",
+        "which",
+        "is",
+        "isnt",
+        "isn't",
+        "are",
+        "arent",
+        "aren't",
+        "am",
+        "was",
+        "wasnt",
+        "wasn't",
+        "were",
+        "do",
+        "dont",
+        "don't",
+        "does",
+        "doesnt",
+        "doesn't",
+        "did",
+        "didnt",
+        "didn't",
+        "can",
+        "cant",
+        "can't",
+        "could",
+        "couldnt",
+        "couldn't",
+        "would",
+        "wouldnt",
+        "wouldn't",
+        "will",
+        "wont",
+        "won't",
+        "should",
+        "shouldnt",
+        "shouldn't",
+        "shall",
+        "must",
+        "may",
+        "might",
+        "has",
+        "have",
+        "had",
+        "hasnt",
+        "hasn't",
+        "havent",
+        "haven't",
+    ]
 )
 
 
@@ -137,8 +196,8 @@ def fits(answer: object) -> bool:
 
 def quote(answer: object) -> str:
     """The answer as typed, in curly quotes: “He went silent. Again.” Quotes inside it
-    become single ones, as quotes inside quotes are: “I said ‘fine’ and left.”"""
-    inner = str(answer or "").strip().replace("“", "‘").replace("”", "’")
+    become single ones, as quotes inside quotes are: “I said \u2018fine\u2019 and left.”"""
+    inner = str(answer or "").strip().replace("“", "\u2018").replace("”", "\u2019")
     return "“" + inner + "”"
 
 
@@ -184,7 +243,7 @@ def is_first_person(text: object) -> bool:
 def is_ended(text: object) -> bool:
     """Whether `text` already ends a sentence: its last mark is . ! ? or …, also inside a
     closing quote or bracket ("“first??”", "(sorry.)")."""
-    stripped = str(text or "").rstrip().rstrip("”’\"')")
+    stripped = str(text or "").rstrip().rstrip("”\u2019\"')")
     return bool(stripped) and stripped[-1] in ".!?…"
 
 
@@ -221,10 +280,44 @@ def is_clause(answer: object) -> bool:
 # Words a move starts with that are not what someone does but what comes ("silence",
 # "the silent treatment"), and words before the doing ("always", "just").
 _THINGS = frozenset(
-    "the a an some more total complete nothing silence crickets tears anger blame excuses "
-    "sarcasm criticism coldness distance radio".split()
+    [
+        "the",
+        "a",
+        "an",
+        "some",
+        "more",
+        "total",
+        "complete",
+        "nothing",
+        "silence",
+        "crickets",
+        "tears",
+        "anger",
+        "blame",
+        "excuses",
+        "sarcasm",
+        "criticism",
+        "coldness",
+        "distance",
+        "radio",
+    ]
 )
-_BEFORE_DOING = frozenset("always just usually often normally sometimes still also then eventually basically mostly".split())
+_BEFORE_DOING = frozenset(
+    [
+        "always",
+        "just",
+        "usually",
+        "often",
+        "normally",
+        "sometimes",
+        "still",
+        "also",
+        "then",
+        "eventually",
+        "basically",
+        "mostly",
+    ]
+)
 _NOT_DOING = frozenset({"nothing", "something", "everything", "anything", "thing", "morning", "evening", "king"})
 _HE = frozenset({"he", "him", "his", "himself"})
 _SHE = frozenset({"she", "her", "hers", "herself"})

@@ -7,6 +7,8 @@ compiled with `Environment.compile_expression`, never Python `eval`.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +66,15 @@ class Prompt:
         missing = self.uses.difference(variables)
         context = {**dict.fromkeys(missing), **variables} if missing else variables
         return self.template.render(context).strip()
+
+    def text(self, variables: Mapping[str, Any]) -> str:
+        """Rendered as plain text: no tags, nothing escaped, one line (words kept with a
+        follow-up, to be said again, and escaped again, in another prompt)."""
+        plain = html.unescape(_TAG.sub("", self.render(variables)))
+        return " ".join(plain.split())
+
+
+_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True, slots=True)

@@ -377,3 +377,41 @@ def test_the_read_back_filters_fit_every_answer_of_the_corpus_as_the_bot_does(br
     wrong = [f"{a!r}: bot {e}, page {g}" for a, e, g in zip(answers, expected, got, strict=True) if e != g]
     assert not wrong, "\n".join(wrong[:5])
     assert len(answers) > 1000
+
+
+def test_a_follow_ups_plan_is_shown_as_the_bot_keeps_it(browser: Any, site: Path, engine: Engine):
+    """The softened start-up's follow-up keeps the sentence `softened-startup/plan.j2` makes:
+    the page shows it with the effect, word for word what the engine hands the coach."""
+    from bot.engine.state import ScheduleFollowUp
+
+    page, errors, _ = open_page(browser, site)
+    page.select_option("#flow", "softened-startup")
+    result = engine.start("softened-startup")
+    steps: list[tuple[str, str]] = [
+        ("press", "Yes, I feel safe"),
+        ("press", "Calm enough"),
+        ("type", "idk, kind of invisible?"),
+        ("type", "that he made plans with his mates AGAIN without asking me"),
+        ("type", "i just need him to check with me first??"),
+        ("press", "Sounds right"),
+        ("press", "This evening"),
+    ]
+    for how, words in steps:
+        state = result.state
+        if how == "press":
+            question = page.locator(".msg.question").last
+            question.locator(".choices button:not([disabled])", has_text=words).first.click()
+            choice = next(c for c in engine.flow(state.flow_id).steps[state.step_id].choices if c.label == words)
+            result = engine.handle(state, Choice(choice.id, state.step_id, state.seq))
+        else:
+            page.fill("#answer", words)
+            page.press("#answer", "Enter")
+            result = engine.handle(state, Text(words))
+    [kept] = [e for e in result.effects if isinstance(e, ScheduleFollowUp)]
+    assert kept.plan == (
+        "I feel kind of invisible about how he made plans with his mates AGAIN without asking me, "
+        "and I need him to check with me first."
+    )
+    notes = page.eval_on_selector_all(".note.effect", "ns => ns.map(n => n.textContent)")
+    assert any(note.startswith("⚙ follow_up") and note.endswith(" plan: " + kept.plan) for note in notes), notes
+    assert errors == []

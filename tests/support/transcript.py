@@ -159,7 +159,9 @@ class Player:
 
     def do_says_once(self, d: Directive) -> None:
         count = self.words().casefold().count(d.value.casefold())
-        assert count == 1, f"{self.where(d)}: expected the bot to say {d.value!r} once, it said it {count} times: {self.words()!r}"
+        assert count == 1, (
+            f"{self.where(d)}: expected the bot to say {d.value!r} once, it said it {count} times: {self.words()!r}"
+        )
 
     def do_not_says(self, d: Directive) -> None:
         assert d.value.casefold() not in self.words().casefold(), (

@@ -671,7 +671,7 @@
         this.ui.entered(flowId, step);
         const text = step.say ? render(step.say.template, vars) : "";
         for (const effect of step.effects) {
-          this.ui.effect(flowId, step, effect);
+          this.ui.effect(flowId, step, effect, vars);
           if (effect.kind === "note_unsafe") vars.not_safe = true;
           if (effect.kind === "clear_unsafe") vars.not_safe = false;
         }
@@ -929,8 +929,15 @@
       this.scroll();
     }
 
-    effect(flowId, step, effect) {
-      this.chat.appendChild(el("div", "note effect", "⚙ " + effect.kind + " " + JSON.stringify(effect.params)));
+    effect(flowId, step, effect, vars) {
+      // A prompt file the effect renders (a follow-up's plan) is shown as the bot keeps it:
+      // plain text, one line (Prompt.text).
+      const words = Object.entries(effect.words || {}).map(([param, key]) => {
+        const holder = document.createElement("div");
+        holder.innerHTML = render(key, vars || {});
+        return " " + param + ": " + holder.textContent.split(/\s+/).filter((w) => w).join(" ");
+      });
+      this.chat.appendChild(el("div", "note effect", "⚙ " + effect.kind + " " + JSON.stringify(effect.params) + words.join("")));
     }
 
     answered(flowId, stepId, name, value) {
