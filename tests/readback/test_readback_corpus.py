@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import load_library
+from bot.dialogue import EFFECTS
+from bot.dialogue.model import Library
 from bot.config import Settings
 from bot.dialogue.readback import dropped_words, fits, is_ended
 from bot.dialogue.templates import Templates
@@ -84,6 +86,9 @@ READBACKS = (
     Readback("softened-startup/readback.j2", STARTUP, STARTUP_DROP),
     Readback("softened-startup/done.j2", STARTUP, STARTUP_DROP, {"soft_when": "this evening"}),
     Readback("softened-startup/about.j2", {"soft_feeling": "feeling"}, {"soft_feeling": STARTUP_FEEL}),
+    # What the follow-up keeps and says back ("Yesterday you planned: “I feel …”").
+    Readback("softened-startup/plan.j2", STARTUP, STARTUP_DROP),
+    Readback("follow-up/tried.j2", {"plan": "action"}, {}, {"plan_day": "Yesterday"}),
     Readback(
         "checkin/offer.j2",
         {"trigger": "trigger", "meaning": "meaning", "underneath": "underneath"},
@@ -285,8 +290,25 @@ def test_every_read_back_of_every_shipped_flow_is_in_the_corpus_test() -> None:
     missing: set[tuple[str, str]] = set()
     for flow in library.flows.values():
         asked = {step.ask.var for step in flow.steps.values() if step.ask is not None}
+        # plans kept with a follow-up are read back by the flow it starts, as `plan`
+        asked |= {"plan"} if any(r.get("plan") for r in _follow_ups(library, flow.id)) else set()
         for step in flow.steps.values():
-            if step.say is not None and step.say.is_file:
-                for var in templates.file_prompt(step.say.source).uses & asked:
-                    missing.add((step.say.source, var))
+            said = [step.say.source] if step.say is not None and step.say.is_file else []
+            rendered = [
+                name for e in step.effects if e.kind in EFFECTS for _, name in EFFECTS[e.kind].templates(e.params)
+            ]
+            for name in said + rendered:
+                for var in templates.file_prompt(name).uses & asked:
+                    missing.add((name, var))
     assert not missing - covered, sorted(missing - covered)
+
+
+def _follow_ups(library: Library, target: str) -> list[Mapping[str, object]]:
+    """The follow-up effects (their parameters) of every flow that starts `target` later."""
+    return [
+        e.params
+        for flow in library.flows.values()
+        for step in flow.steps.values()
+        for e in step.effects
+        if e.kind == "follow_up" and e.params.get("flow") == target
+    ]
