@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import load_library
+from bot.config import Settings
 from bot.dialogue import EFFECTS
 from bot.dialogue.model import Library
-from bot.config import Settings
 from bot.dialogue.readback import dropped_words, fits, is_ended
 from bot.dialogue.templates import Templates
 from tests.readback.corpus import SLOTS, corpus
