@@ -96,6 +96,24 @@ def test_called_flow_sets_variables_for_its_caller(tmp_path: Path) -> None:
     assert check_paths([tmp_path], PROMPTS).report.items == []
 
 
+def test_a_plan_template_is_checked_like_the_words_of_its_step(tmp_path: Path) -> None:
+    """A follow-up's `plan` may name a prompt file: the variables it reads must be set on every
+    path to the step (HH015 at the effect's line), as for the step's own words."""
+    (tmp_path / "prompts" / "f").mkdir(parents=True)
+    (tmp_path / "prompts" / "f" / "plan.j2").write_text("{{ first }} and then {{ second }}\n")
+    flow = tmp_path / "f.yaml"
+    flow.write_text(
+        "flow: f\nversion: 1\ntitle: F\nsummary: S\nstart: one\nsteps:\n"
+        "  one:\n    say: First?\n    ask: {var: first, max_length: 100}\n    next: done\n"
+        "  done:\n    say: Thanks.\n    effects:\n"
+        "      - follow_up: {flow: f, after: 2h, plan: f/plan.j2}\n    end: completed\n"
+    )
+    report = check_paths([flow], [tmp_path / "prompts", *PROMPTS]).report
+    problems = [(d.code, d.file.name, d.line) for d in report.items]
+    assert problems == [("HH015", "f.yaml", 14)]
+    assert "'second'" in report.items[0].message and "'plan'" in report.items[0].message
+
+
 def test_shipped_dialogues_and_the_engine_fixtures_pass() -> None:
     for paths, prompts in (
         ([PROJECT_ROOT / "dialogues"], PROMPTS),

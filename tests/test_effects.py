@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.dialogue import EFFECTS, EffectDef, check_paths, load_checked
+from bot.dialogue import EFFECTS, EffectDef, Templates, check_paths, load_checked
 from bot.dialogue.effects import AllGiven, Called, Const, Given, StepEffect
 from bot.engine import (
     EFFECT_CLASSES,
@@ -18,6 +18,7 @@ from bot.engine import (
     ConfirmCrisis,
     Engine,
     SavePlan,
+    ScheduleFollowUp,
     SetFollowUps,
     Text,
 )
@@ -58,7 +59,11 @@ def test_every_effect_class_a_flow_can_cause_has_a_definition() -> None:
 def test_each_kind_builds_its_value_from_the_variables_its_parameters_name(kind: str) -> None:
     spec = EFFECTS[kind]
     written = {
-        p.name: (f"v_{p.name}",) if p.type == "vars" else f"v_{p.name}" if p.type == "var" else f"as written {p.name}"
+        p.name: (f"v_{p.name}",)
+        if p.type == "vars"
+        else f"v_{p.name}"
+        if p.type in ("var", "words")
+        else f"as written {p.name}"
         for p in spec.params
     }
     variables = {f"v_{p.name}": f"value of {p.name}" for p in spec.params}
@@ -68,8 +73,8 @@ def test_each_kind_builds_its_value_from_the_variables_its_parameters_name(kind:
     assert spec.reads(written) == {
         name
         for p in spec.params
-        if p.type in ("var", "vars")
-        for name in ([written[p.name]] if p.type == "var" else written[p.name])
+        if p.type in ("var", "vars", "words")
+        for name in ([written[p.name]] if p.type != "vars" else written[p.name])
     }
     for name in own_fields(type(effect)):
         source, got = spec.fields[name], getattr(effect, name)
@@ -77,11 +82,26 @@ def test_each_kind_builds_its_value_from_the_variables_its_parameters_name(kind:
             param = spec.param(source.param)
             expected = {
                 "var": f"value of {param.name}",
+                "words": f"value of {param.name}",
                 "vars": {f"v_{param.name}": f"value of {param.name}"},
             }.get(param.type, f"as written {param.name}")
             assert got == expected
         elif isinstance(source, AllGiven):
             assert set(got) == {p.name for p in spec.params}
+
+
+def test_a_plan_naming_a_prompt_file_is_that_file_rendered_with_the_steps_variables() -> None:
+    """`plan: softened-startup/plan.j2`: the engine renders the file as plain text as the
+    step is entered; the checker reads the file's variables, not a variable named like it."""
+    params = {"flow": "follow-up", "after": "2h", "plan": "softened-startup/plan.j2"}
+    spec = EFFECTS["follow_up"]
+    assert spec.reads(params) == frozenset()
+    assert spec.templates(params) == [("plan", "softened-startup/plan.j2")]
+    prompt = Templates(PROJECT_ROOT / "prompts").file_prompt("softened-startup/plan.j2")
+    answers = {"soft_feeling": "Lonely.", "soft_about": "Dinner & phones", "soft_need": "I need a hug"}
+    effect = build(EffectDef("follow_up", params, 1), "f", "s", answers, False, lambda name: prompt.text(answers))
+    assert isinstance(effect, ScheduleFollowUp)
+    assert effect.plan == "I feel lonely about dinner & phones, and I need a hug."
 
 
 def test_an_optional_parameter_left_out_takes_its_default() -> None:

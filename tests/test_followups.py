@@ -218,6 +218,37 @@ def test_the_follow_up_reads_back_the_plan_in_the_persons_words(person: Callable
     assert jo.at() == ("follow-up", "tried")
 
 
+def test_the_start_up_follow_up_reads_back_the_sentence_they_planned_to_say(person: Callable[[str], Person]) -> None:
+    """The softened start-up keeps no one answer as its plan but a sentence made of three:
+    the follow-up and /reminders say it back as the read-back said it, from the flow's
+    `plan: softened-startup/plan.j2`."""
+    sam = person("sam")
+    sam.set_zone(BERLIN)
+    sam.open("softened-startup")
+    for line in (
+        "Yes, I feel safe",
+        "Calm enough",
+        "Ignored and unimportant",
+        "You were on your phone the whole time during dinner last night & didn't ask about my day",
+        "I need you to put the phone away when we eat.",
+    ):
+        said = sam.send(line)
+    sentence = (
+        "I feel ignored and unimportant about how you were on your phone the whole time during dinner "
+        "last night & didn't ask about my day, and I need you to put the phone away when we eat."
+    )
+    assert sentence in said
+    sam.send("Sounds right")
+    sam.send("This evening")
+    assert f"about your plan: “{sentence}”" in sam.send("/reminders")
+    sam.send("Keep them all")
+    sam.clock[0] = datetime(2026, 11, 26, 9, 5, tzinfo=UTC)  # the morning after the evening
+    said = sam.open()
+    assert f"Yesterday you planned: “{sentence}”" in said
+    assert "&amp;" not in said and "need I need" not in said
+    assert sam.at() == ("follow-up", "tried")
+
+
 def test_a_plan_without_words_is_still_asked_about_kindly(person: Callable[[str], Person]) -> None:
     lee = person("lee")
     lee.turn_toward("Now", words="/skip")

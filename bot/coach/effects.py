@@ -42,7 +42,9 @@ from bot.errors import UnhandledEffect
 from bot.features.schedule import after_plan, due_time, known_zone, offset_from_clock, quiet_until, when_said
 
 FOLLOWUP_CHOICES = ("any", "daytime", "none")
-PLAN_LENGTH = 300  # the most of a plan a follow-up keeps to read back
+# The most of a plan a follow-up keeps to read back: a start-up's whole sentence (its three
+# parts at their longest, 800 characters, and the words around them) fits.
+PLAN_LENGTH = 900
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ diagnostics, the templates, the diagrams and the button payload codec.
 from bot.dialogue import answers
 from bot.dialogue.check import CheckResult, check_paths, load_checked
 from bot.dialogue.diagnostics import RULES, Diagnostic, Report, Severity
-from bot.dialogue.effects import COUNT_KINDS, EFFECTS, EffectSpec, Param
+from bot.dialogue.effects import COUNT_KINDS, EFFECTS, EffectSpec, Param, Render
 from bot.dialogue.graph import dot, mermaid
 from bot.dialogue.library import flow_files, load_library
 from bot.dialogue.model import (
@@ -55,6 +55,7 @@ __all__ = [
     "Migration",
     "Param",
     "Prompt",
+    "Render",
     "Report",
     "Route",
     "Say",

@@ -158,7 +158,7 @@ class _Checker:
         cyclic = self.call_cycles()
         for flow in self.library.flows.values():
             self.flow_uses[flow.id] = frozenset().union(
-                *(uses for step in flow.steps.values() for uses, _, _ in self.step_uses(step)),
+                *(uses for step in flow.steps.values() for uses, _, _ in self.step_uses(flow, step)),
                 *(self.condition_uses(r.when) or () for step in flow.steps.values() for r in step.next if r.when),
             )
         for flow in self.call_order(cyclic):
@@ -673,7 +673,7 @@ class _Checker:
             if sid not in known:
                 continue
             here = known[sid]
-            for uses, line, what in self.step_uses(step):
+            for uses, line, what in self.step_uses(flow, step):
                 self.unset(flow, step, uses, here, line, what)
             for route, gained in self.route_gains(step):
                 if route.when is not None:
@@ -690,7 +690,7 @@ class _Checker:
         comes_from: dict[str, list[tuple[str, frozenset[str]]]] = {}
         for sid, step in steps.items():
             here: set[str] = set(exported) if step.end else set()
-            for uses, _, _ in self.step_uses(step):
+            for uses, _, _ in self.step_uses(flow, step):
                 here |= uses
             for route, gained in self.route_gains(step):
                 if route.when is not None:
@@ -708,7 +708,7 @@ class _Checker:
                     pending.append(sid)
         return live
 
-    def step_uses(self, step: Step) -> list[tuple[frozenset[str], int, str]]:
+    def step_uses(self, flow: Flow, step: Step) -> list[tuple[frozenset[str], int, str]]:
         """What a step reads as it is entered: its words and its effects."""
         uses: list[tuple[frozenset[str], int, str]] = []
         if step.say is not None:
@@ -719,6 +719,10 @@ class _Checker:
             reads = spec.reads(effect.params)
             if reads:
                 uses.append((reads, effect.line, f"its {spec.name}"))
+            for param, name in spec.templates(effect.params):
+                # a prompt file the effect renders (HH012 if there is none), read like the step's words
+                rendered = self.template_file(name, flow.path, effect.line)
+                uses.append((rendered or frozenset(), effect.line, f"the words of its {spec.name}'s '{param}'"))
         return uses
 
     def gains(self, step: Step) -> list[tuple[str, frozenset[str]]]:

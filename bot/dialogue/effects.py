@@ -26,7 +26,16 @@ from typing import Any, Literal, TypeVar
 #   text   text, taken as written
 #   flow   a flow id (the checker makes sure the flow exists), taken as written
 #   delay  a delay such as 20m, 2h, 1d, evening, tomorrow, sunday, taken as written
-ParamType = Literal["var", "vars", "text", "flow", "delay"]
+#   words  a variable name (its value), or a prompt file ending in .j2, rendered with the
+#          flow's variables when the step is entered, as plain text (tags gone)
+ParamType = Literal["var", "vars", "text", "flow", "delay", "words"]
+# Renders a prompt file named by a `words` parameter with the step's variables, as plain text.
+Render = Callable[[str], str]
+
+
+def is_template(written: object) -> bool:
+    """Whether a `words` parameter names a prompt file rather than a variable."""
+    return isinstance(written, str) and written.endswith(".j2")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,19 +106,26 @@ class EffectSpec:
         """The variables an effect written with `params` reads."""
         names: set[str] = set()
         for p in self.params:
-            if p.name in params and p.type == "var":
+            if p.name in params and (p.type == "var" or (p.type == "words" and not is_template(params[p.name]))):
                 names.add(params[p.name])
             elif p.name in params and p.type == "vars":
                 names.update(params[p.name])
         return frozenset(names)
 
+    def templates(self, params: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """The prompt files an effect written with `params` renders, by parameter."""
+        return [(p.name, params[p.name]) for p in self.params if p.type == "words" and is_template(params.get(p.name))]
+
     def flows(self, params: Mapping[str, Any]) -> list[tuple[str, Any]]:
         """The flow ids an effect written with `params` names, by parameter."""
         return [(p.name, params[p.name]) for p in self.params if p.type == "flow" and p.name in params]
 
-    def build(self, params: Mapping[str, Any], variables: Mapping[str, Any], called: bool) -> dict[str, Any]:
-        """The value's fields (besides flow_id and step_id) when its step is entered."""
-        given = {p.name: _value(p, params[p.name], variables) for p in self.params if p.name in params}
+    def build(
+        self, params: Mapping[str, Any], variables: Mapping[str, Any], called: bool, render: Render | None = None
+    ) -> dict[str, Any]:
+        """The value's fields (besides flow_id and step_id) when its step is entered; `render`
+        renders the prompt files `words` parameters name (without it, they are None)."""
+        given = {p.name: _value(p, params[p.name], variables, render) for p in self.params if p.name in params}
         fields: dict[str, Any] = {}
         for name, source in self.fields.items():
             if isinstance(source, Given):
@@ -123,8 +139,10 @@ class EffectSpec:
         return fields
 
 
-def _value(param: Param, written: Any, variables: Mapping[str, Any]) -> Any:
-    if param.type == "var":
+def _value(param: Param, written: Any, variables: Mapping[str, Any], render: Render | None) -> Any:
+    if param.type == "words" and is_template(written):
+        return render(written) if render is not None else None
+    if param.type in ("var", "words"):
         return variables.get(written)
     if param.type == "vars":
         return {name: variables.get(name) for name in written}
@@ -180,7 +198,7 @@ class RecordJournal(StepEffect):
         Param("flow", "flow"),
         Param("after", "delay"),
         Param("planned", required=False),
-        Param("plan", required=False),
+        Param("plan", "words", required=False),
     ),
     doc="Start a flow later.",
     noun="follow-up",
@@ -191,7 +209,8 @@ class ScheduleFollowUp(StepEffect):
     ("20m", "2h", "1d", "evening", "tomorrow"); the service turns it into a time.
     `planned`: when the person chose to take their step ("now", "later today",
     "tomorrow"...), which, when it names a time, decides when the look back comes instead
-    of `after`; `plan`: the step in their own words, handed to the follow-up to read back."""
+    of `after`; `plan`: the step in their own words (a variable's value, or a prompt file
+    rendered with the flow's variables), handed to the follow-up to read back."""
 
     target_flow: str
     after: str

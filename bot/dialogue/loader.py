@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.dialogue import yamlnodes
 from bot.dialogue.diagnostics import Report
-from bot.dialogue.effects import EFFECTS, EffectSpec, Param
+from bot.dialogue.effects import EFFECTS, EffectSpec, Param, is_template
 from bot.dialogue.model import (
     DEFAULT_MAX_LENGTH,
     LIMIT_MAX_LENGTH,
@@ -663,6 +663,8 @@ class _FlowReader:
             return None
         if param.type == "flow":
             return self.ident(body[key], at, f"{spec.noun or repr(kind)} flow")
+        if param.type == "words" and is_template(body[key]):
+            return body[key]  # a prompt file: the checker makes sure it exists (HH012)
         return self.var_name(body[key], at, "variable")
 
     # ------------------------------------------------------------------ migrations

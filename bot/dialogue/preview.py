@@ -22,7 +22,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.dialogue import answers, clock
+from bot.dialogue import answers, clock, readback
+from bot.dialogue.effects import EFFECTS
 from bot.dialogue.jsrender import Compiler, Unsupported
 from bot.dialogue.model import SKIP_CHOICE, Flow, Library, Step
 from bot.dialogue.templates import Templates
@@ -88,6 +89,9 @@ def export(
         "skip": {"id": SKIP_CHOICE, "label": "Skip", "words": sorted(answers.SKIP_WORDS)},
         "numbers": dict(answers.NUMBER_WORDS),  # a scale's numbers typed as words
         "clock_words": {word: list(time) for word, time in clock.WORDS.items()},
+        # the read-back's word lists, from Python (bot/dialogue/readback.py), not a copy in the script
+        "asking": sorted(readback.ASKING),
+        "moves": {name: sorted(words) for name, words in readback.MOVE_WORDS.items()},
         "coverage": coverage,
         "made": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
@@ -181,7 +185,16 @@ def _step(flow: Flow, step: Step, compiler: Compiler, file: str) -> JSON:
             }
             for r in step.next
         ],
-        "effects": [{"kind": e.kind, "params": _plain(e.params), "line": e.line} for e in step.effects],
+        "effects": [
+            {
+                "kind": e.kind,
+                "params": _plain(e.params),
+                "line": e.line,
+                # prompt files the effect renders (a follow-up's plan), shown as the bot keeps them
+                "words": {param: compiler.file(name) for param, name in EFFECTS[e.kind].templates(e.params)},
+            }
+            for e in step.effects
+        ],
         "end": step.end,
         "tags": _plain(step.tags),
         "waits": step.waits,

@@ -7,6 +7,8 @@ compiled with `Environment.compile_expression`, never Python `eval`.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,10 @@ def make_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
     env.tests["clause"] = readback.is_clause
     env.tests["fitting"] = readback.fits
     env.tests["someone_to"] = readback.is_someone_to
+    env.tests["ended"] = readback.is_ended
+    env.tests["first_person"] = readback.is_first_person
+    env.filters["i_do"] = readback.i_do
+    env.filters["they_do"] = readback.they_do
     env.tests["clock"] = clock.is_clock  # a time of day we can read: "21:00", "9pm", "half 9"
     env.filters["clock"] = clock.said  # ... said back plainly: "9:30 pm"
     return env
@@ -60,6 +66,15 @@ class Prompt:
         missing = self.uses.difference(variables)
         context = {**dict.fromkeys(missing), **variables} if missing else variables
         return self.template.render(context).strip()
+
+    def text(self, variables: Mapping[str, Any]) -> str:
+        """Rendered as plain text: no tags, nothing escaped, one line (words kept with a
+        follow-up, to be said again, and escaped again, in another prompt)."""
+        plain = html.unescape(_TAG.sub("", self.render(variables)))
+        return " ".join(plain.split())
+
+
+_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from transitions import EventData, Machine
 
-from bot.dialogue import Condition, Flow, Prompt, Route, Step, Templates
+from bot.dialogue import EFFECTS, Condition, Flow, Prompt, Route, Step, Templates
 
 # transitions logs every transition at INFO: far too chatty for a per-message path.
 logging.getLogger("transitions").setLevel(logging.WARNING)
@@ -43,6 +43,8 @@ class CompiledFlow:
     flow: Flow
     machine: Machine
     prompts: dict[str, Prompt]
+    # Prompt files effects render (a follow-up's `plan: softened-startup/plan.j2`), by name.
+    words: dict[str, Prompt] = field(default_factory=dict)
     # Questions still to come from each step, the longest way (`count_questions` fills them).
     ahead: dict[str, int] = field(default_factory=dict)
     onward: dict[str, int] = field(default_factory=dict)
@@ -73,7 +75,14 @@ def compile_flow(flow: Flow, templates: Templates) -> CompiledFlow:
             prompts[step.id] = (
                 templates.file_prompt(step.say.source) if step.say.is_file else templates.inline_prompt(step.say.source)
             )
-    return CompiledFlow(flow, machine, prompts)
+    words = {
+        name: templates.file_prompt(name)
+        for step in flow.steps.values()
+        for effect in step.effects
+        if effect.kind in EFFECTS
+        for _, name in EFFECTS[effect.kind].templates(effect.params)
+    }
+    return CompiledFlow(flow, machine, prompts, words)
 
 
 def _transitions(step: Step, templates: Templates) -> list[dict[str, Any]]:

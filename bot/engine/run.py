@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.dialogue import CONFIRM_GUESSES_TAG, NOT_SAFE_VAR, SKIP_CHOICE, Flow, Prompt, Step, answers
+from bot.dialogue import CONFIRM_GUESSES_TAG, NOT_SAFE_VAR, SKIP_CHOICE, Prompt, Step, answers
 from bot.engine.effects import build
 from bot.engine.machines import NEXT, CompiledFlow, Cursor, choose
 from bot.engine.state import (
@@ -232,7 +232,7 @@ class Run:
             seq += 1
             text = compiled.prompts[step.id].render(cursor.vars) if step.id in compiled.prompts else ""
             called = bool(stack) and not stack[-1].resume
-            entered = self.step_effects(flow, step, cursor.vars, called)
+            entered = self.step_effects(compiled, step, cursor.vars, called)
             self.effects.extend(entered)
             self.note_safety(entered, cursor.vars)
             if step.waits:
@@ -300,8 +300,13 @@ class Run:
         self.state = SessionState(flow.id, flow.version, cursor.state, cursor.vars, (), seq, "stopped")
         self.effects.append(FlowEnded(flow.id, "stopped"))
 
-    def step_effects(self, flow: Flow, step: Step, variables: Mapping[str, Any], called: bool = False) -> list[Effect]:
-        return [build(effect, flow.id, step.id, variables, called) for effect in step.effects]
+    def step_effects(
+        self, compiled: CompiledFlow, step: Step, variables: Mapping[str, Any], called: bool = False
+    ) -> list[Effect]:
+        def render(name: str) -> str:
+            return compiled.words[name].text(variables)
+
+        return [build(effect, compiled.flow.id, step.id, variables, called, render) for effect in step.effects]
 
     def note_safety(self, effects: list[Effect], variables: dict[str, Any]) -> None:
         """A step that notes or lifts "not safe with a partner" changes what the rest of this

@@ -45,6 +45,10 @@ _AFTER_PLAN = {
     "at the weekend": "weekend",
     "this weekend": "weekend",
     "in the next few days": "3d",
+    # the break: the check-in comes as the break they chose ends
+    "back in 20 minutes": "20m",
+    "back in 30 minutes": "30m",
+    "back in an hour": "1h",
     # set-it-free: time given to their own life, starting now; the look back comes after it
     "30 minutes": "1h",
     "an hour": "2h",

@@ -343,7 +343,7 @@ def test_the_preview_shows_what_the_transcripts_never_walk_and_links_the_report(
 
 
 def test_the_read_back_filters_fit_every_answer_of_the_corpus_as_the_bot_does(browser: Any, site: Path):
-    """The hard part of the renderer: `fit`, `sentence`, `quote` and the tests, ported to
+    """The hard part of the renderer: `fit`, `sentence`, `quote`, `i_do`, `they_do` and the tests, ported to
     the page's JavaScript, against Python's on every answer of the read-back corpus, with
     the lead-in words the shipped prompts drop (tests/readback/)."""
     from bot.dialogue import readback
@@ -359,18 +359,59 @@ def test_the_read_back_filters_fit_every_answer_of_the_corpus_as_the_bot_does(br
             readback.fits(answer),
             readback.is_clause(answer),
             readback.is_someone_to(readback.fit(answer)),
+            readback.is_ended(readback.quote(answer)),
+            readback.i_do(answer),
+            readback.they_do(answer, answers[n - 1]),
         ]
-        for answer in answers
+        for n, answer in enumerate(answers)
     ]
     page, _, _ = open_page(browser, site)
     got = page.evaluate(
-        """([answers, drops]) => answers.map(a => {
+        """([answers, drops]) => answers.map((a, n) => {
             const h = hedgehogPreview;
             return [...drops.map(d => h.fit(a, ...d)), h.sentence(a), h.quote(a), h.fits(a), h.isClause(a),
-                    h.isSomeoneTo(h.fit(a))];
+                    h.isSomeoneTo(h.fit(a)), h.isEnded(h.quote(a)), h.iDo(a), h.theyDo(a, answers.at(n - 1))];
         })""",
         [answers, [list(d) for d in drops]],
     )
     wrong = [f"{a!r}: bot {e}, page {g}" for a, e, g in zip(answers, expected, got, strict=True) if e != g]
     assert not wrong, "\n".join(wrong[:5])
     assert len(answers) > 1000
+
+
+def test_a_follow_ups_plan_is_shown_as_the_bot_keeps_it(browser: Any, site: Path, engine: Engine):
+    """The softened start-up's follow-up keeps the sentence `softened-startup/plan.j2` makes:
+    the page shows it with the effect, word for word what the engine hands the coach."""
+    from bot.engine.state import ScheduleFollowUp
+
+    page, errors, _ = open_page(browser, site)
+    page.select_option("#flow", "softened-startup")
+    result = engine.start("softened-startup")
+    steps: list[tuple[str, str]] = [
+        ("press", "Yes, I feel safe"),
+        ("press", "Calm enough"),
+        ("type", "idk, kind of invisible?"),
+        ("type", "that he made plans with his mates AGAIN without asking me"),
+        ("type", "i just need him to check with me first??"),
+        ("press", "Sounds right"),
+        ("press", "This evening"),
+    ]
+    for how, words in steps:
+        state = result.state
+        if how == "press":
+            question = page.locator(".msg.question").last
+            question.locator(".choices button:not([disabled])", has_text=words).first.click()
+            choice = next(c for c in engine.flow(state.flow_id).steps[state.step_id].choices if c.label == words)
+            result = engine.handle(state, Choice(choice.id, state.step_id, state.seq))
+        else:
+            page.fill("#answer", words)
+            page.press("#answer", "Enter")
+            result = engine.handle(state, Text(words))
+    [kept] = [e for e in result.effects if isinstance(e, ScheduleFollowUp)]
+    assert kept.plan == (
+        "I feel kind of invisible about how he made plans with his mates AGAIN without asking me, "
+        "and I need him to check with me first."
+    )
+    notes = page.eval_on_selector_all(".note.effect", "ns => ns.map(n => n.textContent)")
+    assert any(note.startswith("⚙ follow_up") and note.endswith(" plan: " + kept.plan) for note in notes), notes
+    assert errors == []

@@ -1,6 +1,7 @@
 """The read-back corpus: answers as people type them, per slot kind.
 
-`answers/<slot>.txt` holds about forty answers per slot kind, written by hand the way
+`answers/<slot>.txt` holds about forty answers per slot kind (`partner`: what the partner
+does, in the pattern's "When I …, they …"), written by hand the way
 people type (capitals and full stops, one word, emoji, "I …" and "that …" starts, two
 sentences, he/she/they, 300 characters). Each is then typed again the other ways people
 type the same thing (`typed_ways`): all lower case without the full stop, a capital and a
@@ -16,7 +17,7 @@ from pathlib import Path
 
 ANSWERS = Path(__file__).parent / "answers"
 
-SLOTS = ("trigger", "meaning", "surface", "action", "underneath", "longing", "feeling", "about", "need")
+SLOTS = ("trigger", "meaning", "surface", "action", "underneath", "longing", "feeling", "about", "need", "partner")
 
 # What people put in front of an answer in each slot, echoing the question.
 LEAD_IN = {
@@ -29,6 +30,7 @@ LEAD_IN = {
     "feeling": "I feel ",
     "about": "about ",
     "need": "I need ",
+    "partner": "then ",
 }
 
 # A second sentence people add after the first.
@@ -42,6 +44,7 @@ SECOND = {
     "feeling": "Honestly.",
     "about": "It keeps happening.",
     "need": "Soon.",
+    "partner": "Every time.",
 }
 
 EMOJI = ("😔", "🙁", "😤", "💔", "🥺", "😩")

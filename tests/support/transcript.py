@@ -12,6 +12,7 @@ SQLite database. One directive per line:
     @ urge                         the bot now waits at this step (`@ break:pause` names the flow too)
     ~ toward or away               the bot's words since the last `>` contain this (any case)
     !~ you should                  ... and do not contain this
+    1~ I'll check in with you      ... and contain this exactly once (a promise said once)
     * Not sure                     the current question offers a button with this label
     = open                         a session is open (`= ended`: none is)
     % restart                      quit and start `hedgehog chat` again (new process state, same database)
@@ -119,7 +120,7 @@ class Transcript:
                 transcript.therapist = line.partition(":")[2].strip()
             else:
                 kind, _, value = line.partition(" ")
-                if kind not in {">", "@", "~", "!~", "*", "=", "%", "+"}:
+                if kind not in {">", "@", "~", "!~", "1~", "*", "=", "%", "+"}:
                     raise ValueError(f"{path}:{number}: unknown directive {kind!r}")
                 transcript.directives.append(Directive(number, kind, value.strip() if kind != ">" else value))
         return transcript
@@ -177,6 +178,7 @@ class Player:
                         "@": "at",
                         "~": "says",
                         "!~": "not_says",
+                        "1~": "says_once",
                         "*": "button",
                         "=": "status",
                         "%": "action",
@@ -232,6 +234,12 @@ class Player:
             d.value.casefold() in self.words().casefold(),
             f"{self.where(d)}: expected the bot to say {d.value!r}; it said: {self.words()!r}",
             None if line is None else f"~ {line}",
+        )
+
+    def do_says_once(self, d: Directive) -> None:
+        count = self.words().casefold().count(d.value.casefold())
+        assert count == 1, (
+            f"{self.where(d)}: expected the bot to say {d.value!r} once, it said it {count} times: {self.words()!r}"
         )
 
     def do_not_says(self, d: Directive) -> None:

@@ -154,14 +154,25 @@
     return rstripChars(s.slice(start), chars);
   }
 
+  const ASKING = new Set(DATA.asking);
+
+  function asks(answer) {
+    for (const part of pyStrip(orEmpty(answer)).split(SENTENCE_END)) {
+      if (!part.includes("?")) continue;
+      const words = part.match(WORD_ALL()) || [];
+      if (rstripChars(part, TRAILING + " ").includes("?") || (words.length && ASKING.has(words[0].toLowerCase()))) return true;
+    }
+    return false;
+  }
+
   function fits(answer) {
     const text = stripEnd(orEmpty(answer));
     if (!text) return false;
     const sentences = text.split(SENTENCE_END);
-    return codepoints(text).length <= LONGEST_FITTED && !orEmpty(answer).includes("?") && sentences.length <= 2;
+    return codepoints(text).length <= LONGEST_FITTED && !asks(answer) && sentences.length <= 2;
   }
 
-  const quote = (answer) => "“" + pyStrip(orEmpty(answer)) + "”";
+  const quote = (answer) => "“" + pyStrip(orEmpty(answer)).replace(/“/g, "‘").replace(/”/g, "’") + "”";
 
   function fit(answer, ...drop) {
     if (answer === null || answer === undefined) return "";
@@ -174,10 +185,15 @@
     return sentences.filter((s) => s).map((s) => lowerFirst(s, known)).join(", ");
   }
 
+  function isEnded(text) {
+    const stripped = rstripChars(orEmpty(text).trimEnd(), "”’\"')");
+    return stripped.length > 0 && ".!?…".includes(stripped[stripped.length - 1]);
+  }
+
   function sentence(answer) {
     const text = rstripChars(pyStrip(orEmpty(answer)), ",;: ");
     if (!text) return "";
-    return ".!?…".includes(text[text.length - 1]) ? text : text + ".";
+    return isEnded(text) ? text : text + ".";
   }
 
   function isSomeoneTo(clause) {
@@ -186,8 +202,52 @@
   }
 
   function isClause(answer) {
+    const words = orEmpty(answer).match(WORD_ALL()) || [];
     const m = pyStrip(orEmpty(answer)).match(WORD_START);
-    return m !== null && SUBJECTS.has(m[0].toLowerCase());
+    return m !== null && words.length >= 2 && SUBJECTS.has(m[0].toLowerCase());
+  }
+
+  const THINGS = new Set(DATA.moves.things);
+  const BEFORE_DOING = new Set(DATA.moves.before_doing);
+  const NOT_DOING = new Set(DATA.moves.not_doing);
+  const HE = new Set(DATA.moves.he);
+  const SHE = new Set(DATA.moves.she);
+
+  function doing(word) {
+    const w = word.toLowerCase();
+    return codepoints(w).length > 4 && w.endsWith("ing") && !NOT_DOING.has(w);
+  }
+
+  function does(word) {
+    const w = word.toLowerCase();
+    if (["has", "does", "is", "was"].includes(w)) return true;
+    return codepoints(w).length > 2 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is");
+  }
+
+  function pronoun(...answers) {
+    const words = new Set();
+    for (const a of answers) for (const w of orEmpty(a).match(WORD_ALL()) || []) words.add(w.toLowerCase());
+    const he = [...words].some((w) => HE.has(w));
+    const she = [...words].some((w) => SHE.has(w));
+    return he && !she ? "he" : she && !he ? "she" : null;
+  }
+
+  function iDo(answer) {
+    const text = fit(answer, "when", "so", "then", "and then");
+    if (!fits(answer) || !text || isClause(text)) return text;
+    const words = text.match(WORD_ALL()) || [];
+    return (words.length && doing(words[0]) ? "I'm " : "I ") + text;
+  }
+
+  function theyDo(answer, ...others) {
+    const text = fit(answer, "and then", "then", "and", "so");
+    if (!fits(answer) || !text) return text;
+    const words = text.match(WORD_ALL()) || [];
+    if (isClause(text) || (words.length >= 2 && ["my", "our"].includes(words[0].toLowerCase()))) return text;
+    const first = words.find((w) => !BEFORE_DOING.has(w.toLowerCase())) || (words.length ? words[0] : "");
+    if (words.length && (THINGS.has(words[0].toLowerCase()) || doing(words[0]))) return "what comes back is " + text;
+    if (first && does(first)) return (pronoun(answer, ...others) || "my partner") + " " + text;
+    return "they " + text;
   }
 
   // ------------------------------------------------------------------ templates (bot/dialogue/jsrender.py)
@@ -198,6 +258,8 @@
     fit: (v, ...a) => fit(v, ...a),
     quote: (v) => quote(v),
     sentence: (v) => sentence(v),
+    i_do: (v) => iDo(v),
+    they_do: (v, ...a) => theyDo(v, ...a),
     length: pyLen,
     count: pyLen,
     lower: (v) => keepMarkup(v, (s) => s.toLowerCase()),
@@ -285,6 +347,8 @@
     clause: isClause,
     clock: (v) => readClock(v) !== null,
     fitting: fits,
+    ended: isEnded,
+    first_person: (v) => { const m = pyStrip(orEmpty(v)).match(WORD_START); return m !== null && isI(m[0]); },
     someone_to: isSomeoneTo,
     none: (v) => v === null,
     defined: (v) => v !== undefined,
@@ -607,7 +671,7 @@
         this.ui.entered(flowId, step);
         const text = step.say ? render(step.say.template, vars) : "";
         for (const effect of step.effects) {
-          this.ui.effect(flowId, step, effect);
+          this.ui.effect(flowId, step, effect, vars);
           if (effect.kind === "note_unsafe") vars.not_safe = true;
           if (effect.kind === "clear_unsafe") vars.not_safe = false;
         }
@@ -865,8 +929,15 @@
       this.scroll();
     }
 
-    effect(flowId, step, effect) {
-      this.chat.appendChild(el("div", "note effect", "⚙ " + effect.kind + " " + JSON.stringify(effect.params)));
+    effect(flowId, step, effect, vars) {
+      // A prompt file the effect renders (a follow-up's plan) is shown as the bot keeps it:
+      // plain text, one line (Prompt.text).
+      const words = Object.entries(effect.words || {}).map(([param, key]) => {
+        const holder = document.createElement("div");
+        holder.innerHTML = render(key, vars || {});
+        return " " + param + ": " + holder.textContent.split(/\s+/).filter((w) => w).join(" ");
+      });
+      this.chat.appendChild(el("div", "note effect", "⚙ " + effect.kind + " " + JSON.stringify(effect.params) + words.join("")));
     }
 
     answered(flowId, stepId, name, value) {
@@ -1059,7 +1130,7 @@
     }
     $("#made").textContent = "made " + DATA.made + " · " + Object.keys(DATA.flows).length + " flows";
     ui.restart(pick.value);
-    window.hedgehogPreview = { ui, render, holds, fit, sentence, quote, fits, isClause, isSomeoneTo };
+    window.hedgehogPreview = { ui, render, holds, fit, sentence, quote, fits, isClause, isSomeoneTo, isEnded, iDo, theyDo };
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
