@@ -20,7 +20,7 @@ from telegram.request import BaseRequest
 from bot import metrics
 from bot.coach import Coach
 from bot.errors import ConfigError, HedgehogError
-from bot.transports.telegram.bot import FOLLOWUP_INTERVAL, PerChatProcessor, TelegramBot
+from bot.transports.telegram.bot import DEFAULT_RATE, FOLLOWUP_INTERVAL, PerChatProcessor, TelegramBot
 from bot.transports.telegram.counting import CountingRequest
 from bot.transports.telegram.health import Health, listen_health
 from bot.transports.telegram.menu import MENU
@@ -62,7 +62,9 @@ def build_application(
         ApplicationBuilder().token(token).updater(None).concurrent_updates(PerChatProcessor())
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # Only 429s are retried here (and groups kept to their 20 a minute): the bot-wide
+        # cap is the send budget every replica shares (`budget`), not one per process.
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:  # PTB's own HTTP layer and pool sizes, every call counted (`counting`)
@@ -97,14 +99,19 @@ async def serve(
     crash_at: str | None = None,
     health: tuple[str, int] | None = None,
     drain: Drain | None = None,
+    send_rate: float = DEFAULT_RATE,
 ) -> None:
     """Run until SIGTERM or SIGINT (or `stopping` is set); updates in flight finish and
     are confirmed first. Long polling, or a webhook server when `webhook` is given.
     `health`: a side port for /healthz, /readyz and /metrics (the webhook's listener
-    serves them too). `crash_at`: the chaos test's aimed self-kill (HEDGEHOG_TEST_CRASH_AT)."""
+    serves them too). `crash_at`: the chaos test's aimed self-kill (HEDGEHOG_TEST_CRASH_AT).
+    `send_rate`: messages a second for this bot, all replicas together."""
     drain = drain or Drain()
     application = build_application(token, api_base)
-    bot = TelegramBot(coach, application, crash_at=crash_at)
+    bot = TelegramBot(coach, application, crash_at=crash_at, send_rate=send_rate)
+    request = application.bot.request
+    if isinstance(request, CountingRequest):  # a 429 anywhere pauses every replica's sends
+        request.on_retry_after = bot.budget.pause
     if stopping is not None:
         bot.stopping = stopping
     shown_base = api_base or "https://api.telegram.org"
@@ -162,6 +169,7 @@ async def _serve(
         loops = [
             asyncio.create_task(bot.dispatch_followups(followup_interval)),
             asyncio.create_task(bot.resend_outbox(resend_every)),
+            asyncio.create_task(bot.settle_budget()),
         ]
         try:
             if webhook is None:
