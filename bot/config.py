@@ -21,6 +21,8 @@
 | HEDGEHOG_DRAIN_GRACE     | 0                                         | s after SIGTERM still taking hooks |
 | HEDGEHOG_DRAIN_TIMEOUT   | 25                                        | s to finish updates in flight      |
 | HEDGEHOG_SEND_RATE       | 30                                        | messages/s per bot, all replicas   |
+| HEDGEHOG_FOLLOWUP_INTERVAL | 30                                      | s between looks for due follow-ups |
+| HEDGEHOG_FOLLOWUP_LEASE  | 120                                       | s a replica holds a due batch      |
 
 Values in the environment win over `.env`. Secrets are kept out of `repr`. A secret may
 come from a file instead (Docker and Kubernetes secrets): `TELEGRAM_BOT_TOKEN_FILE`,
@@ -84,6 +86,8 @@ class Settings:
     drain_grace: float = 0.0  # seconds after SIGTERM the webhook still takes updates (a proxy's health interval)
     drain_timeout: float = 25.0  # seconds to wait for updates in flight before stopping anyway
     send_rate: float = 30.0  # messages a second Telegram takes from the bot, all replicas together
+    followup_interval: float = 30.0  # seconds between looks for due follow-ups (none due at the last)
+    followup_lease: float = 120.0  # seconds a batch of due follow-ups is one replica's (a dead one's come back then)
     data_dir: Path | None = None  # None: $XDG_DATA_HOME/hedgehog, as the default database
     export_dir: Path | None = None  # None: a private folder "exports" in the data folder
 
@@ -170,6 +174,8 @@ class Settings:
             drain_grace=seconds("HEDGEHOG_DRAIN_GRACE", "0", 0, 120),
             drain_timeout=seconds("HEDGEHOG_DRAIN_TIMEOUT", "25", 0, 600),
             send_rate=rate("HEDGEHOG_SEND_RATE", "30"),
+            followup_interval=seconds("HEDGEHOG_FOLLOWUP_INTERVAL", "30", 0.1, 3600),
+            followup_lease=seconds("HEDGEHOG_FOLLOWUP_LEASE", "120", 1, 3600),
             outbox_lease=lease_seconds,
             test_crash_at=get("HEDGEHOG_TEST_CRASH_AT"),
             data_dir=Path(data) if (data := get("HEDGEHOG_DATA_DIR")) else None,

@@ -25,13 +25,14 @@ from bot.contract import ChatKey, Delivery
 from bot.transports.telegram.budget import DEFAULT_RATE, SendBudget
 from bot.transports.telegram.delivery import CrashPoint, Sender
 from bot.transports.telegram.handlers import TRANSPORT, Handlers
-from bot.transports.telegram.loops import FOLLOWUP_INTERVAL, RESEND_INTERVAL, LoopHealth, Loops
+from bot.transports.telegram.loops import FOLLOWUP_INTERVAL, FOLLOWUP_LEASE, RESEND_INTERVAL, LoopHealth, Loops
 from bot.transports.telegram.ordering import AnyApplication, PerChatProcessor
 from bot.transports.telegram.polling import Poller
 
 __all__ = [
     "DEFAULT_RATE",
     "FOLLOWUP_INTERVAL",
+    "FOLLOWUP_LEASE",
     "RESEND_INTERVAL",
     "TRANSPORT",
     "LoopHealth",

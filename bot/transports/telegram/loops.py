@@ -58,6 +58,7 @@ class Loops:
         self.stopping = stopping
         self.health: dict[str, LoopHealth] = {"followups": LoopHealth(), "prune": LoopHealth(), "outbox": LoopHealth()}
         # A batch: about BATCH_SECONDS of the send budget (each follow-up sends two messages).
+        self.lease = FOLLOWUP_LEASE  # how long a batch is this process's alone
         self.batch = max(10, min(1000, int(sender.budget.rate * BATCH_SECONDS / 2)))
         # Follow-ups' database work has threads of its own: a person's reply never waits
         # for a thread behind a drain of reminders.
@@ -79,7 +80,7 @@ class Loops:
 
         async def followups() -> None:
             nonlocal full
-            batch = await asyncio.to_thread(self.coach.claim_followups, TRANSPORT, self.batch, FOLLOWUP_LEASE)
+            batch = await asyncio.to_thread(self.coach.claim_followups, TRANSPORT, self.batch, self.lease)
             full = len(batch) >= self.batch
             await self.drain(batch)
 
