@@ -203,6 +203,11 @@ class Coach:
             metrics.FOLLOWUPS.labels(metrics.label(row.kind), "due").inc()
         return due
 
+    def release_followups(self, ids: list[int]) -> None:
+        """Leased follow-ups this process will not start after all (it is stopping): any
+        process may take them now."""
+        self.store.release_followups(ids)
+
     def follow_up(self, due: DueFollowUp) -> Handled | None:
         """Start a due follow-up, once even with several processes (`followups.py` has the
         policy: busy people and nights wait; each kind says its own thing)."""

@@ -280,6 +280,15 @@ class Store:
             rows = connection.execute(_due_query().where(FOLLOWUP.c.id.in_(ids))).all()
         return [_due(r) for r in rows]
 
+    def release_followups(self, ids: list[int]) -> None:
+        """Give back leased follow-ups not started: any process may list them now."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                sa.update(FOLLOWUP)
+                .where(FOLLOWUP.c.id.in_(ids), FOLLOWUP.c.status == "pending")
+                .values(claimed_until=None)
+            )
+
     def take_sends(self, name: str, want: int, owed: int, rate: float, now: float) -> Grant:
         """Up to `want` sends from the bot's shared budget, charging first `owed` sends
         made without waiting (replies to people). A token bucket in one row, refilled at

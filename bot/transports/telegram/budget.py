@@ -33,9 +33,15 @@ CHUNK_SECONDS = 0.1  # a take asks for this many seconds' worth of the rate
 SHORTEST_WAIT = 0.005  # seconds: the least an empty bucket is waited on
 
 
+class Stopped(Exception):
+    """The process is stopping: a message nobody asked for is left for later (its outbox
+    row stays queued, and whichever process holds the budget next sends it)."""
+
+
 class SendBudget:
     def __init__(self, coach: Coach, token: str, rate: float = DEFAULT_RATE) -> None:
         self.coach = coach
+        self.stopping: asyncio.Event | None = None  # set: waiting sends give up (`Stopped`)
         # The bot's numeric id is the public part of its token; the secret part never leaves it.
         self.name = f"telegram:{token.partition(':')[0]}"
         self.rate = rate
@@ -47,8 +53,11 @@ class SendBudget:
         self._writes: set[asyncio.Task[None]] = set()
 
     async def unsolicited(self) -> None:
-        """Wait for one send nobody asked for: a token of the shared budget, after any pause."""
+        """Wait for one send nobody asked for: a token of the shared budget, after any
+        pause. Raises `Stopped` once the process is stopping."""
         while True:
+            if self.stopping is not None and self.stopping.is_set():
+                raise Stopped()
             await self._paused()
             if self.held > 0:
                 self.held -= 1
@@ -87,6 +96,7 @@ class SendBudget:
 
     async def settle(self, stopping: asyncio.Event) -> None:
         """Every `TICK`: charge what replies owe, and learn of a pause another process set."""
+        self.stopping = stopping
         while not stopping.is_set():
             try:
                 async with self._taking:

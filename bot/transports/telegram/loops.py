@@ -22,6 +22,7 @@ from datetime import timedelta
 from bot import metrics
 from bot.coach import Coach
 from bot.contract import DueFollowUp
+from bot.transports.telegram.budget import Stopped
 from bot.transports.telegram.delivery import Sender
 from bot.transports.telegram.handlers import TRANSPORT
 from bot.transports.telegram.offload import soon
@@ -102,10 +103,15 @@ class Loops:
         One that fails leaves the others going; the first error is raised after."""
         gate = asyncio.Semaphore(FOLLOWUP_WORKERS)
         loop = asyncio.get_running_loop()
+        stopping = self.stopping()
+        left: list[int] = []
 
         async def one(due: DueFollowUp) -> None:
             chat_id = int(due.chat.address)
             async with gate, self.hold(chat_id):
+                if stopping.is_set():  # not started: another process may take it at once
+                    left.append(due.id)
+                    return
                 handled = await loop.run_in_executor(self.pool, self.coach.follow_up, due)
                 if handled is not None and handled.role_changed is not None:
                     await self.sender.follow_role(chat_id, handled.role_changed == "therapist")
@@ -113,8 +119,10 @@ class Loops:
                     await self.sender.deliver(due.chat, chat_id, handled.deliveries, unsolicited=True)
 
         results = await asyncio.gather(*(one(due) for due in batch), return_exceptions=True)
+        if left:
+            await loop.run_in_executor(self.pool, self.coach.release_followups, left)
         for result in results:
-            if isinstance(result, BaseException):
+            if isinstance(result, BaseException) and not isinstance(result, Stopped):
                 raise result
 
     async def resend_outbox(self, interval: float = RESEND_INTERVAL) -> None:
