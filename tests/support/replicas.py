@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import re
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,9 +23,9 @@ import httpx
 from bot.config import PROJECT_ROOT
 from bot.storage import ChatKey, Store
 from bot.transports.telegram import webhook_secret
-from tests.support.fakebotapi import FakeBotAPI
+from tests.support.fakebotapi import BotMessage, FakeBotAPI
 from tests.support.processes import started
-from tests.support.telegram import bot_environment
+from tests.support.telegram import bot_environment, buttons
 
 
 def free_port() -> int:
@@ -175,3 +177,61 @@ def plan_followups(database_url: str, chats: list[int], due_at: datetime) -> Non
                 )
     finally:
         store.close()
+
+
+# ------------------------------------------------------------------ a person walking a check-in
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the person does, and the words of the question it brings."""
+
+    act: Callable[[FakeBotAPI, int, BotMessage | None], int]
+    then: str
+
+
+def press(label: str) -> Callable[[FakeBotAPI, int, BotMessage | None], int]:
+    def act(fake: FakeBotAPI, chat: int, shown: BotMessage | None) -> int:
+        assert shown is not None
+        return fake.press(chat, shown.message_id, buttons(shown)[label])
+
+    return act
+
+
+WALKING_WORDS = "she went quiet at dinner so I went out for a walk"
+WALK = [
+    Step(lambda fake, chat, _: fake.send_command(chat, "/start"), "toward your partner"),
+    Step(press("Away from them"), "0 (calm)"),
+    Step(press("5"), "body"),
+    Step(press("Racing heart"), "What just happened"),
+    Step(lambda fake, chat, _: fake.send_text(chat, WALKING_WORDS), "tell yourself"),
+    Step(lambda fake, chat, _: fake.send_command(chat, "/skip"), "softer feeling"),
+]
+
+
+def shown(messages: list[BotMessage]) -> list[str]:
+    """A chat as the person reads it, less how a pressed button's message was settled
+    (a replica killed after the commit leaves it plain; that is cosmetic)."""
+    return [re.sub(r"\n\n→ .*$", "", m.text or "", flags=re.S) for m in messages]
+
+
+async def walk(
+    fake: FakeBotAPI, telegram: Telegram, chat: int, twice: set[tuple[int, int]], timeout: float = 60
+) -> None:
+    """One person walks `WALK`, each step once the question before it arrived; the
+    `(chat, step index)` pairs in `twice` reach two replicas at once."""
+    question: BotMessage | None = None
+    for index, step in enumerate(WALK):
+        count = len(fake.messages(chat))
+        update = step.act(fake, chat, question)
+        if (chat, index) in twice:
+            await telegram.deliver_twice(update)
+        else:
+            await telegram.deliver(update)
+
+        def arrived(count: int = count, words: str = step.then) -> bool:
+            messages = fake.messages(chat)
+            return len(messages) > count and words in (messages[-1].text or "")
+
+        await fake.wait_for(arrived, timeout=timeout)
+        question = fake.messages(chat)[-1]

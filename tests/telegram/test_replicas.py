@@ -8,82 +8,31 @@ message once, in order, every follow-up once, nothing lost."""
 from __future__ import annotations
 
 import asyncio
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.support.fakebotapi import BotMessage, FakeBotAPI
+from tests.support.fakebotapi import FakeBotAPI
 from tests.support.replicas import (
+    WALK,
+    WALKING_WORDS,
     Replica,
     Telegram,
     onboard,
     plan_followups,
+    shown,
     start_replica,
     stop_replica,
+    walk,
 )
-from tests.support.telegram import buttons
 
 pytestmark = pytest.mark.postgres
 
 WALKERS = [700_000 + n for n in range(40)]  # people walking a check-in
 REMINDED = [800_000 + n for n in range(40)]  # people a follow-up falls due for
 FOLLOW_UP = "I said I'd check in"
-
-
-@dataclass(frozen=True)
-class Step:
-    """What the person does, and the words of the question it brings."""
-
-    act: Callable[[FakeBotAPI, int, BotMessage | None], int]
-    then: str
-
-
-def press(label: str) -> Callable[[FakeBotAPI, int, BotMessage | None], int]:
-    def act(fake: FakeBotAPI, chat: int, shown: BotMessage | None) -> int:
-        assert shown is not None
-        return fake.press(chat, shown.message_id, buttons(shown)[label])
-
-    return act
-
-
-WALKING_WORDS = "she went quiet at dinner so I went out for a walk"
-WALK = [
-    Step(lambda fake, chat, _: fake.send_command(chat, "/start"), "toward your partner"),
-    Step(press("Away from them"), "0 (calm)"),
-    Step(press("5"), "body"),
-    Step(press("Racing heart"), "What just happened"),
-    Step(lambda fake, chat, _: fake.send_text(chat, WALKING_WORDS), "tell yourself"),
-    Step(lambda fake, chat, _: fake.send_command(chat, "/skip"), "softer feeling"),
-]
-
-
-def shown(messages: list[BotMessage]) -> list[str]:
-    """A chat as the person reads it, less how a pressed button's message was settled
-    (a replica killed after the commit leaves it plain; that is cosmetic)."""
-    return [re.sub(r"\n\n→ .*$", "", m.text or "", flags=re.S) for m in messages]
-
-
-async def walk(fake: FakeBotAPI, telegram: Telegram, chat: int, twice: set[tuple[int, int]]) -> None:
-    question: BotMessage | None = None
-    for index, step in enumerate(WALK):
-        count = len(fake.messages(chat))
-        update = step.act(fake, chat, question)
-        if (chat, index) in twice:
-            await telegram.deliver_twice(update)
-        else:
-            await telegram.deliver(update)
-
-        def arrived(count: int = count, words: str = step.then) -> bool:
-            messages = fake.messages(chat)
-            return len(messages) > count and words in (messages[-1].text or "")
-
-        await fake.wait_for(arrived, timeout=60)
-        question = fake.messages(chat)[-1]
 
 
 async def test_three_replicas_on_one_database_answer_everyone_once_in_order_through_a_kill(
@@ -155,4 +104,4 @@ async def test_three_replicas_on_one_database_answer_everyone_once_in_order_thro
     # Each live replica did part of the work, and none wrote what a person said or the token.
     for log in logs:
         assert "outcome=" in log
-        assert "she went quiet" not in log and fake.token.split(":")[1] not in log
+        assert WALKING_WORDS not in log and fake.token.split(":")[1] not in log
