@@ -30,11 +30,15 @@ def greeted(fake: FakeBotAPI, chats: list[int]) -> int:
 
 
 async def counted(replica: Replica, outcome: str) -> float:
-    """A replica's follow-ups with this outcome, from its /metrics."""
+    """A replica's follow-ups with this outcome (or `waited`: seconds they waited for the
+    send budget), from its /metrics."""
     async with httpx.AsyncClient() as client:
         text = (await client.get(f"http://127.0.0.1:{replica.port}/metrics", timeout=10)).text
-    found = re.findall(rf'^hedgehog_followups_total\{{kind="flow",outcome="{outcome}"\}} (\S+)$', text, re.M)
-    return sum(float(value) for value in found)
+    if outcome == "waited":
+        pattern = r"^hedgehog_send_budget_wait_seconds_total (\S+)$"
+    else:
+        pattern = rf'^hedgehog_followups_total\{{kind="flow",outcome="{outcome}"\}} (\S+)$'
+    return sum(float(value) for value in re.findall(pattern, text, re.M))
 
 
 @pytest.mark.postgres
@@ -60,6 +64,7 @@ async def test_two_replicas_split_the_due_work_keep_to_one_budget_and_both_pause
         await asyncio.sleep(1.0)  # anything sent twice would show by now
         split = [await counted(r, "sent") for r in replicas]
         listed = [await counted(r, "due") for r in replicas]
+        waited = [await counted(r, "waited") for r in replicas]
         for replica in replicas:
             await stop_replica(replica)
 
@@ -68,6 +73,7 @@ async def test_two_replicas_split_the_due_work_keep_to_one_budget_and_both_pause
         assert sum(FOLLOW_UP in (m.text or "") for m in fake.messages(chat)) == 1, chat
     assert sum(split) == len(first) + len(second) and all(part > 0 for part in split), split
     assert sum(listed) == len(first) + len(second), listed
+    assert sum(waited) > 0  # the budget held them back, and the operator can see it
     # One budget for both: no two-second window holds more than the rate allows (plus the
     # bucket's half-second burst and a margin), where two budgets would allow twice it.
     assert len(sends) >= 3 * len(first)  # a greeting and the check-in's first messages each
