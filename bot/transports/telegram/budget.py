@@ -97,12 +97,16 @@ class SendBudget:
     async def settle(self, stopping: asyncio.Event) -> None:
         """Every `TICK`: charge what replies owe, and learn of a pause another process set."""
         self.stopping = stopping
+        failing = False
         while not stopping.is_set():
             try:
                 async with self._taking:
                     await self._take(0)
-            except Exception as exc:  # the database away: the next tick tries again
-                log.warning("send budget not read", extra={"fields": {"error": type(exc).__name__}})
+                failing = False
+            except Exception as exc:  # the database away: the next tick tries again (logged once)
+                if not failing:
+                    log.warning("send budget not read", extra={"fields": {"error": type(exc).__name__}})
+                failing = True
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stopping.wait(), timeout=TICK)
 
