@@ -31,6 +31,10 @@ class Sending:
         """Not taken now: these rows (and the chat's newer ones) wait this long."""
         self.store.outbox_retry(list(deliveries), self.clock() + after)
 
+    def renew(self, deliveries: Sequence[Delivery]) -> None:
+        """Still sending these: their lease starts again from now."""
+        self.store.outbox_renew([d.id for d in deliveries], self.clock() + self.store.lease)
+
     def release(self, deliveries: Iterable[Delivery]) -> None:
         """This process is no longer sending them (whatever was not marked is left to the lease)."""
         self.store.sending.difference_update(d.id for d in deliveries)

@@ -38,7 +38,7 @@ SEEN_PRECISION = timedelta(minutes=5)  # SQLite: how stale chat.last_seen_at may
 LEASE = timedelta(seconds=30)  # how long a sender holds the outbox rows it claimed before others may take them
 QUARANTINED = QuarantinedUpdate.__table__  # type: ignore[attr-defined]
 BUDGET = SendBudget.__table__  # type: ignore[attr-defined]
-DEBT_SECONDS = 5.0  # the most a bucket owes (in seconds of its rate) for sends that did not wait
+DEBT_SECONDS = 2.0  # the most a bucket owes (in seconds of its rate) for sends that did not wait
 __all__ = [
     "CHAT",
     "FOLLOWUP",
@@ -401,6 +401,17 @@ class Store:
                 self.sql.outbox_progress.run(cursor, {"b_id": delivery.id, "b_ids": json.dumps(message_ids)})
             finally:
                 cursor.close()
+
+    def outbox_renew(self, ids: list[int], until: datetime) -> None:
+        """This sender is still at it: its lease on these queued rows runs until `until`."""
+        if ids:
+            with self.engine.begin() as connection:
+                _lock_in_order(connection, OUTBOX.c.id.in_(ids))
+                connection.execute(
+                    sa.update(OUTBOX)
+                    .where(OUTBOX.c.id.in_(ids), OUTBOX.c.status == "queued")
+                    .values(claimed_until=until)
+                )
 
     def outbox_retry(self, deliveries: list[Delivery], until: datetime) -> None:
         """Not sent (Telegram away): tried again from `until`, by whichever sender claims them."""

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import signal
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
 from datetime import timedelta
@@ -61,6 +62,17 @@ class Sender:
         waits for the bot's shared send budget; a reply to a person never does."""
         coach, sending = self.coach, self.coach.sending
         pool = self.background if unsolicited else None
+        renewed = time.monotonic()  # about when the rows were claimed
+
+        async def keep(rest: Sequence[Delivery]) -> None:
+            """Renew the lease on the rows still to send once a third of it has gone (a
+            wait for the send budget, a slow Telegram): it must not run out mid-send, or
+            another sender would send them too."""
+            nonlocal renewed
+            if time.monotonic() - renewed > sending.lease.total_seconds() / 3:
+                await soon(coach, sending.renew, list(rest), pool=pool)
+                renewed = time.monotonic()
+
         try:
             for index, delivery in enumerate(deliveries):
                 if delivery.attempts > MAX_SEND_ATTEMPTS:
@@ -71,7 +83,7 @@ class Sender:
                     await soon(coach, sending.failed, [delivery], pool=pool)
                     continue
                 try:
-                    await self._deliver_one(chat_id, delivery, unsolicited)
+                    await self._deliver_one(chat_id, delivery, unsolicited, partial(keep, deliveries[index:]))
                 except Forbidden:
                     await asyncio.to_thread(coach.blocked, key)
                     await soon(coach, sending.failed, list(deliveries[index:]))
@@ -92,7 +104,9 @@ class Sender:
             sending.release(deliveries)
         return True
 
-    async def _deliver_one(self, chat_id: int, delivery: Delivery, unsolicited: bool) -> None:
+    async def _deliver_one(
+        self, chat_id: int, delivery: Delivery, unsolicited: bool, keep: Callable[[], Awaitable[None]]
+    ) -> None:
         bot = self.app.bot
         coach, sending = self.coach, self.coach.sending
         pool = self.background if unsolicited else None
@@ -101,6 +115,7 @@ class Sender:
             for at in range(0, len(delivery.delete), 100):  # Telegram takes 100 at a time
                 chunk = delivery.delete[at : at + 100]
                 await spend()
+                await keep()
                 with contextlib.suppress(BadRequest):  # too old, or already gone
                     await self.send(partial(bot.delete_messages, chat_id, chunk))
             await soon(coach, sending.sent, delivery, [])
@@ -118,6 +133,7 @@ class Sender:
             if index < len(delivery.done):
                 continue  # sent before a crash: not again
             await spend()
+            await keep()
             message = await self.send(part)
             sent.append(message.message_id)
             self.crash.at("after-send")
