@@ -342,6 +342,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                 crash_at=settings.test_crash_at,
                 health=(settings.health_host, settings.health_port) if settings.health_port else None,
                 drain=telegram.Drain(settings.drain_grace, settings.drain_timeout),
+                send_rate=settings.send_rate,
+                followup_interval=settings.followup_interval,
+                followup_lease=settings.followup_lease,
             )
         )
     finally:

@@ -20,6 +20,9 @@
 | HEDGEHOG_HEALTH_HOST     | 127.0.0.1                                 | where that port listens            |
 | HEDGEHOG_DRAIN_GRACE     | 0                                         | s after SIGTERM still taking hooks |
 | HEDGEHOG_DRAIN_TIMEOUT   | 25                                        | s to finish updates in flight      |
+| HEDGEHOG_SEND_RATE       | 30                                        | messages/s per bot, all replicas   |
+| HEDGEHOG_FOLLOWUP_INTERVAL | 30                                      | s between looks for due follow-ups |
+| HEDGEHOG_FOLLOWUP_LEASE  | 120                                       | s a replica holds a due batch      |
 
 Values in the environment win over `.env`. Secrets are kept out of `repr`. A secret may
 come from a file instead (Docker and Kubernetes secrets): `TELEGRAM_BOT_TOKEN_FILE`,
@@ -82,6 +85,9 @@ class Settings:
     health_port: int | None = None  # a side port for /healthz, /readyz and /metrics
     drain_grace: float = 0.0  # seconds after SIGTERM the webhook still takes updates (a proxy's health interval)
     drain_timeout: float = 25.0  # seconds to wait for updates in flight before stopping anyway
+    send_rate: float = 30.0  # messages a second Telegram takes from the bot, all replicas together
+    followup_interval: float = 30.0  # seconds between looks for due follow-ups (none due at the last)
+    followup_lease: float = 120.0  # seconds a batch of due follow-ups is one replica's (a dead one's come back then)
     data_dir: Path | None = None  # None: $XDG_DATA_HOME/hedgehog, as the default database
     export_dir: Path | None = None  # None: a private folder "exports" in the data folder
 
@@ -131,6 +137,16 @@ class Settings:
                 raise ConfigError(f"{name} is '{text}'; use a number of seconds from {low:g} to {high:g}.")
             return value
 
+        def rate(name: str, default: str) -> float:
+            text = get(name) or default
+            try:
+                value = float(text)
+            except ValueError:
+                value = -1.0
+            if not 0.1 <= value <= 10_000:
+                raise ConfigError(f"{name} is '{text}'; use messages a second from 0.1 to 10000 (Telegram allows 30).")
+            return value
+
         log_format = (get("HEDGEHOG_LOG_FORMAT") or "text").lower()
         if log_format not in ("text", "json"):
             raise ConfigError(f"HEDGEHOG_LOG_FORMAT is '{log_format}'; use text or json.")
@@ -157,6 +173,9 @@ class Settings:
             health_port=int(health_port) if health_port is not None else None,
             drain_grace=seconds("HEDGEHOG_DRAIN_GRACE", "0", 0, 120),
             drain_timeout=seconds("HEDGEHOG_DRAIN_TIMEOUT", "25", 0, 600),
+            send_rate=rate("HEDGEHOG_SEND_RATE", "30"),
+            followup_interval=seconds("HEDGEHOG_FOLLOWUP_INTERVAL", "30", 0.1, 3600),
+            followup_lease=seconds("HEDGEHOG_FOLLOWUP_LEASE", "120", 1, 3600),
             outbox_lease=lease_seconds,
             test_crash_at=get("HEDGEHOG_TEST_CRASH_AT"),
             data_dir=Path(data) if (data := get("HEDGEHOG_DATA_DIR")) else None,

@@ -15,7 +15,7 @@ from typing import Literal
 from bot.dialogue.model import SKIP_CHOICE, button_target, callback_payload, parse_callback_payload
 from bot.engine.state import Attachment, Button, Choice, Command, Event, Reply, Text, Unsupported
 from bot.errors import Busy
-from bot.storage import ChatKey, Delivery
+from bot.storage import ChatKey, Delivery, DueFollowUp, Grant
 
 __all__ = [
     "COACH_BUTTONS",
@@ -31,7 +31,9 @@ __all__ = [
     "Choice",
     "Command",
     "Delivery",
+    "DueFollowUp",
     "Event",
+    "Grant",
     "Handled",
     "Incoming",
     "Reply",

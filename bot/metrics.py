@@ -63,6 +63,10 @@ RETRY_WAIT = Counter(
     "Seconds Telegram told us to wait (retry_after) or we backed off after a network error.",
     ["reason"],
 )
+SEND_BUDGET_WAIT = Counter(
+    "hedgehog_send_budget_wait_seconds",
+    "Seconds messages nobody asked for (follow-ups, reminders) waited for the bot's shared send budget.",
+)
 FOLLOWUPS = Counter(
     "hedgehog_followups",
     "Follow-ups: due (listed), sent, postponed, elsewhere (another process took it), cancelled.",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
-from bot.storage import ChatKey, Delivery, Store
+from bot.storage import ChatKey, Delivery, Grant, Store
 
 
 class Sending:
@@ -31,6 +31,10 @@ class Sending:
         """Not taken now: these rows (and the chat's newer ones) wait this long."""
         self.store.outbox_retry(list(deliveries), self.clock() + after)
 
+    def renew(self, deliveries: Sequence[Delivery]) -> None:
+        """Still sending these: their lease starts again from now."""
+        self.store.outbox_renew([d.id for d in deliveries], self.clock() + self.store.lease)
+
     def release(self, deliveries: Iterable[Delivery]) -> None:
         """This process is no longer sending them (whatever was not marked is left to the lease)."""
         self.store.sending.difference_update(d.id for d in deliveries)
@@ -43,6 +47,16 @@ class Sending:
     def waiting(self, transport: str) -> list[ChatKey]:
         """Chats with outbox rows nobody is sending."""
         return self.store.outbox_waiting(self.clock(), transport)
+
+    def take_sends(self, name: str, want: int, owed: int, rate: float, now: float) -> Grant:
+        """Up to `want` sends from the bot's budget shared by every process (`name`: the
+        transport and the bot's id), after charging `owed` sends that did not wait; `now`
+        is the wall clock (Unix seconds), never the coach's."""
+        return self.store.take_sends(name, want, owed, rate, now)
+
+    def pause_sends(self, name: str, until: float) -> None:
+        """Telegram said 429: no process sends for this bot before `until` (Unix seconds)."""
+        self.store.pause_sends(name, until)
 
     @property
     def lease(self) -> timedelta:

@@ -195,6 +195,19 @@ class Coach:
             metrics.FOLLOWUPS.labels(metrics.label(row.kind), "due").inc()
         return due
 
+    def claim_followups(self, transport: str, limit: int, lease: timedelta) -> list[DueFollowUp]:
+        """Due follow-ups leased to this process for `lease` (replicas split the due work),
+        oldest first; each is still started once, by `follow_up`."""
+        due = self.store.claim_followups(self.clock(), limit, lease, transport)
+        for row in due:
+            metrics.FOLLOWUPS.labels(metrics.label(row.kind), "due").inc()
+        return due
+
+    def release_followups(self, ids: list[int]) -> None:
+        """Leased follow-ups this process will not start after all (it is stopping): any
+        process may take them now."""
+        self.store.release_followups(ids)
+
     def follow_up(self, due: DueFollowUp) -> Handled | None:
         """Start a due follow-up, once even with several processes (`followups.py` has the
         policy: busy people and nights wait; each kind says its own thing)."""

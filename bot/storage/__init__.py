@@ -2,7 +2,7 @@
 
 from bot.storage.db import default_database_url, normalize_url
 from bot.storage.outbox import Delivery
-from bot.storage.store import ChatKey, ChatTx, DueFollowUp, FollowUpRow, JournalRow, Store
+from bot.storage.store import ChatKey, ChatTx, DueFollowUp, FollowUpRow, Grant, JournalRow, Store
 
 __all__ = [
     "ChatKey",
@@ -10,6 +10,7 @@ __all__ = [
     "Delivery",
     "DueFollowUp",
     "FollowUpRow",
+    "Grant",
     "JournalRow",
     "Store",
     "default_database_url",

@@ -80,7 +80,36 @@ def shown(url: URL) -> str:
 def create_engine(url: URL) -> sa.Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"connect_timeout": 5})
+    url, prepare = prepare_threshold(url)
+    # Enough connections for replies (a thread each) beside a drain of follow-ups.
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        connect_args={"connect_timeout": 5, "prepare_threshold": prepare},
+    )
+
+
+def prepare_threshold(url: URL) -> tuple[URL, int | None]:
+    """psycopg prepares a statement on the server after it ran 5 times on a connection.
+    Behind PgBouncer in transaction mode (before 1.21's `max_prepared_statements`) the
+    next transaction may get another server connection, which lacks it: the operator
+    writes `?prepare_threshold=none` in the URL and nothing is prepared (or a number, for
+    psycopg's own threshold). The parameter is ours to read, not the server's."""
+    raw = url.query.get("prepare_threshold")
+    if raw is None:
+        return url, 5
+    value = raw[-1] if isinstance(raw, tuple) else raw
+    url = url.difference_update_query(["prepare_threshold"])
+    if value.strip().lower() in ("none", "off", "false", "no", ""):
+        return url, None
+    if value.strip().isdigit():
+        return url, int(value)
+    raise DatabaseUnavailable(
+        f"{SETTING} has prepare_threshold={value}; write prepare_threshold=none (behind PgBouncer in "
+        "transaction mode) or a whole number."
+    )
 
 
 def _sqlite_engine(url: URL) -> sa.Engine:

@@ -180,7 +180,8 @@ class QuarantinedUpdate(SQLModel, table=True):
 
 
 class FollowUp(SQLModel, table=True):
-    """A flow to start later. Claimed when due with FOR UPDATE SKIP LOCKED; sent once."""
+    """A flow to start later. When due, a sender leases it (`claimed_until`, so replicas
+    split the due work), then takes it once (`status` pending -> sent)."""
 
     __tablename__ = "followup"
 
@@ -207,6 +208,24 @@ class FollowUp(SQLModel, table=True):
     # What the person planned, in their own words, as JSON ({"plan": ..., "planned": ...}):
     # the follow-up reads it back. Never logged; exported and erased with the chat.
     plan: str | None = Field(default=None, sa_type=sa.Text)
+    # A sender's lease on a due row: no other process lists it before then (a crashed
+    # sender's rows come round again once it runs out).
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SendBudget(SQLModel, table=True):
+    """One bot's send budget, shared by every process sending for it: a token bucket
+    (`tokens` as of `stamp`, refilled at the configured rate) and, after Telegram's 429,
+    the time (`paused_until`) before which nobody sends. Times are Unix seconds. `name`
+    is the transport and the bot's numeric id (the part of its token before the colon,
+    which is public), never the token."""
+
+    __tablename__ = "send_budget"
+
+    name: str = Field(primary_key=True, max_length=64)
+    tokens: float
+    stamp: float
+    paused_until: float = Field(default=0.0)
 
 
 class Therapist(SQLModel, table=True):
@@ -328,4 +347,5 @@ TABLES = (
     Outbox,
     ErasedUpdate,
     QuarantinedUpdate,
+    SendBudget,
 )

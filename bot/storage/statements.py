@@ -327,7 +327,9 @@ class Statements:
             .returning(FOLLOWUP.c.id)
         )
         self.postpone_followup = (
-            sa.update(FOLLOWUP).where(FOLLOWUP.c.id == bind("b_id")).values(status="pending", due_at=bind("b_until"))
+            sa.update(FOLLOWUP)
+            .where(FOLLOWUP.c.id == bind("b_id"))
+            .values(status="pending", due_at=bind("b_until"), claimed_until=None)
         )
         self.cancel_followups = (
             sa.update(FOLLOWUP)

@@ -30,13 +30,15 @@ from bot.engine.state import Frame, Reply, SessionState
 from bot.errors import DatabaseUnavailable
 from bot.storage import db
 from bot.storage.db import Busy
-from bot.storage.models import PLAN_SECTIONS, QuarantinedUpdate, SafetyPlan, UTCDateTime, utcnow
+from bot.storage.models import PLAN_SECTIONS, QuarantinedUpdate, SafetyPlan, SendBudget, UTCDateTime, utcnow
 from bot.storage.outbox import DELETE, MESSAGE, Delivery, decode, encode, encode_delete
 from bot.storage.statements import CHAT, ERASED, FOLLOWUP, JOURNAL, OUTBOX, PROCESSED, SESSION, Statements
 
 SEEN_PRECISION = timedelta(minutes=5)  # SQLite: how stale chat.last_seen_at may get before it is rewritten
 LEASE = timedelta(seconds=30)  # how long a sender holds the outbox rows it claimed before others may take them
 QUARANTINED = QuarantinedUpdate.__table__  # type: ignore[attr-defined]
+BUDGET = SendBudget.__table__  # type: ignore[attr-defined]
+DEBT_SECONDS = 2.0  # the most a bucket owes (in seconds of its rate) for sends that did not wait
 __all__ = [
     "CHAT",
     "FOLLOWUP",
@@ -47,6 +49,7 @@ __all__ = [
     "Delivery",
     "DueFollowUp",
     "FollowUpRow",
+    "Grant",
     "JournalRow",
     "Store",
 ]
@@ -97,11 +100,58 @@ class FollowUpRow:
     created_at: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What a send budget gave: `granted` sends, the bucket's level after them (below one:
+    the next send waits `(1 - level) / rate`), and the time (Unix seconds) before which
+    nobody sends, after Telegram's 429."""
+
+    granted: int
+    level: float
+    paused_until: float
+
+
 def _plan(text: str | None) -> dict[str, Any] | None:
     if not text:
         return None
     value = json.loads(text)
     return value if isinstance(value, dict) else None
+
+
+def _due_query() -> sa.Select[Any]:
+    """What a due follow-up needs, oldest first."""
+    return (
+        sa.select(
+            FOLLOWUP.c.id,
+            CHAT.c.transport,
+            CHAT.c.address,
+            FOLLOWUP.c.target_flow,
+            FOLLOWUP.c.source_flow,
+            CHAT.c.timezone,
+            CHAT.c.followups,
+            FOLLOWUP.c.kind,
+            FOLLOWUP.c.assignment_id,
+            FOLLOWUP.c.plan,
+            FOLLOWUP.c.created_at,
+        )
+        .join(CHAT, CHAT.c.id == FOLLOWUP.c.chat_id)
+        .order_by(FOLLOWUP.c.due_at, FOLLOWUP.c.id)
+    )
+
+
+def _due(r: Any) -> DueFollowUp:
+    return DueFollowUp(
+        r.id,
+        ChatKey(r.transport, r.address),
+        r.target_flow,
+        r.source_flow,
+        r.timezone,
+        r.followups,
+        r.kind,
+        r.assignment_id,
+        _plan(r.plan),
+        r.created_at,
+    )
 
 
 def _followup_row(r: Any) -> FollowUpRow:
@@ -125,7 +175,8 @@ class Store:
         self.url = url
         self.display_url = db.shown(url)
         self.dialect = engine.dialect.name
-        self.sql = Statements(postgresql.insert if self.dialect == "postgresql" else sqlite.insert, engine.dialect)
+        self.insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        self.sql = Statements(self.insert, engine.dialect)
         self.lease = LEASE
         # Outbox rows this process claimed and is sending now: a claim never hands them out
         # twice in one process, even when a slow send outlasts the lease.
@@ -186,22 +237,8 @@ class Store:
         taken, once, with `ChatTx.take_followup`. On PostgreSQL, rows another process is
         working on are skipped (FOR UPDATE SKIP LOCKED) instead of waited for."""
         query = (
-            sa.select(
-                FOLLOWUP.c.id,
-                CHAT.c.transport,
-                CHAT.c.address,
-                FOLLOWUP.c.target_flow,
-                FOLLOWUP.c.source_flow,
-                CHAT.c.timezone,
-                CHAT.c.followups,
-                FOLLOWUP.c.kind,
-                FOLLOWUP.c.assignment_id,
-                FOLLOWUP.c.plan,
-                FOLLOWUP.c.created_at,
-            )
-            .join(CHAT, CHAT.c.id == FOLLOWUP.c.chat_id)
+            _due_query()
             .where(FOLLOWUP.c.status == "pending", FOLLOWUP.c.due_at <= now, CHAT.c.active.is_(True))
-            .order_by(FOLLOWUP.c.due_at)
             .limit(limit)
         )
         if transport is not None:
@@ -212,21 +249,79 @@ class Store:
             query = query.with_for_update(of=FOLLOWUP, skip_locked=True)
         with self.engine.connect() as connection, connection.begin():
             rows = connection.execute(query).all()
-        return [
-            DueFollowUp(
-                r.id,
-                ChatKey(r.transport, r.address),
-                r.target_flow,
-                r.source_flow,
-                r.timezone,
-                r.followups,
-                r.kind,
-                r.assignment_id,
-                _plan(r.plan),
-                r.created_at,
+        return [_due(r) for r in rows]
+
+    def claim_followups(self, now: datetime, limit: int, lease: timedelta, transport: str) -> list[DueFollowUp]:
+        """Due follow-ups of active chats, oldest first, leased to this process until
+        `now + lease`: another process lists none of them before then, so replicas split
+        the due work. Each is still taken once (`ChatTx.take_followup`); a lease that runs
+        out (the sender died) puts the row back. On PostgreSQL rows a rival is claiming
+        this moment are skipped (FOR UPDATE SKIP LOCKED), not waited for."""
+        pick = (
+            sa.select(FOLLOWUP.c.id)
+            .join(CHAT, CHAT.c.id == FOLLOWUP.c.chat_id)
+            .where(
+                FOLLOWUP.c.status == "pending",
+                FOLLOWUP.c.due_at <= now,
+                sa.or_(FOLLOWUP.c.claimed_until.is_(None), FOLLOWUP.c.claimed_until <= now),
+                CHAT.c.active.is_(True),
+                CHAT.c.transport == transport,
             )
-            for r in rows
-        ]
+            .order_by(FOLLOWUP.c.due_at)
+            .limit(limit)
+        )
+        if self.dialect == "postgresql":
+            pick = pick.with_for_update(of=FOLLOWUP, skip_locked=True)
+        with self.engine.begin() as connection:
+            ids = list(connection.execute(pick).scalars())
+            if not ids:
+                return []
+            connection.execute(sa.update(FOLLOWUP).where(FOLLOWUP.c.id.in_(ids)).values(claimed_until=now + lease))
+            rows = connection.execute(_due_query().where(FOLLOWUP.c.id.in_(ids))).all()
+        return [_due(r) for r in rows]
+
+    def release_followups(self, ids: list[int]) -> None:
+        """Give back leased follow-ups not started: any process may list them now."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                sa.update(FOLLOWUP)
+                .where(FOLLOWUP.c.id.in_(ids), FOLLOWUP.c.status == "pending")
+                .values(claimed_until=None)
+            )
+
+    def take_sends(self, name: str, want: int, owed: int, rate: float, now: float) -> Grant:
+        """Up to `want` sends from the bot's shared budget, charging first `owed` sends
+        made without waiting (replies to people). A token bucket in one row, refilled at
+        `rate` a second up to half a second's worth; locked while it is read and written,
+        so every process takes from the same budget. Nothing is granted while paused."""
+        burst = max(1.0, rate * 0.5)
+        with self.engine.begin() as connection:
+            connection.execute(
+                self.insert(BUDGET)
+                .values(name=name, tokens=burst, stamp=now, paused_until=0.0)
+                .on_conflict_do_nothing(index_elements=[BUDGET.c.name])
+            )
+            row = connection.execute(sa.select(BUDGET).where(BUDGET.c.name == name).with_for_update()).one()
+            level = min(burst, row.tokens + max(0.0, now - row.stamp) * rate) - owed
+            level = max(level, -rate * DEBT_SECONDS)
+            granted = 0 if row.paused_until > now else max(0, min(want, int(level)))
+            level -= granted
+            connection.execute(
+                sa.update(BUDGET).where(BUDGET.c.name == name).values(tokens=level, stamp=max(now, row.stamp))
+            )
+        return Grant(granted, level, row.paused_until)
+
+    def pause_sends(self, name: str, until: float) -> None:
+        """Telegram said 429: nobody sends for this bot before `until` (Unix seconds)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                self.insert(BUDGET)
+                .values(name=name, tokens=0.0, stamp=until, paused_until=until)
+                .on_conflict_do_nothing(index_elements=[BUDGET.c.name])
+            )
+            connection.execute(
+                sa.update(BUDGET).where(BUDGET.c.name == name, BUDGET.c.paused_until < until).values(paused_until=until)
+            )
 
     def prune_processed(self, before: datetime) -> int:
         """Forget update ids processed (or erased) before `before`, and outbox rows made
@@ -306,6 +401,17 @@ class Store:
                 self.sql.outbox_progress.run(cursor, {"b_id": delivery.id, "b_ids": json.dumps(message_ids)})
             finally:
                 cursor.close()
+
+    def outbox_renew(self, ids: list[int], until: datetime) -> None:
+        """This sender is still at it: its lease on these queued rows runs until `until`."""
+        if ids:
+            with self.engine.begin() as connection:
+                _lock_in_order(connection, OUTBOX.c.id.in_(ids))
+                connection.execute(
+                    sa.update(OUTBOX)
+                    .where(OUTBOX.c.id.in_(ids), OUTBOX.c.status == "queued")
+                    .values(claimed_until=until)
+                )
 
     def outbox_retry(self, deliveries: list[Delivery], until: datetime) -> None:
         """Not sent (Telegram away): tried again from `until`, by whichever sender claims them."""

@@ -219,6 +219,10 @@ class FakeBotAPI:
         """Updates not yet confirmed (nor waiting to be delivered again)."""
         return list(self._pending)
 
+    def update(self, update_id: int) -> dict[str, Any]:
+        """The update as Telegram would post it to a webhook."""
+        return self._updates[update_id]
+
     @property
     def redeliveries_waiting(self) -> int:
         return len(self._again)

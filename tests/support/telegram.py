@@ -84,8 +84,8 @@ def bot_environment(fake: FakeBotAPI, folder: Path, **settings: str) -> dict[str
         TELEGRAM_BOT_TOKEN=fake.token,
         TELEGRAM_API_BASE_URL=fake.url,
         HEDGEHOG_DATABASE_URL=f"sqlite:///{folder}/bot.sqlite3",
-        **settings,
     )
+    env.update(settings)
     return env
 
 

@@ -7,6 +7,7 @@ It puts together one part per concern, each in its own module:
     polling    fetch a batch, process it, then confirm it
     loops      follow-ups that fell due, and rows nobody is sending; they survive any error
     ordering   one chat's updates, follow-ups and resends one after another
+    budget     one send budget per bot, shared by every replica in the database
     offload    database work at once on SQLite, else in a worker thread
 """
 
@@ -21,14 +22,17 @@ from telegram import Update
 
 from bot.coach import Coach
 from bot.contract import ChatKey, Delivery
+from bot.transports.telegram.budget import DEFAULT_RATE, SendBudget
 from bot.transports.telegram.delivery import CrashPoint, Sender
 from bot.transports.telegram.handlers import TRANSPORT, Handlers
-from bot.transports.telegram.loops import FOLLOWUP_INTERVAL, RESEND_INTERVAL, LoopHealth, Loops
+from bot.transports.telegram.loops import FOLLOWUP_INTERVAL, FOLLOWUP_LEASE, RESEND_INTERVAL, LoopHealth, Loops
 from bot.transports.telegram.ordering import AnyApplication, PerChatProcessor
 from bot.transports.telegram.polling import Poller
 
 __all__ = [
+    "DEFAULT_RATE",
     "FOLLOWUP_INTERVAL",
+    "FOLLOWUP_LEASE",
     "RESEND_INTERVAL",
     "TRANSPORT",
     "LoopHealth",
@@ -43,13 +47,15 @@ class TelegramBot:
         coach: Coach,
         application: AnyApplication,
         crash_at: str | None = None,
+        send_rate: float = DEFAULT_RATE,
     ) -> None:
         self.coach = coach
         self.app = application
+        self.budget = SendBudget(coach, application.bot.token, send_rate)
         self.stopping = asyncio.Event()  # set by SIGTERM: readiness says 503 from then on
         self.taking = True  # False once draining stops taking new updates (the webhook answers 503)
         self._own = PerChatProcessor()  # chat turns, if the application runs another processor
-        self.sender = Sender(coach, application, CrashPoint.parse(crash_at))
+        self.sender = Sender(coach, application, CrashPoint.parse(crash_at), self.budget)
         self.handlers = Handlers(coach, application, self.sender)
         self.poller = Poller(application, self.handlers, lambda: self.stopping)
         self.loops = Loops(coach, self.sender, self.hold, lambda: self.stopping)
@@ -109,6 +115,10 @@ class TelegramBot:
 
     async def resend_outbox(self, interval: float = RESEND_INTERVAL) -> None:
         await self.loops.resend_outbox(interval)
+
+    async def settle_budget(self) -> None:
+        """Charge what replies owe to the shared send budget, and learn of pauses (429s)."""
+        await self.budget.settle(self.stopping)
 
     @property
     def health(self) -> dict[str, LoopHealth]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from telegram.error import NetworkError, TimedOut
@@ -40,6 +41,9 @@ def retry_after(payload: bytes) -> float | None:
 
 
 class CountingRequest(HTTPXRequest):
+    # Told of every 429's retry_after (seconds): the shared send budget pauses every replica.
+    on_retry_after: Callable[[float], None] | None = None
+
     async def do_request(
         self,
         url: str,
@@ -72,4 +76,6 @@ class CountingRequest(HTTPXRequest):
                 wait = retry_after(payload)
                 if wait is not None:
                     metrics.RETRY_WAIT.labels("retry_after").inc(wait)
+                    if self.on_retry_after is not None:
+                        self.on_retry_after(wait)
         return status, payload

@@ -13,7 +13,9 @@ import contextlib
 import logging
 import os
 import signal
+import time
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Executor
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -25,6 +27,7 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from bot import metrics
 from bot.coach import Coach
 from bot.contract import Attachment, ChatKey, Delivery
+from bot.transports.telegram.budget import SendBudget
 from bot.transports.telegram.menu import follow_role
 from bot.transports.telegram.offload import soon
 from bot.transports.telegram.ordering import AnyApplication
@@ -43,15 +46,33 @@ class Sender:
         coach: Coach,
         application: AnyApplication,
         crash: CrashPoint,
+        budget: SendBudget,
     ) -> None:
         self.coach = coach
         self.app = application
         self.crash = crash
+        self.budget = budget
+        self.background: Executor | None = None  # threads of background work (follow-ups)
 
-    async def deliver(self, key: ChatKey, chat_id: int, deliveries: Sequence[Delivery]) -> bool:
+    async def deliver(
+        self, key: ChatKey, chat_id: int, deliveries: Sequence[Delivery], unsolicited: bool = False
+    ) -> bool:
         """Send claimed outbox rows in order, each marked sent right after Telegram took it;
-        True if all went."""
+        True if all went. `unsolicited` (a follow-up, a reminder, a notice): each message
+        waits for the bot's shared send budget; a reply to a person never does."""
         coach, sending = self.coach, self.coach.sending
+        pool = self.background if unsolicited else None
+        renewed = time.monotonic()  # about when the rows were claimed
+
+        async def keep(rest: Sequence[Delivery]) -> None:
+            """Renew the lease on the rows still to send once a third of it has gone (a
+            wait for the send budget, a slow Telegram): it must not run out mid-send, or
+            another sender would send them too."""
+            nonlocal renewed
+            if time.monotonic() - renewed > sending.lease.total_seconds() / 3:
+                await soon(coach, sending.renew, list(rest), pool=pool)
+                renewed = time.monotonic()
+
         try:
             for index, delivery in enumerate(deliveries):
                 if delivery.attempts > MAX_SEND_ATTEMPTS:
@@ -59,10 +80,10 @@ class Sender:
                         "reply given up",
                         extra={"fields": {"chat": coach.chat_hash(key), "attempts": delivery.attempts}},
                     )
-                    await soon(coach, sending.failed, [delivery])
+                    await soon(coach, sending.failed, [delivery], pool=pool)
                     continue
                 try:
-                    await self._deliver_one(chat_id, delivery)
+                    await self._deliver_one(chat_id, delivery, unsolicited, partial(keep, deliveries[index:]))
                 except Forbidden:
                     await asyncio.to_thread(coach.blocked, key)
                     await soon(coach, sending.failed, list(deliveries[index:]))
@@ -83,12 +104,18 @@ class Sender:
             sending.release(deliveries)
         return True
 
-    async def _deliver_one(self, chat_id: int, delivery: Delivery) -> None:
+    async def _deliver_one(
+        self, chat_id: int, delivery: Delivery, unsolicited: bool, keep: Callable[[], Awaitable[None]]
+    ) -> None:
         bot = self.app.bot
         coach, sending = self.coach, self.coach.sending
+        pool = self.background if unsolicited else None
+        spend = self.budget.unsolicited if unsolicited else self.budget.reply
         if delivery.reply is None:  # /hide: the chat's recent messages go
             for at in range(0, len(delivery.delete), 100):  # Telegram takes 100 at a time
                 chunk = delivery.delete[at : at + 100]
+                await spend()
+                await keep()
                 with contextlib.suppress(BadRequest):  # too old, or already gone
                     await self.send(partial(bot.delete_messages, chat_id, chunk))
             await soon(coach, sending.sent, delivery, [])
@@ -105,12 +132,14 @@ class Sender:
         for index, part in enumerate(parts):
             if index < len(delivery.done):
                 continue  # sent before a crash: not again
+            await spend()
+            await keep()
             message = await self.send(part)
             sent.append(message.message_id)
             self.crash.at("after-send")
             if index < len(parts) - 1:
-                await soon(coach, sending.progress, delivery, sent)
-        await soon(coach, sending.sent, delivery, sent)
+                await soon(coach, sending.progress, delivery, sent, pool=pool)
+        await soon(coach, sending.sent, delivery, sent, pool=pool)
 
     async def _attachment(self, chat_id: int, file: Attachment) -> Message:
         """A file: a chart is shown inline (a photo), anything else as a document."""

@@ -2,7 +2,11 @@
 ledger) and outbox rows nobody is sending. Each round runs through `round`: any error is
 logged (its class) and counted, the next round waits a backoff that doubles up to 5
 minutes, and the loop goes on; `health[name]` keeps each loop's last success and failures
-in a row for a readiness check. Every send for a chat takes the chat's turn (`hold`)."""
+in a row for a readiness check. Every send for a chat takes the chat's turn (`hold`).
+
+Due follow-ups are drained at the bot's send budget: a round leases a batch in the
+database (replicas split the due work), starts them for different chats at once (each
+chat in its turn), and, when the batch was full, goes straight on to the next."""
 
 from __future__ import annotations
 
@@ -11,10 +15,14 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot import metrics
 from bot.coach import Coach
+from bot.contract import DueFollowUp
+from bot.transports.telegram.budget import Stopped
 from bot.transports.telegram.delivery import Sender
 from bot.transports.telegram.handlers import TRANSPORT
 from bot.transports.telegram.offload import soon
@@ -26,6 +34,9 @@ FOLLOWUP_INTERVAL = 30.0  # seconds between looks for follow-ups that fell due
 PRUNE_EVERY = 120  # rounds of that loop (an hour) between clearing out the exactly-once ledger
 RESEND_INTERVAL = 2.0  # seconds between looks for outbox rows nobody is sending
 LOOP_BACKOFF_CAP = 300.0  # seconds: the longest a failing background loop waits before trying again
+FOLLOWUP_LEASE = timedelta(minutes=2)  # how long a batch of due follow-ups is this process's alone
+BATCH_SECONDS = 2.0  # a batch holds about this many seconds of the send budget's follow-ups
+FOLLOWUP_WORKERS = 16  # follow-ups (to different chats) under way at once in one process
 
 Hold = Callable[[int], contextlib.AbstractAsyncContextManager[None]]
 
@@ -47,12 +58,21 @@ class Loops:
         self.hold = hold
         self.stopping = stopping
         self.health: dict[str, LoopHealth] = {"followups": LoopHealth(), "prune": LoopHealth(), "outbox": LoopHealth()}
+        # A batch: about BATCH_SECONDS of the send budget (each follow-up sends two messages).
+        self.lease = FOLLOWUP_LEASE  # how long a batch is this process's alone
+        self.batch = max(10, min(1000, int(sender.budget.rate * BATCH_SECONDS / 2)))
+        # Follow-ups' database work has threads of its own: a person's reply never waits
+        # for a thread behind a drain of reminders.
+        self.pool = ThreadPoolExecutor(FOLLOWUP_WORKERS // 2, thread_name_prefix="followups")
+        sender.background = self.pool
 
     async def dispatch_followups(self, interval: float) -> None:
-        """Every `interval` seconds, start the follow-ups that fell due (each is taken once
-        in the database, so several processes can run this side by side); hourly, forget
+        """Start the follow-ups that fell due: a batch leased to this process (so replicas
+        split them), different chats at once, each chat in its turn; straight on to the
+        next batch when this one was full, else after `interval` seconds. Hourly, forget
         what Telegram can no longer resend."""
         rounds = 0
+        full = False
         stopping = self.stopping()
 
         async def prune() -> None:
@@ -60,20 +80,50 @@ class Loops:
                 await asyncio.to_thread(self.coach.forget_old_updates)
 
         async def followups() -> None:
-            for due in await asyncio.to_thread(self.coach.due_followups, TRANSPORT):
-                chat_id = int(due.chat.address)
-                async with self.hold(chat_id):
-                    handled = await asyncio.to_thread(self.coach.follow_up, due)
-                    if handled is not None and handled.role_changed is not None:
-                        await self.sender.follow_role(chat_id, handled.role_changed == "therapist")
-                    elif handled is not None:
-                        await self.sender.deliver(due.chat, chat_id, handled.deliveries)
+            nonlocal full
+            batch = await asyncio.to_thread(self.coach.claim_followups, TRANSPORT, self.batch, self.lease)
+            full = len(batch) >= self.batch
+            await self.drain(batch)
 
-        while not stopping.is_set():
-            await self.round("prune", prune)
-            rounds += 1
-            wait = await self.round("followups", followups)
-            await sleep_or_stop(stopping, max(interval, wait))
+        try:
+            while not stopping.is_set():
+                await self.round("prune", prune)
+                rounds += 1
+                wait = await self.round("followups", followups)
+                if full and not wait:
+                    await asyncio.sleep(0)  # more are due: on at once
+                    continue
+                await sleep_or_stop(stopping, max(interval, wait))
+        finally:
+            self.pool.shutdown(wait=False)
+
+    async def drain(self, batch: list[DueFollowUp]) -> None:
+        """Start these follow-ups and send what they say: up to `FOLLOWUP_WORKERS` chats at
+        once, one chat's in order (its turn), every message at the shared send budget.
+        One that fails leaves the others going; the first error is raised after."""
+        gate = asyncio.Semaphore(FOLLOWUP_WORKERS)
+        loop = asyncio.get_running_loop()
+        stopping = self.stopping()
+        left: list[int] = []
+
+        async def one(due: DueFollowUp) -> None:
+            chat_id = int(due.chat.address)
+            async with gate, self.hold(chat_id):
+                if stopping.is_set():  # not started: another process may take it at once
+                    left.append(due.id)
+                    return
+                handled = await loop.run_in_executor(self.pool, self.coach.follow_up, due)
+                if handled is not None and handled.role_changed is not None:
+                    await self.sender.follow_role(chat_id, handled.role_changed == "therapist")
+                elif handled is not None:
+                    await self.sender.deliver(due.chat, chat_id, handled.deliveries, unsolicited=True)
+
+        results = await asyncio.gather(*(one(due) for due in batch), return_exceptions=True)
+        if left:
+            await loop.run_in_executor(self.pool, self.coach.release_followups, left)
+        for result in results:
+            if isinstance(result, BaseException) and not isinstance(result, Stopped):
+                raise result
 
     async def resend_outbox(self, interval: float = RESEND_INTERVAL) -> None:
         """Send what nobody is sending: rows a crash left (on start-up, once their sender's

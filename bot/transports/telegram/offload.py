@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import Executor
+from functools import partial
 from typing import Any, TypeVar
 
 from bot.coach import Coach
@@ -18,11 +20,15 @@ from bot.contract import Busy
 T = TypeVar("T")
 
 
-async def soon(coach: Coach, work: Callable[..., T], *args: Any, at_once: bool = True) -> T:
-    """`work(*args)`, on the loop if it can begin without waiting, else in a thread."""
+async def soon(
+    coach: Coach, work: Callable[..., T], *args: Any, at_once: bool = True, pool: Executor | None = None
+) -> T:
+    """`work(*args)`, on the loop if it can begin without waiting, else in a thread (of
+    `pool`, if given: background work keeps its own threads, so replies never queue
+    behind it for one)."""
     if at_once and coach.local:
         try:
             return coach.try_now(work, *args)
         except Busy:
             pass
-    return await asyncio.to_thread(work, *args)
+    return await asyncio.get_running_loop().run_in_executor(pool, partial(work, *args))

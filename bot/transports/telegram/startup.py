@@ -7,7 +7,9 @@ import logging
 import os
 import re
 import signal
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import tornado.httpserver
@@ -20,7 +22,7 @@ from telegram.request import BaseRequest
 from bot import metrics
 from bot.coach import Coach
 from bot.errors import ConfigError, HedgehogError
-from bot.transports.telegram.bot import FOLLOWUP_INTERVAL, PerChatProcessor, TelegramBot
+from bot.transports.telegram.bot import DEFAULT_RATE, FOLLOWUP_INTERVAL, FOLLOWUP_LEASE, PerChatProcessor, TelegramBot
 from bot.transports.telegram.counting import CountingRequest
 from bot.transports.telegram.health import Health, listen_health
 from bot.transports.telegram.menu import MENU
@@ -28,6 +30,7 @@ from bot.transports.telegram.ordering import AnyApplication
 from bot.transports.telegram.webhook import Webhook, listen
 
 log = logging.getLogger("hedgehog.telegram")
+REPLY_WORKERS = 12  # threads for replies' database work (follow-ups have their own: `loops`)
 TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{6,}$")
 
 
@@ -62,7 +65,9 @@ def build_application(
         ApplicationBuilder().token(token).updater(None).concurrent_updates(PerChatProcessor())
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # Only 429s are retried here (and groups kept to their 20 a minute): the bot-wide
+        # cap is the send budget every replica shares (`budget`), not one per process.
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:  # PTB's own HTTP layer and pool sizes, every call counted (`counting`)
@@ -97,20 +102,31 @@ async def serve(
     crash_at: str | None = None,
     health: tuple[str, int] | None = None,
     drain: Drain | None = None,
+    send_rate: float = DEFAULT_RATE,
+    followup_lease: float = FOLLOWUP_LEASE.total_seconds(),
 ) -> None:
     """Run until SIGTERM or SIGINT (or `stopping` is set); updates in flight finish and
     are confirmed first. Long polling, or a webhook server when `webhook` is given.
     `health`: a side port for /healthz, /readyz and /metrics (the webhook's listener
-    serves them too). `crash_at`: the chaos test's aimed self-kill (HEDGEHOG_TEST_CRASH_AT)."""
+    serves them too). `crash_at`: the chaos test's aimed self-kill (HEDGEHOG_TEST_CRASH_AT).
+    `send_rate`: messages a second for this bot, all replicas together; `followup_lease`:
+    seconds a batch of due follow-ups is this process's alone."""
     drain = drain or Drain()
+    loop = asyncio.get_running_loop()
+    # Database work waits on the network, not the processor: more threads than Python's
+    # default (cores + 4), so marking a message sent never queues behind new updates.
+    loop.set_default_executor(ThreadPoolExecutor(REPLY_WORKERS, thread_name_prefix="replies"))
     application = build_application(token, api_base)
-    bot = TelegramBot(coach, application, crash_at=crash_at)
+    bot = TelegramBot(coach, application, crash_at=crash_at, send_rate=send_rate)
+    bot.loops.lease = timedelta(seconds=followup_lease)
+    request = application.bot.request
+    if isinstance(request, CountingRequest):  # a 429 anywhere pauses every replica's sends
+        request.on_retry_after = bot.budget.pause
     if stopping is not None:
         bot.stopping = stopping
     shown_base = api_base or "https://api.telegram.org"
     checks = Health(coach, bot)
     side = listen_health(checks, *health) if health is not None else None  # alive before Telegram answers
-    loop = asyncio.get_running_loop()
     try:
         try:
             await application.initialize()
@@ -162,6 +178,7 @@ async def _serve(
         loops = [
             asyncio.create_task(bot.dispatch_followups(followup_interval)),
             asyncio.create_task(bot.resend_outbox(resend_every)),
+            asyncio.create_task(bot.settle_budget()),
         ]
         try:
             if webhook is None:
