@@ -123,7 +123,13 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="measure engine and durable steps per second")
     bench.add_argument("--steps", type=int, default=20_000, metavar="N", help="steps per measurement")
-    bench.add_argument("--telegram", action="store_true", help="through python-telegram-bot, against a bare echo bot")
+    bench.add_argument(
+        "--telegram",
+        action="store_true",
+        help="through python-telegram-bot, against PTB's own ways",
+    )
+    bench.add_argument("--chats", type=int, default=500, metavar="N", help="--telegram: chats interleaved")
+    bench.add_argument("--rounds", type=int, default=5, metavar="N", help="--telegram: alternating rounds")
     bench.set_defaults(handler=_bench)
 
     safety = commands.add_parser("safety-eval", help="how well crisis detection does on the evaluation set")
@@ -359,10 +365,13 @@ def _coverage(args: argparse.Namespace, settings: Settings) -> int:
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.telegram:
-        from bot.bench_telegram import run_telegram_benchmark
+        from bot.bench.telegram import run_telegram_benchmark
 
-        return run_telegram_benchmark(settings, updates=max(args.steps // 10, 200))
-    from bot.bench import run_benchmarks
+        updates = max(args.steps // 10, 20)
+        return run_telegram_benchmark(
+            settings, updates=updates, rounds=args.rounds, chats=args.chats, limited=min(90, updates)
+        )
+    from bot.bench.steps import run_benchmarks
 
     return run_benchmarks(settings, steps=args.steps)
 

@@ -35,9 +35,10 @@ def test_bench_prints_every_figure() -> None:
         assert re.search(re.escape(label) + r".*\d", run.stdout), label
 
 
-def test_telegram_bench_prints_both_figures_and_the_ratio() -> None:
+def test_telegram_bench_prints_every_side_and_the_press_latency() -> None:
+    """At a tiny size (20 updates a side, 4 chats, 2 rounds): every row has its figures."""
     run = subprocess.run(
-        [sys.executable, "-m", "bot", "bench", "--telegram", "--steps", "2000"],
+        [sys.executable, "-m", "bot", "bench", "--telegram", "--steps", "200", "--chats", "4", "--rounds", "2"],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
@@ -45,8 +46,26 @@ def test_telegram_bench_prints_both_figures_and_the_ratio() -> None:
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    for label in ("bare PTB echo handler", "Hedgehog full step", "Hedgehog / bare echo throughput", "sendMessage"):
-        assert re.search(re.escape(label) + r".*\d", run.stdout, re.DOTALL), label
+    assert "Warning" not in run.stderr, run.stderr
+    for label in (
+        "bare PTB echo handler",
+        "PTB ConversationHandler, nothing saved",
+        "ConversationHandler + PicklePersistence",
+        "Hedgehog, every step committed",
+        "Hedgehog's Telegram side alone",
+    ):
+        assert re.search(
+            re.escape(label) + r" +[\d,.]+ updates/s +[\d.]+ us each +\d+\.\d\d .* \d+\.\d\d", run.stdout
+        ), label
+    assert re.search(r"Bot API calls an update, Hedgehog, every step committed: \d\.\d\d", run.stdout)
+    assert re.search(r"Goal: .* measured \d+\.\d\d", run.stdout)
+    limited = run.stdout[run.stdout.index("Rate-limited") :]
+    for label in ("bare PTB echo handler", "PTB ConversationHandler", "Hedgehog"):
+        assert re.search(re.escape(label) + r" +[\d,.]+ updates/s +\d+ us CPU each +\d\.\d\d calls each", limited), (
+            label
+        )
+    assert re.search(r"Hedgehog \(answer, edit and next question at once\): +\d+ ms", run.stdout)
+    assert re.search(r"PTB ConversationHandler \(one call after another\): +\d+ ms", run.stdout)
 
 
 NOON_UTC = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

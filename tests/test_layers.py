@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("transports", ("bot.transports",)),
     (
         "edges",
-        ("bot.cli", "bot.app", "bot.config", "bot.logs", "bot.bench", "bot.bench_telegram", "bot.__main__", "bot"),
+        ("bot.cli", "bot.app", "bot.config", "bot.logs", "bot.bench", "bot.__main__", "bot"),
     ),
 )
 # What a transport may import of ours: the contract, the coach's face, the error tree, the

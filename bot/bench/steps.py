@@ -198,6 +198,25 @@ def bench_detection() -> list[tuple[str, float, float]]:
     if layer is not None:
         figures.append(("trained layer alone", *_spread(semantic.judge, messages)))
     figures.append(("detect (patterns, then trained)", *_spread(detect, messages)))
+    if layer is not None:
+        # A free-text answer at a question with buttons is read twice: for crisis language and
+        # for its likeness to the buttons' words. Every message is new to the model (the
+        # remembered vectors are dropped first); the second row drops them between the two
+        # readings too, as if each embedded the message on its own.
+        labels = ["Yes, that's it", "Not really", "Something else"]
+
+        def answer(text: str, between: bool) -> None:
+            layer.embedder.forget()
+            detect(text)
+            if between:
+                layer.embedder.forget()
+            semantic.likeness(text, labels)
+
+        some = messages[:60]
+        once = _spread(lambda text: answer(text, False), some)
+        twice = _spread(lambda text: answer(text, True), some)
+        figures.append(("answer read twice, embedded once", *once))
+        figures.append(("answer read twice, embedded twice", *twice))
     figures.append(("4,096 characters, patterns alone", *_spread(detect_patterns, [long] * 20)))
     figures.append(("4,096 characters, detect", *_spread(detect, [long] * 20)))
     figures.append(("trained layer load (s)" if layer is not None else "trained layer: not installed", load, load))
