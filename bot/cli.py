@@ -129,7 +129,8 @@ def _parser() -> argparse.ArgumentParser:
         help="through python-telegram-bot, against PTB's own ways",
     )
     bench.add_argument("--chats", type=int, default=500, metavar="N", help="--telegram: chats interleaved")
-    bench.add_argument("--rounds", type=int, default=5, metavar="N", help="--telegram: alternating rounds")
+    bench.add_argument("--start", action="store_true", help="start-up time and memory, from fresh processes")
+    bench.add_argument("--rounds", type=int, default=5, metavar="N", help="rounds (--start: processes each figure)")
     bench.set_defaults(handler=_bench)
 
     safety = commands.add_parser("safety-eval", help="how well crisis detection does on the evaluation set")
@@ -364,6 +365,10 @@ def _coverage(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    if args.start:
+        from bot.bench.start import run_start_benchmark
+
+        return run_start_benchmark(settings, runs=args.rounds)
     if args.telegram:
         from bot.bench.telegram import run_telegram_benchmark
 
