@@ -68,6 +68,31 @@ def test_telegram_bench_prints_every_side_and_the_press_latency() -> None:
     assert re.search(r"PTB ConversationHandler \(one call after another\): +\d+ ms", run.stdout)
 
 
+def test_start_bench_prints_every_figure() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "bench", "--start", "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=False,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    shipped = len(list((PROJECT_ROOT / "dialogues").glob("*.yaml")))
+    for label in (
+        "imports of `hedgehog chat`",
+        f"engine build, {shipped} flows, cold",
+        f"engine build, {shipped} flows, cached",
+        "engine build, 50 flows, cold",
+        "engine build, 50 flows, cached",
+        "first prompt, cold",
+        "first prompt, cached",
+    ):
+        assert re.search(re.escape(label) + r":? +\d+\.\d+ s", run.stdout), label
+    assert re.search(r"idle `hedgehog chat` resident memory: +\d+\.\d MiB", run.stdout)
+    assert re.search(r"crisis layer's part of resident memory: +\d+\.\d MiB|sentence model: not installed", run.stdout)
+
+
 NOON_UTC = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 

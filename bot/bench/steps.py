@@ -141,7 +141,9 @@ def bench_transitions(engine: Engine, flow_id: str, steps: int) -> tuple[float, 
     return fast / (rounds * len(moves)), slow / (rounds * len(moves)), grown / 200 / 1024
 
 
-def bench_durable(settings: Settings, engine: Engine, flow_id: str, steps: int) -> float:
+def bench_durable(settings: Settings, engine: Engine, flow_id: str, steps: int, at_once: bool = False) -> float:
+    """Seconds for `steps` durable steps; `at_once`: each begun the way the event loop begins
+    them (`Store.at_once`: never waiting for SQLite's write lock)."""
     from bot.coach import Coach
     from bot.contract import Incoming
     from bot.storage import ChatKey, Store
@@ -157,7 +159,11 @@ def bench_durable(settings: Settings, engine: Engine, flow_id: str, steps: int) 
             def step() -> None:
                 nonlocal question, update
                 update += 1
-                replies = coach.handle(Incoming(chat, answer_for(question), update))
+                if at_once:
+                    with store.at_once():
+                        replies = coach.handle(Incoming(chat, answer_for(question), update))
+                else:
+                    replies = coach.handle(Incoming(chat, answer_for(question), update))
                 asking = [r for r in replies if r.step_id is not None]
                 if not asking:
                     asking = [coach.open(chat, flow_id)[-1]]
@@ -257,6 +263,8 @@ def run_benchmarks(settings: Settings, steps: int = 20_000) -> int:
     durable = bench_durable(settings, engine, flow_id, durable_steps)
     print(f"  full durable step (SQLite commit):       {_rate(durable_steps, durable)}")
     print(f"    durable / pure time ratio:             {(durable / durable_steps) / (pure / steps):>12.1f}x")
+    at_once = bench_durable(settings, engine, flow_id, durable_steps, at_once=True)
+    print(f"  the same, begun at once (event loop):    {_rate(durable_steps, at_once)}")
     counted = bench_metrics(steps)
     print(f"  metrics one update adds (5 series):      {_rate(steps, counted)}")
     print(f"    share of a durable step:               {(counted / steps) / (durable / durable_steps):>12.1%}")

@@ -34,6 +34,7 @@ SETTING = "HEDGEHOG_DATABASE_URL"
 BUSY_TIMEOUT_MS = 30_000  # SQLite: how long a transaction waits for another connection's write lock
 # Set by `without_waiting`: SQLite transactions begun meanwhile do not wait for the lock.
 _NO_WAIT: ContextVar[bool] = ContextVar("hedgehog_sqlite_no_wait", default=False)
+_WAITS = "hedgehog_busy_timeout_ms"  # a connection's busy timeout as last set, in its pool record's info
 
 
 @contextmanager
@@ -96,31 +97,34 @@ def _sqlite_engine(url: URL) -> sa.Engine:
     engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @sa.event.listens_for(engine, "connect")
-    def _on_connect(connection: Any, _record: Any) -> None:
+    def _on_connect(connection: Any, record: Any) -> None:
         connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = connection.cursor()
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
+        record.info[_WAITS] = BUSY_TIMEOUT_MS
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
         # Straight to the driver: a whole SQLAlchemy execution here cost as much as the
-        # per-message statements themselves.
-        driver = connection.connection.dbapi_connection
+        # per-message statements themselves. The connection keeps the busy timeout it was
+        # last given, so one that keeps beginning the same way (the event loop's, always
+        # at once) sets it once, not twice a transaction. With the write lock taken by
+        # BEGIN IMMEDIATE, nothing later in the transaction waits on the timeout (WAL).
+        fairy = connection.connection
+        driver = fairy.dbapi_connection
         assert driver is not None
-        if not _NO_WAIT.get():
-            driver.execute("BEGIN IMMEDIATE")
-            return
-        driver.execute("PRAGMA busy_timeout=0")
+        wanted = 0 if _NO_WAIT.get() else BUSY_TIMEOUT_MS
+        if fairy.info.get(_WAITS) != wanted:
+            driver.execute(f"PRAGMA busy_timeout={wanted}")
+            fairy.info[_WAITS] = wanted
         try:
             driver.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
+            if wanted == 0 and exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
                 raise Busy() from None  # another connection holds the write lock
             raise
-        finally:
-            driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
     return engine
 
