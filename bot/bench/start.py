@@ -37,6 +37,16 @@ _BUILD = (
     "s = Settings(dialogues_dir=Path(sys.argv[1]), prompts_dir=Path(sys.argv[2]), **kept); "
     "t = time.perf_counter(); e = build_engine(s); print(time.perf_counter() - t, len(e.library.flows))"
 )
+_COACH = (
+    "def rss():\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmRSS:'): return int(line.split()[1]) / 1024\n"
+    f"{_IMPORTS}\n"
+    "from bot.app import build_coach\n"
+    "from bot.config import Settings\n"
+    "coach = build_coach(Settings.load())\n"
+    "print(rss())\n"
+)
 _MODEL = (
     "import time\n"
     "def rss():\n"
@@ -49,9 +59,9 @@ _MODEL = (
 )
 
 
-def _python(code: str, *args: str) -> str:
+def _python(code: str, *args: str, env: dict[str, str] | None = None) -> str:
     return subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, env=_env()
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, env=env or _env()
     ).stdout
 
 
@@ -89,10 +99,27 @@ def _rss(pid: int) -> float:
     return 0.0
 
 
-def first_prompt(data: Path, cache: Path | None, settle: float = 0.0) -> tuple[float, float]:
+def _settled(pid: int, limit: float = 90.0) -> float:
+    """Resident MiB once the sentence model, loading in the background, is in (the memory
+    has grown by more than the patterns alone take and stopped growing), or after `limit` s."""
+    from bot.safety import semantic
+
+    expect = semantic.model_file() is not None
+    start = last = _rss(pid)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = _rss(pid)
+        if abs(now - last) < 1.0 and (not expect or now - start > 50):
+            return now
+        last = now
+    return last
+
+
+def first_prompt(data: Path, cache: Path | None, settle: bool = False) -> tuple[float, float]:
     """Seconds from launching `hedgehog chat` (on a terminal of its own, so it prompts as it
-    does for a person) to its first "> ", and its resident MiB `settle` seconds later (0: not
-    measured)."""
+    does for a person) to its first "> ", and, with `settle`, its resident MiB once idle with
+    the sentence model loaded (0.0 without)."""
     env = _env(HEDGEHOG_DATA_DIR=str(data), HEDGEHOG_CACHE_DIR=str(cache) if cache else "off")
     main, other = pty.openpty()
     started = time.perf_counter()
@@ -116,10 +143,7 @@ def first_prompt(data: Path, cache: Path | None, settle: float = 0.0) -> tuple[f
                 raise RuntimeError("hedgehog chat ended before its first prompt")
             seen += chunk
         seconds = time.perf_counter() - started
-        rss = 0.0
-        if settle:
-            time.sleep(settle)
-            rss = _rss(chat.pid)
+        rss = _settled(chat.pid) if settle else 0.0
         os.write(main, b"/quit\n")
         try:
             chat.wait(timeout=30)
@@ -156,12 +180,21 @@ def run_start_benchmark(settings: Settings, runs: int = 3) -> int:
         cold_chat = [first_prompt(root / f"data-cold-{n}", None)[0] for n in range(runs)]
         cache = root / "chat-cache"
         first_prompt(root / "data-fill", cache)  # fills the cache
-        cached_chat = [first_prompt(root / f"data-{n}", cache, settle=0.0)[0] for n in range(runs)]
+        cached_chat = [first_prompt(root / f"data-{n}", cache)[0] for n in range(runs)]
         print(f"  `hedgehog chat` to its first prompt, cold:   {statistics.median(cold_chat):>8.3f} s")
         print(f"  `hedgehog chat` to its first prompt, cached: {statistics.median(cached_chat):>8.3f} s")
         # Idle: the sentence model loads in the background at start; wait for it.
-        idle = statistics.median(first_prompt(root / f"data-idle-{n}", cache, settle=4.0)[1] for n in range(runs))
+        idle = statistics.median(first_prompt(root / f"data-idle-{n}", cache, settle=True)[1] for n in range(runs))
         print(f"  idle `hedgehog chat` resident memory:        {idle:>8.1f} MiB (sentence model loaded)")
+        coach = statistics.median(
+            float(
+                _python(
+                    _COACH, env=_env(HEDGEHOG_DATA_DIR=str(root / f"data-coach-{n}"), HEDGEHOG_CACHE_DIR=str(cache))
+                )
+            )
+            for n in range(runs)
+        )
+        print(f"  the same before the sentence model loads:    {coach:>8.1f} MiB (engine, database, imports)")
     model = [_python(_MODEL).split() for _ in range(runs)]
     if model[0][2] == "True":
         load = statistics.median(float(m[0]) for m in model)
