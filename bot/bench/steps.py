@@ -5,11 +5,14 @@
    machine) against the naive way (`add_model` ... `remove_model` per message),
    as a ratio, plus the memory one attached chat costs;
 3. full durable steps/s: `Coach.handle` with SQLite (claim the update, load, engine,
-   save, journal, commit), in a fresh temporary database;
+   save, journal, commit), in a fresh temporary database; and the same begun the
+   event loop's way (`Store.at_once`);
 4. crisis detection per free-text message, mean and p99 in microseconds: the patterns
    alone, the trained layer alone, `detect` as shipped (patterns, then the trained
-   layer when they are not certain), and a 4,096-character message; plus the trained
-   layer's load time (the model and the classifier's weights).
+   layer when they are not certain), a typed answer read for crisis language and then
+   for its likeness to the buttons (its vector made once, and made twice as before the
+   embedder remembered it), and a 4,096-character message; plus the trained layer's
+   load time (the model and the classifier's weights).
 
 A walker answers whatever each step asks (the first button, a short text, a middle
 scale value) and starts the flow again when it ends, so the figures follow the
