@@ -32,6 +32,9 @@ def test_bench_prints_every_figure() -> None:
         "naive / detached",
         "memory per attached chat",
         "full durable step",
+        "the same, begun at once",
+        "answer read twice, embedded once",
+        "answer read twice, embedded twice",
     ):
         assert re.search(re.escape(label) + r".*\d", run.stdout), label
 
