@@ -10,6 +10,7 @@ from bot.coach import SERVICE_PROMPTS, THERAPY_PROMPTS, Coach
 from bot.config import Settings
 from bot.dialogue.check import load_checked
 from bot.dialogue.model import Library
+from bot.dialogue.templates import Templates
 from bot.engine.engine import SYSTEM_PROMPTS, Engine
 from bot.safety import crisis, semantic
 from bot.storage import Store
@@ -19,13 +20,18 @@ REQUIRED_TEMPLATES = (*SYSTEM_PROMPTS.values(), *SERVICE_PROMPTS.values(), *THER
 
 def load_library(settings: Settings, paths: list[Path] | None = None) -> Library:
     """Every flow, checked; raises DialogueError with every problem if any."""
-    return load_checked(paths or [settings.dialogues_dir], [settings.prompts_dir], REQUIRED_TEMPLATES)
+    return load_checked(
+        paths or [settings.dialogues_dir], [settings.prompts_dir], REQUIRED_TEMPLATES, cache=settings.cache_dir
+    )
 
 
 def build_engine(settings: Settings) -> Engine:
     # Typed answers at a question with buttons are read by meaning too, with the sentence
     # encoder the crisis layer already loads.
-    return Engine(load_library(settings), meaning=semantic.likeness)
+    # Compiled prompt files are kept with the checked flows (`HEDGEHOG_CACHE_DIR`).
+    library = load_library(settings)
+    kept = settings.cache_dir / "templates" if settings.cache_dir is not None else None
+    return Engine(library, Templates(*library.prompts, kept=kept), meaning=semantic.likeness)
 
 
 def build_coach(settings: Settings, engine: Engine | None = None, store: Store | None = None) -> Coach:

@@ -185,7 +185,14 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="measure engine and durable steps per second")
     bench.add_argument("--steps", type=int, default=20_000, metavar="N", help="steps per measurement")
-    bench.add_argument("--telegram", action="store_true", help="through python-telegram-bot, against a bare echo bot")
+    bench.add_argument(
+        "--telegram",
+        action="store_true",
+        help="through python-telegram-bot, against PTB's own ways",
+    )
+    bench.add_argument("--chats", type=int, default=500, metavar="N", help="--telegram: chats interleaved")
+    bench.add_argument("--start", action="store_true", help="start-up time and memory, from fresh processes")
+    bench.add_argument("--rounds", type=int, default=5, metavar="N", help="rounds (--start: processes each figure)")
     bench.set_defaults(handler=_bench)
 
     safety = commands.add_parser("safety-eval", help="how well crisis detection does on the evaluation set")
@@ -610,11 +617,18 @@ def _git_changed(root: Path) -> list[str]:
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
-    if args.telegram:
-        from bot.bench_telegram import run_telegram_benchmark
+    if args.start:
+        from bot.bench.start import run_start_benchmark
 
-        return run_telegram_benchmark(settings, updates=max(args.steps // 10, 200))
-    from bot.bench import run_benchmarks
+        return run_start_benchmark(settings, runs=args.rounds)
+    if args.telegram:
+        from bot.bench.telegram import run_telegram_benchmark
+
+        updates = max(args.steps // 10, 20)
+        return run_telegram_benchmark(
+            settings, updates=updates, rounds=args.rounds, chats=args.chats, limited=min(90, updates)
+        )
+    from bot.bench.steps import run_benchmarks
 
     return run_benchmarks(settings, steps=args.steps)
 

@@ -5,6 +5,7 @@
 | HEDGEHOG_DATABASE_URL    | SQLite under HEDGEHOG_DATA_DIR / XDG dir  | sqlite:///path or postgresql://... |
 | HEDGEHOG_DATA_DIR        | $XDG_DATA_HOME/hedgehog (~/.local/share)  | where the default SQLite file goes |
 | HEDGEHOG_EXPORT_DIR      | HEDGEHOG_DATA_DIR/exports (made 0700)     | where `hedgehog chat` saves /export |
+| HEDGEHOG_CACHE_DIR       | $XDG_CACHE_HOME/hedgehog (~/.cache)       | checked flows kept; `off`: none    |
 | HEDGEHOG_DIALOGUES_DIR   | <project>/dialogues                       | the flows                          |
 | HEDGEHOG_PROMPTS_DIR     | <project>/prompts                         | the wording                        |
 | HEDGEHOG_DEFAULT_FLOW    | checkin                                   | what /start and `chat` begin with  |
@@ -90,6 +91,7 @@ class Settings:
     followup_lease: float = 120.0  # seconds a batch of due follow-ups is one replica's (a dead one's come back then)
     data_dir: Path | None = None  # None: $XDG_DATA_HOME/hedgehog, as the default database
     export_dir: Path | None = None  # None: a private folder "exports" in the data folder
+    cache_dir: Path | None = None  # checked flows kept between starts; None: none (`load` picks the XDG one)
 
     @property
     def exports(self) -> tuple[Path, bool]:
@@ -180,6 +182,7 @@ class Settings:
             test_crash_at=get("HEDGEHOG_TEST_CRASH_AT"),
             data_dir=Path(data) if (data := get("HEDGEHOG_DATA_DIR")) else None,
             export_dir=Path(exports) if (exports := get("HEDGEHOG_EXPORT_DIR")) else None,
+            cache_dir=_cache_dir(get("HEDGEHOG_CACHE_DIR")),
             homework_link_days=int(link_days),
             database_url=secret("HEDGEHOG_DATABASE_URL"),
             dialogues_dir=Path(get("HEDGEHOG_DIALOGUES_DIR") or PROJECT_ROOT / "dialogues"),
@@ -191,3 +194,13 @@ class Settings:
             telegram_api_base_url=get("TELEGRAM_API_BASE_URL"),
             telegram_webhook_secret=secret("TELEGRAM_WEBHOOK_SECRET"),
         )
+
+
+def _cache_dir(setting: str | None) -> Path | None:
+    """HEDGEHOG_CACHE_DIR, `off` for none, else $XDG_CACHE_HOME/hedgehog (~/.cache/hedgehog)."""
+    if setting is not None and setting.strip().lower() in ("off", "none", "0"):
+        return None
+    if setting:
+        return Path(setting)
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return Path(xdg) / "hedgehog" if xdg else Path.home() / ".cache" / "hedgehog"

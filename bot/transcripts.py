@@ -34,13 +34,13 @@ EVERYTHING = ("dialogues", "bot", "tests/support", "tests/test_transcripts.py", 
 
 
 # The code that never takes part in a conversation.
-OUTSIDE = ("bot/cli.py", "bot/bench.py", "bot/bench_telegram.py", "bot/transcripts.py")
+OUTSIDE = ("bot/cli.py", "bot/bench/", "bot/transcripts.py")
 
 
 def fingerprint(root: Path) -> str:
     """One hash of what decides where a conversation goes: the flows and the code."""
     digest = hashlib.sha256()
-    code = [p for p in (root / "bot").rglob("*.py") if p.relative_to(root).as_posix() not in OUTSIDE]
+    code = [p for p in (root / "bot").rglob("*.py") if not p.relative_to(root).as_posix().startswith(OUTSIDE)]
     files = sorted([*(root / "dialogues").glob("*.yaml"), *code])
     for path in files:
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")

@@ -25,12 +25,16 @@ POSTGRES_ADMIN = os.environ.get("HEDGEHOG_TEST_POSTGRES", "postgresql://postgres
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's settings or writes to their data folder."""
+def _isolated_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """No test reads the developer's settings or writes to their data or cache folder (the
+    checked flows are kept for the whole run in one folder of its own)."""
     for name in list(os.environ):
         if name.startswith("HEDGEHOG_") and name not in ("HEDGEHOG_TEST_POSTGRES", "HEDGEHOG_CHAOS_SEED"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("HEDGEHOG_DATA_DIR", str(tmp_path / "hedgehog-data"))
+    monkeypatch.setenv("HEDGEHOG_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "hedgehog-cache"))
 
 
 @pytest.fixture(autouse=True)

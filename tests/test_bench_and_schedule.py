@@ -14,6 +14,7 @@ from bot.config import PROJECT_ROOT
 from bot.features.schedule import due_time, offset_from_clock, quiet_until
 
 
+@pytest.mark.timeout(600)  # many fresh processes and rounds: slow on a busy 2-core box
 def test_bench_prints_every_figure() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "bot", "bench", "--steps", "1000"],
@@ -21,7 +22,7 @@ def test_bench_prints_every_figure() -> None:
         text=True,
         cwd=PROJECT_ROOT,
         check=False,
-        timeout=300,
+        timeout=580,
     )
     assert run.returncode == 0, run.stderr
     for label in (
@@ -31,22 +32,72 @@ def test_bench_prints_every_figure() -> None:
         "naive / detached",
         "memory per attached chat",
         "full durable step",
+        "the same, begun at once",
+        "answer read twice, embedded once",
+        "answer read twice, embedded twice",
     ):
         assert re.search(re.escape(label) + r".*\d", run.stdout), label
 
 
-def test_telegram_bench_prints_both_figures_and_the_ratio() -> None:
+@pytest.mark.timeout(600)  # many fresh processes and rounds: slow on a busy 2-core box
+def test_telegram_bench_prints_every_side_and_the_press_latency() -> None:
+    """At a tiny size (20 updates a side, 4 chats, 2 rounds): every row has its figures."""
     run = subprocess.run(
-        [sys.executable, "-m", "bot", "bench", "--telegram", "--steps", "2000"],
+        [sys.executable, "-m", "bot", "bench", "--telegram", "--steps", "200", "--chats", "4", "--rounds", "2"],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
         check=False,
-        timeout=300,
+        timeout=580,
     )
     assert run.returncode == 0, run.stderr
-    for label in ("bare PTB echo handler", "Hedgehog full step", "Hedgehog / bare echo throughput", "sendMessage"):
-        assert re.search(re.escape(label) + r".*\d", run.stdout, re.DOTALL), label
+    assert "Warning" not in run.stderr, run.stderr
+    for label in (
+        "bare PTB echo handler",
+        "PTB ConversationHandler, nothing saved",
+        "ConversationHandler + PicklePersistence",
+        "Hedgehog, every step committed",
+        "Hedgehog's Telegram side alone",
+    ):
+        assert re.search(
+            re.escape(label) + r" +[\d,.]+ updates/s +[\d.]+ us each +\d+\.\d\d .* \d+\.\d\d", run.stdout
+        ), label
+    assert re.search(r"Bot API calls an update, Hedgehog, every step committed: \d\.\d\d", run.stdout)
+    assert re.search(r"Goal: .* measured \d+\.\d\d", run.stdout)
+    limited = run.stdout[run.stdout.index("Rate-limited") :]
+    for label in ("bare PTB echo handler", "PTB ConversationHandler", "Hedgehog"):
+        assert re.search(re.escape(label) + r" +[\d,.]+ updates/s +\d+ us CPU each +\d\.\d\d calls each", limited), (
+            label
+        )
+    assert re.search(r"Hedgehog \(answer, edit and next question at once\): +\d+ ms", run.stdout)
+    assert re.search(r"PTB ConversationHandler \(one call after another\): +\d+ ms", run.stdout)
+
+
+@pytest.mark.timeout(600)  # many fresh processes and rounds: slow on a busy 2-core box
+def test_start_bench_prints_every_figure() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "bench", "--start", "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=False,
+        timeout=580,
+    )
+    assert run.returncode == 0, run.stderr
+    shipped = len(list((PROJECT_ROOT / "dialogues").glob("*.yaml")))
+    for label in (
+        "imports of `hedgehog chat`",
+        f"engine build, {shipped} flows, cold",
+        f"engine build, {shipped} flows, cached",
+        "engine build, 50 flows, cold",
+        "engine build, 50 flows, cached",
+        "first prompt, cold",
+        "first prompt, cached",
+    ):
+        assert re.search(re.escape(label) + r":? +\d+\.\d+ s", run.stdout), label
+    assert re.search(r"idle `hedgehog chat` resident memory: +\d+\.\d MiB", run.stdout)
+    assert re.search(r"the same before the sentence model loads: +\d+\.\d MiB", run.stdout)
+    assert re.search(r"crisis layer's part of resident memory: +\d+\.\d MiB|sentence model: not installed", run.stdout)
 
 
 NOON_UTC = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

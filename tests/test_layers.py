@@ -33,7 +33,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "bot.config",
             "bot.logs",
             "bot.bench",
-            "bot.bench_telegram",
             "bot.transcripts",
             "bot.__main__",
             "bot",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,6 +106,22 @@ def test_at_once_a_busy_sqlite_database_raises_before_anything_is_done(sqlite_ur
             assert tx.claim_update(1)
         with store.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+    finally:
+        writer.close()
+        store.close()
+
+
+def test_after_transactions_begun_at_once_a_waiting_one_still_waits_for_the_lock(sqlite_url: str) -> None:
+    store = Store.open(sqlite_url)
+    writer = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False)
+    try:
+        for update in (1, 2):  # the event loop's way: the connection is left not waiting
+            with store.at_once(), store.chat(KEY) as tx:
+                assert tx.claim_update(update)
+        writer.execute("BEGIN IMMEDIATE")  # another connection writes for a moment
+        threading.Timer(0.3, writer.rollback).start()
+        with store.chat(KEY) as tx:  # waits for it, instead of failing at once
+            assert tx.claim_update(3)
     finally:
         writer.close()
         store.close()

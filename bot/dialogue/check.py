@@ -7,7 +7,13 @@ limits, migrations and call cycles. Each problem has a stable code (`diagnostics
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,12 +132,60 @@ def check_paths(
     return CheckResult(library, report)
 
 
-def load_checked(paths: Sequence[Path], prompts: Sequence[Path], required_templates: Iterable[str] = ()) -> Library:
-    """The library, or DialogueError listing every error. What the running bot uses."""
+def load_checked(
+    paths: Sequence[Path], prompts: Sequence[Path], required_templates: Iterable[str] = (), cache: Path | None = None
+) -> Library:
+    """The library, or DialogueError listing every error. What the running bot uses.
+
+    With `cache`, a library that passed its check is kept there (`library-<key>.pickle`),
+    the key a hash of every flow and prompt file, the checker's own code and the templates
+    asked for: the next start with the same files loads it instead of checking again (the
+    check is most of start-up, and grows with every flow). A changed file is a new key, so
+    it is checked again. A cache folder that cannot be written, or a kept file that cannot
+    be read, only costs the check. The folder must be the operator's own: what is kept there
+    is loaded as Python objects."""
+    required_templates = tuple(required_templates)
+    key = _library_key(paths, prompts, required_templates) if cache is not None else ""
+    kept = cache / f"library-{key}.pickle" if cache is not None else None
+    if kept is not None:
+        try:
+            library = pickle.loads(kept.read_bytes())
+        except Exception:  # absent, unreadable, or written by another version: check again
+            library = None
+        if isinstance(library, Library):
+            return library
     result = check_paths(paths, prompts, required_templates, style=False)  # tone rules are warnings
     if not result.ok:
         raise DialogueError(result.report.sorted())
+    if kept is not None:
+        _keep(kept, pickle.dumps(result.library, protocol=pickle.HIGHEST_PROTOCOL))
     return result.library
+
+
+def _library_key(paths: Sequence[Path], prompts: Sequence[Path], required: Sequence[str]) -> str:
+    digest = hashlib.sha256(f"{sys.version_info[:2]}|{'|'.join(required)}".encode())
+    code = sorted(Path(__file__).parent.glob("*.py"))
+    templates = sorted(p for folder in prompts if folder.is_dir() for p in folder.rglob("*") if p.is_file())
+    for file in [*code, *flow_files(paths), *templates]:
+        digest.update(f"\0{file.resolve()}\0".encode())
+        digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()[:32]
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write `path` whole (a temporary file renamed over it), or not at all."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 class _Checker:

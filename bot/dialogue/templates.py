@@ -7,6 +7,7 @@ compiled with `Environment.compile_expression`, never Python `eval`.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from collections.abc import Callable, Mapping
@@ -15,16 +16,38 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from jinja2 import meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bot.dialogue import clock, readback
 
 
-def make_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
+class KeptBytecode(jinja2.FileSystemBytecodeCache):
+    """Compiled template files kept in a folder between starts (Jinja checks each against its
+    source's hash, and its Python's); a folder that cannot be written or read costs only the
+    compiling."""
+
+    def __init__(self, folder: Path) -> None:
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(folder), "%s.jinja")
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError, ValueError, EOFError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def make_environment(loader: jinja2.BaseLoader, kept: Path | None = None) -> jinja2.Environment:
     """The environment, with the read-back filters `fit`, `quote`, `sentence` and the test `clause`,
-    and the test `clock` with its filter (`bot.dialogue.clock`)."""
+    and the test `clock` with its filter (`bot.dialogue.clock`). With `kept`, compiled
+    template files are kept in that folder (`KeptBytecode`)."""
     env = ImmutableSandboxedEnvironment(
+        bytecode_cache=KeptBytecode(kept) if kept is not None else None,
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -96,10 +119,10 @@ class Templates:
     prompts can sit in front of the shipped ones (which hold the engine's own words).
     """
 
-    def __init__(self, *search_path: Path) -> None:
+    def __init__(self, *search_path: Path, kept: Path | None = None) -> None:
         self.search_path = search_path
         self.loader = jinja2.FileSystemLoader([str(p) for p in search_path])
-        self.env = make_environment(self.loader)
+        self.env = make_environment(self.loader, kept)
         self._files: dict[str, Prompt] = {}
 
     def file_prompt(self, name: str) -> Prompt:

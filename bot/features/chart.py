@@ -16,10 +16,12 @@ import io
 import math
 from collections.abc import Sequence
 from functools import cache
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from bot.features.progress import Progress
+
+if TYPE_CHECKING:  # Pillow is imported when a chart is drawn, not when the bot starts
+    from PIL import ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 800, 450
 _S = 2  # drawn at twice the size, then halved: smooth dots, lines and text
@@ -39,6 +41,8 @@ def progress_png(progress: Progress) -> bytes | None:
     weeks = progress.weeks
     if not any(week.checkins > 0 for week in weeks):
         return None
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (WIDTH * _S, HEIGHT * _S), _BACKGROUND)
     draw = ImageDraw.Draw(image)
     caption = _caption(progress.pulls)
@@ -154,6 +158,8 @@ def _rule(draw: ImageDraw.ImageDraw, x0: float, x1: float, y: float, fill: str, 
 @cache
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """Pillow's own scalable font (Aileron), from inside the package: nothing to download, no system font."""
+    from PIL import ImageFont
+
     return ImageFont.load_default(size=size)
 
 

@@ -26,6 +26,7 @@ import itertools
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,7 +121,15 @@ class WordPiece:
 
 
 class Embedder:
-    """Sentence vectors (mean of the last layer over real tokens, unit length)."""
+    """Sentence vectors (mean of the last layer over real tokens, unit length).
+
+    The last `REMEMBERED` vectors are kept, keyed by their word pieces: one free-text answer
+    is read for crisis language and then for its likeness to the buttons' words, and the
+    second reading finds the vector the first one made (the model runs once per message).
+    The key is the pieces, not the text, so spacing and case that the model cannot see do
+    not make a second vector; the cache holds vectors only, never the text."""
+
+    REMEMBERED = 256
 
     def __init__(self, model: Path, vocab: Path = VOCAB, threads: int = 1) -> None:
         import onnxruntime
@@ -131,11 +140,36 @@ class Embedder:
         options.log_severity_level = 3
         self.session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self.tokens = WordPiece(vocab)
+        self._recent: OrderedDict[tuple[int, ...], npt.NDArray[np.float32]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def embed(self, texts: list[str], limit: int = MAX_TOKENS) -> npt.NDArray[np.float32]:
+        """One unit vector a text, in order; texts embedded lately are not run again."""
         import numpy as np
 
-        encoded = [self.tokens.encode(text, limit) for text in texts]
+        keys = [tuple(self.tokens.encode(text, limit)) for text in texts]
+        with self._lock:
+            known = {key: self._recent[key] for key in keys if key in self._recent}
+            for key in known:
+                self._recent.move_to_end(key)
+        missing = list(dict.fromkeys(key for key in keys if key not in known))
+        if missing:
+            fresh = dict(zip(missing, self._run(missing), strict=True))
+            with self._lock:
+                self._recent.update(fresh)
+                while len(self._recent) > self.REMEMBERED:
+                    self._recent.popitem(last=False)
+            known.update(fresh)
+        return np.stack([known[key] for key in keys])
+
+    def forget(self) -> None:
+        """Drop the remembered vectors (the benchmark's 'every message new')."""
+        with self._lock:
+            self._recent.clear()
+
+    def _run(self, encoded: list[tuple[int, ...]]) -> npt.NDArray[np.float32]:
+        import numpy as np
+
         width = max(len(ids) for ids in encoded)
         ids = np.zeros((len(encoded), width), dtype=np.int64)
         mask = np.zeros((len(encoded), width), dtype=np.int64)

@@ -5,11 +5,14 @@
    machine) against the naive way (`add_model` ... `remove_model` per message),
    as a ratio, plus the memory one attached chat costs;
 3. full durable steps/s: `Coach.handle` with SQLite (claim the update, load, engine,
-   save, journal, commit), in a fresh temporary database;
+   save, journal, commit), in a fresh temporary database; and the same begun the
+   event loop's way (`Store.at_once`);
 4. crisis detection per free-text message, mean and p99 in microseconds: the patterns
    alone, the trained layer alone, `detect` as shipped (patterns, then the trained
-   layer when they are not certain), and a 4,096-character message; plus the trained
-   layer's load time (the model and the classifier's weights).
+   layer when they are not certain), a typed answer read for crisis language and then
+   for its likeness to the buttons (its vector made once, and made twice as before the
+   embedder remembered it), and a 4,096-character message; plus the trained layer's
+   load time (the model and the classifier's weights).
 
 A walker answers whatever each step asks (the first button, a short text, a middle
 scale value) and starts the flow again when it ends, so the figures follow the
@@ -141,7 +144,9 @@ def bench_transitions(engine: Engine, flow_id: str, steps: int) -> tuple[float, 
     return fast / (rounds * len(moves)), slow / (rounds * len(moves)), grown / 200 / 1024
 
 
-def bench_durable(settings: Settings, engine: Engine, flow_id: str, steps: int) -> float:
+def bench_durable(settings: Settings, engine: Engine, flow_id: str, steps: int, at_once: bool = False) -> float:
+    """Seconds for `steps` durable steps; `at_once`: each begun the way the event loop begins
+    them (`Store.at_once`: never waiting for SQLite's write lock)."""
     from bot.coach import Coach
     from bot.contract import Incoming
     from bot.storage import ChatKey, Store
@@ -157,7 +162,11 @@ def bench_durable(settings: Settings, engine: Engine, flow_id: str, steps: int) 
             def step() -> None:
                 nonlocal question, update
                 update += 1
-                replies = coach.handle(Incoming(chat, answer_for(question), update))
+                if at_once:
+                    with store.at_once():
+                        replies = coach.handle(Incoming(chat, answer_for(question), update))
+                else:
+                    replies = coach.handle(Incoming(chat, answer_for(question), update))
                 asking = [r for r in replies if r.step_id is not None]
                 if not asking:
                     asking = [coach.open(chat, flow_id)[-1]]
@@ -198,6 +207,25 @@ def bench_detection() -> list[tuple[str, float, float]]:
     if layer is not None:
         figures.append(("trained layer alone", *_spread(semantic.judge, messages)))
     figures.append(("detect (patterns, then trained)", *_spread(detect, messages)))
+    if layer is not None:
+        # A free-text answer at a question with buttons is read twice: for crisis language and
+        # for its likeness to the buttons' words. Every message is new to the model (the
+        # remembered vectors are dropped first); the second row drops them between the two
+        # readings too, as if each embedded the message on its own.
+        labels = ["Yes, that's it", "Not really", "Something else"]
+
+        def answer(text: str, between: bool) -> None:
+            layer.embedder.forget()
+            detect(text)
+            if between:
+                layer.embedder.forget()
+            semantic.likeness(text, labels)
+
+        some = messages[:60]
+        once = _spread(lambda text: answer(text, False), some)
+        twice = _spread(lambda text: answer(text, True), some)
+        figures.append(("answer read twice, embedded once", *once))
+        figures.append(("answer read twice, embedded twice", *twice))
     figures.append(("4,096 characters, patterns alone", *_spread(detect_patterns, [long] * 20)))
     figures.append(("4,096 characters, detect", *_spread(detect, [long] * 20)))
     figures.append(("trained layer load (s)" if layer is not None else "trained layer: not installed", load, load))
@@ -238,6 +266,8 @@ def run_benchmarks(settings: Settings, steps: int = 20_000) -> int:
     durable = bench_durable(settings, engine, flow_id, durable_steps)
     print(f"  full durable step (SQLite commit):       {_rate(durable_steps, durable)}")
     print(f"    durable / pure time ratio:             {(durable / durable_steps) / (pure / steps):>12.1f}x")
+    at_once = bench_durable(settings, engine, flow_id, durable_steps, at_once=True)
+    print(f"  the same, begun at once (event loop):    {_rate(durable_steps, at_once)}")
     counted = bench_metrics(steps)
     print(f"  metrics one update adds (5 series):      {_rate(steps, counted)}")
     print(f"    share of a durable step:               {(counted / steps) / (durable / durable_steps):>12.1%}")
