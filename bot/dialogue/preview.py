@@ -91,6 +91,7 @@ def export(
         "clock_words": {word: list(time) for word, time in clock.WORDS.items()},
         # the read-back's word lists, from Python (bot/dialogue/readback.py), not a copy in the script
         "asking": sorted(readback.ASKING),
+        "timed": readback.TIMED.pattern,
         "moves": {name: sorted(words) for name, words in readback.MOVE_WORDS.items()},
         "coverage": coverage,
         "made": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -247,6 +247,28 @@ def is_ended(text: object) -> bool:
     return bool(stripped) and stripped[-1] in ".!?…"
 
 
+# An answer that opens with when it happened ("last week when she went to bed", "yesterday he
+# ignored me") is a sentence's opening already: "When last week …" would say "when" twice.
+TIMED = re.compile(
+    r"^(?:last|yesterday|yday|earlier|tonight|today|this (?:morning|afternoon|evening|week|weekend)"
+    r"|(?:on )?(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:at|over|on) the weekend|the other (?:day|night)"
+    r"|just now|a (?:few|couple of|couple) \w+ ago|\d+ \w+ ago|an? \w+ ago|in the (?:morning|afternoon|evening|night)"
+    r"|at (?:dinner|lunch|breakfast|bedtime)|after|before|during)\b",
+    re.IGNORECASE,
+)
+
+
+def is_timed(text: object) -> bool:
+    """Whether an answer opens with when it happened: "last week when…", "yesterday he…"."""
+    return TIMED.match(str(text or "").strip()) is not None
+
+
+def opening(text: object) -> str:
+    """Our words fitted at the start of a line: the first letter up ("last week…" -> "Last week…")."""
+    said = str(text or "")
+    return said[:1].upper() + said[1:]
+
+
 def sentence(answer: object) -> str:
     """The answer at the end of a line of ours, with one closing mark: its own, or a full stop.
 

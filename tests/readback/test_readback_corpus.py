@@ -220,6 +220,10 @@ def names(answer: str) -> set[str]:
     return found
 
 
+# "When last week when she…": an answer that opens with its own time needs no "When" before it.
+WHEN_TWICE = re.compile(r"\bWhen (?:last|yesterday|earlier|tonight|this morning|after|before|on sunday)\b")
+
+
 def problems(
     text: str, answers: Mapping[str, str], drop: Mapping[str, tuple[str, ...]], own: frozenset[str] = frozenset()
 ) -> list[str]:
@@ -235,6 +239,9 @@ def problems(
     for match in DOUBLED.finditer(plain):
         if match.group(0).lower() not in typed.lower():
             found.append(f"doubled {match.group(0)!r}")
+    for match in WHEN_TWICE.finditer(plain):
+        if match.group().lower() not in typed.lower():
+            found.append(f"'when' twice: {match.group()!r}")
     for marks in BAD_MARKS:
         if marks in plain and marks not in typed:
             found.append(f"{marks!r}")

@@ -208,6 +208,7 @@
   }
 
   const THINGS = new Set(DATA.moves.things);
+  const TIMED = new RegExp(DATA.timed, "i");
   const BEFORE_DOING = new Set(DATA.moves.before_doing);
   const NOT_DOING = new Set(DATA.moves.not_doing);
   const HE = new Set(DATA.moves.he);
@@ -258,6 +259,7 @@
     fit: (v, ...a) => fit(v, ...a),
     quote: (v) => quote(v),
     sentence: (v) => sentence(v),
+    opening: (v) => { const s = pyStr(v); return s.slice(0, 1).toUpperCase() + s.slice(1); },
     i_do: (v) => iDo(v),
     they_do: (v, ...a) => theyDo(v, ...a),
     length: pyLen,
@@ -348,6 +350,7 @@
     clock: (v) => readClock(v) !== null,
     fitting: fits,
     ended: isEnded,
+    timed: (v) => TIMED.test(pyStrip(orEmpty(v))),
     first_person: (v) => { const m = pyStrip(orEmpty(v)).match(WORD_START); return m !== null && isI(m[0]); },
     someone_to: isSomeoneTo,
     none: (v) => v === null,
