@@ -384,7 +384,9 @@ class Coach:
             return Handled([*said, *self.safety.confirmed(turn, result.state, confirmed)], "crisis")
         measured = {m.flow_id for m in self.roles.measures}
         if any(isinstance(e, FlowEnded) and e.flow_id in measured for e in result.effects):
-            return Handled([*result.replies, *extra, *self.safety.escalation(turn)], "moved", moved=True)
+            return Handled(
+                ahead_of_question(result.replies, [*extra, *self.safety.escalation(turn)]), "moved", moved=True
+            )
         if any(isinstance(e, EraseData) for e in result.effects):
             # Everything is gone, including the session a question would belong to.
             return Handled([r for r in result.replies if r.step_id is None], "erased")
@@ -399,7 +401,7 @@ class Coach:
             extra = [*extra, *self.begin(turn, None, assigned, asked=True)]
             self.practice.started(tx, ended.vars.get(offer.assignment), assigned)
         moved = result.moved
-        return Handled([*result.replies, *extra], "moved" if moved else "stayed", moved=moved)
+        return Handled(ahead_of_question(result.replies, extra), "moved" if moved else "stayed", moved=moved)
 
     def past_suggestion(self, turn: Turn, state: SessionState | None) -> SessionState | None:
         """A command sent while "Did you mean /break?" is open answers it: the question goes,
@@ -490,3 +492,12 @@ class Coach:
     def chat_hash(self, chat: ChatKey) -> str:
         digest = hashlib.blake2b(f"{chat.transport}:{chat.address}".encode(), key=self.salt[:64], digest_size=6)
         return digest.hexdigest()
+
+
+def ahead_of_question(replies: list[Reply], said: list[Reply]) -> list[Reply]:
+    """What effects said (a promise, a notice), put before the question the person is to
+    answer next, so that question stays last on the screen; after everything when the
+    replies end without one, or when what was said asks something itself."""
+    if said and replies and replies[-1].expects != "nothing" and all(r.expects == "nothing" for r in said):
+        return [*replies[:-1], *said, replies[-1]]
+    return [*replies, *said]
