@@ -223,7 +223,9 @@ def test_a_flooded_person_gets_the_break_once_and_the_visit_ends_without_a_secon
     )
     said = "\n".join(r.text for r in replies)
     assert state.status == "completed" and state.flow_id == "checkin"
-    assert said.count("check in with you") == 1, said  # the break's own promise, and nobody else's
+    # No flow promises a check-in in its own words: the coach says the break's, once, from the time
+    # it stored (the `1~` lines of checkin-flooded-break and checkin-too-flooded.transcript).
+    assert "check in with you" not in said, said
     assert "finish this check-in" not in said and "carry on" not in said.casefold()
     assert "at 9 out of 10" in said and "nothing more to answer" in said
 
