@@ -14,16 +14,21 @@ from bot.config import PROJECT_ROOT
 from bot.features.schedule import due_time, offset_from_clock, quiet_until
 
 
-@pytest.mark.timeout(600)  # many fresh processes and rounds: slow on a busy 2-core box
-def test_bench_prints_every_figure() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "bot", "bench", "--steps", "1000"],
+def bench(*args: str) -> subprocess.CompletedProcess[str]:
+    """`hedgehog bench ARGS` as a real process, from the checkout; slow on a busy 2-core box."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "bench", *args],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
         check=False,
         timeout=580,
     )
+
+
+@pytest.mark.timeout(600)  # many fresh processes and rounds: slow on a busy 2-core box
+def test_bench_prints_every_figure() -> None:
+    run = bench("--steps", "1000")
     assert run.returncode == 0, run.stderr
     for label in (
         "pure engine step",
@@ -42,14 +47,7 @@ def test_bench_prints_every_figure() -> None:
 @pytest.mark.timeout(600)  # many fresh processes and rounds: slow on a busy 2-core box
 def test_telegram_bench_prints_every_side_and_the_press_latency() -> None:
     """At a tiny size (20 updates a side, 4 chats, 2 rounds): every row has its figures."""
-    run = subprocess.run(
-        [sys.executable, "-m", "bot", "bench", "--telegram", "--steps", "200", "--chats", "4", "--rounds", "2"],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        check=False,
-        timeout=580,
-    )
+    run = bench("--telegram", "--steps", "200", "--chats", "4", "--rounds", "2")
     assert run.returncode == 0, run.stderr
     assert "Warning" not in run.stderr, run.stderr
     for label in (
@@ -75,14 +73,7 @@ def test_telegram_bench_prints_every_side_and_the_press_latency() -> None:
 
 @pytest.mark.timeout(600)  # many fresh processes and rounds: slow on a busy 2-core box
 def test_start_bench_prints_every_figure() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "bot", "bench", "--start", "--rounds", "1"],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        check=False,
-        timeout=580,
-    )
+    run = bench("--start", "--rounds", "1")
     assert run.returncode == 0, run.stderr
     shipped = len(list((PROJECT_ROOT / "dialogues").glob("*.yaml")))
     for label in (
