@@ -100,3 +100,24 @@ async def test_did_you_mean_answered_by_typing_no(running: Running) -> None:
     assert any("No problem. /help lists everything" in (m.text or "") for m in fake.messages(CHAT)[shown:])
     state = running.state()
     assert state is not None and (state.flow_id, state.step_id) == ("checkin", "urge")
+
+
+async def test_a_break_answered_in_everyday_words(running: Running) -> None:
+    """ "half an hour" is the 30-minute button and "i cant talk to him rn" the one that says so:
+    neither is asked back."""
+    fake = running.fake
+    fake.send_command(CHAT, "/break")
+    await running.question(containing="Take a break")
+    shown = running.count()
+    fake.send_text(CHAT, "ok yeah i need a pause")
+    await running.question(containing="How long will you pause", after=shown)
+    shown = running.count()
+    fake.send_text(CHAT, "half an hour")
+    await running.question(containing="let your partner know", after=shown)
+    shown = running.count()
+    fake.send_text(CHAT, "i cant talk to him rn")
+    await running.question(containing="calm your body", after=shown)
+    typed = [m.text or "" for m in fake.messages(CHAT)[shown:]]
+    assert not [t for t in typed if "Did you mean" in t or "didn't quite catch" in t], typed
+    state = running.state()
+    assert state is not None and state.vars["break_len"] == "30 minutes"
