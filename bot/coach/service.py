@@ -190,18 +190,12 @@ class Coach:
         return self.store.prune_processed(self.clock() - LEDGER_KEEP)
 
     def due_followups(self, transport: str | None = None, chat: ChatKey | None = None) -> list[DueFollowUp]:
-        due = self.store.due_followups(self.clock(), transport=transport, chat=chat)
-        for row in due:
-            metrics.FOLLOWUPS.labels(metrics.label(row.kind), "due").inc()
-        return due
+        return counted_due(self.store.due_followups(self.clock(), transport=transport, chat=chat))
 
     def claim_followups(self, transport: str, limit: int, lease: timedelta) -> list[DueFollowUp]:
         """Due follow-ups leased to this process for `lease` (replicas split the due work),
         oldest first; each is still started once, by `follow_up`."""
-        due = self.store.claim_followups(self.clock(), limit, lease, transport)
-        for row in due:
-            metrics.FOLLOWUPS.labels(metrics.label(row.kind), "due").inc()
-        return due
+        return counted_due(self.store.claim_followups(self.clock(), limit, lease, transport))
 
     def release_followups(self, ids: list[int]) -> None:
         """Leased follow-ups this process will not start after all (it is stopping): any
@@ -501,3 +495,10 @@ def ahead_of_question(replies: list[Reply], said: list[Reply]) -> list[Reply]:
     if said and replies and replies[-1].expects != "nothing" and all(r.expects == "nothing" for r in said):
         return [*replies[:-1], *said, replies[-1]]
     return [*replies, *said]
+
+
+def counted_due(due: list[DueFollowUp]) -> list[DueFollowUp]:
+    """Due follow-ups, each counted as due in the metrics."""
+    for row in due:
+        metrics.FOLLOWUPS.labels(metrics.label(row.kind), "due").inc()
+    return due

@@ -264,7 +264,7 @@ _FILLER = frozenset(
         "id", "want", "go", "do", "lets", "that", "this", "one", "option", "say", "choose", "pick", "take",
     }
 )  # fmt: skip
-_SAME = {"cant": "cannot", "can": "can", "dont": "do", "wont": "will", "ideas": "idea", "minutes": "minute",
+_SAME = {"cant": "cannot", "dont": "do", "wont": "will", "ideas": "idea", "minutes": "minute",
          "mins": "minute", "min": "minute", "hours": "hour", "hrs": "hour", "hr": "hour"}  # fmt: skip
 
 
@@ -300,14 +300,14 @@ def by_words(text: str, choices: Sequence[ChoiceDef]) -> ChoiceDef | None:
     said = _content(text)
     if not said or (said <= {str(n) for n in range(1, len(choices) + 1)}):
         return None  # a bare "2" is the second button where buttons are numbered, not "2 hours"
-    named = [c for c in choices if any(said <= _content(name) for name in (c.label, *c.also))]
-    if len(named) == 1:
-        return named[0]
-    whole = [c for c in choices if any(_content(name) and _content(name) <= said for name in (c.label, *c.also))]
-    if len(whole) == 1:
-        label = max((_content(n) for n in (whole[0].label, *whole[0].also) if _content(n) <= said), key=len)
-        if not said - label:
-            return whole[0]
+    named = [(c, [_content(name) for name in (c.label, *c.also)]) for c in choices]
+    holding = [c for c, contents in named if any(said <= words for words in contents)]
+    if len(holding) == 1:
+        return holding[0]
+    inside = [(c, [words for words in contents if words and words <= said]) for c, contents in named]
+    whole = [(c, contents) for c, contents in inside if contents]
+    if len(whole) == 1 and not said - max(whole[0][1], key=len):
+        return whole[0][0]
     return None
 
 
@@ -334,15 +334,18 @@ def _unsure(text: str) -> bool:
 
 
 # Lengths of time in words: "half an hour", "30 mins", "an hour and a half", "1hr", "twenty minutes".
+# The scale's number words, and those a length of time also uses ("half" is the scale's 5: not here).
+_DURATION_WORDS = {
+    **{word: n for word, n in NUMBER_WORDS.items() if word != "half"},
+    "a": 1, "an": 1, "thirty": 30, "forty": 40, "forty five": 45, "sixty": 60, "ninety": 90,
+}  # fmt: skip
 _DURATION = re.compile(
     r"^(?:(?:about|around|maybe|like|roughly|just|for)\s+)*"
     r"(?:(?P<half>half\s+(?:an\s+)?hour)|(?P<quarter>(?:a\s+)?quarter\s+(?:of\s+)?(?:an\s+)?hour)"
-    r"|(?P<n>\d+(?:[.,]5)?|an?|one|two|three|five|ten|fifteen|twenty|thirty|forty|forty five|sixty|ninety)"
+    r"|(?P<n>\d+(?:[.,]5)?|" + "|".join(sorted(_DURATION_WORDS, key=len, reverse=True)) + ")"
     r"\s*(?P<unit>h|hr|hrs|hour|hours|m|min|mins|minute|minutes))"
     r"(?P<andhalf>\s+and\s+a\s+half)?(?:\s+(?:or\s+so|ish|please|pls|i\s+think|maybe))*$"
 )
-_DURATION_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "five": 5, "ten": 10, "fifteen": 15,
-                   "twenty": 20, "thirty": 30, "forty": 40, "forty five": 45, "sixty": 60, "ninety": 90}  # fmt: skip
 
 
 def minutes(text: str) -> int | None:
