@@ -9,9 +9,10 @@ classifier's weights are `weights/classifier.npz`, in this package too.
 
 A message is cut into sentence windows (at most `MAX_WINDOWS`, each at most `MAX_TOKENS` word
 pieces, so 10,000 characters cost what a few sentences cost); each window is embedded and
-scored by the classifier (a logistic regression averaged with a nearest-neighbour score over
-the training lines). A window counts when it scores at least `classifier.UNSURE`; it is
-certain only past `classifier.SURE`. Most matches here are therefore unsure: the service asks
+scored by the classifier (its meaning: a logistic regression averaged with a nearest-neighbour
+score over the training lines; half of the score is its words' log odds from the same lines).
+A window counts when it scores at least `classifier.UNSURE`; it is certain only past
+`classifier.SURE`. Most matches here are therefore unsure: the service asks
 before it acts.
 
 Loading takes a second or so (the session, then the weights), so it happens once, on the
@@ -212,7 +213,7 @@ class Layer:
         if not windows:
             return []
         found: dict[Category, Match] = {}
-        for window, verdict in zip(windows, self.classifier.score(self.embedder.embed(windows)), strict=True):
+        for window, verdict in zip(windows, self.classifier.score(self.embedder.embed(windows), windows), strict=True):
             if verdict.crisis < classifier.UNSURE or verdict.category == "ordinary":
                 continue
             if ignore is not None and verdict.category in ignore(window):

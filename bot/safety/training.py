@@ -21,9 +21,14 @@ from bot.safety.classifier import (
     UNSURE,
     VERSION,
     WEIGHTS,
+    WORDS_MIN,
+    WORDS_SCALE,
+    WORDS_SHARE,
+    WORDS_SMOOTHING,
     Line,
     Model,
     fit,
+    fit_words,
     key,
     training_set,
 )
@@ -43,7 +48,9 @@ def used_lines(folder: Path = TRAIN) -> list[Line]:
 
 def fingerprint(model: Path, lines: list[Line]) -> str:
     """What the weights were fitted on: the embedding model's size, the settings, every line."""
-    settings = f"{VERSION} {L2} {ORDINARY_WEIGHT} {STEPS} {TOKENS} {model.stat().st_size}\n"
+    settings = (
+        f"{VERSION} {L2} {ORDINARY_WEIGHT} {STEPS} {TOKENS} {WORDS_MIN} {WORDS_SMOOTHING} {model.stat().st_size}\n"
+    )
     digest = hashlib.sha256(settings.encode())
     for line in lines:
         digest.update(f"{line.label}\t{line.author}\t{line.text}\n".encode())
@@ -89,6 +96,7 @@ def train(model: Path, folder: Path = TRAIN, out: Path = WEIGHTS) -> tuple[Path,
     vectors = embed_lines(Embedder(model, threads=2), [line.text for line in lines])
     labels = np.array([LABELS.index(line.label) for line in lines], dtype=np.int64)
     coefficients, biases = fit(vectors, labels)
+    words = fit_words([line.text for line in lines], [line.label != "ordinary" for line in lines])
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as file:
         np.savez_compressed(
@@ -97,6 +105,8 @@ def train(model: Path, folder: Path = TRAIN, out: Path = WEIGHTS) -> tuple[Path,
             biases=biases,
             bank=vectors.astype(np.float16),
             bank_labels=labels.astype(np.int8),
+            words=np.array(list(words), dtype=str),
+            odds=np.array(list(words.values()), dtype=np.float32),
         )
     out.with_suffix(".sha256").write_text(fingerprint(model, lines) + "\n")
     return out, {label: int((labels == i).sum()) for i, label in enumerate(LABELS)}
@@ -143,8 +153,10 @@ def cross_validate(model: Path, folder: Path = TRAIN) -> str:
     for part in range(fold.max() + 1):
         test = fold == part
         coefficients, biases = fit(vectors[~test], labels[~test])
-        held = Model(coefficients, biases, vectors[~test], labels[~test])
-        scores[test] = [s.crisis for s in held.score(vectors[test])]
+        words = fit_words([lines[i].text for i in np.flatnonzero(~test)], list(labels[~test] > 0))
+        held = Model(coefficients, biases, vectors[~test], labels[~test], words)
+        texts = [lines[i].text for i in np.flatnonzero(test)]
+        scores[test] = [s.crisis for s in held.score(vectors[test], texts)]
     missed = np.array([detect_patterns(line.text) is None for line in lines])
     rows = [f"{'label':<18}{'lines':>7}{'>= UNSURE':>11}{'>= SURE':>9}   patterns miss: {'lines':>5}{'>= UNSURE':>11}"]
     for i, label in enumerate(LABELS):
@@ -163,7 +175,8 @@ def cross_validate(model: Path, folder: Path = TRAIN) -> str:
             f"{100 * (scores[ordinary] >= threshold).mean():>21.1f}%"
         )
     return (
-        f"cross-validation, {fold.max() + 1} folds, UNSURE {UNSURE}, SURE {SURE} "
+        f"cross-validation, {fold.max() + 1} folds, UNSURE {UNSURE}, SURE {SURE}, "
+        f"words {WORDS_SHARE} of the score at scale {WORDS_SCALE} "
         "(for ordinary lines the shares are false alarms)\n"
         + "\n".join(rows)
         + "\n\nwhere UNSURE could sit (out of fold, lines the patterns leave to this layer):\n"
