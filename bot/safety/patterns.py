@@ -947,6 +947,8 @@ UNSURE: dict[Category, list[str]] = {
         r"(?:would rather|rather|sooner) (?:just )?(?:die|be dead) than",
     ],
     "self_harm": [
+        # cutting in the past, with nothing said about now: "i used to cut, it has been on my mind"
+        r"i (?:\w+ )?(?:used to|use to|started to) (?:\w+ )?(?:cut|sh|self harm)(?= (?:\.|$)| but| it (?:is|was|has) | again| lately| when (?!i was |i were )| on my| a lot| sometimes| every| to cope| and (?:it|i|now|lately|the) )",
         r"(?:i |just |so )?(?:relapsed|relapse|relapsing)(?= (?:\.|$)| again| last| today| yesterday| after| tonight| this| and| i| so| badly| hard)",
         r"(?:my |the |old |fresh )?(?:scars|cuts) (?:on my|from|are showing|again|will show|keep|have|still|opened)",
         r"(?:hide|hiding|hid|cover|covering|covered) (?:up )?(?:my )?(?:arms|wrists|thighs|scars) (?:\w+ ){0,3}(?:long sleeves|sleeves|bracelets|bands|jumper|hoodie|so no one|so nobody|in summer)",
