@@ -96,7 +96,7 @@ def train(model: Path, folder: Path = TRAIN, out: Path = WEIGHTS) -> tuple[Path,
     vectors = embed_lines(Embedder(model, threads=2), [line.text for line in lines])
     labels = np.array([LABELS.index(line.label) for line in lines], dtype=np.int64)
     coefficients, biases = fit(vectors, labels)
-    words = fit_words([line.text for line in lines], [line.label != "ordinary" for line in lines])
+    words = fit_words([line.text for line in lines], list(labels > 0))
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as file:
         np.savez_compressed(
