@@ -84,12 +84,11 @@ async def test_two_replicas_split_the_due_work_keep_to_one_budget_and_both_pause
     assert quiet == [], [round(at - refused, 2) for at in quiet]
 
 
-async def test_a_persons_reply_does_not_wait_behind_a_drain_of_follow_ups(fake: FakeBotAPI, sqlite_url: str) -> None:
+def reminders_due(sqlite_url: str, reminded: list[int]) -> Coach:
     settings = Settings.load(environ={"HEDGEHOG_DATABASE_URL": sqlite_url}, dotenv=Path("/nonexistent"))
     built = build_coach(settings)
     coach = Coach(built.engine, built.store, "checkin")
     already_onboarded(coach)
-    reminded = [830_000 + n for n in range(30)]
     for chat in reminded:
         key = ChatKey("telegram", str(chat))
         already_onboarded(coach, key)
@@ -101,6 +100,12 @@ async def test_a_persons_reply_does_not_wait_behind_a_drain_of_follow_ups(fake: 
                 due_at=datetime.now(UTC) - timedelta(minutes=1),
                 dedupe_key=f"drain-{chat}",
             )
+    return coach
+
+
+async def test_a_persons_reply_does_not_wait_behind_a_drain_of_follow_ups(fake: FakeBotAPI, sqlite_url: str) -> None:
+    reminded = [830_000 + n for n in range(30)]
+    coach = reminders_due(sqlite_url, reminded)
     stopping = asyncio.Event()
     # One message a second for the bot: the thirty follow-ups (three messages each) take 90 s.
     task = asyncio.create_task(serve(coach, fake.token, fake.url, stopping, followup_interval=0.1, send_rate=1))
@@ -114,3 +119,27 @@ async def test_a_persons_reply_does_not_wait_behind_a_drain_of_follow_ups(fake: 
         stopping.set()
         await asyncio.wait_for(task, timeout=30)
         coach.store.close()
+
+
+async def test_a_reminded_persons_messages_come_together_not_spread_among_everyone_elses(
+    fake: FakeBotAPI, sqlite_url: str
+) -> None:
+    reminded = [840_000 + n for n in range(20)]
+    coach = reminders_due(sqlite_url, reminded)
+    stopping = asyncio.Event()
+    # Ten messages a second: the twenty follow-ups (three messages each) take about 6 s.
+    task = asyncio.create_task(serve(coach, fake.token, fake.url, stopping, followup_interval=0.1, send_rate=10))
+    try:
+        await fake.wait_for(lambda: all(len(fake.messages(chat)) >= 3 for chat in reminded), timeout=90)
+    finally:
+        stopping.set()
+        await asyncio.wait_for(task, timeout=30)
+        coach.store.close()
+    # The drain paces itself to the budget (two or so follow-ups under way at this rate), so
+    # one person's greeting and check-in arrive together, not sixteen people's greetings
+    # first and their check-ins queued seconds behind everyone else's.
+    order = [int(c.params["chat_id"]) for c in fake.calls_to("sendMessage")]
+    first = {chat: order.index(chat) for chat in reminded}
+    last = {chat: len(order) - 1 - order[::-1].index(chat) for chat in reminded}
+    under_way = max(sum(1 for chat in reminded if first[chat] <= at <= last[chat]) for at in range(len(order)))
+    assert under_way <= 4, under_way

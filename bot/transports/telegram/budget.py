@@ -20,6 +20,8 @@ import contextlib
 import logging
 import math
 import time
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from bot import metrics
 from bot.coach import Coach
@@ -31,6 +33,19 @@ DEFAULT_RATE = 30.0  # messages a second Telegram takes from one bot (its broadc
 TICK = 0.25  # seconds between charging what replies owe and reading a pause another process set
 CHUNK_SECONDS = 0.1  # a take asks for this many seconds' worth of the rate
 SHORTEST_WAIT = 0.005  # seconds: the least an empty bucket is waited on
+
+
+@dataclass
+class Tally:
+    """What one task's messages nobody asked for cost it in the send budget: how many it
+    sent and how long it waited for their tokens (`SendBudget.tally` while it runs)."""
+
+    sends: int = 0
+    waited: float = 0.0
+
+
+# Set by a task that wants to know what its sends cost (a follow-up: `loops.Pace`).
+TALLY: ContextVar[Tally | None] = ContextVar("hedgehog_send_tally", default=None)
 
 
 class Stopped(Exception):
@@ -55,6 +70,17 @@ class SendBudget:
     async def unsolicited(self) -> None:
         """Wait for one send nobody asked for: a token of the shared budget, after any
         pause. Raises `Stopped` once the process is stopping."""
+        tally = TALLY.get()
+        began = time.perf_counter()
+        try:
+            await self._one_token()
+        finally:
+            if tally is not None:
+                tally.waited += time.perf_counter() - began
+        if tally is not None:
+            tally.sends += 1
+
+    async def _one_token(self) -> None:
         while True:
             if self.stopping is not None and self.stopping.is_set():
                 raise Stopped()
