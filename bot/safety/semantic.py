@@ -209,11 +209,19 @@ class Layer:
         the highest score of each; `ignore(window)` names categories not to read in a window."""
         from bot.safety import classifier
 
-        windows = split_windows(text)
+        # Only the windows whose words leave them within reach of UNSURE are embedded: the
+        # rest could not count whatever the model said (most everyday messages need no model).
+        windows, said = [], []
+        for window in split_windows(text):
+            words = self.classifier.said(window)
+            if classifier.within_reach(words, classifier.UNSURE):
+                windows.append(window)
+                said.append(words)
         if not windows:
             return []
         found: dict[Category, Match] = {}
-        for window, verdict in zip(windows, self.classifier.score(self.embedder.embed(windows), windows), strict=True):
+        verdicts = self.classifier.score(self.embedder.embed(windows), windows, said)
+        for window, verdict in zip(windows, verdicts, strict=True):
             if verdict.crisis < classifier.UNSURE or verdict.category == "ordinary":
                 continue
             if ignore is not None and verdict.category in ignore(window):
