@@ -38,7 +38,7 @@ SHORTEST_WAIT = 0.005  # seconds: the least an empty bucket is waited on
 @dataclass
 class Tally:
     """What one task's messages nobody asked for cost it in the send budget: how many it
-    sent and how long it waited for their tokens (`SendBudget.tally` while it runs)."""
+    sent and how long it waited for their tokens (counted while `TALLY` holds it)."""
 
     sends: int = 0
     waited: float = 0.0
