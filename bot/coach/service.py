@@ -131,6 +131,12 @@ class Coach:
 
     def process(self, incoming: Incoming) -> Handled:
         started = time.perf_counter()
+        # Typed words are read for crisis language before the transaction begins, so the
+        # sentence model's milliseconds hold no lock (on SQLite, the write lock every chat
+        # shares). Whether they were free text or a button's label typed out is known only
+        # inside; for a label the reading goes unused.
+        typed = incoming.event.text if isinstance(incoming.event, Text) else None
+        reading = detect(typed) if typed is not None else None
         with self.transaction(incoming.chat) as tx:
             if incoming.update_id is not None and not tx.claim_update(incoming.update_id, incoming.message_id):
                 # Handled before (Telegram resent it): change nothing; what it said and was
@@ -144,7 +150,7 @@ class Coach:
                 turn = self.turn(tx, state, incoming.locale)
                 event = incoming.event
                 free_text = isinstance(event, Text) and not self.engine.names_a_button(state, event.text)
-                signal = detect(event.text) if free_text and isinstance(event, Text) else None
+                signal = reading if free_text else None
                 if signal is not None:
                     certainty = "certain" if signal.certain else "unsure"
                     for category in signal.categories:
