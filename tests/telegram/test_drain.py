@@ -15,7 +15,6 @@ import pytest
 from bot.app import build_coach
 from bot.coach import Coach
 from bot.config import Settings
-from bot.storage import ChatKey
 from bot.transports.telegram import serve
 from tests.support.fakebotapi import FakeBotAPI
 from tests.support.replicas import Replica, plan_followups, start_replicas, stop_replica
@@ -85,21 +84,12 @@ async def test_two_replicas_split_the_due_work_keep_to_one_budget_and_both_pause
 
 
 def reminders_due(sqlite_url: str, reminded: list[int]) -> Coach:
+    """A coach on `sqlite_url`, with a check-in follow-up due for each of `reminded`."""
     settings = Settings.load(environ={"HEDGEHOG_DATABASE_URL": sqlite_url}, dotenv=Path("/nonexistent"))
     built = build_coach(settings)
     coach = Coach(built.engine, built.store, "checkin")
     already_onboarded(coach)
-    for chat in reminded:
-        key = ChatKey("telegram", str(chat))
-        already_onboarded(coach, key)
-        with coach.transaction(key) as tx:
-            tx.schedule_followup(
-                source_flow="turn-toward",
-                source_step="done",
-                target_flow="checkin",
-                due_at=datetime.now(UTC) - timedelta(minutes=1),
-                dedupe_key=f"drain-{chat}",
-            )
+    plan_followups(sqlite_url, reminded, datetime.now(UTC) - timedelta(minutes=1))
     return coach
 
 
