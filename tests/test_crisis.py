@@ -125,6 +125,11 @@ def test_borderline_idioms_get_a_clean_answer_either_way(phrase: str) -> None:
         # reading the phone once, or control the person asked for: a question
         ("she read my messages last night", "partner_violence"),
         ("she took my keys because i asked her to after the party", "partner_violence"),
+        # following someone who died, a whole packet with nothing named, rope as a verb
+        ("im going to follow my wife, she died in march", "suicide"),
+        ("i want to be with my mum again. she died last year", "suicide"),
+        ("i swallowed the whole packet", "suicide"),
+        ("thinking about roping tbh", "suicide"),
     ],
 )
 def test_the_grey_zone_is_unsure_so_the_service_asks_first(text: str, category: str) -> None:
@@ -148,6 +153,10 @@ def test_the_grey_zone_is_unsure_so_the_service_asks_first(text: str, category: 
         ("he says hell kill himself if i ever leave", {"partner_violence"}),
         # a joke word does not undo what goes on ("again")
         ("got shoved into the wall again lol", {"partner_violence"}),
+        # an overdose under way, and British slang for suicide
+        ("swallowed a whole bottle of paracetamol an hour ago", {"suicide"}),
+        ("downed a strip of my sleeping tablets", {"suicide"}),
+        ("thinking of topping myself tonight", {"suicide"}),
     ],
 )
 def test_plain_words_are_certain_and_only_certain_kinds_are_reported(text: str, categories: set[str]) -> None:

@@ -880,6 +880,12 @@ SUICIDE += [
     r"(?:life|lives|everything) (?:would|will) be (?:\w+ )?(?:lighter|better|easier|happier) if i (?:was|were) (?:not in it|not in (?:it|them|the picture)|never born|not around|gone)",
     r"(?:can not|could not) (?:see|picture|imagine) (?:myself|me) (?:\w+ )?(?:alive|still alive|being alive|still here|here) (?:next|by|in|at|this|after)",
     r"(?:on|at|by|looking at|looked at|staring at|stood on|standing on|went to|go to|drove to|walked to) the (?:bridge|edge|cliff|tracks|ledge|railway|train tracks|platform edge) (?:\w+ ){0,6}(?:thinking about (?:it|jumping|doing it)|for a long time|do not know about next time|almost jumped|nearly jumped|did not jump|could not do it|next time)",
+    # a container of medicine swallowed ("swallowed a whole bottle of paracetamol"), and the
+    # slang of the training lines' misses ("topping myself", "rope myself")
+    rf"(?:swallow|swallowed|swallowing|down|downed|downing|ate|took|taken|taking|take) (?:\w+ ){{0,2}}(?:a |the |my |his |her |an )?(?:whole |entire |full )(?:bottle|box|pack|packet|strip|blister pack|tub|jar|sheet|container|sleeve)s? (?:of )?(?:my |the |his |her )?(?:\w+ )?{_MEDS}",
+    rf"(?:swallow|swallowed|swallowing|downed|downing) (?:\w+ ){{0,2}}(?:bottle|box|pack|packet|strip|blister pack|tub|jar)s? of (?:my |the |his |her )?(?:\w+ )?{_MEDS}",
+    r"(?:top|tops|topping|topped) myself(?! (?:up|off)\b)",
+    r"(?:rope|roping) myself",
 ]
 
 # ----------------------------------------------------------------- the grey zone
@@ -898,6 +904,11 @@ UNSURE: dict[Category, list[str]] = {
         r"(?:trapped|stuck) (?:\w+ ){0,2}(?:forever|with no way out|and there is no way out|and i can not get out|in my own life)",
         r"can not (?!(?:go on|keep going|carry on) like this with (?:him|her|them|my)\b)(?:go on|keep going|carry on|do this any more|do it any more|take it any more|take this any more|take any more|cope any more|cope|handle (?:it|this|life) any more|live like this|bear (?:it|this)|keep doing this|do this|be here)(?= (?:\.|$)| any more| any longer| like this| i| and| but| honestly| please| with| without| no more| much longer)",
         r"(?:i am|i am just|feel|feeling) (?:so )?(?:done|finished)(?= (?:\.|$)| with everything| with it all| i can not| honestly)",
+        # a whole container swallowed with no medicine named, rope as a verb, following the dead
+        r"(?:swallowed|downed|swallowing|downing|took) (?:a |the |my )?(?:whole|entire) (?:packet|pack|bottle|box|strip|blister pack)(?! of (?:\w+ )?(?:sweets|crisps|chips|biscuits|cookies|gum|candy|chocolates?|wine|water|beer|vodka|gin|rum|juice|coke|cola|haribo|skittles|oreos|cereal|pringles|doritos|cider|prosecco|milk|tea|coffee|mints)\b)",
+        r"(?:thinking (?:about|of)|gonna|going to|want to|wanna|might|about to|plan to|planning to|ready to|just) (?:go )?rop(?:e|ing)(?= (?:\.|$)| tonight| today| now| soon| tbh| honestly| i| and| fr)",
+        r"(?:going to|gonna|want to|wanna|will|ready to|need to|about to|time to|wish i could|i could) (?:just )?(?:join|follow|be with|be reunited with|go be with) (?:him|her|them|my \w+(?: \w+)?)(?: (?:\w+|\.)){0,5} (?:he|she|they|who)(?: \w+){0,3} (?:died(?! laughing| of (?:laughter|embarrassment|boredom|cringe))|passed away|passed(?= (?:\.|$)| last| in| on| years| months| weeks| when)|dead|in heaven|grave|funeral|killed (?:himself|herself|themselves))",
+        r"(?:join|follow|be with|be reunited with) (?:him|her|them|my \w+(?: \w+)?) (?:\w+ ){0,2}(?:in heaven|up there|on the other side|in death|in the grave|wherever (?:he|she|they) (?:is|are) now)",
         r"(?:there is no|there s no|what is the|whats the|what is even the|no|not any) point(?= (?:\.|$)| any more| in anything| of anything| in trying| in going on| in me| of me| to anything| trying| i| to me| any longer| in any of (?:it|this)| of any of (?:it|this))",
         r"(?:no|not any|do not have a|do not see a|can not see a|do not have any) (?:\w+ )?future (?:for me|left|any more|ahead of me)",
         r"(?:nothing|no one|nobody) (?:left )?(?:to|for me to) (?:live|stay|hold on|keep going) for",
