@@ -37,6 +37,8 @@ from bot.config import Settings
 from bot.errors import ConfigError, HedgehogError
 
 if TYPE_CHECKING:
+    import threading
+
     from bot.transcripts import Index
     from bot.transports.terminal import TerminalChat
 
@@ -253,7 +255,14 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     if args.flow is not None:
         engine.flow(args.flow)
     coach = build_coach(settings, engine=engine)
-    warming = warm_detector()
+    # The crisis layer warms while the person reads the first question: compiling its patterns
+    # holds the interpreter, and started sooner it measured slower to the first prompt. A
+    # message sent before it is ready waits for it; none goes unchecked.
+    warming: list[threading.Thread] = []
+
+    def warm() -> None:
+        warming.append(warm_detector())
+
     try:
         name = args.name or getpass.getuser()
         chat = terminal.TerminalChat(
@@ -267,11 +276,13 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
                 raise ConfigError(f"--at/--set: {error}.") from None
         folder, private = (args.exports, False) if args.exports is not None else settings.exports
         if args.record is None:
-            return terminal.run(chat, flow_id, exports=folder, private=private, at=at, variables=variables)
+            return terminal.run(chat, flow_id, exports=folder, private=private, at=at, variables=variables, ready=warm)
+        warm()
         return _record(args, chat, flow_id, at, variables, folder, private)
     finally:
         coach.store.close()
-        warming.join()
+        for thread in warming:
+            thread.join()
         if scratch is not None:
             scratch.cleanup()
 

@@ -250,3 +250,15 @@ def test_operator_input_that_fits_is_kept_as_typed(env: dict[str, str], db_url: 
     assert invited.returncode == 0, invited.stderr
     listed = hedgehog("therapist", "list", env=env)
     assert "telegram:1001\tDr. Zoë O\u2019Brien-Łukasiewicz 🌱\t0 open" in listed.stdout
+
+
+def test_words_of_danger_typed_before_the_crisis_layer_is_warm_are_still_read(env: dict[str, str]) -> None:
+    # The chat warms the crisis layer only once its first question is on the screen (sooner
+    # it slowed that question); an answer piped in at once reaches it before the layer is
+    # loaded, and must wait for it rather than go unchecked.
+    chat = hedgehog("chat", "--as", "kim", "--flow", "checkin", env=env, stdin="i want to kill myself\n")
+    assert chat.returncode == 0, chat.stderr
+    _, _, after = chat.stdout.partition("which way are you pulled")
+    assert after, chat.stdout
+    assert "are you safe right now?" in after
+    assert "Find A Helpline" in after

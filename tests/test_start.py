@@ -106,3 +106,30 @@ def test_one_typed_answer_is_embedded_once_and_read_the_same() -> None:
     fresh = semantic.likeness(said, labels)
     assert kept == pytest.approx(fresh, abs=1e-5)
     assert max(range(3), key=lambda i: fresh[i]) == 1
+
+
+def test_the_chat_is_ready_only_once_its_first_question_is_on_the_screen(tmp_path: Path) -> None:
+    import io
+
+    from bot.app import build_coach
+    from bot.transports import terminal
+
+    coach = build_coach(Settings(database_url=f"sqlite:///{tmp_path / 'h.sqlite3'}"))
+    screen = io.StringIO()
+    when: list[str] = []
+    try:
+        chat = terminal.TerminalChat(coach, "kim")
+        terminal.run(
+            chat,
+            "checkin",
+            stdin=io.StringIO("1\n2\n"),
+            stdout=screen,
+            interactive=True,
+            exports=tmp_path,
+            ready=lambda: when.append(screen.getvalue()),
+        )
+    finally:
+        coach.store.close()
+    assert len(when) == 1  # once, not at every question
+    assert when[0].rstrip().endswith(">")
+    assert "which way are you pulled" in when[0]

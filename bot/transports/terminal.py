@@ -190,10 +190,13 @@ def run(
     at: str | None = None,
     variables: Mapping[str, Any] | None = None,
     record: Recorder | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> int:
     """The read-answer loop. Interactive on a terminal; one answer per line otherwise.
     What /export gives is saved in `exports` (a folder made for it, 0700, when `private`).
-    `at` starts `flow_id` at that step with `variables`; `record` writes a transcript."""
+    `at` starts `flow_id` at that step with `variables`; `record` writes a transcript.
+    `ready` is called once, when the first question is on the screen and the person is
+    reading it (the chat warms the crisis layer then, so it does not slow the first prompt)."""
     interactive = stdin.isatty() if interactive is None else interactive
     show = _printer(stdout, exports, private)
     replies = chat.open(flow_id, at, variables)
@@ -207,6 +210,9 @@ def run(
             if interactive:
                 stdout.write("> ")
                 stdout.flush()
+            if ready is not None:
+                ready()
+                ready = None
             line = stdin.readline()
             if not line or line.strip().lstrip("/").lower() in QUIT:
                 break
