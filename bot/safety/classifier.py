@@ -122,6 +122,18 @@ SHARPNESS = 20.0  # how fast the neighbour score goes from 0 to 1 as the nearest
 # / 3.2 / 2.6 / 2.0 % false alarms; negative.txt 48 / 41 / 33 / 29 at 0.66 / 0.68 / 0.70 / 0.72:
 # UNSURE stays at 0.70 (8.9 %). (The 18 lines equal to an item of heldout9, added after,
 # are left out of the fit; these figures are after that.)
+# Refitted with the w13 and w14 lines (1,000 suicide: preparations that don't say why, goodbyes,
+# following someone who died, "done fighting", means kept and near misses, slang; 700 partner
+# violence: control in detail, watching by phone and in person, coercion without the word,
+# fear; 250 self-harm, 250 harm to others, 1,200 ordinary sharing those words), aimed at the
+# kinds the training lines' own out-of-fold misses showed (never at an evaluation part): out
+# of fold, at 0.65 / 0.68 / 0.70 / 0.72, 86.2 / 81.8 / 78.5 / 74.9 % of the crisis lines the
+# patterns miss, at 4.5 / 3.3 / 2.6 / 1.9 % false alarms (on 3,200 more lines, harder ones);
+# negative.txt (375 lines) 46 / 42 / 36 / 28 at 0.66 / 0.68 / 0.70 / 0.72: UNSURE stays at
+# 0.70 (9.6 %). The w13 lines' "last chapter" made a golden transcript's "finish the chapter
+# I've been reading" (set it free's what-I-could-do) read as suicide: 60 lines of our own about
+# finishing a book, a show or a task went into ordinary.core.txt, and 20 about a life told as a
+# book that is ending into suicide.core.txt, none of them a transcript's or a part's sentence.
 # BLEND (0.25) was chosen the same way: the neighbours alone did best on dev, the regression
 # on the cross-validated lines the patterns miss; a quarter of the regression kept most of both.
 WORDS_SHARE = 0.5  # the words' share of the score; the meaning (regression and neighbours) has the rest

@@ -13,7 +13,7 @@ pure, never raises and never logs. It works in two layers:
 2. When the patterns are not certain, the trained layer (`bot/safety/classifier.py`, run by
    `bot/safety/semantic.py`): each sentence window's MiniLM vector scored by a logistic
    regression averaged with its nearest training lines, and half of the score from the
-   window's words and word pairs (their log odds of a crisis line), fitted on nearly 18,000 messages
+   window's words and word pairs (their log odds of a crisis line), fitted on about 21,000 messages
    written independently of the patterns and of the evaluation set. A score past
    `classifier.UNSURE` is unsure (the service asks first), past `classifier.SURE` certain.
    Sentences that plainly negate crisis words are not read by it. It adds what the
