@@ -5,7 +5,8 @@ figure from fresh processes (the median of `runs`):
 - building the engine (every flow loaded, checked, compiled) with the shipped flows and with
   50 flows (the shipped ones and copies of one under new names), cold (an empty cache
   folder) and cached (the checked flows kept from the run before, `HEDGEHOG_CACHE_DIR`);
-- `hedgehog chat` from launch to its first prompt, cold and cached;
+- `hedgehog chat` from launch to its first prompt, cold and cached (a new person: the database
+  is created), and cached for a returning person (the database is there);
 - the idle chat's resident memory, once the crisis layer's sentence model is loaded;
 - the sentence model's own part: its load time and the memory it adds.
 
@@ -100,8 +101,9 @@ def _rss(pid: int) -> float:
 
 
 def _settled(pid: int, limit: float = 90.0) -> float:
-    """Resident MiB once the sentence model, loading in the background, is in (the memory
-    has grown by more than the patterns alone take and stopped growing), or after `limit` s."""
+    """Resident MiB once the sentence model, loading in the background from the first
+    question on, is in (the memory has grown by more than the patterns alone take and
+    stopped growing), or after `limit` s."""
     from bot.safety import semantic
 
     expect = semantic.model_file() is not None
@@ -183,7 +185,10 @@ def run_start_benchmark(settings: Settings, runs: int = 3) -> int:
         cached_chat = [first_prompt(root / f"data-{n}", cache)[0] for n in range(runs)]
         print(f"  `hedgehog chat` to its first prompt, cold:   {statistics.median(cold_chat):>8.3f} s")
         print(f"  `hedgehog chat` to its first prompt, cached: {statistics.median(cached_chat):>8.3f} s")
-        # Idle: the sentence model loads in the background at start; wait for it.
+        # The same people again: their databases are there and migrated, as on every launch but the first.
+        again = [first_prompt(root / f"data-{n}", cache)[0] for n in range(runs)]
+        print(f"  the same, a returning person (database there): {statistics.median(again):>6.3f} s")
+        # Idle: the sentence model loads in the background once the first question is shown; wait for it.
         idle = statistics.median(first_prompt(root / f"data-idle-{n}", cache, settle=True)[1] for n in range(runs))
         print(f"  idle `hedgehog chat` resident memory:        {idle:>8.1f} MiB (sentence model loaded)")
         coach = statistics.median(
