@@ -13,6 +13,7 @@ import pytest
 
 from bot.app import build_engine
 from bot.config import PROJECT_ROOT, Settings
+from bot.dialogue.templates import Templates
 from bot.errors import DialogueError
 from bot.safety import crisis, semantic
 from bot.storage import db
@@ -40,6 +41,26 @@ def test_checked_flows_are_kept_and_a_changed_file_is_checked_again(flows: Path,
     checkin.write_text(checkin.read_text().replace("next: urge", "next: no-such-step", 1))
     with pytest.raises(DialogueError, match="no-such-step"):
         build_engine(settings)
+
+
+def test_a_kept_library_brings_what_each_prompt_reads_and_the_engine_does_not_parse_again(
+    flows: Path, tmp_path: Path
+) -> None:
+    settings = Settings(dialogues_dir=flows, cache_dir=tmp_path / "cache")
+    build_engine(settings)  # checked and kept
+    engine = build_engine(settings)  # from what was kept
+    fresh = Templates(*engine.library.prompts)  # parses everything itself
+    said = 0
+    for compiled in engine.flows.values():
+        for step_id, prompt in compiled.prompts.items():
+            say = compiled.flow.steps[step_id].say
+            assert say is not None
+            key = f"file:{say.source}" if say.is_file else f"inline:{say.source}"
+            assert key in engine.library.reads or "{" not in say.source, key  # nothing left to parse
+            again = fresh.file_prompt(say.source) if say.is_file else fresh.inline_prompt(say.source)
+            assert prompt.uses == again.uses, step_id  # and what was kept is what a parse finds
+            said += 1
+    assert said > 150
 
 
 def test_a_cache_folder_that_cannot_be_written_costs_only_the_check(flows: Path, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ limits, migrations and call cycles. Each problem has a stable code (`diagnostics
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import hashlib
 import os
@@ -129,7 +130,8 @@ def check_paths(
     if context:
         quiet = {f.resolve() for f in flow_files(context)} - {f.resolve() for f in flow_files(paths)}
         report.items = [d for d in report.items if d.file.resolve() not in quiet]
-    return CheckResult(library, report)
+    # What the check found each prompt reads goes with the library: the engine need not parse again.
+    return CheckResult(dataclasses.replace(library, reads=dict(checker.templates.reads)), report)
 
 
 def load_checked(

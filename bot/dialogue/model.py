@@ -227,6 +227,11 @@ class Library:
     # line if one could be found): already reported there, so a call to one is not reported
     # again as a call to a flow that does not exist.
     broken: frozenset[str] = frozenset()
+    # The variables each prompt and condition reads, as the check found them ("file:NAME",
+    # "inline:SOURCE", "condition:SOURCE"): the engine's templates take them instead of
+    # parsing every prompt again (a kept library is kept with them; its key covers every
+    # prompt file, so they are never stale).
+    reads: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def __contains__(self, flow_id: object) -> bool:
         return flow_id in self.flows

@@ -126,26 +126,46 @@ class Templates:
         self.loader = jinja2.FileSystemLoader([str(p) for p in search_path])
         self.env = make_environment(self.loader, kept)
         self._files: dict[str, Prompt] = {}
+        # What each prompt and condition reads ("file:NAME", "inline:SOURCE",
+        # "condition:SOURCE"): found once by parsing, or handed over by `learn`.
+        self.reads: dict[str, frozenset[str]] = {}
+
+    def learn(self, reads: Mapping[str, frozenset[str]]) -> None:
+        """Take what a check of the same files found each prompt and condition reads, so
+        they are compiled without being parsed a second time."""
+        self.reads.update(reads)
 
     def file_prompt(self, name: str) -> Prompt:
         """Raises jinja2.TemplateNotFound or jinja2.TemplateSyntaxError."""
         prompt = self._files.get(name)
         if prompt is None:
-            source, _, _ = self.loader.get_source(self.env, name)
             template = self.env.get_template(name)
-            prompt = Prompt(template, self.variables_in(source, name))
+            uses = self.reads.get(f"file:{name}")
+            if uses is None:
+                source, _, _ = self.loader.get_source(self.env, name)
+                uses = self.reads[f"file:{name}"] = self.variables_in(source, name)
+            prompt = Prompt(template, uses)
             self._files[name] = prompt
         return prompt
 
     def inline_prompt(self, source: str) -> Prompt:
         """Raises jinja2.TemplateSyntaxError."""
-        return Prompt(self.env.from_string(source), self.variables_in(source, None))
+        template = self.env.from_string(source)
+        if "{" not in source:  # plain words (most of a flow): nothing to read, nothing to parse
+            return Prompt(template, frozenset())
+        uses = self.reads.get(f"inline:{source}")
+        if uses is None:
+            uses = self.reads[f"inline:{source}"] = self.variables_in(source, None)
+        return Prompt(template, uses)
 
     def condition(self, source: str) -> Condition:
         """Raises jinja2.TemplateSyntaxError."""
         test = self.env.compile_expression(source, undefined_to_none=False)
-        tree = self.env.parse("{{ (" + source + ") }}")
-        return Condition(source, test, frozenset(meta.find_undeclared_variables(tree)))
+        uses = self.reads.get(f"condition:{source}")
+        if uses is None:
+            tree = self.env.parse("{{ (" + source + ") }}")
+            uses = self.reads[f"condition:{source}"] = frozenset(meta.find_undeclared_variables(tree))
+        return Condition(source, test, uses)
 
     def variables_in(self, source: str, name: str | None) -> frozenset[str]:
         """Variables a template reads, following `{% include %}`/`{% import %}` into other files."""

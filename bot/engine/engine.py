@@ -59,6 +59,8 @@ class Engine:
         # edges hand in); without it, typed answers are read by their words alone.
         self.meaning = meaning
         self.templates = templates or Templates(*library.prompts)
+        if self.templates.search_path == library.prompts:  # the files the check read
+            self.templates.learn(library.reads)
         self.flows: dict[str, CompiledFlow] = {
             fid: compile_flow(flow, self.templates) for fid, flow in library.flows.items()
         }
