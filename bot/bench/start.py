@@ -204,7 +204,7 @@ def run_start_benchmark(settings: Settings, runs: int = 3) -> int:
     if model[0][2] == "True":
         load = statistics.median(float(m[0]) for m in model)
         added = statistics.median(float(m[1]) for m in model)
-        print(f"  crisis layer (patterns, sentence model) load: {load:>7.3f} s, in the background at start")
+        print(f"  crisis layer (patterns, sentence model) load: {load:>7.3f} s, in the background")
         print(f"  crisis layer's part of resident memory:      {added:>8.1f} MiB")
     else:
         print("  sentence model: not installed (the patterns work alone)")
