@@ -128,7 +128,7 @@ SHARPNESS = 20.0  # how fast the neighbour score goes from 0 to 1 as the nearest
 # fear; 250 self-harm, 250 harm to others, 1,200 ordinary sharing those words), aimed at the
 # kinds the training lines' own out-of-fold misses showed (never at an evaluation part): out
 # of fold, at 0.65 / 0.68 / 0.70 / 0.72, 86.2 / 81.8 / 78.5 / 74.9 % of the crisis lines the
-# patterns miss, at 4.5 / 3.3 / 2.6 / 1.9 % false alarms (on 3,200 more lines, harder ones);
+# patterns miss, at 4.5 / 3.3 / 2.6 / 1.9 % false alarms (on 3,400 more lines, harder ones);
 # negative.txt (375 lines) 46 / 42 / 36 / 28 at 0.66 / 0.68 / 0.70 / 0.72: UNSURE stays at
 # 0.70 (9.6 %). The w13 lines' "last chapter" made a golden transcript's "finish the chapter
 # I've been reading" (set it free's what-I-could-do) read as suicide: 60 lines of our own about
