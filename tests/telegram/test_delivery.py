@@ -107,6 +107,15 @@ def test_splitting_never_cuts_a_tag_or_an_entity_and_counts_as_telegram_does(lim
     assert "".join(shown).replace(" ", "").replace("\n", "") == whole.replace(" ", "").replace("\n", "")
 
 
+def test_a_message_written_past_the_limit_but_shown_within_it_goes_whole() -> None:
+    # Telegram counts what it shows: 1,000 escaped ampersands are 5,007 characters written
+    # and 1,000 shown, one message; a message written within the limit is never looked into.
+    escaped = "<b>" + "&amp;" * 1000 + "</b>"
+    assert split_text(escaped) == [escaped]
+    assert split_text("a" * 4096) == ["a" * 4096]
+    assert split_text("😭" * 2049) != ["😭" * 2049]  # 4,098 UTF-16 units shown: two messages
+
+
 async def test_a_long_read_back_full_of_escapes_still_shows_the_question_and_resume_works(running: Running) -> None:
     fake = running.fake
     fake.send_command(CHAT, "/checkin")

@@ -52,6 +52,10 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     two), at a paragraph, else a line, else a word boundary in the second half of the
     limit. No piece cuts a tag or an entity; a tag open at a split is closed at the end
     of its piece and opened again at the start of the next."""
+    # What Telegram counts is never more than the text's own UTF-16 length (a tag shows
+    # nothing, an entity less than it is written): most messages need no closer look.
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return [text] if text.strip() else []
     atoms = _atoms(text)
     if sum(a.units for a in atoms) <= limit:
         return [text] if text.strip() else []
