@@ -601,7 +601,7 @@ HARM_OTHERS = [
 # Kinds the first tables missed, grouped as crisis services describe them.
 
 _MEDS = r"(?:pills|tablets|meds|medication|medicine|painkillers|pain killers|sleeping pills|sleeping tablets|paracetamol|tylenol|acetaminophen|ibuprofen|advil|aspirin|codeine|tramadol|oxy|oxycodone|xanax|valium|insulin|antidepressants|lithium|benadryl|diphenhydramine|opioids|percocet|vicodin|morphine|fentanyl|seroquel|zopiclone|melatonin)"
-_MANY = r"(?:[1-9]\d+|twenty|thirty|forty|fifty|sixty|hundred|a hundred|all|all of|a lot of|lots of|loads of|a bunch of|a handful of|handfuls of|the rest of|the whole|a whole|every|too many|way too many|enough|double|triple|two packs of|two boxes of|a bottle of|a box of|a pack of|packs of|boxes of|bottles of)"
+_MANY = r"(?:[1-9]\d+|twenty|thirty|forty|fifty|sixty|hundred|a hundred|all|all of|a lot of|lots of|loads of|a bunch of|a handful of|handfuls of|the rest of|the whole|a whole|every|too many|way too many|enough|double|triple|two packs of|two boxes of|a bottle of|a box of|a pack of|packs of|boxes of|bottles of|(?:a |the |an |my |his |her )?(?:whole |entire |full )(?:bottle|box|pack|packet|strip|blister pack|tub|jar|sheet|container|sleeve)s? of)"
 # Hot or sharp things held to the skin, and the skin they are held to.
 _HOT = r"(?:lighter|lit lighter|lighter flame|flame|lit cigarette|cigarette|cig|lit match|match|hot (?:knife|spoon|metal|iron|coin|key|pan|glue gun|poker)|iron|curling iron|straighteners|hair straighteners)"
 _HOT_THING = rf"(?:{_HOT}|blade|razor|razor blade)"
@@ -880,9 +880,8 @@ SUICIDE += [
     r"(?:life|lives|everything) (?:would|will) be (?:\w+ )?(?:lighter|better|easier|happier) if i (?:was|were) (?:not in it|not in (?:it|them|the picture)|never born|not around|gone)",
     r"(?:can not|could not) (?:see|picture|imagine) (?:myself|me) (?:\w+ )?(?:alive|still alive|being alive|still here|here) (?:next|by|in|at|this|after)",
     r"(?:on|at|by|looking at|looked at|staring at|stood on|standing on|went to|go to|drove to|walked to) the (?:bridge|edge|cliff|tracks|ledge|railway|train tracks|platform edge) (?:\w+ ){0,6}(?:thinking about (?:it|jumping|doing it)|for a long time|do not know about next time|almost jumped|nearly jumped|did not jump|could not do it|next time)",
-    # a container of medicine swallowed ("swallowed a whole bottle of paracetamol"), and the
-    # slang of the training lines' misses ("topping myself", "rope myself")
-    rf"(?:swallow|swallowed|swallowing|down|downed|downing|ate|took|taken|taking|take) (?:\w+ ){{0,2}}(?:a |the |my |his |her |an )?(?:whole |entire |full )(?:bottle|box|pack|packet|strip|blister pack|tub|jar|sheet|container|sleeve)s? (?:of )?(?:my |the |his |her )?(?:\w+ )?{_MEDS}",
+    # a container of medicine swallowed ("downed a strip of my sleeping tablets"; a whole one,
+    # whatever the verb, is in `_MANY`), and the slang of the training lines' misses
     rf"(?:swallow|swallowed|swallowing|downed|downing) (?:\w+ ){{0,2}}(?:bottle|box|pack|packet|strip|blister pack|tub|jar)s? of (?:my |the |his |her )?(?:\w+ )?{_MEDS}",
     r"(?:top|tops|topping|topped) myself(?! (?:up|off)\b)",
     r"(?:rope|roping) myself",
