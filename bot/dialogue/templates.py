@@ -140,11 +140,12 @@ class Templates:
         prompt = self._files.get(name)
         if prompt is None:
             template = self.env.get_template(name)
-            uses = self.reads.get(f"file:{name}")
-            if uses is None:
+
+            def parse() -> frozenset[str]:
                 source, _, _ = self.loader.get_source(self.env, name)
-                uses = self.reads[f"file:{name}"] = self.variables_in(source, name)
-            prompt = Prompt(template, uses)
+                return self.variables_in(source, name)
+
+            prompt = Prompt(template, self._read(f"file:{name}", parse))
             self._files[name] = prompt
         return prompt
 
@@ -153,19 +154,23 @@ class Templates:
         template = self.env.from_string(source)
         if "{" not in source:  # plain words (most of a flow): nothing to read, nothing to parse
             return Prompt(template, frozenset())
-        uses = self.reads.get(f"inline:{source}")
-        if uses is None:
-            uses = self.reads[f"inline:{source}"] = self.variables_in(source, None)
-        return Prompt(template, uses)
+        return Prompt(template, self._read(f"inline:{source}", lambda: self.variables_in(source, None)))
 
     def condition(self, source: str) -> Condition:
         """Raises jinja2.TemplateSyntaxError."""
         test = self.env.compile_expression(source, undefined_to_none=False)
-        uses = self.reads.get(f"condition:{source}")
-        if uses is None:
-            tree = self.env.parse("{{ (" + source + ") }}")
-            uses = self.reads[f"condition:{source}"] = frozenset(meta.find_undeclared_variables(tree))
+        uses = self._read(
+            f"condition:{source}",
+            lambda: frozenset(meta.find_undeclared_variables(self.env.parse("{{ (" + source + ") }}"))),
+        )
         return Condition(source, test, uses)
+
+    def _read(self, key: str, parse: Callable[[], frozenset[str]]) -> frozenset[str]:
+        """What `key` reads: handed over by `learn`, else parsed once and remembered."""
+        uses = self.reads.get(key)
+        if uses is None:
+            uses = self.reads[key] = parse()
+        return uses
 
     def variables_in(self, source: str, name: str | None) -> frozenset[str]:
         """Variables a template reads, following `{% include %}`/`{% import %}` into other files."""
