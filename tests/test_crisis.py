@@ -128,6 +128,9 @@ def test_borderline_idioms_get_a_clean_answer_either_way(phrase: str) -> None:
         # following someone who died, a whole packet with nothing named, rope as a verb
         ("im going to follow my wife, she died in march", "suicide"),
         ("i want to be with my mum again. she died last year", "suicide"),
+        # ... also when they took their own life, which alone is a death told, no one's intent
+        ("i want to follow him. he killed himself last spring", "suicide"),
+        ("i just want to join her. she hanged herself in 2019", "suicide"),
         ("i swallowed the whole packet", "suicide"),
         ("thinking about roping tbh", "suicide"),
     ],

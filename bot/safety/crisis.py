@@ -89,6 +89,7 @@ class _Compiled:
 
     certain: dict[Category, re.Pattern[str]]
     unsure: dict[Category, re.Pattern[str]]
+    deaths: re.Pattern[str]
     negated: re.Pattern[str]
     not_violence: re.Pattern[str]
     past: re.Pattern[str]
@@ -120,6 +121,7 @@ def _tables() -> _Compiled:
                     _Compiled(
                         certain={category: _compile(table) for category, table in patterns.TABLES.items()},
                         unsure={category: _compile(table) for category, table in patterns.UNSURE.items()},
+                        deaths=_compile(patterns.DEATHS),
                         negated=_compile(patterns.NEGATED),
                         not_violence=_compile(patterns.NOT_VIOLENCE),
                         past=_compile(patterns.PAST),
@@ -150,6 +152,17 @@ def warm() -> None:
 
 
 _BLANK = " ~"
+_DEATH_VERB = re.compile(r" (?:attempted|committed|died|lost|killed|hanged|took|passed|overdosed) ")
+
+
+def _died(match: re.Match[str]) -> str:
+    """Someone else's suicide or overdose, told ("my brother killed himself"), read as "my
+    brother died": no one's intent, and still a death a wish to follow can name."""
+    said = match.group(0) + " "
+    verb = _DEATH_VERB.search(said)
+    return (said[: verb.start()] if verb else " they") + " died"
+
+
 _PERSONAL = re.compile(r" (?:me|my|myself) ")
 
 
@@ -289,7 +302,7 @@ def _context(
 def detect_patterns(text: str) -> CrisisSignal | None:
     """The pattern layer alone."""
     tables = _tables()
-    plain = tables.negated.sub(_BLANK, normalise(text[:LIMIT], sentences=True))
+    plain = tables.negated.sub(_BLANK, tables.deaths.sub(_died, normalise(text[:LIMIT], sentences=True)))
     raw = text[:LIMIT].casefold()
     certain: set[Category] = set()
     unsure: set[Category] = set()
@@ -337,7 +350,7 @@ def _not_read(text: str) -> Callable[[str], frozenset[str]]:
 
     def ignore(window: str) -> frozenset[str]:
         plain = normalise(window, sentences=True)
-        if tables.negated.search(plain):
+        if tables.negated.search(plain) or tables.deaths.search(plain):
             return _ALL
         ignored = _VIOLENCE if tables.not_violence.search(plain) or tables.play.search(plain) else frozenset()
         words = normalise(window)

@@ -635,7 +635,7 @@ SUICIDE += [
     r"(?:i am|im|feel|feeling) (?:so |just )?(?:done|finished) (?:with )?(?:living|life|being alive|existing|this life)",
     # method and means (crisis services' high-risk terms)
     rf"(?:saving|saved|save|stockpiling|stockpiled|hoarding|hoarded|collecting|collected|counting|counted|stocking up on|stocked up on|storing|stored|gathering|gathered|stashing|stashed|hiding|hid|keeping) (?:up )?(?:all )?(?:my |the |some |enough |up )?(?:\w+ )?{_MEDS}",
-    rf"(?:took|take|taking|taken|swallow|swallowed|swallowing|down|downed|downing|ate|eat|eating|chug|chugged|chugging) (?:\w+ ){{0,2}}{_MANY} (?:of )?(?:my |the |his |her |these |those |mums |moms |dads )?(?:\w+ )?{_MEDS}",
+    rf"(?:took|take|taking|taken|swallow|swallowed|swallowing|down|downed|downing|ate|eat|eating|chug|chugged|chugging) (?:\w+ ){{0,2}}{_MANY} (?:of )?(?:my |the |his |her |these |those |mums |moms |dads )?(?:\w+ )?{_MEDS}(?! (?:back )?(?:to|round to|over to|in to|into|for) (?:my|his|her|their|our|the|a|work|school|gran|nan|grandma|grandpa)\b)",
     rf"(?:how many|how much|what amount of|what dose of|which) (?:\w+ ){{0,4}}{_MEDS}(?: \w+){{0,8}} (?:to die|to kill|would kill|kill you|kill me|kill a person|does it take|would it take|is lethal|is fatal|is deadly|to overdose|to od|to not wake up|to never wake up|is too many|is an overdose|to end it|to be fatal|until you die|before you die|to stop breathing|is toxic|for an overdose)",
     r"(?:lethal|fatal|deadly|toxic|overdose) (?:dose|doses|amount|quantity|level|number)",
     rf"{_MEDS} (?:overdose|od|poisoning)",
@@ -1094,10 +1094,14 @@ _NEGATION = r"(?<!can )(?<!could )(?:not|never|no longer|not ever|nt)"
 _NEGATION_GAP = r"(?:(?:really|ever|actually|seriously|at all|going to|gonna|want to|wanting to|planning to|planning on|thinking of|thinking about|have|had|be|been|being|feeling|feel|trying to|try to|would|do|ever be|and|or|even|likely to|about to|intending to|intend to|gonna be|any more|so|that|remotely|in danger of|considering|considered|thought about|thinking|that i would|had thoughts of|thoughts of|thoughts about|thought of|any thoughts of|felt like|step|stepped) ){0,4}"
 _NEGATED_TARGET = r"(?:(?:step|walk|run) (?:out )?(?:into|in front of|onto) (?:the |a |an |oncoming )?(?:traffic|road|train|bus|car)|suicidal|suicide|sewerslide|unalive\w*|kill myself|killing myself|end my (?:own )?life|ending my (?:own )?life|end it all|ending it all|take my (?:own )?life|taking my (?:own )?life|hurt myself|hurting myself|harm myself|harming myself|self harm\w*|cut myself|cutting myself|cut again|die|dying|do anything stupid|do anything to myself|act on (?:it|them|those thoughts|my thoughts)|hurt (?:him|her|them|anyone|anybody|someone|somebody|my (?:\w+ )?(?:kids|children|baby|son|daughter|partner|husband|wife|girlfriend|boyfriend|family))|harm (?:him|her|them|anyone|anybody|someone|somebody)|hit (?:him|her|them|anyone|my (?:kids|children|partner|wife|husband|girlfriend|boyfriend))|kill (?:him|her|them|anyone|anybody|someone|somebody)|lay a (?:hand|finger) on (?:him|her|them|anyone))"
 _OTHER_PERSON = r"(?:he|she|they|(?:my|his|her|their|our) (?:\w+ )?(?:friend|friends|coworker|colleague|neighbour|neighbor|cousin|uncle|aunt|classmate|boss|teacher|brother|sister|mum|mom|mother|dad|father|son|daughter|grandad|grandpa|grandma|nan|niece|nephew|partner|husband|wife|boyfriend|girlfriend|ex|stepdad|stepmum|stepmom|brother in law|sister in law|mate|mates|buddy)s?|a (?:\w+ )?(?:friend|coworker|colleague|neighbour|neighbor|classmate|celebrity|student|man|woman|boy|girl|guy|kid|teenager|teen|person|singer|actor)(?: (?:in|at|from) (?:my|our|the) \w+)?|someone (?:at|from|in) (?:work|school|my \w+))"
-NEGATED = [
-    # someone else's death or attempt, grieved or told (their risk now, "he wants to die", is unsure: crisis.py)
+# Someone else's death or attempt, grieved or told (their risk now, "he wants to die", is unsure:
+# crisis.py): read as "they died" before matching, so a wish to follow them still reads as one
+# ("i want to follow him. he killed himself last spring") and the words are no one's intent.
+DEATHS = [
     rf"{_OTHER_PERSON} (?:\w+ ){{0,2}}(?:attempted|committed|died by|died of|died from|lost (?:\w+ )?to) suicide",
-    rf"{_OTHER_PERSON} (?:\w+ ){{0,2}}(?:killed (?:himself|herself|themselves)|took (?:his|her|their) own life|(?:died|passed away|passed) (?:of|from) (?:an )?overdose|overdosed|died by overdose)",
+    rf"{_OTHER_PERSON} (?:\w+ ){{0,2}}(?:(?:killed|hanged) (?:himself|herself|themselves)|took (?:his|her|their) own life|(?:died|passed away|passed) (?:of|from) (?:an )?overdose|overdosed|died by overdose)",
+]
+NEGATED = [
     r"(?:lost|losing) (?:my|our|his|her|their) (?:\w+ ){0,3}to (?:an overdose|overdose|suicide|drugs)",
     # suicide as a subject of study, statistics or prevention, not as anyone's intent
     r"suicide (?:prevention|awareness|rates?|statistics|stats|research|risk assessment|risk factors|first aid|intervention training|hotline posters?)",
@@ -1394,6 +1398,7 @@ TABLES: dict[Category, list[str]] = {
 def pattern_words() -> set[str]:
     """Every plain word the tables use (the normaliser squeezes "killlll" to a known one)."""
     every = [
+        *DEATHS,
         *NEGATED,
         *NOT_VIOLENCE,
         *STRESSOR,
