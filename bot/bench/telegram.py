@@ -95,21 +95,21 @@ class RecordingRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
+        name = url.rsplit("/", 1)[-1].lower()  # the Bot API's method names are case-insensitive
         self.calls[name] = self.calls.get(name, 0) + 1
         self.in_flight += 1
         try:
             if self.delay:
                 await asyncio.sleep(self.delay)
             params = request_data.json_parameters if request_data else {}
-            if name in ("sendMessage", "editMessageText"):
+            if name in ("sendmessage", "editmessagetext"):
                 self._message_id += 1
                 chat = int(params.get("chat_id", 0))
-                if name == "sendMessage":  # the keyboard a person will press next
+                if name == "sendmessage":  # the keyboard a person will press next
                     markup = json.loads(params["reply_markup"]) if "reply_markup" in params else None
                     self.last_markup[chat] = markup or self.last_markup.get(chat)
                 return 200, (_SENT % (self._message_id, chat)).encode()
-            return 200, _ME if name == "getMe" else _ANSWERED
+            return 200, _ME if name == "getme" else _ANSWERED
         finally:
             self.in_flight -= 1
 

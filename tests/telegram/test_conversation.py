@@ -152,9 +152,9 @@ def test_a_scale_becomes_two_rows_of_numbers() -> None:
     reply = Reply("How strong?", expects="scale", step_id="intensity", seq=4, scale=(0, 10))
     markup = keyboard(reply)
     assert markup is not None
-    rows = [[b.text for b in row] for row in markup.inline_keyboard]
+    rows = [[b["text"] for b in row] for row in markup["inline_keyboard"]]
     assert rows == [[str(n) for n in range(6)], [str(n) for n in range(6, 11)]]
-    assert markup.inline_keyboard[0][3].callback_data == "intensity|4|3"
+    assert markup["inline_keyboard"][0][3]["callback_data"] == "intensity|4|3"
 
 
 async def test_export_arrives_as_two_documents(running: Running) -> None:

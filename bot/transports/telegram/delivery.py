@@ -1,6 +1,13 @@
 """Delivery: the coach's claimed outbox rows become Bot API calls, in order, each marked sent
 (with its message ids) right after Telegram took it.
 
+Messages go out through python-telegram-bot's public `Bot.do_api_request` with the Bot
+API's own JSON (the keyboard made once as text, `render.keyboard_json`), so its rate
+limiter and error types stay in front, and Telegram's answer is read for the one thing
+Hedgehog keeps, the message id, without building PTB objects nobody reads (a `Message` per
+send or edit was a third of a step's cost). The method names are written in lower case:
+the Bot API does not mind, and PTB then takes them as methods it has no shortcut for.
+
 The step is committed before anything here runs, so a failure loses nothing: a row Telegram
 would not take now (down, 5xx after retries) waits and is sent later, before anything newer
 for the chat; one it refuses (400) is given up and logged; a blocked bot ends the chat's
@@ -31,7 +38,7 @@ from bot.transports.telegram.budget import SendBudget
 from bot.transports.telegram.menu import follow_role
 from bot.transports.telegram.offload import soon
 from bot.transports.telegram.ordering import AnyApplication
-from bot.transports.telegram.render import escape, keyboard, split_text, with_progress
+from bot.transports.telegram.render import escape, keyboard_json, split_text, with_progress
 
 log = logging.getLogger("hedgehog.telegram")
 
@@ -112,8 +119,9 @@ class Sender:
         pool = self.background if unsolicited else None
         spend = self.budget.unsolicited if unsolicited else self.budget.reply
         if delivery.reply is None:  # /hide: the chat's recent messages go
-            for at in range(0, len(delivery.delete), 100):  # Telegram takes 100 at a time
-                chunk = delivery.delete[at : at + 100]
+            ids = [message_id for message_id in delivery.delete if message_id > 0]  # 0: an id never learnt
+            for at in range(0, len(ids), 100):  # Telegram takes 100 at a time
+                chunk = ids[at : at + 100]
                 await spend()
                 await keep()
                 with contextlib.suppress(BadRequest):  # too old, or already gone
@@ -121,32 +129,38 @@ class Sender:
             await soon(coach, sending.sent, delivery, [])
             return
         reply = delivery.reply
-        parts: list[Callable[[], Awaitable[Any]]] = []
+        parts: list[Callable[[], Awaitable[int]]] = []
         for file in reply.attachments:
             parts.append(partial(self._attachment, chat_id, file))
         pieces = split_text(with_progress(reply))
         for index, piece in enumerate(pieces):
-            markup = keyboard(reply) if index == len(pieces) - 1 else None
-            parts.append(partial(bot.send_message, chat_id, piece, parse_mode=ParseMode.HTML, reply_markup=markup))
+            markup = keyboard_json(reply) if index == len(pieces) - 1 else None
+            parts.append(partial(self._text, chat_id, piece, markup))
         sent = list(delivery.done)
         for index, part in enumerate(parts):
             if index < len(delivery.done):
                 continue  # sent before a crash: not again
             await spend()
             await keep()
-            message = await self.send(part)
-            sent.append(message.message_id)
+            sent.append(await self.send(part))
             self.crash.at("after-send")
             if index < len(parts) - 1:
                 await soon(coach, sending.progress, delivery, sent, pool=pool)
         await soon(coach, sending.sent, delivery, sent, pool=pool)
 
-    async def _attachment(self, chat_id: int, file: Attachment) -> Message:
+    async def _text(self, chat_id: int, text: str, markup: str | None = None) -> int:
+        """One HTML message (with its keyboard's JSON, if any); the id Telegram gave it."""
+        params: dict[str, Any] = {"chat_id": chat_id, "text": text, "parse_mode": _HTML}
+        if markup is not None:
+            params["reply_markup"] = markup
+        return _message_id(await self.app.bot.do_api_request("sendmessage", api_kwargs=params))
+
+    async def _attachment(self, chat_id: int, file: Attachment) -> int:
         """A file: a chart is shown inline (a photo), anything else as a document."""
         content = InputFile(file.content, filename=file.filename)
         if file.media_type.startswith("image/"):
-            return await self.app.bot.send_photo(chat_id, content)
-        return await self.app.bot.send_document(chat_id, content, disable_content_type_detection=True)
+            return (await self.app.bot.send_photo(chat_id, content)).message_id
+        return (await self.app.bot.send_document(chat_id, content, disable_content_type_detection=True)).message_id
 
     async def send(self, call: Callable[[], Awaitable[Any]]) -> Any:
         """Retry network errors and Telegram's 5xx with backoff; the rate limiter already
@@ -169,7 +183,7 @@ class Sender:
 
     async def say(self, chat_id: int, text: str) -> None:
         """One message outside the outbox (the group notice, the apology for a failed update)."""
-        await self.send(lambda: self.app.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML))
+        await self.send(partial(self._text, chat_id, text))
 
     async def follow_role(self, chat_id: int, therapist: bool) -> None:
         """The chat's role changed: its command menu follows."""
@@ -201,16 +215,16 @@ class Sender:
             None,
         )
         # Cosmetic, and the step is committed: if it cannot be made, the old keyboard stays
-        # (a press on it is a stale button, refused as ever).
+        # (a press on it is a stale button, refused as ever). An edit that names no keyboard
+        # removes it.
+        where = {"chat_id": message.chat.id, "message_id": message.message_id}
         try:
             if applied and label is not None and message.text_html is not None:
-                await self.send(
-                    lambda: message.edit_text(
-                        f"{message.text_html}\n\n→ <b>{escape(label)}</b>", parse_mode=ParseMode.HTML, reply_markup=None
-                    )
-                )
+                shown = f"{message.text_html}\n\n→ <b>{escape(label)}</b>"
+                edit = {**where, "text": shown, "parse_mode": _HTML}
+                await self.send(partial(self.app.bot.do_api_request, "editmessagetext", api_kwargs=edit))
             else:
-                await self.send(lambda: message.edit_reply_markup(reply_markup=None))
+                await self.send(partial(self.app.bot.do_api_request, "editmessagereplymarkup", api_kwargs=where))
         except TelegramError as exc:
             if not isinstance(exc, BadRequest | Forbidden):
                 log.warning("keyboard not settled", extra={"fields": {"error": type(exc).__name__}})
@@ -235,6 +249,17 @@ class CrashPoint:
         self.count -= 1
         if self.count <= 0:
             os.kill(os.getpid(), signal.SIGKILL)
+
+
+_HTML = ParseMode.HTML.value
+
+
+def _message_id(sent: object) -> int:
+    """The id in the Bot API's answer to a send (its `Message` as JSON). An answer without
+    one still means Telegram took the message: 0 keeps its place among the parts sent (a
+    resend after a crash starts after it) and `/hide` skips it."""
+    found = sent.get("message_id") if isinstance(sent, dict) else None
+    return found if isinstance(found, int) else 0
 
 
 def _seconds(value: float | timedelta) -> float:

@@ -5,10 +5,11 @@ them, never inside a tag or an entity), inline keyboards whose buttons carry
 from __future__ import annotations
 
 import html as htmllib
+import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
 from bot.contract import Button, Reply, callback_payload
@@ -94,7 +95,9 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     return pieces
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+def keyboard(reply: Reply) -> dict[str, Any] | None:
+    """The reply's inline keyboard as the Bot API's own JSON object (`inline_keyboard`: rows
+    of `{"text", "callback_data"}`), or None when it has no buttons."""
     if reply.step_id is None or reply.seq is None:
         return None
     buttons: list[Button] = list(reply.buttons)
@@ -104,10 +107,6 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
     step, seq = reply.step_id, reply.seq
-
-    def button(b: Button) -> InlineKeyboardButton:
-        return InlineKeyboardButton(b.label, callback_data=callback_payload(step, seq, b.id))
-
     if reply.scale is not None:
         numbers = [b for b in buttons if b.id.isdigit()]
         half = (len(numbers) + 1) // 2
@@ -115,7 +114,18 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     else:
         width = 1 if any(len(b.label) > 18 for b in buttons) else 2
         rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
-    return InlineKeyboardMarkup([[button(b) for b in row] for row in rows if row])
+    return {
+        "inline_keyboard": [
+            [{"text": b.label, "callback_data": callback_payload(step, seq, b.id)} for b in row] for row in rows if row
+        ]
+    }
+
+
+def keyboard_json(reply: Reply) -> str | None:
+    """The keyboard as the JSON text a `reply_markup` parameter carries, made once per reply
+    (python-telegram-bot sends a string parameter as it is)."""
+    markup = keyboard(reply)
+    return None if markup is None else json.dumps(markup, ensure_ascii=False, separators=(",", ":"))
 
 
 def with_progress(reply: Reply) -> str:
