@@ -139,7 +139,17 @@ SHARPNESS = 20.0  # how fast the neighbour score goes from 0 to 1 as the nearest
 # harm to others, 700 ordinary as heavy): out of fold, at 0.65 / 0.68 / 0.70 / 0.72, 87.6 /
 # 83.3 / 80.1 / 76.8 % of the crisis lines the patterns miss, at 5.6 / 3.9 / 3.1 / 2.4 % false
 # alarms; negative.txt (378 lines) 50 / 46 / 37 / 31 at 0.66 / 0.68 / 0.70 / 0.72: UNSURE stays
-# at 0.70 (9.8 %).
+# at 0.70 (9.8 %). 30 lines of our own on what the bot keeps (its privacy screen) went into
+# ordinary.core.txt: "what exactly do you keep?" in a golden transcript scored 0.70 after a
+# refit; negative.txt stays 37 of 378 at 0.70.
+# Tried and not kept: fitting on sentence windows, as the detector reads a message (every
+# window of an ordinary line an ordinary example, a crisis line of several windows the one a
+# first fit scores highest), since a long line embedded whole is cut at 40 word pieces. It
+# asked less (negative.txt 30 of 378 at 0.70, not 37; a long-message study set 24 false alarms
+# of 180, not 26) but caught less: 0.6 to 2.1 points fewer crisis items on ten of the eleven
+# held-out parts measured before it (the patterns the same in both runs; the misses are not
+# read, so which sentences is not known). A missed crisis costs more than a question, so the
+# fit stays on whole lines.
 # BLEND (0.25) was chosen the same way: the neighbours alone did best on dev, the regression
 # on the cross-validated lines the patterns miss; a quarter of the regression kept most of both.
 WORDS_SHARE = 0.5  # the words' share of the score; the meaning (regression and neighbours) has the rest

@@ -486,7 +486,7 @@ SUICIDE = [
     r"(?:jump|jumping|step|stepping|throw myself) (?:off|of|from|in front of|under) (?:a |the |this |that )?(?:bridge|building|roof|balcony|cliff|train|bus|truck|car|window|tower)",
     r"(?:drive|crash|driving|crashing) (?:my car |the car )?(?:into|off) (?:a |the )?(?:tree|wall|river|bridge|cliff|traffic|oncoming)",
     r"(?:bought|buying|got|get|loaded|loading) (?:a|my|the) gun",
-    r"(?:goodbye|good bye) (?:forever|cruel world)",
+    r"(?:goodbye|good bye) (?:forever|cruel world)(?! (?:\. )?(?:old |my |to (?:my|the|our) )?(?:sofa|couch|car|phone|flat|house|job|office|desk|bed|mattress|fridge|laptop|hair|beard|braces|cast|crutches|student loan|debt|overdraft|commute|landlord|uni|school|city|town)\b)",
     r"this is (?:my )?(?:goodbye|final goodbye)",
     r"final goodbye",
     r"(?:suicide|goodbye) (?:note|letter)",
@@ -614,7 +614,7 @@ SUICIDE += [
     r"(?:wish|wishes|wished|wishing|hope|hoping|pray|praying|want|wanted|wanting) (?:that )?(?:a |some |the |an )?(?:car|bus|truck|lorry|train|plane|someone|somebody|something|anyone|lightning|meteor|asteroid|stray bullet|drunk driver) (?:would |will |could |might |to |just )*(?:hit|hits|kill|kills|run me over|runs me over|shoot|shoots|crash into|crashes into|take me|end me|finish me)(?: me)?",
     r"(?:hope|hoping|wish|wishing) i (?:get|got) (?:hit|run over|killed|shot|struck|cancer)",
     r"(?:would not|do not|does not|would not even|will not) (?:mind|care) if i (?:died|did not wake up|never woke up|was gone|were gone|was dead|were dead|got hit|got killed|stopped existing|disappeared for ?ever)",
-    r"(?:sleep|go to sleep|fall asleep|close my eyes) (?:and|n) (?:\w+ )?(?:never|not|do not) (?:wake|open)",
+    r"(?:sleep|go to sleep|fall asleep|close my eyes) (?:and|n) (?:\w+ )?(?:never|not|do not) (?:wake|open)(?! (?:up )?(?:till|until|til|before (?:noon|lunch|midday|\d+)|for (?:\w+ ){0,2}(?:hours|days|a day|weeks|a week|months|a month|years|a year))\b)",
     r"(?:not|never) (?:to )?wake up (?:again|ever|tomorrow|in the morning)",
     r"(?:thinking|thought|think|thoughts|dreaming|dream|fantasi\w*|fantasy) (?:a lot |so much |constantly |all the time )?(?:about|of) (?:dying|death|being dead|not being (?:here|alive|around)|ending (?:it all|my life|my own life|everything)|killing myself|taking my (?:own )?life|suicide|not existing|no longer existing|my own death|my funeral)",
     r"(?:plan|plans|planned|planning|decided|deciding|decision|ready|prepared|going|about) (?:\w+ ){0,2}(?:to )?(?:end (?:it all|my life|everything)|kill myself|take my (?:own )?life|do it tonight|go through with it)",
@@ -1118,6 +1118,8 @@ NEGATED = [
     r"no (?:thoughts|plans|intention|intentions|intent|desire|wish|urge) (?:of|to|about) (?:suicide|killing myself|kill myself|hurting myself|hurt myself|dying|die|ending my life|end my life|self harm|harming (?:myself|anyone|him|her))",
     r"(?:nothing|no one|nobody) (?:is going to|will|would|could) (?:ever )?make me (?:kill myself|hurt myself|do that)",
     r"(?:suicidal|suicide) (?:thoughts )?(?:is|are|was|were) (?:never|not) (?:an option|on the table|something i)",
+    # a screening question answered no: "the counsellor asked if either of us ever felt unsafe at home and we both said no"
+    r"(?:if|whether) (?:\w+ ){0,4}(?:felt|feel|feels|were|was|are|is|ever felt|ever feel) (?:\w+ )?(?:unsafe|afraid|scared|frightened)(?: \w+){0,6} (?:\. )?(?:we|i|she|he|they) (?:both )?(?:said|answered|say|says) no",
     # reassurance to a partner: staying, not leaving ("i love you and i'm not going anywhere")
     r"(?:i am|i will|we are) (?:still )?not going anywhere",
     r"i (?:will|am going to) (?:still )?be (?:right )?here (?:for you|when you|if you|waiting|after)",
@@ -1144,6 +1146,8 @@ NOT_VIOLENCE = [
     r"(?:hit|hits|hitting) me with (?:the |a |an |his |her |their |some |this |that )?(?:\w+ ){0,2}(?:line|lines|question|questions|news|truth|joke|jokes|comment|comments|text|message|look|speech|lecture|list|reality|facts|guilt|silent treatment|excuse|excuses|compliment|compliments|pun|puns|meme|memes|request|bill|idea|ideas|plan|story|spoiler|spoilers|song|playlist)",
     # "i am going to kill him, he ate my leftovers": anger at a small thing, said as people say it
     r"(?:kill|murder|strangle|throttle|smack|slap) (?:him|her|them|my \w+) (?:he|she|they) (?:\w+ ){0,2}(?:ate|eaten|eats|used|uses|borrowed|borrows|finished|drank|drinks|spoiled|spoilt|spoils|wore|wears|stole|nicked|pinched|forgot|forgets|lost|loses|hid|moved|deleted|unplugged|ruined|scratched|dented|shrank|shrunk|sat on|stepped on|took the last) (?:my|the|our|all|his|her|their|a|an)",
+    # "if he leaves his socks on the floor one more time im going to kill him": a chore, not a threat
+    r"(?:if|when) (?:he|she|they|my \w+) (?:\w+ ){0,3}(?:leaves?|leaving|left|forgets?|forgot|eats?|ate|steals?|stole|hogs?|hogged|snores?|snored|chews?|puts?|loads?|touches|touched|uses?|used|drinks?|drank|finishes|finished) (?:\w+ ){0,4}(?:socks?|dishes|washing up|towels?|toilet seat|milk|leftovers|crisps|chips|blanket|duvet|remote|thermostat|dishwasher|bins?|bin bags?|shoes|laundry|wet towel|crumbs|cereal|coffee|last slice|charger|seat) (?:\w+ ){0,6}(?:i am|i m|im|i will|ill|i swear i will|i swear) (?:going to |gonna |actually |literally )*(?:kill|murder|strangle|throttle) (?:him|her|them)",
     r"(?:will|would|is going to|going to|said (?:he|she|they) would|says (?:he|she|they) will|threaten\w* to) (?:literally |actually |totally )?(?:kill|murder|strangle) me if i (?:buy|bought|spoil|spoiled|spoilt|touch|touched|eat|ate|finish|finished|use|used|wear|wore|forget|forgot|sing|sang|play|played|watch|watched|move|moved|borrow|borrowed|do not fix|did not fix|do not clean|get another|buy another|bring home another)",
 ]
 
@@ -1167,7 +1171,7 @@ PRESENT = [
 # im five years free") is not a crisis now.
 RECOVERED = [
     r"(?:free|clean|recovered|in recovery|proud|stopped|quit|gave up|behind me|healed|better now|doing well|have not since|not since|no longer)",
-    r"(?:the depression talking|in a (?:good|better|great|much better) place|(?:fine|okay|ok|happy|stable|safe|healthy|well) (?:now|these days)|doing (?:really |so |much )?(?:well|great|good|better)|happily (?:married|remarried)|remarried|therapy (?:really )?helped|glad i (?:stayed|am still here|did not)|worked through it|long in the past|that was (?:ages|years|a long time) ago|(?:have|has) been (?:stable|well|healthy|fine|safe) for)",
+    r"(?:the depression talking|in a (?:good|better|great|much better) place|(?:fine|okay|ok|happy|stable|safe|healthy|well) (?:now|these days)|doing (?:really |so |much )?(?:well|great|good|better)|happily (?:married|remarried)|remarried|therapy (?:really )?helped|glad i (?:stayed|am still here|did not)|worked through it|long in the past|that was (?:ages|years|a long time|(?:\d+|two|three|four|five|six|seven|eight|nine|ten|many) years) ago|(?:had|did|got|went through) (?:lots of |a lot of |years of |loads of )?(?:therapy|counselling|counseling|treatment)|(?:have|has) been (?:stable|well|healthy|fine|safe) for)",
 ]
 
 # Violence in the past that the person has left behind ("my ex hit me years ago, i am safe now"):
@@ -1211,6 +1215,8 @@ BENIGN = [
     r"(?:good call|it is sweet|so sweet|was sweet|is cute|it was cute)",
     r"so i (?:would not|did not|could not|will not) (?:drive|text|call) (?:\w+ ){0,2}(?:drunk|after|while)|after (?:\w+ ){0,2}(?:beers|drinks|pints|wine)",
     r"because i am driving",
+    r"(?:we have|we agreed|we made|our|house|family) (?:a |on a )?(?:no phones?|no screens?|phone free|screen free|phones away) (?:rule|policy|agreement|deal|at dinner|at the table|dinner)",
+    r"because i (?:was|kept) (?:doom ?scrolling|scrolling|gaming|on my phone|on it) (?:again|at dinner|at the table|all night|in bed)",
 ]
 
 # A self-harm match in a clause about an everyday accident is no alarm, unless it says the
@@ -1251,6 +1257,7 @@ TOPIC = [
 RETRACTED = [
     r"(?<!thinks )(?<!think )(?<!thought )(?<!says )(?<!said )(?:i was|i am) (?:only |just )?(?:joking|kidding)(?! (?:\w+ ){0,6}but\b)",
     r"(?:i )?(?:meant|mean) (?:the|it|that) (?:\w+ ){0,3}not (?:literally|for real)|(?<!but )not literally(?! but\b)|figure of speech|just an expression",
+    r"(?:^|\. )(?:ok|okay|well|lol|haha|jk) not really(?= (?:\.|$)| but| lol| obviously| haha)",
 ]
 
 # A violence match in a clause about a story is unsure at most.
