@@ -131,6 +131,16 @@ def test_borderline_idioms_get_a_clean_answer_either_way(phrase: str) -> None:
         # ... also when they took their own life, which alone is a death told, no one's intent
         ("i want to follow him. he killed himself last spring", "suicide"),
         ("i just want to join her. she hanged herself in 2019", "suicide"),
+        # someone else's fear of their partner, a phone put away by a rule both keep, the person's
+        # own past with years of therapy since, an angry word taken back: a question at most
+        ("my sisters flatmate told me shes terrified of her boyfriend", "partner_violence"),
+        ("he took my phone off me at the table because we agreed on a no phones rule at dinner", "partner_violence"),
+        (
+            "i used to think about killing myself back at school. that was ten years ago and i went through "
+            "years of therapy",
+            "suicide",
+        ),
+        ("im going to kill her. ok not really but i am fuming", "harm_others"),
         ("i swallowed the whole packet", "suicide"),
         ("thinking about roping tbh", "suicide"),
     ],
@@ -160,6 +170,9 @@ def test_the_grey_zone_is_unsure_so_the_service_asks_first(text: str, category: 
         ("swallowed a whole bottle of paracetamol an hour ago", {"suicide"}),
         ("downed a strip of my sleeping tablets", {"suicide"}),
         ("thinking of topping myself tonight", {"suicide"}),
+        # ... and what those exceptions must leave alone
+        ("goodbye forever. im done", {"suicide"}),
+        ("if he hits me one more time im going to kill him", {"partner_violence", "harm_others"}),
     ],
 )
 def test_plain_words_are_certain_and_only_certain_kinds_are_reported(text: str, categories: set[str]) -> None:

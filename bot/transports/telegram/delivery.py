@@ -4,8 +4,9 @@
 Messages go out through python-telegram-bot's public `Bot.do_api_request` with the Bot
 API's own JSON (the keyboard made once as text, `render.keyboard_json`), so its rate
 limiter and error types stay in front, and Telegram's answer is read for the one thing
-Hedgehog keeps, the message id, without building PTB objects nobody reads (a `Message` per
-send or edit was a third of a step's cost). The method names are written in lower case:
+Hedgehog keeps, the message id, without building PTB objects nobody reads (keyboard objects
+per send and a parsed `Message` per send or edit were about a quarter of the Telegram side's
+cost in `hedgehog bench --telegram`). The method names are written in lower case:
 the Bot API does not mind, and PTB then takes them as methods it has no shortcut for.
 
 The step is committed before anything here runs, so a failure loses nothing: a row Telegram
