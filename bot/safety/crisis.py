@@ -152,7 +152,7 @@ def warm() -> None:
 
 
 _BLANK = " ~"
-_DEATH_VERB = re.compile(r" (?:attempted|committed|died|lost|killed|hanged|took|passed|overdosed) ")
+_DEATH_VERB = re.compile(rf" (?:{'|'.join(patterns.DEATH_VERBS)}) ")
 
 
 def _died(match: re.Match[str]) -> str:
@@ -164,8 +164,9 @@ def _died(match: re.Match[str]) -> str:
 
 
 _PERSONAL = re.compile(r" (?:me|my|myself) ")
+_THEMSELVES = frozenset({"himself", "herself", "themselves"})
 # Words that make a violence match the person's own, or a threat against them ("he'll kill himself if i leave").
-_MINE_OR_THREAT = frozenset({"i", "me", "my", "myself", "mine", "himself", "herself", "themselves"})
+_MINE_OR_THREAT = patterns.FIRST_PERSON | {"my", "mine"} | _THEMSELVES
 
 
 def _clause(plain: str, start: int, end: int, before: int = 0, after: int = 0) -> str:
@@ -193,7 +194,7 @@ def _whose(plain: str, match: re.Match[str], category: Category) -> str | None:
     said = match.group(0).split()
     if patterns.FIRST_PERSON.intersection(said) or (category == "suicide" and "my" in said):
         return "me"
-    if {"himself", "herself", "themselves"}.intersection(said):
+    if _THEMSELVES.intersection(said):
         return "other"
     left = plain.rfind(" . ", 0, match.start() + 2)
     before = plain[left + 1 if left >= 0 else 0 : match.start()].split()[-10:]

@@ -1095,8 +1095,11 @@ _NEGATION_GAP = r"(?:(?:really|ever|actually|seriously|at all|going to|gonna|wan
 _NEGATED_TARGET = r"(?:(?:step|walk|run) (?:out )?(?:into|in front of|onto) (?:the |a |an |oncoming )?(?:traffic|road|train|bus|car)|suicidal|suicide|sewerslide|unalive\w*|kill myself|killing myself|end my (?:own )?life|ending my (?:own )?life|end it all|ending it all|take my (?:own )?life|taking my (?:own )?life|hurt myself|hurting myself|harm myself|harming myself|self harm\w*|cut myself|cutting myself|cut again|die|dying|do anything stupid|do anything to myself|act on (?:it|them|those thoughts|my thoughts)|hurt (?:him|her|them|anyone|anybody|someone|somebody|my (?:\w+ )?(?:kids|children|baby|son|daughter|partner|husband|wife|girlfriend|boyfriend|family))|harm (?:him|her|them|anyone|anybody|someone|somebody)|hit (?:him|her|them|anyone|my (?:kids|children|partner|wife|husband|girlfriend|boyfriend))|kill (?:him|her|them|anyone|anybody|someone|somebody)|lay a (?:hand|finger) on (?:him|her|them|anyone))"
 _OTHER_PERSON = r"(?:he|she|they|(?:my|his|her|their|our) (?:\w+ )?(?:friend|friends|coworker|colleague|neighbour|neighbor|cousin|uncle|aunt|classmate|boss|teacher|brother|sister|mum|mom|mother|dad|father|son|daughter|grandad|grandpa|grandma|nan|niece|nephew|partner|husband|wife|boyfriend|girlfriend|ex|stepdad|stepmum|stepmom|brother in law|sister in law|mate|mates|buddy)s?|a (?:\w+ )?(?:friend|coworker|colleague|neighbour|neighbor|classmate|celebrity|student|man|woman|boy|girl|guy|kid|teenager|teen|person|singer|actor)(?: (?:in|at|from) (?:my|our|the) \w+)?|someone (?:at|from|in) (?:work|school|my \w+))"
 # Someone else's death or attempt, grieved or told (their risk now, "he wants to die", is unsure:
-# crisis.py): read as "they died" before matching, so a wish to follow them still reads as one
+# crisis.py): read as "<who> died" before matching, so a wish to follow them still reads as one
 # ("i want to follow him. he killed himself last spring") and the words are no one's intent.
+# DEATH_VERBS are the words that begin what each pattern says happened: what comes before the
+# first of them is who, and stays.
+DEATH_VERBS = ("attempted", "committed", "died", "lost", "killed", "hanged", "took", "passed", "overdosed")
 DEATHS = [
     rf"{_OTHER_PERSON} (?:\w+ ){{0,2}}(?:attempted|committed|died by|died of|died from|lost (?:\w+ )?to) suicide",
     rf"{_OTHER_PERSON} (?:\w+ ){{0,2}}(?:(?:killed|hanged) (?:himself|herself|themselves)|took (?:his|her|their) own life|(?:died|passed away|passed) (?:of|from) (?:an )?overdose|overdosed|died by overdose)",

@@ -44,6 +44,7 @@ from bot.transports.telegram.render import escape, keyboard_json, split_text, wi
 log = logging.getLogger("hedgehog.telegram")
 
 SEND_ATTEMPTS = 5  # network errors and 5xx: tries before giving up on a message
+_HTML = ParseMode.HTML.value  # the parse mode every message is sent in
 RETRY_SEND = timedelta(seconds=30)  # a reply Telegram would not take (down, 5xx) is tried again after this
 MAX_SEND_ATTEMPTS = 12  # claims of one outbox row before it is given up
 
@@ -250,9 +251,6 @@ class CrashPoint:
         self.count -= 1
         if self.count <= 0:
             os.kill(os.getpid(), signal.SIGKILL)
-
-
-_HTML = ParseMode.HTML.value
 
 
 def _message_id(sent: object) -> int:
