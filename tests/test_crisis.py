@@ -141,6 +141,9 @@ def test_borderline_idioms_get_a_clean_answer_either_way(phrase: str) -> None:
             "suicide",
         ),
         ("im going to kill her. ok not really but i am fuming", "harm_others"),
+        # someone else's words told: the "i" in them is theirs, their risk asked about
+        ("my son said i want to die when i took his xbox away", "suicide"),
+        ("he texted me i want to die if you leave", "suicide"),
         ("i swallowed the whole packet", "suicide"),
         ("thinking about roping tbh", "suicide"),
     ],
@@ -173,6 +176,9 @@ def test_the_grey_zone_is_unsure_so_the_service_asks_first(text: str, category: 
         # ... and what those exceptions must leave alone
         ("goodbye forever. im done", {"suicide"}),
         ("if he hits me one more time im going to kill him", {"partner_violence", "harm_others"}),
+        ("i said i want to die and he just laughed", {"suicide"}),
+        ("the nurse asked if i had thoughts of suicide and i said no but that was a lie", {"suicide"}),
+        ("counting my pills again, nearly 40 saved", {"suicide"}),
     ],
 )
 def test_plain_words_are_certain_and_only_certain_kinds_are_reported(text: str, categories: set[str]) -> None:

@@ -165,6 +165,7 @@ def _died(match: re.Match[str]) -> str:
 
 _PERSONAL = re.compile(r" (?:me|my|myself) ")
 _THEMSELVES = frozenset({"himself", "herself", "themselves"})
+_REPORTED = re.compile(rf"(?:^| ){patterns.REPORTED} (?:i )?$")  # right before a match: someone else's words
 # Words that make a violence match the person's own, or a threat against them ("he'll kill himself if i leave").
 _MINE_OR_THREAT = patterns.FIRST_PERSON | {"my", "mine"} | _THEMSELVES
 
@@ -192,6 +193,8 @@ def _whose(plain: str, match: re.Match[str], category: Category) -> str | None:
     ("i", "me"), "other" when that is someone else ("he", "my sister", "the main
     character"), None when its sentence names nobody or a thing ("the film")."""
     said = match.group(0).split()
+    if _REPORTED.search(plain, 0, match.start() + 1):
+        return "other"
     if patterns.FIRST_PERSON.intersection(said) or (category == "suicide" and "my" in said):
         return "me"
     if _THEMSELVES.intersection(said):
