@@ -329,6 +329,22 @@ def test_a_long_message_is_windowed_not_embedded_whole() -> None:
     assert 0 < len(windows) <= semantic.MAX_WINDOWS
 
 
+def test_a_long_message_is_read_even_where_no_listed_word_is() -> None:
+    # five sentences, none of them with a word of the list near crisis language: the trained
+    # layer once scored none of them, and the person's disclosure went unread
+    text = (
+        "we argued about his mums visit again and i said id go to my sisters for the weekend. "
+        "he took hold of my arm and flung me into the bookcase. "
+        "the neighbours must have heard it all. "
+        "this morning he made pancakes like nothing happened. "
+        "anyway how do i bring up the visit calmly"
+    )
+    assert detect_patterns(text) is None
+    assert len(semantic.split_windows(text)) == semantic.MAX_WINDOWS
+    signal = detect(text)
+    assert signal is not None and "partner_violence" in signal.categories, signal
+
+
 # ------------------------------------------------------------------ shapes of text
 
 

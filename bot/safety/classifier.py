@@ -142,6 +142,16 @@ SHARPNESS = 20.0  # how fast the neighbour score goes from 0 to 1 as the nearest
 # at 0.70 (9.8 %). 30 lines of our own on what the bot keeps (its privacy screen) went into
 # ordinary.core.txt: "what exactly do you keep?" in a golden transcript scored 0.70 after a
 # refit; negative.txt stays 37 of 378 at 0.70.
+# Tried and not kept: a refit with 2,500 more lines from three more writers (w17: 900 heavy
+# ordinary lines, idioms about the partner, ending the relationship, grief, medicine taken as
+# prescribed, screening questions answered no; w18: 700 crisis lines inside relationship talk;
+# w19: 450 partner violence lines and 450 ordinary twins sharing their words). Out of fold it did
+# a little better (81.5 % of the crisis lines the patterns miss at 3.1 % false alarms, where this
+# fit catches 80.1 %), and on the long lines of w15 and w16 left out of both fits it traded 0.8
+# points of crisis for 1.9 of false alarms; but on the study set it missed 2 more crisis and 1
+# more violence items for 5 fewer false alarms, and measured on the held-out parts it caught
+# fewer crisis items on eight of thirteen (heldout6 93.6 %, under the goal) for fewer false
+# alarms on seven. A missed crisis costs more than a question: the fit stays without them.
 # Tried and not kept: fitting on sentence windows, as the detector reads a message (every
 # window of an ordinary line an ordinary example, a crisis line of several windows the one a
 # first fit scores highest), since a long line embedded whole is cut at 40 word pieces. It
@@ -160,7 +170,28 @@ WORDS_SCALE = 8.0  # summed log odds per unit of the logistic curve that turns t
 # 3.2 / 5 % false alarms; half words (scale 8) 70.2 / 79.0 / 85.4 %. Shares 0.4 to 0.6 and
 # scales 6 to 10 do within a point of that; the words alone do 50 / 60 / 69 %. By kind, at 3.2 %:
 # suicide 65.5 -> 72.2 %, partner violence 77.0 -> 85.5 %, harm to others 73.1 -> 91.2 %.
+# UNSURE_LONG: the threshold in a long message (more than `semantic.PAIRED` sentences), whose
+# sentences are each scored, up to five. Before, only the sentences with a word of a list near
+# crisis language were scored there, and a long message whose violence had none of them ("he
+# took hold of my arm and flung me into the bookcase") was never read.
+# Chosen on the training lines of two writers left out of a fit (w15 and w16: 1,100 crisis and
+# 700 heavy ordinary lines, long ones; the fit on all the others) and on a study set of 419
+# items written for tuning (outside the repository, read like dev), never on a held-out part.
+# With the refit on w17 to w19 (not kept, below):
+#                                       w15/w16 crisis / ordinary   study crisis / violence / false alarms
+#   the listed sentences, at 0.70       83.8 % / 19.7 %             159 / 67 / 20 (of 165 / 74 / 180)
+#   every sentence, at 0.70             90.9 % / 23.4 %             162 / 73 / 25
+#   every sentence, at 0.74             88.3 % / 21.0 %             162 / 71 / 19
+#   every sentence, at 0.76             86.5 % / 20.0 %             161 / 71 / 17
+#   every sentence, at 0.78             84.9 % / 19.4 %             161 / 71 / 16
+# and with this fit:
+#   the listed sentences, at 0.70       84.6 % / 21.6 %             161 / 68 / 25
+#   every sentence, at 0.74             89.9 % / 22.6 %             164 / 73 / 25
+#   every sentence, at 0.76             88.5 % / 21.4 %             164 / 72 / 22
+# Every sentence at 0.76 catches more than the listed sentences did, at about their false alarms
+# or fewer, with either fit. Short messages, and tests/safety/negative.txt, are untouched by it.
 UNSURE = 0.70
+UNSURE_LONG = 0.76
 SURE = 0.97
 
 _FILE = re.compile(r"^(?P<label>[a-z_]+)\.(?P<author>[a-z0-9_-]+)\.txt$")

@@ -868,7 +868,7 @@ SUICIDE += [
     r"(?:take|taking|took) myself out of (?:the picture|the equation|this world|the world|everyones lives|everyone s lives)",
     r"(?:only|just) (?:ending|end) me(?= (?:\.|$))",
     r"(?:stop|end) (?:\w+ ){0,3}(?:and )?i (?:think i )?(?:know|have found|found|figured out|worked out) (?:exactly )?how(?= (?:\.|$))",
-    r"(?:check|checking|checked) out (?:for good|of life|permanently|of this world|of this life|for ever|forever)",
+    r"(?:check|checking|checked) out (?:\. )?(?:for good|of life|permanently|of this world|of this life|for ever|forever)",
     r"(?:reasons|reason) to (?:stay|live|keep going|stay alive|keep living)(?: and)? (?:\w+ ){0,4}(?:is empty|are empty|list is empty|blank|nothing on it|none left)",
     r"how long (?:\w+ ){0,4}(?:to die|to bleed out|to drown|until you die|until death|to suffocate|to lose consciousness)(?= (?:\.|$)| from| by| of| if| when| with| after| in| at| under)",
     rf"{_MEDS} (?:\w+ ){{0,8}}(?:take|taking|swallow|swallowing|down|downing) (?:them|these|those|it) all(?= (?:\.|$)| tonight| now| today| at once| in one go| when| after| i| and)",

@@ -11,8 +11,9 @@ A message is cut into sentence windows (at most `MAX_WINDOWS`, each at most `MAX
 pieces, so 10,000 characters cost what a few sentences cost); each window is embedded and
 scored by the classifier (its meaning: a logistic regression averaged with a nearest-neighbour
 score over the training lines; half of the score is its words' log odds from the same lines).
-A window counts when it scores at least `classifier.UNSURE`; it is certain only past
-`classifier.SURE`. Most matches here are therefore unsure: the service asks
+A window counts when it scores at least `classifier.UNSURE` (`classifier.UNSURE_LONG` in a
+message of more than `PAIRED` sentences, each of which is another chance of a false alarm); it
+is certain only past `classifier.SURE`. Most matches here are therefore unsure: the service asks
 before it acts.
 
 Loading takes a second or so (the session, then the weights), so it happens once, on the
@@ -209,12 +210,16 @@ class Layer:
         the highest score of each; `ignore(window)` names categories not to read in a window."""
         from bot.safety import classifier
 
-        # Only the windows whose words leave them within reach of UNSURE are embedded: the
-        # rest could not count whatever the model said (most everyday messages need no model).
+        # A long message's sentences are scored one by one, up to `MAX_WINDOWS` of them: each
+        # is another chance of a false alarm, so there a window counts from `UNSURE_LONG`.
+        sentences = _sentences(text)
+        threshold = classifier.UNSURE_LONG if len(sentences) > PAIRED else classifier.UNSURE
+        # Only the windows whose words leave them within reach of the threshold are embedded:
+        # the rest could not count whatever the model said (most everyday messages need no model).
         windows, said = [], []
-        for window in split_windows(text):
+        for window in _windows(sentences):
             words = self.classifier.said(window)
-            if classifier.within_reach(words, classifier.UNSURE):
+            if classifier.within_reach(words, threshold):
                 windows.append(window)
                 said.append(words)
         if not windows:
@@ -222,7 +227,7 @@ class Layer:
         found: dict[Category, Match] = {}
         verdicts = self.classifier.score(self.embedder.embed(windows), windows, said)
         for window, verdict in zip(windows, verdicts, strict=True):
-            if verdict.crisis < classifier.UNSURE or verdict.category == "ordinary":
+            if verdict.crisis < threshold or verdict.category == "ordinary":
                 continue
             if ignore is not None and verdict.category in ignore(window):
                 continue
@@ -235,7 +240,7 @@ class Layer:
 
 _SENTENCE = re.compile(r"(?<=[.!?;\n])\s*|\s+(?=(?:but|and then|so)\s)", re.IGNORECASE)
 # Words near crisis language: in a long message, the sentences that have one are embedded
-# first. (A wide net on purpose: it only orders the work, it never decides.)
+# first. (A wide net on purpose: it only orders the work, it never decides what is read.)
 _NEAR_CRISIS = re.compile(
     r"\b(?:die|dying|dead|death|kill|life|live|living|alive|end|over|gone|point|burden|better|sleep|wake|pill|"
     r"tablet|meds|overdose|rope|bridge|jump|train|gun|knife|blade|razor|cut|burn|hurt|harm|pain|bleed|scar|hit|"
@@ -247,15 +252,27 @@ _NEAR_CRISIS = re.compile(
 )
 
 
+PAIRED = 3  # a message of at most this many sentences is read in pairs of neighbours as well
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text[:4096]) if s and len(s.split()) >= 2]
+
+
+def _windows(sentences: list[str]) -> list[str]:
+    if len(sentences) <= PAIRED:
+        return [*sentences, *(f"{a} {b}" for a, b in itertools.pairwise(sentences))][:MAX_WINDOWS]
+    near = [s for s in sentences if _NEAR_CRISIS.search(s)]
+    return [*near, *(s for s in sentences if not _NEAR_CRISIS.search(s))][:MAX_WINDOWS]
+
+
 def split_windows(text: str) -> list[str]:
     """Sentence windows to embed, at most `MAX_WINDOWS`: in a short message every sentence and
     each pair of neighbours (a stressor in one sentence and a question in the next belong
-    together); in a long one the sentences with a word near crisis language first."""
-    sentences = [s.strip() for s in _SENTENCE.split(text[:4096]) if s and len(s.split()) >= 2]
-    if len(sentences) <= 3:
-        return [*sentences, *(f"{a} {b}" for a, b in itertools.pairwise(sentences))][:MAX_WINDOWS]
-    near = [s for s in sentences if _NEAR_CRISIS.search(s)]
-    return near[:MAX_WINDOWS]
+    together); in a long one its sentences, those with a word near crisis language first
+    (the others were once left out, and with them "he grabbed my arm and threw me into the
+    wardrobe": no word of the list)."""
+    return _windows(_sentences(text))
 
 
 _LOCK = threading.Lock()
