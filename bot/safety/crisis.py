@@ -191,15 +191,16 @@ def _whose(plain: str, match: re.Match[str], category: Category) -> str | None:
     """Whom a match is about: "me" when it names the person ("myself"; for suicide also "my
     pills", "my life") or the nearest person named before it in its sentence is the person
     ("i", "me"), "other" when that is someone else ("he", "my sister", "the main
-    character"), None when its sentence names nobody or a thing ("the film")."""
+    character") or the words are someone else's, told ("my son said i want to die"), None
+    when its sentence names nobody or a thing ("the film")."""
     said = match.group(0).split()
-    if _REPORTED.search(plain, 0, match.start() + 1):
+    left = plain.rfind(" . ", 0, match.start() + 2)
+    if _REPORTED.search(plain, left + 2 if left >= 0 else 0, match.start() + 1):  # within its sentence
         return "other"
     if patterns.FIRST_PERSON.intersection(said) or (category == "suicide" and "my" in said):
         return "me"
     if _THEMSELVES.intersection(said):
         return "other"
-    left = plain.rfind(" . ", 0, match.start() + 2)
     before = plain[left + 1 if left >= 0 else 0 : match.start()].split()[-10:]
     for at in range(len(before) - 1, -1, -1):
         word = before[at]

@@ -1107,6 +1107,8 @@ DEATHS = [
     rf"{_OTHER_PERSON} (?:\w+ ){{0,2}}(?:attempted|committed|died by|died of|died from|lost (?:\w+ )?to) suicide",
     rf"{_OTHER_PERSON} (?:\w+ ){{0,2}}(?:(?:killed|hanged) (?:himself|herself|themselves)|took (?:his|her|their) own life|(?:died|passed away|passed) (?:of|from) (?:an )?overdose|overdosed|died by overdose)",
 ]
+# a screening question answered no ("... and i said no"), unless the answer is taken back ("but that was a lie")
+_ANSWERED_NO = r"(?:\. )?(?:we|i|she|he|they) (?:both )?(?:said|answered|say|says|told (?:her|him|them)) no(?!(?: \.)? (?:\w+ ){0,2}(?:but|though|which|when|lied|lie|lying|not true|not the truth))"
 NEGATED = [
     r"(?:lost|losing) (?:my|our|his|her|their) (?:\w+ ){0,3}to (?:an overdose|overdose|suicide|drugs)",
     # suicide as a subject of study, statistics or prevention, not as anyone's intent
@@ -1127,8 +1129,8 @@ NEGATED = [
     r"(?:nothing|no one|nobody) (?:is going to|will|would|could) (?:ever )?make me (?:kill myself|hurt myself|do that)",
     r"(?:suicidal|suicide) (?:thoughts )?(?:is|are|was|were) (?:never|not) (?:an option|on the table|something i)",
     # a screening question answered no: "the counsellor asked if either of us ever felt unsafe at home and we both said no"
-    r"(?:asked|asks|asking) (?:me |us |him |her )?(?:\w+ ){0,4}(?:questions?|screening|whether|if) (?:\w+ ){0,5}(?:suicide|suicidal|self harm|hurting (?:myself|yourself)|killing (?:myself|yourself)|ending (?:my|your) life|wanting to die)(?: \w+){0,8} (?:\. )?(?:we|i|she|he|they) (?:both )?(?:said|answered|say|says|told (?:her|him|them)) no(?!(?: \.)? (?:\w+ ){0,2}(?:but|though|which|when|lied|lie|lying|not true|not the truth))",
-    r"(?:if|whether) (?:\w+ ){0,4}(?:felt|feel|feels|were|was|are|is|ever felt|ever feel) (?:\w+ )?(?:unsafe|afraid|scared|frightened)(?: \w+){0,6} (?:\. )?(?:we|i|she|he|they) (?:both )?(?:said|answered|say|says) no",
+    rf"(?:asked|asks|asking) (?:me |us |him |her )?(?:\w+ ){{0,4}}(?:questions?|screening|whether|if) (?:\w+ ){{0,5}}(?:suicide|suicidal|self harm|hurting (?:myself|yourself)|killing (?:myself|yourself)|ending (?:my|your) life|wanting to die)(?: \w+){{0,8}} {_ANSWERED_NO}",
+    rf"(?:if|whether) (?:\w+ ){{0,4}}(?:felt|feel|feels|were|was|are|is|ever felt|ever feel) (?:\w+ )?(?:unsafe|afraid|scared|frightened)(?: \w+){{0,6}} {_ANSWERED_NO}",
     # reassurance to a partner: staying, not leaving ("i love you and i'm not going anywhere")
     r"(?:i am|i will|we are) (?:still )?not going anywhere",
     r"i (?:will|am going to) (?:still )?be (?:right )?here (?:for you|when you|if you|waiting|after)",

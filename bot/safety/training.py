@@ -77,8 +77,10 @@ def embed_lines(embedder: Embedder, texts: list[str]) -> npt.NDArray[np.float32]
     """Vectors for the training lines, 32 at a time, shortest first (less padding)."""
     import numpy as np
 
+    from bot.safety.semantic import DIMENSIONS
+
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    vectors = np.zeros((len(texts), 384), dtype=np.float32)
+    vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     for start in range(0, len(order), 32):
         batch = order[start : start + 32]
         vectors[batch] = embedder.embed([texts[i] for i in batch], limit=TOKENS)
